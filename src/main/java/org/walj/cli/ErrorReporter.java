@@ -1,0 +1,75 @@
+package org.walj.cli;
+
+import java.io.IOException;
+import org.walj.UserException;
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+import org.walj.storage.StorageUnavailableException;
+import picocli.CommandLine;
+
+/**
+ * Turns every failure into WAL-E's log record (MSG/DETAIL/HINT, no stack trace) and an exit status.
+ * A stack trace is printed only when WALJ_DEBUG is set, for bug reports.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    private static final WalELog LOG = WalELog.get("wal_e.main");
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (e instanceof CommandLine.ParameterException pe) {
+            throw pe;
+        }
+        Throwable cause = e instanceof FailureExit.Failed f ? f.getCause() : e;
+        report(cause);
+        if (System.getenv("WALJ_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return exitStatus(e);
+    }
+
+    static int exitStatus(Throwable e) {
+        if (e instanceof FailureExit.Failed f) {
+            return f.status();
+        }
+        if (e instanceof UserException || e instanceof IOException) {
+            return ExitStatus.ERROR;
+        }
+        return ExitStatus.USAGE;
+    }
+
+    private static void report(Throwable e) {
+        if (e instanceof UserException u) {
+            LogEvent event = LogEvent.msg(u.getMessage());
+            u.detail().ifPresent(event::detail);
+            u.hint().ifPresent(event::hint);
+            LOG.error(event);
+        } else if (e instanceof StorageUnavailableException s) {
+            LOG.error(LogEvent.msg("storage is unavailable: " + s.getMessage())
+                    .hint("Check that the archive location exists and is reachable, then retry."));
+        } else if (e instanceof IOException io) {
+            LOG.error(LogEvent.msg(describe(io)));
+        } else {
+            LOG.critical(LogEvent.msg("An unprocessed exception has avoided all error handling")
+                    .detail(describe(e))
+                    .hint("This is a bug in wal-j; run again with WALJ_DEBUG=1 for a stack trace to report."));
+        }
+    }
+
+    /** One line naming the failure; Java's own exception names are kept only where they carry the meaning. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return message + ": No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return message + ": Permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getFile() + ": " + fse.getReason();
+        }
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message;
+    }
+}

@@ -1,0 +1,53 @@
+package org.walj.cli;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+
+/** WAL-E's global options; they come before the subcommand, as with WAL-E. */
+public final class GlobalOptions {
+    @Option(names = "--file-prefix", paramLabel = "URL",
+            description = "Archive in a local directory: file://localhost/absolute/path (env WALE_FILE_PREFIX).")
+    String filePrefix;
+
+    @Option(names = "--gs-prefix", paramLabel = "URL", description = "Google Cloud Storage: gs://bucket/path (env WALE_GS_PREFIX).")
+    String gsPrefix;
+
+    @Option(names = "--s3-prefix", paramLabel = "URL", description = "Amazon S3 or compatible: s3://bucket/path (env WALE_S3_PREFIX).")
+    String s3Prefix;
+
+    @Option(names = "--wabs-prefix", paramLabel = "URL", description = "Azure Blob Storage: wabs://container/path (not supported).")
+    String wabsPrefix;
+
+    @Option(names = {"-k", "--aws-access-key-id"}, paramLabel = "ID", description = "AWS access key id (env AWS_ACCESS_KEY_ID).")
+    String awsAccessKeyId;
+
+    @Option(names = "--aws-instance-profile", description = "Take S3 credentials from the EC2 instance profile.")
+    boolean awsInstanceProfile;
+
+    @Option(names = "--gs-access-key-id", paramLabel = "ID", hidden = true, description = "Accepted for WAL-E compatibility; unused.")
+    String gsAccessKeyId;
+
+    @Option(names = {"-a", "--wabs-account-name"}, paramLabel = "NAME", hidden = true, description = "Accepted for WAL-E compatibility.")
+    String wabsAccountName;
+
+    @Option(names = "--gpg-key-id", paramLabel = "KEY", description = "Encrypt to this GPG key; decrypt on fetch (env WALE_GPG_KEY_ID).")
+    String gpgKeyId;
+
+    @Option(names = "--terse", description = "Log only warnings and errors.")
+    boolean terse;
+
+    /** The prefix in WAL-E's precedence: options first, then environment variables, first non-empty wins. */
+    Optional<String> prefix(Environment env) {
+        return Stream.of(filePrefix, gsPrefix, s3Prefix, wabsPrefix)
+                .filter(v -> v != null && !v.isEmpty())
+                .findFirst()
+                .or(() -> Stream.of("WALE_FILE_PREFIX", "WALE_GS_PREFIX", "WALE_S3_PREFIX", "WALE_SWIFT_PREFIX",
+                                "WALE_WABS_PREFIX")
+                        .map(env::get).flatMap(Optional::stream).findFirst());
+    }
+
+    Optional<String> gpgKeyId(Environment env) {
+        return Optional.ofNullable(gpgKeyId).filter(v -> !v.isEmpty()).or(() -> env.get("WALE_GPG_KEY_ID"));
+    }
+}

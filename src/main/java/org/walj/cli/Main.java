@@ -1,0 +1,45 @@
+package org.walj.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** The {@code wal-j} command. Every exit status comes from {@link ExitStatus} through picocli's exit-code mapping. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Environment.system()));
+    }
+
+    static int run(String[] args, Environment env) {
+        return commandLine(args, env).execute(args);
+    }
+
+    static CommandLine commandLine(String[] args, Environment env) {
+        WalJCommand root = new WalJCommand(env, Arrays.asList(args));
+        CommandLine cmd = new CommandLine(root);
+        ErrorReporter reporter = new ErrorReporter();
+        cmd.setExecutionStrategy(parseResult -> {
+            root.configureLogging();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cmd.setParameterExceptionHandler(Main::usageError);
+        cmd.setExecutionExceptionHandler(reporter);
+        cmd.setExitCodeExceptionMapper(ErrorReporter::exitStatus);
+        cmd.setOut(new PrintWriter(System.out, true));
+        cmd.setErr(new PrintWriter(System.err, true));
+        return cmd;
+    }
+
+    /** Like argparse: the usage and one error line on stderr, exit 2. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getHelp().fullSynopsis().stripTrailing());
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+        err.flush();
+        return ExitStatus.USAGE;
+    }
+}

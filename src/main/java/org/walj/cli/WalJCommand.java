@@ -1,0 +1,65 @@
+package org.walj.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.walj.logging.LogSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "wal-j",
+        description = "Continuous archiving for PostgreSQL, compatible with WAL-E.",
+        usageHelpAutoWidth = true,
+        subcommands = {
+                VersionCommand.class,
+                WalPushCommand.class,
+                WalFetchCommand.class,
+                WalPrefetchCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class WalJCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions globals;
+
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Environment env;
+    private final List<String> arguments;
+
+    WalJCommand(Environment env, List<String> arguments) {
+        this.env = env;
+        this.arguments = List.copyOf(arguments);
+    }
+
+    Environment env() {
+        return env;
+    }
+
+    /** The arguments this process was started with, for re-running itself as a prefetcher. */
+    List<String> arguments() {
+        return arguments;
+    }
+
+    GlobalOptions globals() {
+        return globals;
+    }
+
+    ArchiveAccess openArchive() {
+        return ArchiveAccess.open(globals, env);
+    }
+
+    void configureLogging() {
+        LogSetup.configure(globals.terse, env.variables());
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+}

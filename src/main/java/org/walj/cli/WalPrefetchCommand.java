@@ -1,0 +1,46 @@
+package org.walj.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.walj.UserException;
+import org.walj.layout.SegmentName;
+import org.walj.wal.WalPrefetcher;
+import org.walj.wal.WalRestorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "wal-prefetch", hidden = true,
+        description = "Internal: download segments into BASE/.wal-e/prefetch/ for a later wal-fetch.")
+final class WalPrefetchCommand implements Callable<Integer> {
+    /** Downloads run in parallel inside one process: a JVM start costs more than a segment download. */
+    private static final int PARALLELISM = 4;
+
+    @ParentCommand
+    WalJCommand root;
+
+    @Parameters(index = "0", paramLabel = "BASE_DIRECTORY")
+    Path base;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "SEGMENT")
+    List<String> segments;
+
+    @Override
+    public Integer call() throws Exception {
+        List<SegmentName> names = new ArrayList<>();
+        for (String s : segments) {
+            names.add(SegmentName.parse(s).orElseThrow(() -> new UserException("invalid segment name \"" + s + "\"")));
+        }
+        try (ArchiveAccess archive = root.openArchive()) {
+            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.compression());
+            List<SegmentName> failed = new WalPrefetcher(restorer).prefetch(base, names, PARALLELISM);
+            if (!failed.isEmpty()) {
+                throw new UserException("Failed to prefetch " + failed.get(0)
+                        + (failed.size() > 1 ? " and " + (failed.size() - 1) + " more" : ""));
+            }
+        }
+        return ExitStatus.OK;
+    }
+}

@@ -1,0 +1,33 @@
+package org.walj.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.walj.wal.WalArchiver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "wal-push", description = "Archive a WAL file (PostgreSQL's archive_command: wal-j wal-push %p).")
+final class WalPushCommand implements Callable<Integer> {
+    @ParentCommand
+    WalJCommand root;
+
+    @Parameters(paramLabel = "WAL_SEGMENT", description = "Path of the WAL file to archive.")
+    Path segment;
+
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "32",
+            description = "Also archive up to N-1 other segments already waiting in archive_status/ (default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Override
+    public Integer call() throws Exception {
+        if (poolSize < 1) {
+            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
+        }
+        try (ArchiveAccess archive = root.openArchive()) {
+            new WalArchiver(archive.storage(), archive.prefix(), archive.compression()).archive(segment, poolSize);
+        }
+        return ExitStatus.OK;
+    }
+}

@@ -1,0 +1,47 @@
+package org.walj.layout;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** A WAL segment file name: timeline, log and segment number, 8 upper-case hex digits each. */
+public record SegmentName(long timeline, long log, long segment) implements Comparable<SegmentName> {
+    private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+    /** WAL-E's prefetch assumes 16 MiB segments: 256 segments per log number. */
+    private static final long SEGMENTS_PER_LOG_16MIB = 0x100;
+
+    public SegmentName {
+        checkRange("timeline", timeline);
+        checkRange("log", log);
+        checkRange("segment", segment);
+    }
+
+    public static Optional<SegmentName> parse(String name) {
+        if (name == null || !SEGMENT.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SegmentName(
+                Long.parseLong(name, 0, 8, 16), Long.parseLong(name, 8, 16, 16), Long.parseLong(name, 16, 24, 16)));
+    }
+
+    /** The segment after this one on the same timeline, for 16 MiB segments (as WAL-E's prefetch computes it). */
+    public SegmentName next() {
+        long s = segment + 1;
+        return s >= SEGMENTS_PER_LOG_16MIB ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
+    }
+
+    @Override
+    public int compareTo(SegmentName o) {
+        return toString().compareTo(o.toString());
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%08X%08X%08X", timeline, log, segment);
+    }
+
+    private static void checkRange(String what, long v) {
+        if (v < 0 || v > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException(what + " out of range: " + v);
+        }
+    }
+}

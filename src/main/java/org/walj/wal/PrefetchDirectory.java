@@ -1,0 +1,122 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.walj.layout.SegmentName;
+
+/**
+ * WAL-E's prefetch area beside the restore destination, shared with WAL-E itself:
+ * {@code BASE/.wal-e/prefetch/<SEGMENT>} holds a completed, verified segment;
+ * {@code BASE/.wal-e/prefetch/running/<SEGMENT>/} holds one being downloaded.
+ */
+final class PrefetchDirectory {
+    private final Path prefetch;
+    private final Path running;
+
+    PrefetchDirectory(Path base) {
+        this.prefetch = base.resolve(".wal-e").resolve("prefetch");
+        this.running = prefetch.resolve("running");
+    }
+
+    /** WAL-E keys the area on the directory of the real path of the destination. */
+    static PrefetchDirectory forDestination(Path destination) throws IOException {
+        Path abs = destination.toAbsolutePath();
+        Path parent = abs.getParent();
+        return new PrefetchDirectory(parent.toRealPath());
+    }
+
+    Path base() {
+        return prefetch.getParent().getParent();
+    }
+
+    void create() throws IOException {
+        for (Path d : new Path[] {prefetch.getParent(), prefetch, running}) {
+            try {
+                Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException exists) {
+                // fine: another wal-fetch made it
+            }
+        }
+    }
+
+    Path completed(SegmentName s) {
+        return prefetch.resolve(s.toString());
+    }
+
+    Path runningDir(SegmentName s) {
+        return running.resolve(s.toString());
+    }
+
+    boolean isCompleted(SegmentName s) {
+        return Files.isRegularFile(completed(s));
+    }
+
+    boolean isRunning(SegmentName s) {
+        return Files.isDirectory(runningDir(s));
+    }
+
+    /** Atomically claims a segment for download; false when someone else already has. */
+    boolean claim(SegmentName s) throws IOException {
+        try {
+            Files.createDirectory(runningDir(s));
+            return true;
+        } catch (FileAlreadyExistsException taken) {
+            return false;
+        }
+    }
+
+    /** Bytes written so far by the download of {@code s}, or -1 when none is running. */
+    long runningBytes(SegmentName s) {
+        Path dir = runningDir(s);
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Removes stale downloads and prefetched files of every segment not in {@code keep}, as WAL-E does. */
+    void clearExcept(Set<SegmentName> keep) {
+        for (Path dir : new Path[] {running, prefetch}) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path e : entries) {
+                    SegmentName.parse(e.getFileName().toString())
+                            .filter(s -> !keep.contains(s))
+                            .ifPresent(s -> deleteQuietly(e));
+                }
+            } catch (IOException e) {
+                // nothing to clean
+            }
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(x -> {
+                try {
+                    Files.deleteIfExists(x);
+                } catch (IOException ignored) {
+                    // best effort: a stale file only costs disk until the next clean-up
+                }
+            });
+        } catch (NoSuchFileException gone) {
+            // already gone
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+
+/** PostgreSQL's {@code archive_status/} directory: which segments wait to be archived, and marking them done. */
+final class ReadySegments {
+    private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
+    private static final Pattern READY = Pattern.compile("[0-9A-F]{24}\\.ready");
+    private static final String SUFFIX = ".ready";
+
+    private ReadySegments() {
+    }
+
+    /**
+     * Up to {@code limit} other segments marked ready next to {@code explicit}, in name order. Only plain segments are
+     * taken, never history or backup-history files, as WAL-E does.
+     */
+    static List<Path> after(Path explicit, int limit) throws IOException {
+        Path walDir = explicit.toAbsolutePath().getParent();
+        Path statusDir = walDir.resolve("archive_status");
+        if (!Files.isDirectory(statusDir)) {
+            return List.of();
+        }
+        String explicitName = explicit.getFileName().toString();
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(statusDir)) {
+            for (Path entry : entries) {
+                String n = entry.getFileName().toString();
+                if (READY.matcher(n).matches()) {
+                    names.add(n.substring(0, n.length() - SUFFIX.length()));
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            return List.of();
+        }
+        Collections.sort(names);
+        List<Path> result = new ArrayList<>();
+        for (String n : names) {
+            if (result.size() >= limit) {
+                break;
+            }
+            if (!n.equals(explicitName)) {
+                result.add(walDir.resolve(n));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Tells PostgreSQL that a segment we stored ourselves needs no archive_command call. A failure here only costs a
+     * second upload of the same segment later, so it is logged, not fatal.
+     */
+    static void markDone(Path segment) {
+        Path statusDir = segment.getParent().resolve("archive_status");
+        String name = segment.getFileName().toString();
+        try {
+            Files.move(statusDir.resolve(name + SUFFIX), statusDir.resolve(name + ".done"),
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warning(LogEvent.msg("problem moving .ready archive status to .done")
+                    .detail("Renaming the status of " + name + " failed: " + e.getMessage()
+                            + ". PostgreSQL will archive it again.")
+                    .kv("action", "push-wal").kv("seg", name));
+        }
+    }
+}

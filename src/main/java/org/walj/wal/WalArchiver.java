@@ -1,0 +1,160 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.walj.UserException;
+import org.walj.layout.ArchiveLayout;
+import org.walj.layout.StoragePrefix;
+import org.walj.layout.WalFileName;
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.Compression;
+import org.walj.pipeline.EncodingInputStream;
+import org.walj.pipeline.LzopOutputStream;
+import org.walj.storage.Storage;
+
+/**
+ * wal-push: stores one WAL file PostgreSQL hands to archive_command, and, like WAL-E, also the next
+ * {@code poolSize - 1} segments already waiting in {@code archive_status/}, so that one process start serves
+ * several segments.
+ */
+public final class WalArchiver {
+    private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
+
+    private final Storage storage;
+    private final StoragePrefix prefix;
+    private final Compression compression;
+
+    public WalArchiver(Storage storage, StoragePrefix prefix, Compression compression) {
+        this.storage = storage;
+        this.prefix = prefix;
+        this.compression = compression;
+    }
+
+    /**
+     * Archives {@code walFile}; returns only once it is completely stored. Other ready segments are archived
+     * alongside and marked done; their failure fails the command too, since PostgreSQL will retry them anyway.
+     */
+    public void archive(Path walFile, int poolSize) throws IOException {
+        if (!Files.isRegularFile(walFile)) {
+            throw new UserException("could not find file for wal-push",
+                    "The operating system reported: " + walFile + ": No such file or directory", null);
+        }
+        List<Path> others = poolSize > 1 ? ReadySegments.after(walFile, poolSize - 1) : List.of();
+        if (others.isEmpty()) {
+            upload(walFile);
+            return;
+        }
+        int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        try {
+            Future<?> explicit = pool.submit(() -> {
+                upload(walFile);
+                return null;
+            });
+            List<Future<Boolean>> parallel = new ArrayList<>();
+            for (Path other : others) {
+                parallel.add(pool.submit(() -> uploadIfPresent(other)));
+            }
+            IOException failure = await(explicit);
+            for (int i = 0; i < others.size(); i++) {
+                IOException error = await(parallel.get(i));
+                if (error != null) {
+                    failure = failure == null ? error : failure;
+                } else if (getQuietly(parallel.get(i))) {
+                    ReadySegments.markDone(others.get(i));
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean uploadIfPresent(Path segment) throws IOException {
+        try {
+            upload(segment);
+            return true;
+        } catch (NoSuchFileException vanished) {
+            // PostgreSQL removes a .ready file whose segment is gone; leave that decision to it.
+            LOG.info(LogEvent.msg("skip parallel archiving of a file")
+                    .detail("The segment " + segment + " did not exist.")
+                    .kv("action", "push-wal").kv("prefix", prefix.pathPrefix())
+                    .kv("seg", segment.getFileName().toString()).kv("state", "skip"));
+            return false;
+        }
+    }
+
+    private void upload(Path walFile) throws IOException {
+        WalFileName name = new WalFileName(walFile.getFileName().toString());
+        String key = ArchiveLayout.walObjectKey(name, compression.suffix());
+        String url = storage.url(key);
+        LOG.info(LogEvent.msg("begin archiving a file")
+                .detail("Uploading \"" + walFile + "\" to \"" + url + "\".")
+                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("seg", name.value()).kv("state", "begin"));
+        SourceFile source = SourceFile.open(walFile);
+        long started = System.nanoTime();
+        CountingInputStream encoded;
+        try (InputStream in = source.stream();
+             CountingInputStream counted = new CountingInputStream(
+                     EncodingInputStream.encoded(in, out -> compression == Compression.LZO
+                             ? new LzopOutputStream(out, source.mode(), source.mtimeSeconds())
+                             : compression.compress(out)))) {
+            encoded = counted;
+            storage.put(key, counted, "application/octet-stream");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String rate = KibPerSecond.format(encoded.count(), seconds);
+        LOG.info(LogEvent.msg("completed archiving to a file")
+                .detail("Archiving to \"" + url + "\" complete at " + rate + "KiB/s.")
+                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("rate", rate).kv("seg", name.value()).kv("state", "complete"));
+    }
+
+    private static IOException await(Future<?> f) {
+        try {
+            f.get();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new java.io.InterruptedIOException("interrupted while archiving");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                return io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static boolean getQuietly(Future<Boolean> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException | ExecutionException e) {
+            return false;
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        return r -> {
+            Thread t = new Thread(r, "wal-push");
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,154 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.walj.layout.SegmentName;
+import org.walj.layout.StoragePrefix;
+import org.walj.layout.WalFileName;
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+
+/**
+ * wal-fetch as PostgreSQL's restore_command: serves the segment from the prefetch area when a background
+ * {@code wal-prefetch} already verified it, starts prefetching the next ones, and otherwise downloads in-band.
+ */
+public final class WalFetch {
+    private static final WalELog LOG = WalELog.get("wal_e.operator.backup");
+    /** A download younger than this may not have written its first byte yet: the JVM is still starting. */
+    private static final long STARTING_GRACE_MILLIS = 3_000;
+    /** A download that wrote nothing for this long is given up on; the in-band download takes over. */
+    private static final long STALL_MILLIS = 1_000;
+    private static final long POLL_MILLIS = 50;
+
+    private final WalRestorer restorer;
+    private final StoragePrefix prefix;
+    private final PrefetchSpawner spawner;
+
+    public WalFetch(WalRestorer restorer, StoragePrefix prefix, PrefetchSpawner spawner) {
+        this.restorer = restorer;
+        this.prefix = prefix;
+        this.spawner = spawner;
+    }
+
+    public WalRestorer.Outcome fetch(WalFileName name, Path destination, int prefetchCount) throws IOException {
+        Optional<SegmentName> segment = name.segment();
+        if (prefetchCount <= 0 || segment.isEmpty()) {
+            return restorer.restore(name, destination);
+        }
+        PrefetchDirectory area;
+        try {
+            area = PrefetchDirectory.forDestination(destination);
+            area.create();
+        } catch (IOException e) {
+            LOG.warning(LogEvent.msg("could not create prefetch directory")
+                    .detail("Prefetching is off for this call: " + e.getMessage())
+                    .kv("action", "wal-fetch").kv("seg", name.value()));
+            return restorer.restore(name, destination);
+        }
+        Set<SegmentName> future = futureSegments(segment.get(), prefetchCount);
+        startPrefetches(area, future, prefetchCount);
+        boolean promoted = awaitAndPromote(area, segment.get(), destination);
+        area.clearExcept(future);
+        if (promoted) {
+            LOG.info(LogEvent.msg("promoted prefetched wal segment")
+                    .kv("action", "wal-fetch").kv("prefix", prefix.pathPrefix()).kv("seg", name.value()));
+            return WalRestorer.Outcome.RESTORED;
+        }
+        return restorer.restore(name, destination);
+    }
+
+    static Set<SegmentName> futureSegments(SegmentName from, int count) {
+        Set<SegmentName> names = new LinkedHashSet<>();
+        SegmentName s = from;
+        for (int i = 0; i < count; i++) {
+            s = s.next();
+            names.add(s);
+        }
+        return names;
+    }
+
+    /**
+     * Claims the missing future segments and starts one process for all of them. A JVM start costs more than
+     * a download, so the window is refilled in batches: only once at least half of it is missing.
+     */
+    private void startPrefetches(PrefetchDirectory area, Set<SegmentName> future, int prefetchCount) {
+        List<SegmentName> missing = new ArrayList<>();
+        for (SegmentName s : future) {
+            if (!area.isCompleted(s) && !area.isRunning(s)) {
+                missing.add(s);
+            }
+        }
+        if (missing.isEmpty() || missing.size() < (prefetchCount + 1) / 2) {
+            return;
+        }
+        List<SegmentName> claimed = new ArrayList<>();
+        try {
+            for (SegmentName s : missing) {
+                if (area.claim(s)) {
+                    claimed.add(s);
+                }
+            }
+            if (!claimed.isEmpty()) {
+                spawner.spawn(area.base(), claimed);
+            }
+        } catch (IOException | RuntimeException e) {
+            claimed.forEach(s -> PrefetchDirectory.deleteQuietly(area.runningDir(s)));
+            LOG.warning(LogEvent.msg("could not start prefetching")
+                    .detail(String.valueOf(e.getMessage()))
+                    .kv("action", "wal-fetch"));
+        }
+    }
+
+    /** Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. */
+    private static boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
+        long lastSize = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            if (promote(area, s, destination)) {
+                return true;
+            }
+            long size = area.runningBytes(s);
+            if (size < 0) {
+                // the download may have finished between the two looks
+                return promote(area, s, destination);
+            }
+            long now = System.nanoTime();
+            if (size > lastSize) {
+                lastSize = size;
+                lastProgress = now;
+            } else {
+                long patienceMillis = size == 0 ? STARTING_GRACE_MILLIS : STALL_MILLIS;
+                if ((now - lastProgress) / 1_000_000 > patienceMillis) {
+                    return false;
+                }
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private static boolean promote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
+        if (!area.isCompleted(s)) {
+            return false;
+        }
+        try {
+            Files.move(area.completed(s), destination, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (NoSuchFileException raced) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.walj.layout.SegmentName;
+import org.walj.layout.WalFileName;
+
+/**
+ * The internal {@code wal-prefetch BASE SEGMENT…}: downloads segments into the prefetch area in parallel, each into
+ * its {@code running/} directory first and renamed into place only after it decoded with every checksum verified.
+ */
+public final class WalPrefetcher {
+    private final WalRestorer restorer;
+
+    public WalPrefetcher(WalRestorer restorer) {
+        this.restorer = restorer;
+    }
+
+    /** Returns the segments that could not be prefetched (absent from the archive, or failed). */
+    public List<SegmentName> prefetch(Path base, List<SegmentName> segments, int parallelism) throws IOException {
+        PrefetchDirectory area = new PrefetchDirectory(base);
+        area.create();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, segments.size())), r -> {
+            Thread t = new Thread(r, "wal-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (SegmentName s : segments) {
+                results.add(pool.submit(() -> prefetchOne(area, s)));
+            }
+            List<SegmentName> failed = new ArrayList<>();
+            for (int i = 0; i < segments.size(); i++) {
+                if (!succeeded(results.get(i))) {
+                    failed.add(segments.get(i));
+                }
+            }
+            return failed;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean prefetchOne(PrefetchDirectory area, SegmentName s) throws IOException {
+        Path runningDir = area.runningDir(s);
+        try {
+            // wal-fetch claims the directory before starting us; WAL-E's own prefetcher creates it itself.
+            Files.createDirectories(runningDir);
+            Optional<WalRestorer.Found> found = restorer.open(new WalFileName(s.toString()));
+            if (found.isEmpty()) {
+                return false;
+            }
+            Path tmp = Files.createTempFile(runningDir, "tmp", "");
+            Files.delete(tmp);
+            WalRestorer.writeVerified(found.get(), tmp, area.completed(s));
+            return true;
+        } finally {
+            PrefetchDirectory.deleteQuietly(runningDir);
+        }
+    }
+
+    private static boolean succeeded(Future<Boolean> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.walj.wal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.walj.layout.ArchiveLayout;
+import org.walj.layout.StoragePrefix;
+import org.walj.layout.WalFileName;
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.Compression;
+import org.walj.storage.ObjectNotFoundException;
+import org.walj.storage.Storage;
+
+/**
+ * wal-fetch's download: finds a WAL file in the archive whatever compression wrote it, decodes it into a temporary
+ * file beside the destination, and renames it into place only once every checksum verified. The destination is
+ * therefore either absent or complete.
+ */
+public final class WalRestorer {
+    private static final WalELog LOG = WalELog.get("wal_e.operator.backup");
+
+    /** What PostgreSQL needs to know: restored, or not in the archive (its end-of-archive signal). */
+    public enum Outcome { RESTORED, NOT_FOUND }
+
+    private final Storage storage;
+    private final StoragePrefix prefix;
+    private final Compression preferred;
+
+    public WalRestorer(Storage storage, StoragePrefix prefix, Compression preferred) {
+        this.storage = storage;
+        this.prefix = prefix;
+        this.preferred = preferred;
+    }
+
+    public Outcome restore(WalFileName name, Path destination) throws IOException {
+        Path dir = destination.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoDestinationDirectoryException(destination);
+        }
+        Optional<Found> found = open(name);
+        if (found.isEmpty()) {
+            LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
+                    .detail("The absolute URI that could not be located is "
+                            + storage.url(ArchiveLayout.walObjectKey(name, preferred.suffix())) + ".")
+                    .hint("This can be normal when Postgres is trying to detect what timelines are available "
+                            + "during restoration.")
+                    .kv("action", "wal-fetch").kv("prefix", prefix.pathPrefix()).kv("seg", name.value())
+                    .kv("state", "not-found"));
+            return Outcome.NOT_FOUND;
+        }
+        String url = storage.url(found.get().key());
+        LOG.info(LogEvent.msg("begin wal restore")
+                .kv("action", "wal-fetch").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("seg", name.value()).kv("state", "begin"));
+        writeVerified(found.get(), temporarySibling(destination), destination);
+        LOG.info(LogEvent.msg("complete wal restore")
+                .kv("action", "wal-fetch").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("seg", name.value()).kv("state", "complete"));
+        return Outcome.RESTORED;
+    }
+
+    /**
+     * Decodes the whole object into {@code tmp}, then renames it to {@code destination} (same file system);
+     * on failure neither is left behind.
+     */
+    static void writeVerified(Found found, Path tmp, Path destination) throws IOException {
+        try {
+            try (InputStream raw = found.stream();
+                 InputStream plain = found.compression().decompress(raw);
+                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE)) {
+                plain.transferTo(out);
+            }
+            Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The archived object for {@code name}, trying the configured compression's suffix first. */
+    Optional<Found> open(WalFileName name) throws IOException {
+        for (Compression c : searchOrder()) {
+            String key = ArchiveLayout.walObjectKey(name, c.suffix());
+            try {
+                return Optional.of(new Found(key, c, storage.get(key)));
+            } catch (ObjectNotFoundException absent) {
+                // try the next suffix
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Compression> searchOrder() {
+        List<Compression> order = new ArrayList<>();
+        order.add(preferred);
+        for (Compression c : Compression.values()) {
+            if (c != preferred) {
+                order.add(c);
+            }
+        }
+        return order;
+    }
+
+    static Path temporarySibling(Path destination) {
+        String tmpName = "." + destination.getFileName() + ".wal-j-tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return destination.toAbsolutePath().resolveSibling(tmpName);
+    }
+
+    /** One archived WAL object, open for reading. */
+    record Found(String key, Compression compression, InputStream stream) {
+    }
+}
