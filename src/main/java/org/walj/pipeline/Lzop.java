@@ -29,10 +29,13 @@ final class Lzop {
     static final int F_STDIN = 0x0000_0004;
     static final int F_STDOUT = 0x0000_0008;
     static final int F_H_EXTRA_FIELD = 0x0000_0040;
+    static final int F_MULTIPART = 0x0000_0400;
     static final int F_CRC32_D = 0x0000_0100;
     static final int F_CRC32_C = 0x0000_0200;
     static final int F_H_FILTER = 0x0000_0800;
     static final int F_H_CRC32 = 0x0000_1000;
+    /** Bits lzop 1.04 refuses ("unknown header flags"): outside its flag, character-set and OS fields. */
+    static final int F_RESERVED = 0x000F_C000;
     static final int F_OS_UNIX = 0x0300_0000;
     static final int F_OS_MASK = 0xFF00_0000;
 

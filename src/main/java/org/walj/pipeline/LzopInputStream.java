@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
  * every per-block checksum (each one present is verified before the block's bytes are handed out).
  *
  * <p>Whatever is wrong with the input (bad magic, checksum mismatch, impossible lengths, truncation anywhere
- * including a missing end marker, bytes after the end marker) raises a {@link CorruptObjectException}; I/O errors of
+ * including a missing end marker, non-zero bytes after the end marker) raises a {@link CorruptObjectException}; I/O errors of
  * the underlying stream propagate unchanged. Errors are sticky. Block lengths are checked before anything is
  * allocated from them, and compressed data is buffered only as fast as it actually arrives.
  *
@@ -34,7 +34,7 @@ public final class LzopInputStream extends InputStream {
     private final LzoDecompressor decompressor = new LzoDecompressor();
     private final Adler32 adler = new Adler32();
     private final CRC32 crc = new CRC32();
-    private final byte[] small = new byte[32];
+    private final byte[] small = new byte[256]; // header fields, names (< 256 bytes), skipped bytes
 
     private boolean headerDone;
     private int flags;
@@ -193,6 +193,13 @@ public final class LzopInputStream extends InputStream {
         if (stored != expected) {
             throw new CorruptObjectException("corrupt lzop stream: header checksum mismatch");
         }
+        if ((flags & Lzop.F_RESERVED) != 0) {
+            throw new CorruptObjectException(String.format("unsupported lzop header flags 0x%08x", flags));
+        }
+        if ((flags & Lzop.F_MULTIPART) != 0) {
+            // lzop exits with failure ("multipart archive") on these, so WAL-E never accepted one
+            throw new CorruptObjectException("unsupported lzop stream: multi-part archive");
+        }
         if (method < Lzop.METHOD_LZO1X_1 || method > Lzop.METHOD_LZO1X_999) {
             throw new CorruptObjectException("unsupported lzop compression method " + method);
         }
@@ -336,14 +343,19 @@ public final class LzopInputStream extends InputStream {
         }
     }
 
-    /** After the end marker the input must end: lzop treats trailing bytes (or a second stream) as failure. */
+    /**
+     * After the end marker the input must end. Like lzop, which exits with failure on anything else after the end
+     * marker (garbage, a second stream) but silently accepts NUL padding, we skip zero bytes and reject the rest.
+     * Zeros cannot hide data: a real block header always has a non-zero compressed length.
+     */
     private void expectEnd() throws IOException {
         int r;
-        do {
-            r = in.read(small, 0, 1);
-        } while (r == 0);
-        if (r > 0) {
-            throw new CorruptObjectException("corrupt lzop stream: unexpected data after the end marker");
+        while ((r = in.read(small, 0, small.length)) >= 0) {
+            for (int i = 0; i < r; i++) {
+                if (small[i] != 0) {
+                    throw new CorruptObjectException("corrupt lzop stream: unexpected data after the end marker");
+                }
+            }
         }
     }
 

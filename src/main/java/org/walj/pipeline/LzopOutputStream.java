@@ -52,12 +52,18 @@ public final class LzopOutputStream extends OutputStream {
 
     /**
      * As {@code lzop -c}, with explicit header flags (only the OS byte, {@code F_STDIN}, {@code F_STDOUT}, the four
-     * checksum flags and {@code F_H_CRC32} may be set). The header is written immediately.
+     * checksum flags and {@code F_H_CRC32} may be set; a compressed-data checksum requires the matching data
+     * checksum). The header is written immediately.
      */
     public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags) throws IOException {
         this.out = Objects.requireNonNull(out, "out");
         if ((flags & ~WRITABLE_FLAGS) != 0) {
             throw new IllegalArgumentException(String.format("unsupported lzop flags 0x%08x", flags & ~WRITABLE_FLAGS));
+        }
+        if ((flags & Lzop.F_ADLER32_C) != 0 && (flags & Lzop.F_ADLER32_D) == 0
+                || (flags & Lzop.F_CRC32_C) != 0 && (flags & Lzop.F_CRC32_D) == 0) {
+            // lzop reuses the data checksum for stored blocks and aborts on a compressed-only checksum
+            throw new IllegalArgumentException("an lzop compressed-data checksum needs the matching data checksum");
         }
         this.flags = flags;
         int maxData = Math.max(Lzop.BLOCK_SIZE, compressor.maxCompressedLength(Lzop.BLOCK_SIZE));
