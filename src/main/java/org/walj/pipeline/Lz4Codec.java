@@ -166,9 +166,13 @@ public final class Lz4Codec {
                 failure = (IOException) e; // the source broke, not the data
             } else {
                 String msg = String.valueOf(e.getMessage());
-                failure = msg.contains("ended prematurely")
-                        ? new CorruptObjectException("truncated LZ4 frame: input ends early", e)
-                        : new CorruptObjectException("corrupt LZ4 frame: " + oneLine(e), e);
+                if (msg.contains("ended prematurely")) {
+                    failure = new CorruptObjectException("truncated LZ4 frame: input ends early", e);
+                } else if (source.firstFrameHasLinkedBlocks()) {
+                    failure = new CorruptObjectException("unsupported LZ4 frame: linked blocks (lz4 -BD)", e);
+                } else {
+                    failure = new CorruptObjectException("corrupt LZ4 frame: " + oneLine(e), e);
+                }
             }
             return failure;
         }
@@ -192,18 +196,40 @@ public final class Lz4Codec {
         }
     }
 
-    /** Remembers the exception the underlying stream threw, to tell I/O failures from format errors. */
+    /**
+     * Remembers the exception the underlying stream threw, to tell I/O failures from format errors, and the first
+     * bytes (magic and FLG byte), to explain lz4-java's rejection of linked blocks.
+     */
     private static final class Source extends FilterInputStream {
         IOException lastFailure;
+        private final byte[] head = new byte[5];
+        private int headLength;
 
         Source(InputStream in) {
             super(in);
         }
 
+        boolean firstFrameHasLinkedBlocks() {
+            return headLength == head.length && head[0] == 0x04 && head[1] == 0x22 && head[2] == 0x4D
+                    && head[3] == 0x18 && (head[4] & 0x20) == 0;
+        }
+
+        private void record(byte[] b, int off, int n) {
+            int k = Math.min(n, head.length - headLength);
+            if (k > 0) {
+                System.arraycopy(b, off, head, headLength, k);
+                headLength += k;
+            }
+        }
+
         @Override
         public int read() throws IOException {
             try {
-                return in.read();
+                int c = in.read();
+                if (c >= 0 && headLength < head.length) {
+                    head[headLength++] = (byte) c;
+                }
+                return c;
             } catch (IOException e) {
                 lastFailure = e;
                 throw e;
@@ -213,7 +239,11 @@ public final class Lz4Codec {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    record(b, off, n);
+                }
+                return n;
             } catch (IOException e) {
                 lastFailure = e;
                 throw e;
