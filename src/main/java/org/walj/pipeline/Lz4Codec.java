@@ -39,10 +39,14 @@ public final class Lz4Codec {
         return new Reader(Objects.requireNonNull(in, "in"));
     }
 
-    /** Makes lz4-java's close() always close the target and turns its runtime exceptions into IOExceptions. */
+    /**
+     * Makes lz4-java's close() always close the target, turns its runtime exceptions into IOExceptions, and, after
+     * a failed write, refuses to end the frame (a block may be missing: the output must stay incomplete).
+     */
     private static final class Writer extends FilterOutputStream {
         private final OutputStream target;
         private boolean closed;
+        private boolean failed;
 
         Writer(LZ4FrameOutputStream frame, OutputStream target) {
             super(frame);
@@ -54,8 +58,8 @@ public final class Lz4Codec {
             ensureOpen();
             try {
                 out.write(b);
-            } catch (LZ4Exception | IllegalStateException e) {
-                throw new IOException("LZ4 compression failed: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
             }
         }
 
@@ -65,20 +69,32 @@ public final class Lz4Codec {
             ensureOpen();
             try {
                 out.write(b, off, len);
-            } catch (LZ4Exception | IllegalStateException e) {
-                throw new IOException("LZ4 compression failed: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
             }
         }
 
         @Override
         public void flush() throws IOException {
             ensureOpen();
-            out.flush();
+            try {
+                out.flush(); // lz4-java ends the current block here
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        private IOException failure(Exception e) {
+            failed = true;
+            return e instanceof IOException io ? io : new IOException("LZ4 compression failed: " + e.getMessage(), e);
         }
 
         private void ensureOpen() throws IOException {
             if (closed) {
                 throw new IOException("LZ4 stream is closed");
+            }
+            if (failed) {
+                throw new IOException("LZ4 stream is unusable: an earlier write failed");
             }
         }
 
@@ -88,19 +104,24 @@ public final class Lz4Codec {
                 return;
             }
             closed = true;
-            try {
-                out.close(); // ends the frame, then closes the target
-            } catch (IOException | RuntimeException e) {
-                IOException failure = e instanceof IOException io ? io
-                        : new IOException("LZ4 compression failed: " + e.getMessage(), e);
-                // lz4-java does not close its target when writing the end mark fails
+            IOException failure;
+            if (failed) {
+                failure = new IOException("LZ4 stream is incomplete: an earlier write failed");
+            } else {
                 try {
-                    target.close();
-                } catch (IOException | RuntimeException closeFailure) {
-                    failure.addSuppressed(closeFailure);
+                    out.close(); // ends the frame, then closes the target
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    failure = failure(e);
                 }
-                throw failure;
             }
+            // lz4-java does not close its target when writing the end mark fails
+            try {
+                target.close();
+            } catch (IOException | RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
         }
     }
 

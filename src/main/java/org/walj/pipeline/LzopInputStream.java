@@ -126,16 +126,12 @@ public final class LzopInputStream extends InputStream {
                 readHeader();
                 headerDone = true;
             }
-            while (true) {
-                if (!readBlock()) {
-                    eof = true;
-                    current = null;
-                    return false;
-                }
-                if (limit > 0) {
-                    return true;
-                }
+            if (readBlock()) {
+                return true; // blocks are never empty: a zero length is the end marker
             }
+            eof = true;
+            current = null;
+            return false;
         } catch (IOException e) {
             failure = e;
             throw e;

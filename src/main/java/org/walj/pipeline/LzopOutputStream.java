@@ -138,7 +138,17 @@ public final class LzopOutputStream extends OutputStream {
         }
     }
 
+    /** Encodes and writes one block; any failure makes the stream unusable (a block may be lost). */
     private void writeBlock(byte[] src, int off, int len) throws IOException {
+        try {
+            encodeBlock(src, off, len);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void encodeBlock(byte[] src, int off, int len) throws IOException {
         int dataStart = MAX_BLOCK_HEADER;
         int compressedLength = compressor.compress(src, off, len, frame, dataStart, frame.length - dataStart);
         boolean stored = compressedLength >= len; // lzop keeps the block only if it got strictly smaller

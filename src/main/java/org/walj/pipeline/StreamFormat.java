@@ -2,6 +2,7 @@ package org.walj.pipeline;
 
 import java.io.IOException;
 import java.io.PushbackInputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -73,7 +74,7 @@ public enum StreamFormat {
             n += r;
         }
         in.unread(head, 0, n);
-        return n == head.length ? head : java.util.Arrays.copyOf(head, n);
+        return n == head.length ? head : Arrays.copyOf(head, n);
     }
 
     /** The one-line error for an object in format {@code actual} where {@code expected} was required. */

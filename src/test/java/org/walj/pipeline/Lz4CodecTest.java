@@ -192,6 +192,20 @@ class Lz4CodecTest {
         assertThrows(IOException.class, () -> out.write(1));
     }
 
+    @Test
+    void writeFailureLeavesTheFrameUnfinished() throws IOException {
+        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(100_000);
+        OutputStream out = Lz4Codec.compress(sink);
+        byte[] random = TestData.random(5 * TestData.MIB, 48);
+        assertEquals("disk full", assertThrows(IOException.class, () -> out.write(random)).getMessage());
+        int written = sink.written;
+        assertThrows(IOException.class, () -> out.write(1));
+        IOException e = assertThrows(IOException.class, out::close);
+        assertTrue(e.getMessage().contains("earlier write failed"), e.getMessage());
+        assertTrue(sink.closed);
+        assertEquals(written, sink.written, "no end mark after a failure");
+    }
+
     private static CorruptObjectException expectCorrupt(String what, byte[] damaged, byte[] original) {
         return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             ByteArrayOutputStream delivered = new ByteArrayOutputStream();
