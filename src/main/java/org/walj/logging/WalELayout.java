@@ -1,5 +1,6 @@
 package org.walj.logging;
 
+import java.util.Iterator;
 import java.util.List;
 
 import org.slf4j.Marker;
@@ -50,8 +51,23 @@ public final class WalELayout extends LayoutBase<ILoggingEvent> {
             return false;
         }
         for (Marker m : markers) {
-            if (m.getName().equals(WalELog.CRITICAL_MARKER_NAME) || m.contains(WalELog.CRITICAL_MARKER_NAME)) {
+            if (isOrRefersToCritical(m, 0)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** The marker is named CRITICAL or references one (depth-limited: references may form cycles). */
+    private static boolean isOrRefersToCritical(Marker marker, int depth) {
+        if (marker.getName().equals(WalELog.CRITICAL_MARKER_NAME)) {
+            return true;
+        }
+        if (depth < 8 && marker.hasReferences()) {
+            for (Iterator<Marker> it = marker.iterator(); it.hasNext(); ) {
+                if (isOrRefersToCritical(it.next(), depth + 1)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
@@ -53,8 +53,7 @@ public final class FileStorage implements Storage {
 
     private static final int COPY_BUFFER = 128 * 1024;
     private static final int TEMP_NAME_MAX_BASE = 200; // keeps ".<base>.tmp-<16>" under NAME_MAX (255)
-    private static final int MKDIR_ATTEMPTS = 5;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int CREATE_ATTEMPTS = 5;
 
     /** Listings are ordered by code point, which is also the UTF-8 byte order object stores list in. */
     static final Comparator<String> KEY_ORDER = FileStorage::compareCodePoints;
@@ -90,6 +89,14 @@ public final class FileStorage implements Storage {
 
     // ---------------------------------------------------------------------------------------------------- put
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Temp file, {@code fsync}, {@code rename(2)}, directory {@code fsync}. One case breaks the "nothing on
+     * failure" rule: if the final directory fsync fails (an I/O error after the rename), the new object is in place
+     * but its durability is unknown, and {@link StorageUnavailableException} is thrown so the caller retries.
+     * Files and directories get the process umask's default permissions, as with WAL-E.
+     */
     @Override
     public void put(String key, InputStream content, String contentType) throws IOException {
         Objects.requireNonNull(content, "content");
@@ -106,10 +113,12 @@ public final class FileStorage implements Storage {
                     temp = dir.resolve(tempName(target.getFileName().toString()));
                     channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     break;
-                } catch (NoSuchFileException e) {
-                    // A concurrent delete removed a directory we saw or made (it was empty): make it again.
+                } catch (NoSuchFileException | FileAlreadyExistsException e) {
+                    // NoSuchFile: a concurrent delete removed a directory we saw or made (it was empty): make it
+                    // again. FileAlreadyExists: the random temp name is taken (CREATE_NEW never opens an existing
+                    // file or follows a planted symlink): draw another.
                     temp = null;
-                    if (attempt >= MKDIR_ATTEMPTS) {
+                    if (attempt >= CREATE_ATTEMPTS) {
                         throw unavailable(dir, e);
                     }
                 } catch (IOException e) {
@@ -160,9 +169,8 @@ public final class FileStorage implements Storage {
 
     private static String tempName(String name) {
         String base = name.length() > TEMP_NAME_MAX_BASE ? name.substring(0, TEMP_NAME_MAX_BASE) : name;
-        byte[] random = new byte[8];
-        RANDOM.nextBytes(random);
-        return "." + base + ".tmp-" + HexFormat.of().formatHex(random);
+        // Uniqueness, not secrecy, is needed (CREATE_NEW refuses existing names), so no SecureRandom start-up cost.
+        return "." + base + ".tmp-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     /** Creates the missing directories between the root and {@code dir}, making each new entry durable. */
@@ -185,7 +193,8 @@ public final class FileStorage implements Storage {
                 if (!isDirectory(p)) {
                     throw new StorageUnavailableException(p + ": exists and is not a directory", e);
                 }
-                continue; // a concurrent put made it; it made it durable too
+                fsyncDirectory(p.getParent()); // a concurrent put made it, and may not have made it durable yet
+                continue;
             } catch (NoSuchFileException e) {
                 throw e; // a concurrent delete removed a parent we saw; the caller's retry starts over
             } catch (IOException e) {
