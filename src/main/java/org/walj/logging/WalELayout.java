@@ -1,6 +1,5 @@
 package org.walj.logging;
 
-import java.util.Iterator;
 import java.util.List;
 
 import org.slf4j.Marker;
@@ -46,28 +45,14 @@ public final class WalELayout extends LayoutBase<ILoggingEvent> {
         return LogLevel.of(event.getLevel(), hasCriticalMarker(event.getMarkerList()));
     }
 
+    /** A marker named CRITICAL, by name: SLF4J 2 deprecates marker references, so nested ones are not looked at. */
     private static boolean hasCriticalMarker(List<Marker> markers) {
         if (markers == null) {
             return false;
         }
         for (Marker m : markers) {
-            if (isOrRefersToCritical(m, 0)) {
+            if (m.getName().equals(WalELog.CRITICAL_MARKER_NAME)) {
                 return true;
-            }
-        }
-        return false;
-    }
-
-    /** The marker is named CRITICAL or references one (depth-limited: references may form cycles). */
-    private static boolean isOrRefersToCritical(Marker marker, int depth) {
-        if (marker.getName().equals(WalELog.CRITICAL_MARKER_NAME)) {
-            return true;
-        }
-        if (depth < 8 && marker.hasReferences()) {
-            for (Iterator<Marker> it = marker.iterator(); it.hasNext(); ) {
-                if (isOrRefersToCritical(it.next(), depth + 1)) {
-                    return true;
-                }
             }
         }
         return false;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -54,16 +53,14 @@ class WalELayoutTest {
     }
 
     @Test
-    void criticalMarkerIsRecognisedByNameAndAsAReference() {
+    void criticalMarkerIsRecognisedByName() {
         LoggingEvent byName = event("x", Level.ERROR, "m");
         byName.addMarker(MarkerFactory.getDetachedMarker("CRITICAL"));
         assertEquals("x            CRITICAL m\n", layout.doLayout(byName));
 
-        Marker outer = MarkerFactory.getDetachedMarker("OUTER");
-        outer.add(WalELog.CRITICAL);
-        LoggingEvent nested = event("x", Level.ERROR, "m");
-        nested.addMarker(outer);
-        assertEquals("x            CRITICAL m\n", layout.doLayout(nested));
+        LoggingEvent warnWithMarker = event("x", Level.WARN, "m");
+        warnWithMarker.addMarker(WalELog.CRITICAL);
+        assertEquals("x            WARNING  m\n", layout.doLayout(warnWithMarker), "CRITICAL needs ERROR");
 
         LoggingEvent other = event("x", Level.ERROR, "m");
         other.addMarker(MarkerFactory.getDetachedMarker("OTHER"));
