@@ -210,7 +210,12 @@ public abstract class StorageContract {
         assertEquals(1234, listed.get(1).size());
         for (ObjectInfo info : listed) {
             assertPlausibleTime(info.lastModified());
-            assertEquals(storage.stat(info.key()).orElseThrow(), info);
+            ObjectInfo stat = storage.stat(info.key()).orElseThrow();
+            assertEquals(info.size(), stat.size());
+            // object stores give listings and HEAD responses different precision (S3: milliseconds vs seconds)
+            Duration apart = Duration.between(stat.lastModified(), info.lastModified()).abs();
+            assertTrue(apart.compareTo(Duration.ofSeconds(1)) <= 0,
+                    () -> "list says " + info.lastModified() + ", stat says " + stat.lastModified());
         }
     }
 
@@ -305,8 +310,9 @@ public abstract class StorageContract {
         storage.put(key, new ByteArrayInputStream(original), null);
         assertThrows(IOException.class, () -> storage.put(key, new FailingStream(2 * MIB, new IOException("x")), null));
         assertArrayEquals(original, read(key));
-        assertEquals(List.of(new ObjectInfo(key, original.length, storage.stat(key).orElseThrow().lastModified())),
-                storage.list(""));
+        List<ObjectInfo> listed = storage.list("");
+        assertEquals(List.of(key), keys(listed));
+        assertEquals(original.length, listed.get(0).size());
     }
 
     @Test
