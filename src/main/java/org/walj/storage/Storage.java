@@ -11,13 +11,23 @@ import java.util.Optional;
  *
  * <p>Keys are relative to the prefix and use '/' as separator, e.g. {@code wal_005/000000010000000000000002.lzo}.
  * Each backend maps them to its native object names (S3 key, GCS object with WAL-E's leading slash, file path).
+ * A backend may refuse keys it cannot store safely (absolute, with {@code ..} or empty segments, NUL, backslash) with
+ * {@link IllegalArgumentException}.
+ *
+ * <p>Failures: {@link ObjectNotFoundException} means the storage answered and the object is not there;
+ * {@link StorageUnavailableException} means it could not be reached or refused (after any retries). The two must never
+ * be confused: a wal-fetch that takes an unreachable archive for a missing segment ends recovery early.
  */
 public interface Storage extends AutoCloseable {
 
     /**
      * Stores everything {@code content} yields under {@code key}, replacing any existing object.
-     * Returns only once the object is completely and durably stored; if it throws, no object
-     * (and no partial object) is left under {@code key}.
+     * Returns only once the object is completely and durably stored; if it throws, no partial object is left under
+     * {@code key} (an object that was there before stays as it was). An exception thrown by {@code content} is
+     * rethrown, or is the cause of what is thrown. Concurrent puts to one key leave one of the complete contents.
+     *
+     * @param contentType MIME type for backends that store one ({@code application/octet-stream} when null); the file
+     *                    backend ignores it, as WAL-E's does
      */
     void put(String key, InputStream content, String contentType) throws IOException;
 
@@ -27,7 +37,12 @@ public interface Storage extends AutoCloseable {
     /** Size and last-modified time of one object, or empty when it does not exist. */
     Optional<ObjectInfo> stat(String key) throws IOException;
 
-    /** Every object whose key starts with {@code keyPrefix}, at any depth, ordered by key. */
+    /**
+     * Every object whose key starts with {@code keyPrefix}, at any depth, ordered by key (by code point, which is
+     * also UTF-8 byte order). The prefix is plain text and may end in the middle of a name
+     * ({@code basebackups_005/base_0000}); the empty prefix lists everything. No objects is an empty list, never
+     * {@link ObjectNotFoundException}.
+     */
     List<ObjectInfo> list(String keyPrefix) throws IOException;
 
     /** Deletes the given objects; keys that do not exist are ignored. */

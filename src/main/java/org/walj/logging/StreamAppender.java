@@ -1,0 +1,59 @@
+package org.walj.logging;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+
+/**
+ * Writes each record to a stream in one write and flushes it at once: the process may exit right after logging
+ * (an {@code archive_command} does), and records from concurrent threads must not interleave.
+ *
+ * <p>Unlike Logback's {@code ConsoleAppender} it never closes the stream (it is the process's stderr) and it applies
+ * WAL-E's own threshold, which can be CRITICAL, a level Logback does not have.
+ */
+final class StreamAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    private final OutputStream out;
+    private final Layout<ILoggingEvent> layout;
+    private final Object lock = new Object();
+    private volatile LogLevel threshold = LogLevel.INFO;
+    private boolean reportedFailure;
+
+    StreamAppender(OutputStream out, Layout<ILoggingEvent> layout) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.layout = Objects.requireNonNull(layout, "layout");
+    }
+
+    void setThreshold(LogLevel threshold) {
+        this.threshold = Objects.requireNonNull(threshold, "threshold");
+    }
+
+    LogLevel threshold() {
+        return threshold;
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        if (WalELayout.levelOf(event).compareTo(threshold) < 0) {
+            return;
+        }
+        byte[] bytes = layout.doLayout(event).getBytes(StandardCharsets.UTF_8);
+        synchronized (lock) {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // stderr closed or full: there is nowhere left to say so, and logging must not fail the operation
+                if (!reportedFailure) {
+                    reportedFailure = true;
+                    addError("cannot write log record", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package org.walj.pipeline;
+
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * LZ4 frames (the {@code lz4} CLI's format) through lz4-java, pure-Java implementations only (no JNI load, no
+ * warnings on new JDKs). Written frames carry block checksums and a content checksum; the reader accepts what the
+ * {@code lz4} CLI writes by default (independent blocks, any block size, with or without checksums, concatenated
+ * frames) and reports every decoding problem as a {@link CorruptObjectException}.
+ */
+public final class Lz4Codec {
+
+    private Lz4Codec() {
+    }
+
+    /** A frame writer over {@code out}; closing it ends the frame and closes {@code out}. */
+    public static OutputStream compress(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        LZ4FrameOutputStream frame = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L,
+                LZ4Factory.fastestJavaInstance().fastCompressor(), XXHashFactory.fastestJavaInstance().hash32(),
+                LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
+                LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+        return new Writer(frame, out);
+    }
+
+    /** Decodes LZ4 frames from {@code in} (which must start with one; no format sniffing here). */
+    public static InputStream decompress(InputStream in) {
+        return new Reader(Objects.requireNonNull(in, "in"));
+    }
+
+    /**
+     * Makes lz4-java's close() always close the target, turns its runtime exceptions into IOExceptions, and, after
+     * a failed write, refuses to end the frame (a block may be missing: the output must stay incomplete).
+     */
+    private static final class Writer extends FilterOutputStream {
+        private final OutputStream target;
+        private boolean closed;
+        private boolean failed;
+
+        Writer(LZ4FrameOutputStream frame, OutputStream target) {
+            super(frame);
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            ensureOpen();
+            try {
+                out.write(b);
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            ensureOpen();
+            try {
+                out.write(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            ensureOpen();
+            try {
+                out.flush(); // lz4-java ends the current block here
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        private IOException failure(Exception e) {
+            failed = true;
+            return e instanceof IOException io ? io : new IOException("LZ4 compression failed: " + e.getMessage(), e);
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("LZ4 stream is closed");
+            }
+            if (failed) {
+                throw new IOException("LZ4 stream is unusable: an earlier write failed");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            IOException failure;
+            if (failed) {
+                failure = new IOException("LZ4 stream is incomplete: an earlier write failed");
+            } else {
+                try {
+                    out.close(); // ends the frame, then closes the target
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    failure = failure(e);
+                }
+            }
+            // lz4-java does not close its target when writing the end mark fails
+            try {
+                target.close();
+            } catch (IOException | RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Wraps lz4-java's reader: its format errors (plain IOExceptions, LZ4Exception, IllegalArgumentException...)
+     * become CorruptObjectExceptions, while I/O errors of the source stream pass through unchanged.
+     */
+    private static final class Reader extends InputStream {
+        private final Source source;
+        private LZ4FrameInputStream frames;
+        private IOException failure;
+        private boolean closed;
+
+        Reader(InputStream in) {
+            this.source = new Source(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            ensureOpen();
+            if (len == 0) {
+                return 0;
+            }
+            try {
+                if (frames == null) {
+                    frames = new LZ4FrameInputStream(source, LZ4Factory.fastestJavaInstance().safeDecompressor(),
+                            XXHashFactory.fastestJavaInstance().hash32(), false);
+                }
+                return frames.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw fail(e);
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            ensureOpen();
+            return frames == null ? 0 : frames.available();
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("LZ4 stream is closed");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        private IOException fail(Exception e) {
+            if (e == source.lastFailure) {
+                failure = (IOException) e; // the source broke, not the data
+            } else {
+                String msg = String.valueOf(e.getMessage());
+                if (msg.contains("ended prematurely")) {
+                    failure = new CorruptObjectException("truncated LZ4 frame: input ends early", e);
+                } else if (source.firstFrameHasLinkedBlocks()) {
+                    failure = new CorruptObjectException("unsupported LZ4 frame: linked blocks (lz4 -BD)", e);
+                } else {
+                    failure = new CorruptObjectException("corrupt LZ4 frame: " + oneLine(e), e);
+                }
+            }
+            return failure;
+        }
+
+        private static String oneLine(Throwable e) {
+            Throwable t = e;
+            // lz4-java wraps decoder failures in IOException(cause) whose message is the cause's toString()
+            while (t.getCause() != null && t.getMessage() != null && t.getMessage().equals(t.getCause().toString())) {
+                t = t.getCause();
+            }
+            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            return msg.replace('\n', ' ');
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                source.close();
+            }
+        }
+    }
+
+    /**
+     * Remembers the exception the underlying stream threw, to tell I/O failures from format errors, and the first
+     * bytes (magic and FLG byte), to explain lz4-java's rejection of linked blocks.
+     */
+    private static final class Source extends FilterInputStream {
+        IOException lastFailure;
+        private final byte[] head = new byte[5];
+        private int headLength;
+
+        Source(InputStream in) {
+            super(in);
+        }
+
+        boolean firstFrameHasLinkedBlocks() {
+            return headLength == head.length && head[0] == 0x04 && head[1] == 0x22 && head[2] == 0x4D
+                    && head[3] == 0x18 && (head[4] & 0x20) == 0;
+        }
+
+        private void record(byte[] b, int off, int n) {
+            int k = Math.min(n, head.length - headLength);
+            if (k > 0) {
+                System.arraycopy(b, off, head, headLength, k);
+                headLength += k;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int c = in.read();
+                if (c >= 0 && headLength < head.length) {
+                    head[headLength++] = (byte) c;
+                }
+                return c;
+            } catch (IOException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    record(b, off, n);
+                }
+                return n;
+            } catch (IOException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (IOException e) {
+                lastFailure = e;
+                throw e;
+            }
+        }
+    }
+}

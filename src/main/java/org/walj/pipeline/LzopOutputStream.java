@@ -1,0 +1,266 @@
+package org.walj.pipeline;
+
+import io.airlift.compress.lzo.LzoCompressor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+
+/**
+ * Writes the lzop container exactly as WAL-E's {@code lzop -c} does (lzop 1.04): same header fields, 256 KiB blocks
+ * compressed with LZO1X-1 (stored raw when that does not make them smaller), an Adler-32 of each uncompressed
+ * block, and the 4-byte end marker on {@link #close()}.
+ *
+ * <p>Only the mode and mtime header fields depend on the input: WAL-E's lzop reads a WAL segment as its stdin
+ * (so the header carries the segment's st_mode and mtime) and a tar partition from a pipe (mode 0, current time).
+ *
+ * <p>{@link #flush()} does not end a block (that would make the output differ from lzop's); it only flushes the
+ * underlying stream. Not thread-safe.
+ */
+public final class LzopOutputStream extends OutputStream {
+
+    /** {@code F_OS_UNIX | F_STDOUT | F_STDIN | F_ADLER32_D}: what {@code lzop -c} writes when reading stdin. */
+    public static final int DEFAULT_FLAGS = Lzop.F_OS_UNIX | Lzop.F_STDOUT | Lzop.F_STDIN | Lzop.F_ADLER32_D;
+
+    /** Flag bits a caller may choose: OS byte, stdin/stdout markers, the four checksums, CRC-32 header checksum. */
+    private static final int WRITABLE_FLAGS = Lzop.F_OS_MASK | Lzop.F_STDIN | Lzop.F_STDOUT
+            | Lzop.F_ADLER32_D | Lzop.F_CRC32_D | Lzop.F_ADLER32_C | Lzop.F_CRC32_C | Lzop.F_H_CRC32;
+
+    private static final int HEADER_LENGTH = 25; // version .. name_len, with an empty name
+    private static final int MAX_BLOCK_HEADER = 24; // two lengths + up to four checksums
+
+    private final OutputStream out;
+    private final int flags;
+    private final LzoCompressor compressor = new LzoCompressor();
+    private final Adler32 adler = new Adler32();
+    private final CRC32 crc = new CRC32();
+    /** Pending uncompressed input, less than one block. */
+    private final byte[] block = new byte[Lzop.BLOCK_SIZE];
+    private int blockLength;
+    /** One encoded block: its header is written right-aligned before {@link #MAX_BLOCK_HEADER}, data after it. */
+    private final byte[] frame;
+    private boolean closed;
+    private boolean failed;
+
+    /** As {@code lzop -c} with the given stdin mode and mtime (seconds since the epoch), default flags. */
+    public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds) throws IOException {
+        this(out, mode, mtimeSeconds, DEFAULT_FLAGS);
+    }
+
+    /**
+     * As {@code lzop -c}, with explicit header flags (only the OS byte, {@code F_STDIN}, {@code F_STDOUT}, the four
+     * checksum flags and {@code F_H_CRC32} may be set; a compressed-data checksum requires the matching data
+     * checksum). The header is written immediately.
+     */
+    public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags) throws IOException {
+        this.out = Objects.requireNonNull(out, "out");
+        if ((flags & ~WRITABLE_FLAGS) != 0) {
+            throw new IllegalArgumentException(String.format("unsupported lzop flags 0x%08x", flags & ~WRITABLE_FLAGS));
+        }
+        if ((flags & Lzop.F_ADLER32_C) != 0 && (flags & Lzop.F_ADLER32_D) == 0
+                || (flags & Lzop.F_CRC32_C) != 0 && (flags & Lzop.F_CRC32_D) == 0) {
+            // lzop reuses the data checksum for stored blocks and aborts on a compressed-only checksum
+            throw new IllegalArgumentException("an lzop compressed-data checksum needs the matching data checksum");
+        }
+        this.flags = flags;
+        int maxData = Math.max(Lzop.BLOCK_SIZE, compressor.maxCompressedLength(Lzop.BLOCK_SIZE));
+        this.frame = new byte[MAX_BLOCK_HEADER + maxData];
+        writeHeader(mode, mtimeSeconds);
+    }
+
+    /** The form WAL-E uses for data arriving through a pipe (tar partitions): mode 0, mtime now. */
+    public static LzopOutputStream forPipe(OutputStream out) throws IOException {
+        return new LzopOutputStream(out, 0, Instant.now().getEpochSecond());
+    }
+
+    private void writeHeader(int mode, long mtime) throws IOException {
+        byte[] h = new byte[Lzop.MAGIC.length + HEADER_LENGTH + 4];
+        System.arraycopy(Lzop.MAGIC, 0, h, 0, Lzop.MAGIC.length);
+        int p = Lzop.MAGIC.length;
+        Lzop.putU16(h, p, Lzop.VERSION);
+        Lzop.putU16(h, p + 2, Lzop.LIB_VERSION);
+        Lzop.putU16(h, p + 4, (flags & Lzop.F_H_CRC32) != 0 ? Lzop.VERSION_NEEDED_CRC32 : Lzop.VERSION_NEEDED);
+        h[p + 6] = (byte) Lzop.METHOD_LZO1X_1;
+        h[p + 7] = (byte) Lzop.DEFAULT_LEVEL;
+        Lzop.putU32(h, p + 8, flags);
+        Lzop.putU32(h, p + 12, mode);
+        Lzop.putU32(h, p + 16, (int) mtime);
+        Lzop.putU32(h, p + 20, (int) (mtime >>> 32));
+        h[p + 24] = 0; // no file name: lzop -c reading stdin stores none
+        int checksum;
+        if ((flags & Lzop.F_H_CRC32) != 0) {
+            crc.reset();
+            crc.update(h, p, HEADER_LENGTH);
+            checksum = (int) crc.getValue();
+        } else {
+            adler.reset();
+            adler.update(h, p, HEADER_LENGTH);
+            checksum = (int) adler.getValue();
+        }
+        Lzop.putU32(h, p + HEADER_LENGTH, checksum);
+        emit(h, 0, h.length);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        ensureOpen();
+        block[blockLength++] = (byte) b;
+        if (blockLength == block.length) {
+            writeBlock(block, 0, blockLength);
+            blockLength = 0;
+        }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        ensureOpen();
+        while (len > 0) {
+            if (blockLength == 0 && len >= Lzop.BLOCK_SIZE) {
+                // whole block available in the caller's array: compress it from there, no copy
+                writeBlock(b, off, Lzop.BLOCK_SIZE);
+                off += Lzop.BLOCK_SIZE;
+                len -= Lzop.BLOCK_SIZE;
+                continue;
+            }
+            int n = Math.min(len, block.length - blockLength);
+            System.arraycopy(b, off, block, blockLength, n);
+            blockLength += n;
+            off += n;
+            len -= n;
+            if (blockLength == block.length) {
+                writeBlock(block, 0, blockLength);
+                blockLength = 0;
+            }
+        }
+    }
+
+    /** Encodes and writes one block; any failure makes the stream unusable (a block may be lost). */
+    private void writeBlock(byte[] src, int off, int len) throws IOException {
+        try {
+            encodeBlock(src, off, len);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void encodeBlock(byte[] src, int off, int len) throws IOException {
+        int dataStart = MAX_BLOCK_HEADER;
+        int compressedLength = compressor.compress(src, off, len, frame, dataStart, frame.length - dataStart);
+        boolean stored = compressedLength >= len; // lzop keeps the block only if it got strictly smaller
+        int dataLength = stored ? len : compressedLength;
+        if (stored) {
+            System.arraycopy(src, off, frame, dataStart, len);
+        }
+
+        // the header goes right before the data so that one write() carries the whole block
+        int headerLength = 8;
+        if ((flags & Lzop.F_ADLER32_D) != 0) {
+            headerLength += 4;
+        }
+        if ((flags & Lzop.F_CRC32_D) != 0) {
+            headerLength += 4;
+        }
+        if (!stored && (flags & Lzop.F_ADLER32_C) != 0) {
+            headerLength += 4;
+        }
+        if (!stored && (flags & Lzop.F_CRC32_C) != 0) {
+            headerLength += 4;
+        }
+        int p = dataStart - headerLength;
+        Lzop.putU32(frame, p, len);
+        Lzop.putU32(frame, p + 4, dataLength);
+        p += 8;
+        if ((flags & Lzop.F_ADLER32_D) != 0) {
+            adler.reset();
+            adler.update(src, off, len);
+            Lzop.putU32(frame, p, (int) adler.getValue());
+            p += 4;
+        }
+        if ((flags & Lzop.F_CRC32_D) != 0) {
+            crc.reset();
+            crc.update(src, off, len);
+            Lzop.putU32(frame, p, (int) crc.getValue());
+            p += 4;
+        }
+        if (!stored && (flags & Lzop.F_ADLER32_C) != 0) {
+            adler.reset();
+            adler.update(frame, dataStart, dataLength);
+            Lzop.putU32(frame, p, (int) adler.getValue());
+            p += 4;
+        }
+        if (!stored && (flags & Lzop.F_CRC32_C) != 0) {
+            crc.reset();
+            crc.update(frame, dataStart, dataLength);
+            Lzop.putU32(frame, p, (int) crc.getValue());
+        }
+        emit(frame, dataStart - headerLength, headerLength + dataLength);
+    }
+
+    private void emit(byte[] b, int off, int len) throws IOException {
+        try {
+            out.write(b, off, len);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("lzop stream is closed");
+        }
+        if (failed) {
+            throw new IOException("lzop stream is unusable: an earlier write failed");
+        }
+    }
+
+    /** Flushes the underlying stream; buffered input stays pending until the block is full or the stream closed. */
+    @Override
+    public void flush() throws IOException {
+        ensureOpen();
+        out.flush();
+    }
+
+    /**
+     * Writes the last (short) block and the end marker, then closes the underlying stream, which is closed even
+     * when writing fails. If an earlier write failed, no end marker is written (the output must stay recognisably
+     * incomplete) and this throws after closing.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Throwable primary = null;
+        try {
+            if (failed) {
+                throw new IOException("lzop stream is incomplete: an earlier write failed");
+            }
+            if (blockLength > 0) {
+                writeBlock(block, 0, blockLength);
+                blockLength = 0;
+            }
+            emit(new byte[4], 0, 4);
+            out.flush();
+        } catch (Throwable t) {
+            primary = t;
+            throw t;
+        } finally {
+            if (primary == null) {
+                out.close();
+            } else {
+                try {
+                    out.close();
+                } catch (Throwable closeFailure) {
+                    primary.addSuppressed(closeFailure);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.walj.pipeline;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** LZ4 frames: round trip, interop with the lz4 CLI both ways, and damage reported as CorruptObjectException. */
+class Lz4CodecTest {
+
+    private static List<TestData.Input> inputs;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void setUp() {
+        Cli.lz4();
+        inputs = new ArrayList<>(TestData.smallInputs());
+        inputs.add(new TestData.Input("16MiB-compressible", TestData.compressible(16 * TestData.MIB, 41)));
+        inputs.add(new TestData.Input("wal-segment", TestData.walSegment()));
+    }
+
+    static byte[] lz4(byte[] data) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = Lz4Codec.compress(bytes)) {
+            Codecs.writeInPieces(out, data);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] unlz4(byte[] frame) throws IOException {
+        try (InputStream in = Compression.LZ4.decompress(new ByteArrayInputStream(frame))) {
+            return Codecs.readAll(in);
+        }
+    }
+
+    @Test
+    void roundTripAndLz4CliReadsOurFrames() throws IOException {
+        for (TestData.Input input : inputs) {
+            byte[] frame = lz4(input.data());
+            assertArrayEquals(input.data(), unlz4(frame), input.name());
+            // FLG: version 01, independent blocks, block checksums, content checksum; BD: 4 MiB blocks
+            assertEquals(0x74, frame[4] & 0xFF, input.name());
+            assertEquals(0x70, frame[5] & 0xFF, input.name());
+            Path f = dir.resolve("ours.lz4");
+            Files.write(f, frame);
+            Cli.run(dir, null, Cli.lz4(), "-q", "-t", f.toString()).assertSuccess("lz4 -t " + input.name());
+            Cli.Result r = Cli.run(dir, f, Cli.lz4(), "-q", "-d", "-c").assertSuccess("lz4 -dc " + input.name());
+            assertArrayEquals(input.data(), r.stdout(), "lz4 -dc " + input.name());
+        }
+    }
+
+    @Test
+    void weReadWhatTheLz4CliWrites() throws IOException {
+        List<List<String>> variants = List.of(List.of(), List.of("-1"), List.of("-9"), List.of("--content-size"),
+                List.of("--no-frame-crc"), List.of("-BX"), List.of("-B4"), List.of("-B5", "-BX", "--content-size"));
+        List<String> failures = new ArrayList<>();
+        for (TestData.Input input : inputs) {
+            Path plain = dir.resolve("in.bin");
+            Files.write(plain, input.data());
+            for (List<String> options : variants) {
+                if (options.contains("-9") && input.data().length > TestData.MIB) {
+                    continue; // slow and adds nothing over the small inputs
+                }
+                byte[] frame = Cli.run(dir, plain, Cli.args(Cli.lz4(), options, "-q", "-c")).assertSuccess("lz4")
+                        .stdout();
+                try {
+                    if (!Arrays.equals(input.data(), unlz4(frame))) {
+                        failures.add(input.name() + " lz4 " + options + ": bytes differ");
+                    }
+                } catch (IOException e) {
+                    failures.add(input.name() + " lz4 " + options + ": " + e);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+
+        // concatenated frames decode as one stream, as with lz4 -d
+        byte[] a = TestData.compressible(100_000, 42);
+        byte[] b = TestData.random(1000, 43);
+        assertArrayEquals(LzopBuilder.concat(a, b), unlz4(LzopBuilder.concat(lz4(a), lz4(b))));
+    }
+
+    @Test
+    void linkedBlocksAreReportedAsUnsupported() throws IOException {
+        Path plain = dir.resolve("in.bin");
+        Files.write(plain, TestData.compressible(TestData.MIB, 44));
+        byte[] frame = Cli.run(dir, plain, Cli.lz4(), "-q", "-B4", "-BD", "-c").assertSuccess("lz4 -BD").stdout();
+        CorruptObjectException e = assertThrows(CorruptObjectException.class, () -> unlz4(frame));
+        assertEquals("unsupported LZ4 frame: linked blocks (lz4 -BD)", e.getMessage());
+    }
+
+    @Test
+    void truncationFails() {
+        byte[] data = TestData.mixed(700 * TestData.KIB, 45);
+        byte[] frame = assertDoesNotThrowIo(() -> lz4(data));
+        Random random = new Random(4);
+        List<Integer> cuts = new ArrayList<>(List.of(1, 3, 4, 5, 6, 7, 10, frame.length - 8, frame.length - 4,
+                frame.length - 1));
+        for (int i = 0; i < 80; i++) {
+            cuts.add(1 + random.nextInt(frame.length - 1));
+        }
+        for (int cut : cuts) {
+            CorruptObjectException e = expectCorrupt("cut at " + cut, Arrays.copyOf(frame, cut), data);
+            if (cut >= 7) {
+                assertTrue(e.getMessage().startsWith("truncated LZ4 frame") || e.getMessage().startsWith(
+                        "corrupt LZ4 frame"), e.getMessage());
+            }
+        }
+        assertEquals("truncated LZ4 frame: input ends early",
+                expectCorrupt("end mark cut", Arrays.copyOf(frame, frame.length - 1), data).getMessage());
+    }
+
+    @Test
+    void bitFlipsAndTrailingGarbageFail() {
+        byte[] data = TestData.mixed(700 * TestData.KIB, 46);
+        byte[] frame = assertDoesNotThrowIo(() -> lz4(data));
+        Random random = new Random(5);
+        for (int c = 0; c < 150; c++) {
+            byte[] bad = frame.clone();
+            // skip the magic (that is the sniffer's job) and the frame descriptor, whose 1-byte hash lets
+            // 1 flip in 256 through as a different but valid descriptor
+            int pos = 7 + random.nextInt(frame.length - 7);
+            bad[pos] ^= (byte) (1 << random.nextInt(8));
+            expectCorrupt("flip at " + pos, bad, data);
+        }
+        expectCorrupt("garbage", LzopBuilder.concat(frame, new byte[] {1, 2, 3, 4, 5}), data);
+        expectCorrupt("short garbage", LzopBuilder.concat(frame, new byte[] {1, 2}), data);
+        assertEquals("corrupt LZ4 frame: Stream frame descriptor corrupted",
+                expectCorrupt("descriptor hash", flip(frame, 6), data).getMessage());
+        assertEquals("corrupt LZ4 frame: Invalid or unsupported frame descriptor",
+                expectCorrupt("descriptor reserved bit", flip(frame, 5), data).getMessage());
+    }
+
+    private static byte[] flip(byte[] b, int pos) {
+        byte[] c = b.clone();
+        c[pos] ^= 0x01;
+        return c;
+    }
+
+    @Test
+    void sourceFailuresAreNotCorruption() throws IOException {
+        IOException network = new IOException("connection reset");
+        byte[] frame = lz4(TestData.compressible(TestData.MIB, 47));
+        InputStream failing = new FilterInputStream(new ByteArrayInputStream(frame)) {
+            int reads;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (++reads > 5) {
+                    throw network;
+                }
+                return super.read(b, off, Math.min(len, 1000));
+            }
+        };
+        try (InputStream in = Lz4Codec.decompress(failing)) {
+            assertSame(network, assertThrows(IOException.class, in::readAllBytes));
+            assertSame(network, assertThrows(IOException.class, in::read), "sticky");
+        }
+    }
+
+    @Test
+    void writerClosesTargetEvenWhenFinishingFails() throws IOException {
+        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(100);
+        OutputStream out = Lz4Codec.compress(sink);
+        out.write(new byte[50_000]); // buffered: nothing reaches the sink yet
+        IOException e = assertThrows(IOException.class, out::close);
+        assertEquals("disk full", e.getMessage());
+        assertTrue(sink.closed);
+        assertThrows(IOException.class, () -> out.write(1));
+    }
+
+    @Test
+    void writeFailureLeavesTheFrameUnfinished() throws IOException {
+        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(100_000);
+        OutputStream out = Lz4Codec.compress(sink);
+        byte[] random = TestData.random(5 * TestData.MIB, 48);
+        assertEquals("disk full", assertThrows(IOException.class, () -> out.write(random)).getMessage());
+        int written = sink.written;
+        assertThrows(IOException.class, () -> out.write(1));
+        IOException e = assertThrows(IOException.class, out::close);
+        assertTrue(e.getMessage().contains("earlier write failed"), e.getMessage());
+        assertTrue(sink.closed);
+        assertEquals(written, sink.written, "no end mark after a failure");
+    }
+
+    private static CorruptObjectException expectCorrupt(String what, byte[] damaged, byte[] original) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            ByteArrayOutputStream delivered = new ByteArrayOutputStream();
+            try (InputStream in = Lz4Codec.decompress(new ByteArrayInputStream(damaged))) {
+                in.transferTo(delivered);
+                fail(what + ": decoded without error");
+                return null;
+            } catch (CorruptObjectException e) {
+                byte[] got = delivered.toByteArray();
+                assertTrue(got.length <= original.length && Arrays.equals(got, 0, got.length, original, 0,
+                        got.length), what + ": wrong bytes before the error");
+                assertEquals(-1, e.getMessage().indexOf('\n'));
+                return e;
+            }
+        }, what + ": hung");
+    }
+
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    static <T> T assertDoesNotThrowIo(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

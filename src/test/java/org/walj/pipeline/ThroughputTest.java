@@ -1,0 +1,82 @@
+package org.walj.pipeline;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Prints compress/decompress throughput on 16 MiB inputs (a real WAL segment first). In-memory, single thread,
+ * best of a few runs after warm-up. The floor asserted is deliberately low: it catches pathologies (per-byte
+ * allocation, quadratic buffering), not a slow CI machine.
+ */
+class ThroughputTest {
+
+    private static final int RUNS = 4;
+
+    /** An output stream that only counts, so that the measurement is the codec's alone. */
+    static final class Counting extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    @Test
+    void throughput() throws IOException {
+        List<TestData.Input> inputs = List.of(new TestData.Input("WAL segment", TestData.walSegment()),
+                new TestData.Input("text-like", TestData.compressible(16 * TestData.MIB, 91)),
+                new TestData.Input("random", TestData.random(16 * TestData.MIB, 92)));
+        byte[] buf = new byte[64 * 1024];
+        for (Compression c : Compression.values()) {
+            for (TestData.Input input : inputs) {
+                byte[] compressed = null;
+                long bestCompress = Long.MAX_VALUE;
+                long bestDecompress = Long.MAX_VALUE;
+                for (int run = 0; run < RUNS; run++) {
+                    long t0 = System.nanoTime();
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(input.data().length);
+                    try (OutputStream out = c.compress(bytes)) {
+                        for (int off = 0; off < input.data().length; off += buf.length) {
+                            out.write(input.data(), off, Math.min(buf.length, input.data().length - off));
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    compressed = bytes.toByteArray();
+                    long t2 = System.nanoTime();
+                    long n = 0;
+                    try (InputStream in = c.decompress(new ByteArrayInputStream(compressed))) {
+                        int r;
+                        while ((r = in.read(buf)) >= 0) {
+                            n += r;
+                        }
+                    }
+                    long t3 = System.nanoTime();
+                    assertTrue(n == input.data().length);
+                    bestCompress = Math.min(bestCompress, t1 - t0);
+                    bestDecompress = Math.min(bestDecompress, t3 - t2);
+                }
+                double mib = input.data().length / (double) TestData.MIB;
+                double cRate = mib / (bestCompress / 1e9);
+                double dRate = mib / (bestDecompress / 1e9);
+                System.out.printf("%s %-12s ratio %5.2f  compress %7.1f MiB/s  decompress %7.1f MiB/s%n", c,
+                        input.name(), input.data().length / (double) compressed.length, cRate, dRate);
+                assertTrue(cRate > 20 && dRate > 20, c + " " + input.name() + " is pathologically slow");
+            }
+        }
+        assertTrue(Arrays.asList(Compression.values()).size() == 2);
+    }
+}
