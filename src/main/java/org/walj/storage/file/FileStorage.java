@@ -250,7 +250,7 @@ public final class FileStorage implements Storage {
     public InputStream get(String key) throws IOException {
         Path path = pathOf(key);
         requireRoot();
-        if (attributes(key, path).isEmpty()) {
+        if (attributes(path).isEmpty()) {
             throw new ObjectNotFoundException(key);
         }
         try {
@@ -267,11 +267,11 @@ public final class FileStorage implements Storage {
     public Optional<ObjectInfo> stat(String key) throws IOException {
         Path path = pathOf(key);
         requireRoot();
-        return attributes(key, path).map(a -> new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+        return attributes(path).map(a -> new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
     }
 
     /** Attributes of the object file (symlinks followed), or empty when there is no regular file at {@code path}. */
-    private Optional<BasicFileAttributes> attributes(String key, Path path) throws IOException {
+    private Optional<BasicFileAttributes> attributes(Path path) throws IOException {
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
             return a.isRegularFile() ? Optional.of(a) : Optional.empty();
@@ -282,6 +282,8 @@ public final class FileStorage implements Storage {
             if (isNotDirectory(e, path)) {
                 return Optional.empty(); // "wal_005/X.lzo/Y": a parent is a file, so there is no such object
             }
+            throw unavailable(path, e);
+        } catch (IOException e) {
             throw unavailable(path, e);
         }
     }
