@@ -55,7 +55,7 @@ public final class WalJCommand implements Callable<Integer> {
     }
 
     void configureLogging() {
-        LogSetup.configure(globals.terse, env.variables());
+        LogSetup.setTerse(globals.terse);
     }
 
     @Override

@@ -1,0 +1,117 @@
+package org.walj.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.walj.UserException;
+import org.walj.layout.StoragePrefix;
+import org.walj.pipeline.Compression;
+import org.walj.storage.ObjectInfo;
+import org.walj.storage.file.FileStorage;
+
+class WalArchiverTest {
+    @TempDir
+    Path tmp;
+    Path pgWal;
+    Path status;
+    FileStorage storage;
+    WalArchiver archiver;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
+        status = Files.createDirectories(pgWal.resolve("archive_status"));
+        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        storage = new FileStorage(archive);
+        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO);
+    }
+
+    @Test
+    void storesTheSegmentUnderWalEsNameAndItDecodesToTheSameBytes() throws IOException {
+        byte[] content = segment("000000010000000000000003", 7);
+        archiver.archive(pgWal.resolve("000000010000000000000003"), 1);
+        try (InputStream in = Compression.LZO.decompress(storage.get("wal_005/000000010000000000000003.lzo"))) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void alsoArchivesOtherReadySegmentsAndMarksOnlyThoseDone() throws IOException {
+        for (int i = 1; i <= 5; i++) {
+            segment("00000001000000000000000" + i, i);
+            ready("00000001000000000000000" + i);
+        }
+        Files.writeString(pgWal.resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
+        ready("00000002.history");
+
+        archiver.archive(pgWal.resolve("000000010000000000000002"), 3);
+
+        assertEquals(List.of("wal_005/000000010000000000000001.lzo", "wal_005/000000010000000000000002.lzo",
+                "wal_005/000000010000000000000003.lzo"), keys());
+        assertTrue(Files.exists(status.resolve("000000010000000000000001.done")));
+        assertTrue(Files.exists(status.resolve("000000010000000000000003.done")));
+        // the explicit segment's status is PostgreSQL's to change; the rest were not taken
+        assertTrue(Files.exists(status.resolve("000000010000000000000002.ready")));
+        assertTrue(Files.exists(status.resolve("000000010000000000000004.ready")));
+        assertTrue(Files.exists(status.resolve("00000002.history.ready")));
+    }
+
+    @Test
+    void aReadySegmentWhoseFileVanishedIsSkippedAndLeftToPostgres() throws IOException {
+        segment("000000010000000000000001", 1);
+        ready("000000010000000000000001");
+        ready("000000010000000000000002");
+
+        archiver.archive(pgWal.resolve("000000010000000000000001"), 4);
+
+        assertEquals(List.of("wal_005/000000010000000000000001.lzo"), keys());
+        assertTrue(Files.exists(status.resolve("000000010000000000000002.ready")));
+        assertFalse(Files.exists(status.resolve("000000010000000000000002.done")));
+    }
+
+    @Test
+    void aMissingFileIsWalEsUserErrorAndStoresNothing() throws IOException {
+        UserException e = assertThrows(UserException.class,
+                () -> archiver.archive(pgWal.resolve("000000010000000000000009"), 1));
+        assertEquals("could not find file for wal-push", e.getMessage());
+        assertEquals(List.of(), keys());
+    }
+
+    @Test
+    void historyFilesKeepTheirName() throws IOException {
+        Files.writeString(pgWal.resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
+        archiver.archive(pgWal.resolve("00000002.history"), 1);
+        assertEquals(List.of("wal_005/00000002.history.lzo"), keys());
+    }
+
+    private byte[] segment(String name, int seed) throws IOException {
+        byte[] content = new byte[1 << 20];
+        Random r = new Random(seed);
+        for (int i = 0; i < content.length; i += 64) {
+            content[i] = (byte) r.nextInt();
+        }
+        Files.write(pgWal.resolve(name), content);
+        return content;
+    }
+
+    private void ready(String name) throws IOException {
+        Files.createFile(status.resolve(name + ".ready"));
+    }
+
+    private List<String> keys() throws IOException {
+        return storage.list("").stream().map(ObjectInfo::key).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,120 @@
+package org.walj.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.walj.layout.SegmentName;
+import org.walj.layout.StoragePrefix;
+import org.walj.layout.WalFileName;
+import org.walj.pipeline.Compression;
+import org.walj.storage.file.FileStorage;
+
+/**
+ * Prefetch logic with the real prefetcher run in this process: the spawner below is a stand-in for starting a
+ * second JVM (the process start itself is covered by the PostgreSQL integration test).
+ */
+class WalFetchTest {
+    @TempDir
+    Path tmp;
+    Path pgWal;
+    FileStorage storage;
+    StoragePrefix prefix;
+    WalRestorer restorer;
+    final List<List<SegmentName>> spawned = new ArrayList<>();
+    final List<byte[]> contents = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
+        storage = new FileStorage(archive);
+        prefix = StoragePrefix.parse("file://localhost" + archive);
+        restorer = new WalRestorer(storage, prefix, Compression.LZO);
+        for (int i = 0; i < 12; i++) {
+            byte[] c = new byte[256 * 1024];
+            new Random(i).nextBytes(c);
+            contents.add(c);
+            storage.put("wal_005/" + seg(i) + ".lzo",
+                    new ByteArrayInputStream(WalRestorerTest.encode(Compression.LZO, c)), "application/octet-stream");
+        }
+    }
+
+    private WalFetch fetchWithInProcessPrefetcher() {
+        return new WalFetch(restorer, prefix, (base, segments) -> {
+            spawned.add(segments);
+            new WalPrefetcher(restorer).prefetch(base, segments, 2);
+        });
+    }
+
+    @Test
+    void prefetchedSegmentsArePromotedAndTheWindowIsRefilledInBatches() throws IOException {
+        WalFetch fetch = fetchWithInProcessPrefetcher();
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(1)), dest, 4));
+        assertArrayEquals(contents.get(1), Files.readAllBytes(dest));
+        assertEquals(List.of(List.of(sn(2), sn(3), sn(4), sn(5))), spawned);
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        assertTrue(Files.isRegularFile(area.resolve(seg(2))));
+
+        // segment 2 comes from the prefetch area; only 1 of 4 future names is missing: no new process yet
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(2)), dest, 4));
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
+        assertFalse(Files.exists(area.resolve(seg(2))));
+        assertEquals(1, spawned.size());
+
+        // after segment 3, two of the next four are missing: one process fetches both
+        fetch.fetch(new WalFileName(seg(3)), dest, 4);
+        assertArrayEquals(contents.get(3), Files.readAllBytes(dest));
+        assertEquals(List.of(sn(6), sn(7)), spawned.get(1));
+    }
+
+    @Test
+    void stalePrefetchesOutsideTheWindowAreRemoved() throws IOException {
+        Path area = Files.createDirectories(pgWal.resolve(".wal-e/prefetch/running/" + seg(11)));
+        Files.writeString(pgWal.resolve(".wal-e/prefetch/" + seg(10)), "stale");
+        fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(1)), pgWal.resolve("RECOVERYXLOG"), 2);
+        assertFalse(Files.exists(area));
+        assertFalse(Files.exists(pgWal.resolve(".wal-e/prefetch/" + seg(10))));
+    }
+
+    @Test
+    void theEndOfTheArchiveIsStillNotFoundWithPrefetchOn() throws IOException {
+        assertEquals(WalRestorer.Outcome.NOT_FOUND,
+                fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(40)), pgWal.resolve("RECOVERYXLOG"), 3));
+        assertFalse(Files.exists(pgWal.resolve("RECOVERYXLOG")));
+        // nothing half-done is left behind for the segments that do not exist either
+        assertEquals(List.of(), WalRestorerTest.files(pgWal.resolve(".wal-e/prefetch/running")));
+    }
+
+    @Test
+    void historyFilesAreFetchedWithoutPrefetching() throws IOException {
+        storage.put("wal_005/00000002.history.lzo", new ByteArrayInputStream(
+                WalRestorerTest.encode(Compression.LZO, "1\t0/3000000\treason\n".getBytes())), "application/octet-stream");
+        Path dest = pgWal.resolve("RECOVERYHISTORY");
+        assertEquals(WalRestorer.Outcome.RESTORED,
+                fetchWithInProcessPrefetcher().fetch(new WalFileName("00000002.history"), dest, 8));
+        assertEquals("1\t0/3000000\treason\n", Files.readString(dest));
+        assertEquals(List.of(), spawned);
+    }
+
+    private static String seg(int i) {
+        return sn(i).toString();
+    }
+
+    private static SegmentName sn(int i) {
+        return new SegmentName(1, 0, i);
+    }
+}

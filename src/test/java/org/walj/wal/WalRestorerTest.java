@@ -1,0 +1,125 @@
+package org.walj.wal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.walj.layout.StoragePrefix;
+import org.walj.layout.WalFileName;
+import org.walj.pipeline.Compression;
+import org.walj.pipeline.CorruptObjectException;
+import org.walj.storage.StorageUnavailableException;
+import org.walj.storage.file.FileStorage;
+
+class WalRestorerTest {
+    static final String SEG = "000000010000000000000004";
+
+    @TempDir
+    Path tmp;
+    Path archive;
+    Path pgWal;
+    FileStorage storage;
+    WalRestorer restorer;
+    byte[] content;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        archive = Files.createDirectories(tmp.resolve("archive"));
+        pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
+        storage = new FileStorage(archive);
+        restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO);
+        content = new byte[3 << 20];
+        new Random(4).nextBytes(content);
+        Arrays.fill(content, 1 << 20, 2 << 20, (byte) 7);
+    }
+
+    @Test
+    void restoresTheExactBytes() throws IOException {
+        store("wal_005/" + SEG + ".lzo", encode(Compression.LZO, content));
+        assertEquals(WalRestorer.Outcome.RESTORED, restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertArrayEquals(content, Files.readAllBytes(pgWal.resolve("RECOVERYXLOG")));
+        assertEquals(List.of("RECOVERYXLOG"), files(pgWal));
+    }
+
+    @Test
+    void findsAnLz4ObjectWhenNoLzoOneExists() throws IOException {
+        store("wal_005/" + SEG + ".lz4", encode(Compression.LZ4, content));
+        assertEquals(WalRestorer.Outcome.RESTORED, restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertArrayEquals(content, Files.readAllBytes(pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    @Test
+    void aMissingSegmentIsNotFoundAndWritesNothing() throws IOException {
+        assertEquals(WalRestorer.Outcome.NOT_FOUND, restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertEquals(List.of(), files(pgWal));
+    }
+
+    @Test
+    void aCorruptObjectFailsAndLeavesNoFileBehind() throws IOException {
+        byte[] encoded = encode(Compression.LZO, content);
+        encoded[encoded.length / 2] ^= 0x10;
+        store("wal_005/" + SEG + ".lzo", encoded);
+        assertThrows(CorruptObjectException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertEquals(List.of(), files(pgWal));
+    }
+
+    @Test
+    void aTruncatedObjectFailsAndLeavesNoFileBehind() throws IOException {
+        byte[] encoded = encode(Compression.LZO, content);
+        store("wal_005/" + SEG + ".lzo", Arrays.copyOf(encoded, encoded.length - 4));
+        assertThrows(CorruptObjectException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertEquals(List.of(), files(pgWal));
+    }
+
+    @Test
+    void aDestinationInAMissingDirectoryIsAnError() {
+        assertThrows(NoDestinationDirectoryException.class,
+                () -> restorer.restore(new WalFileName(SEG), tmp.resolve("nowhere/RECOVERYXLOG")));
+    }
+
+    @Test
+    void aMissingArchiveRootIsUnavailableNeverNotFound() throws IOException {
+        Files.delete(archive);
+        assertThrows(StorageUnavailableException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    static byte[] encode(Compression c, byte[] plain) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = c.compress(bytes)) {
+            out.write(plain);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void store(String key, byte[] bytes) throws IOException {
+        storage.put(key, new ByteArrayInputStream(bytes), "application/octet-stream");
+    }
+
+    static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    static void assertAbsent(Path p) {
+        assertFalse(Files.exists(p), p + " should not exist");
+    }
+}
