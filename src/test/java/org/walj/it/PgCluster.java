@@ -284,6 +284,11 @@ public final class PgCluster implements AutoCloseable {
         return psql("SELECT pg_walfile_name(pg_switch_wal())");
     }
 
+    /** The current WAL write position, e.g. {@code 0/B000000} (as text; compare in SQL with {@code ::pg_lsn}). */
+    public String currentWalLsn() {
+        return psql("SELECT pg_current_wal_lsn()");
+    }
+
     /** The segment that holds the current WAL insert position. */
     public String currentWalFile() {
         return psql("SELECT pg_walfile_name(pg_current_wal_lsn())");
