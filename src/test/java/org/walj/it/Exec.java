@@ -49,6 +49,7 @@ public final class Exec {
         return new Exec(command);
     }
 
+    /** Sets a variable for the command; a {@code null} value removes it from the inherited environment. */
     public Exec env(String name, String value) {
         env.put(name, value);
         return this;
@@ -101,7 +102,13 @@ public final class Exec {
             environment.put("PATH", SANE_PATH);
             environment.put("LC_ALL", "C");
             environment.put("LANG", "C");
-            environment.putAll(env);
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    environment.remove(k);
+                } else {
+                    environment.put(k, v);
+                }
+            });
             if (dir != null) {
                 pb.directory(dir.toFile());
             }
