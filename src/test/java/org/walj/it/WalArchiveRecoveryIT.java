@@ -66,6 +66,8 @@ class WalArchiveRecoveryIT {
         source.psql("CREATE TABLE before_backup (id int PRIMARY KEY, payload text NOT NULL, n numeric);"
                 + "INSERT INTO before_backup SELECT g, md5(g::text), g * 1.5 FROM generate_series(1, 3000) g;");
 
+        // Fails within seconds if wal-push is broken (pg_basebackup -X none would wait minutes for the archive).
+        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
         PgCluster restored = source.baseBackup("restored");
 
         source.psql("CREATE TABLE after_backup (id bigint PRIMARY KEY, payload text NOT NULL);"
