@@ -1,0 +1,244 @@
+package org.walj.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher {@code packaging/wal-j}, run for real with a probe jar in place of wal-j.jar: where it finds the
+ * jar and java, which JVM options it passes (per JDK version), and that arguments and exit codes pass through.
+ * Needs only sh and a JDK. Every JDK found under /usr/lib/jvm is tried.
+ */
+class LauncherIT {
+
+    private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto", "-Xmx256m");
+    private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+
+    @TempDir
+    Path tmp;
+    private Path launcherSource;
+    private Path probeJar;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        launcherSource = Path.of(System.getProperty("walj.launcher", "packaging/wal-j")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(launcherSource), "launcher " + launcherSource);
+        probeJar = tmp.resolve("probe.jar");
+        writeProbeJar(probeJar);
+    }
+
+    @Test
+    void findsTheJarNextToItselfPassesArgumentsAndOptionsAndTheExitCode() throws IOException {
+        Path bin = install("a/bin");
+        Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
+        ProcessResult r = Exec.of(bin.resolve("wal-j").toString(), "exit", "3").env("WALJ_JAVA", java).run();
+        assertEquals(3, r.exitCode(), r.describe());
+        Probe p = Probe.parse(r);
+        assertEquals(jar.toString(), p.jar());
+        assertEquals(List.of("exit", "3"), p.args());
+        assertTrue(p.jvm().containsAll(DEFAULT_OPTIONS), p.jvm().toString());
+
+        r = Exec.of(bin.resolve("wal-j").toString(), "a b", "*", "", "$HOME", "--x='y'").env("WALJ_JAVA", java).runOk();
+        assertEquals(List.of("a b", "*", "", "$HOME", "--x='y'"), Probe.parse(r).args());
+    }
+
+    @Test
+    void findsTheJarInLibAndInTargetAndHonoursWaljJar() throws IOException {
+        Path bin = install("lib-layout/bin");
+        Path libJar = copy(probeJar, tmp.resolve("lib-layout/lib/wal-j/wal-j.jar"));
+        assertEquals(libJar.toString(), run(bin, Map.of()).jar());
+
+        Path checkoutBin = install("checkout/packaging");
+        Path targetJar = copy(probeJar, tmp.resolve("checkout/target/wal-j.jar"));
+        assertEquals(targetJar.toString(), run(checkoutBin, Map.of()).jar());
+
+        Path other = copy(probeJar, tmp.resolve("elsewhere/any-name.jar"));
+        assertEquals(other.toString(), run(checkoutBin, Map.of("WALJ_JAR", other.toString())).jar());
+    }
+
+    @Test
+    void followsASymlinkToFindItsJar() throws IOException {
+        Path bin = install("opt/wal-j/bin");
+        Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
+        Path links = Files.createDirectories(tmp.resolve("usr/local/bin"));
+        Path link = Files.createSymbolicLink(links.resolve("wal-j"), Path.of("../../../opt/wal-j/bin/wal-j"));
+        ProcessResult r = Exec.of(link.toString()).env("WALJ_JAVA", java).runOk();
+        assertEquals(jar.toString(), Probe.parse(r).jar());
+    }
+
+    @Test
+    void appendsWaljJavaOptsAfterTheDefaults() throws IOException {
+        Path bin = install("opts/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        Probe p = run(bin, Map.of("WALJ_JAVA_OPTS", "-Xmx64m  -Dwalj.test=a*b"));
+        List<String> jvm = p.jvm();
+        assertTrue(jvm.contains("-Dwalj.test=a*b"), "no globbing of WALJ_JAVA_OPTS: " + jvm);
+        assertTrue(jvm.lastIndexOf("-Xmx64m") > jvm.indexOf("-Xmx256m"), "later -Xmx wins: " + jvm);
+    }
+
+    @Test
+    void addsTheUnsafeFlagExactlyOnJdk24AndLaterForEveryInstalledJdk() throws IOException {
+        Path bin = install("jdks/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        for (Path home : jdkHomes()) {
+            Path javaBin = home.resolve("bin/java");
+            Probe viaWaljJava = run(bin, Map.of("WALJ_JAVA", javaBin.toString()));
+            assertEquals(viaWaljJava.feature() >= 24, viaWaljJava.jvm().contains(UNSAFE_FLAG),
+                    home + " (JDK " + viaWaljJava.feature() + "): " + viaWaljJava.jvm());
+            ProcessResult r = Exec.of(bin.resolve("wal-j").toString()).env("JAVA_HOME", home.toString()).runOk();
+            Probe viaJavaHome = Probe.parse(r);
+            assertEquals(viaWaljJava.feature(), viaJavaHome.feature(), "JAVA_HOME=" + home + " is used");
+            assertEquals(viaJavaHome.feature() >= 24, viaJavaHome.jvm().contains(UNSAFE_FLAG), home.toString());
+        }
+    }
+
+    @Test
+    void usesJavaOnPathWithoutJavaHome() throws IOException {
+        if (Tools.find("java").isEmpty()) {
+            return; // nothing to test on a machine without java on the standard PATH
+        }
+        Path bin = install("path/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        ProcessResult r = Exec.of(bin.resolve("wal-j").toString(), "x").env("JAVA_HOME", null).runOk();
+        assertEquals(List.of("x"), Probe.parse(r).args());
+    }
+
+    @Test
+    void failsWithOneLineAndExitOneWithoutJarOrJava() throws IOException {
+        Path bin = install("empty/bin");
+        ProcessResult noJar = Exec.of(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).run();
+        assertEquals(1, noJar.exitCode(), noJar.describe());
+        assertTrue(noJar.stderr().startsWith("wal-j: cannot find wal-j.jar"), noJar.stderr());
+        assertEquals(1, noJar.stderr().lines().count(), noJar.stderr());
+
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        ProcessResult noJava = Exec.of(bin.resolve("wal-j").toString())
+                .env("WALJ_JAVA", tmp.resolve("no-such-java").toString()).run();
+        assertEquals(1, noJava.exitCode(), noJava.describe());
+        assertTrue(noJava.stderr().startsWith("wal-j: WALJ_JAVA="), noJava.stderr());
+
+        ProcessResult badHome = Exec.of(bin.resolve("wal-j").toString()).env("JAVA_HOME", tmp.toString()).run();
+        assertEquals(1, badHome.exitCode(), badHome.describe());
+        assertFalse(badHome.stderr().isBlank());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Probe(int feature, String jar, List<String> jvm, List<String> args) {
+        static Probe parse(ProcessResult r) {
+            int feature = -1;
+            String jar = null;
+            List<String> jvm = new ArrayList<>();
+            List<String> args = new ArrayList<>();
+            for (String line : r.stdout().split("\n", -1)) {
+                if (line.startsWith("feature=")) {
+                    feature = Integer.parseInt(line.substring("feature=".length()));
+                } else if (line.startsWith("jar=")) {
+                    jar = line.substring("jar=".length());
+                } else if (line.startsWith("jvm=")) {
+                    jvm.add(line.substring("jvm=".length()));
+                } else if (line.startsWith("arg=")) {
+                    args.add(line.substring("arg=".length()));
+                }
+            }
+            assertTrue(feature > 0, "probe output\n" + r.describe());
+            return new Probe(feature, jar, jvm, args);
+        }
+    }
+
+    private Probe run(Path bin, Map<String, String> env) {
+        Exec exec = Exec.of(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).env(env);
+        return Probe.parse(exec.runOk());
+    }
+
+    private Path install(String binDir) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve(binDir));
+        Path launcher = copy(launcherSource, bin.resolve("wal-j"));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING).toRealPath();
+    }
+
+    /** The JDK running the tests plus every JDK 17+ under /usr/lib/jvm (by its release file). */
+    private static Set<Path> jdkHomes() throws IOException {
+        Set<Path> homes = new LinkedHashSet<>();
+        homes.add(Path.of(System.getProperty("java.home")).toRealPath());
+        Path jvm = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvm)) {
+            try (Stream<Path> s = Files.list(jvm)) {
+                s.filter(h -> Files.isExecutable(h.resolve("bin/java")) && releaseFeature(h) >= 17)
+                        .map(h -> {
+                            try {
+                                return h.toRealPath();
+                            } catch (IOException e) {
+                                return h;
+                            }
+                        })
+                        .sorted()
+                        .forEach(homes::add);
+            }
+        }
+        return homes;
+    }
+
+    /** The feature version in a JDK's release file (JAVA_VERSION="17.0.15" gives 17), or -1. */
+    private static int releaseFeature(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    if (v.startsWith("1.")) {
+                        v = v.substring(2);
+                    }
+                    return Integer.parseInt(v.split("[^0-9]", 2)[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a JDK we can use
+        }
+        return -1;
+    }
+
+    private static void writeProbeJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream out = Files.newOutputStream(jar);
+             JarOutputStream jos = new JarOutputStream(out, manifest);
+             InputStream in = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+            assertTrue(in != null, "class file of the probe: " + entry);
+            jos.putNextEntry(new JarEntry(entry));
+            in.transferTo(jos);
+            jos.closeEntry();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.walj.it;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Stand-in main class for {@link LauncherIT}: reports what the launcher started (JDK feature version, JVM
+ * options, arguments, jar) and exits with a chosen code ({@code exit N}).
+ */
+public final class LauncherProbe {
+
+    private LauncherProbe() {
+    }
+
+    public static void main(String[] args) {
+        System.out.println("feature=" + Runtime.version().feature());
+        System.out.println("jar=" + LauncherProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            System.out.println("jvm=" + option);
+        }
+        for (String arg : args) {
+            System.out.println("arg=" + arg);
+        }
+        if (args.length == 2 && args[0].equals("exit")) {
+            System.exit(Integer.parseInt(args[1]));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.walj.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A scratch directory tree under /tmp that the PostgreSQL server's OS user can read and write (when the tests
+ * run as root it is chowned to {@code postgres}). Clusters made in it register themselves; {@link #close()}
+ * stops every one still running, then deletes the tree, even when the test failed. A JVM shutdown hook does
+ * the stopping too, so an aborted test run leaves no postmaster behind.
+ *
+ * <p>{@code -Dwalj.it.keep=true} keeps the tree (its path is printed) for a post-mortem.
+ */
+public final class Scratch implements AutoCloseable {
+
+    private final Path root;
+    private final ServerUser user;
+    private final List<PgCluster> clusters = new ArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private Scratch(Path root, ServerUser user) {
+        this.root = root;
+        this.user = user;
+        this.shutdownHook = new Thread(this::stopClusters, "walj-it-stop-clusters");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Makes a new scratch tree; {@code label} (e.g. the test's name) only helps a human find it. */
+    public static Scratch create(String label) {
+        ServerUser user = ServerUser.detect();
+        try {
+            String safe = label.replaceAll("[^A-Za-z0-9_-]", "_");
+            if (safe.length() > 20) {
+                safe = safe.substring(0, 20);
+            }
+            // Short path on purpose: unix socket paths must stay under ~100 bytes.
+            Path root = Files.createTempDirectory(Path.of("/tmp"), "walj-it-" + safe + "-");
+            user.own(root);
+            return new Scratch(root, user);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch directory under /tmp", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ServerUser user() {
+        return user;
+    }
+
+    /** A directory under the root (created if missing), owned by the server user. */
+    public Path dir(String relative) {
+        return user.createDirectory(root.resolve(relative));
+    }
+
+    /** A path under the root for a file the test itself writes (nothing is created). */
+    public Path file(String relative) {
+        Path p = root.resolve(relative);
+        if (p.getParent() != null && !Files.isDirectory(p.getParent())) {
+            dir(root.relativize(p.getParent()).toString());
+        }
+        return p;
+    }
+
+    synchronized void register(PgCluster cluster) {
+        clusters.add(cluster);
+    }
+
+    /** The clusters made in this scratch tree, in creation order. */
+    public synchronized List<PgCluster> clusters() {
+        return List.copyOf(clusters);
+    }
+
+    /** Prints the tail of every cluster's server log to stderr (used when a test failed). */
+    public void dumpServerLogs(int lines) {
+        for (PgCluster c : clusters()) {
+            System.err.println("===== last " + lines + " lines of " + c.logFile() + " =====");
+            System.err.println(c.logTail(lines));
+        }
+    }
+
+    private void stopClusters() {
+        List<PgCluster> all = clusters();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                all.get(i).close();
+            } catch (RuntimeException | Error e) {
+                System.err.println("could not stop cluster " + all.get(i).name() + ": " + e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopClusters();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs anyway
+        }
+        if (Boolean.getBoolean("walj.it.keep")) {
+            System.err.println("walj.it.keep=true: keeping " + root);
+        } else {
+            deleteTree(root);
+        }
+    }
+
+    /** Deletes a directory tree, best effort (a file that cannot be deleted is reported, not thrown). */
+    static void deleteTree(Path top) {
+        if (!Files.exists(top)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(top, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("could not delete " + top + ": " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,132 @@
+package org.walj.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+
+/**
+ * The wal-j under test, installed as a user would: the launcher {@code packaging/wal-j} and the shaded
+ * {@code target/wal-j.jar} side by side in {@code <scratch>/bin} (755/644, readable by the server's OS user,
+ * who cannot read a checkout under /root). Failsafe passes their locations as the system properties
+ * {@code walj.jar} and {@code walj.launcher}.
+ *
+ * <p>The launcher is pointed at the JDK that runs the tests ({@code WALJ_JAVA}), so
+ * {@code JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw verify} tests wal-j on JDK 25.
+ * Override with {@code -Dwalj.it.java=/path/to/bin/java}.
+ */
+public final class WalJ {
+
+    private final Path launcher;
+    private final Path jar;
+    private final Path java;
+    private final ServerUser user;
+    private final Path workDir;
+
+    private WalJ(Path launcher, Path jar, Path java, ServerUser user, Path workDir) {
+        this.launcher = launcher;
+        this.jar = jar;
+        this.java = java;
+        this.user = user;
+        this.workDir = workDir;
+    }
+
+    /** Copies launcher and jar into {@code <scratch>/bin} and checks the server user can run them. */
+    public static WalJ install(Scratch scratch) {
+        Path srcJar = Path.of(System.getProperty("walj.jar", "target/wal-j.jar")).toAbsolutePath();
+        Path srcLauncher = Path.of(System.getProperty("walj.launcher", "packaging/wal-j")).toAbsolutePath();
+        if (!Files.isRegularFile(srcJar)) {
+            throw new AssertionError(srcJar + " does not exist: integration tests need the shaded jar that"
+                    + " 'package' builds; run them with ./mvnw verify");
+        }
+        if (!Files.isRegularFile(srcLauncher)) {
+            throw new AssertionError("launcher " + srcLauncher + " does not exist");
+        }
+        requireMainClass(srcJar);
+        Path java = Path.of(System.getProperty("walj.it.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        ServerUser user = scratch.user();
+        Path bin = scratch.dir("bin");
+        try {
+            Path launcher = Files.copy(srcLauncher, bin.resolve("wal-j"), StandardCopyOption.REPLACE_EXISTING);
+            Path jar = Files.copy(srcJar, bin.resolve("wal-j.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            user.requireExecutable(java, "the launcher runs wal-j with the JDK that runs the tests; install the JDK"
+                    + " where every user can read it (Debian: apt-get install openjdk-17-jdk-headless) or pass"
+                    + " -Dwalj.it.java=/path/to/bin/java");
+            user.requireExecutable(launcher, "scratch directory not reachable by the server user");
+            return new WalJ(launcher, jar, java, user, scratch.dir("walj-cwd"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install wal-j into " + bin, e);
+        }
+    }
+
+    private static void requireMainClass(Path jarFile) {
+        try (JarFile jf = new JarFile(jarFile.toFile())) {
+            String main = jf.getManifest() == null ? null
+                    : jf.getManifest().getMainAttributes().getValue("Main-Class");
+            if (main == null) {
+                throw new AssertionError(jarFile + " has no Main-Class in its manifest");
+            }
+            if (jf.getEntry(main.replace('.', '/') + ".class") == null) {
+                throw new AssertionError(jarFile + " names Main-Class " + main + " but does not contain it:"
+                        + " the CLI is not built yet");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jarFile, e);
+        }
+    }
+
+    /** The installed launcher: what archive_command and restore_command run. */
+    public Path launcher() {
+        return launcher;
+    }
+
+    public Path jar() {
+        return jar;
+    }
+
+    /** Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}. */
+    public Map<String, String> env() {
+        return Map.of("WALJ_JAVA", java.toString());
+    }
+
+    /**
+     * A shell command line for postgresql.conf, e.g. {@code shellCommand("wal-push", "%p")} gives
+     * {@code '/tmp/walj-it-.../bin/wal-j' wal-push %p}. Arguments are used as given (so %p/%f stay intact).
+     */
+    public String shellCommand(String... args) {
+        StringBuilder sb = new StringBuilder(shellQuote(launcher.toString()));
+        for (String a : args) {
+            sb.append(' ').append(a);
+        }
+        return sb.toString();
+    }
+
+    /** Runs {@code wal-j ARGS...} as the server's OS user with extra environment variables; 2-minute limit. */
+    public ProcessResult run(Map<String, String> env, String... args) {
+        return run(env, Duration.ofMinutes(2), args);
+    }
+
+    public ProcessResult run(Map<String, String> env, Duration timeout, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(launcher.toString());
+        argv.addAll(List.of(args));
+        Map<String, String> all = new LinkedHashMap<>(env());
+        all.putAll(env);
+        return Exec.of(argv).as(user).env(all).dir(workDir).timeout(timeout).run();
+    }
+
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}
