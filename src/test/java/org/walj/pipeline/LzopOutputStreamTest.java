@@ -70,7 +70,6 @@ class LzopOutputStreamTest {
 
     @Test
     void closeClosesTheTargetOnceAndWriteAfterCloseFails() throws IOException {
-        LzopInputStreamTest.CloseTracking unused = null;
         FailingSink sink = new FailingSink(Integer.MAX_VALUE);
         OutputStream out = new LzopOutputStream(sink, 0, 0);
         out.write(new byte[1000]);
