@@ -25,7 +25,7 @@ public final class Main {
             root.configureLogging();
             return new CommandLine.RunLast().execute(parseResult);
         });
-        cmd.setParameterExceptionHandler(Main::usageError);
+        cmd.setParameterExceptionHandler((e, a) -> usageError(e, a, env));
         cmd.setExecutionExceptionHandler(reporter);
         cmd.setExitCodeExceptionMapper(ErrorReporter::exitStatus);
         cmd.setOut(new PrintWriter(System.out, true));
@@ -33,13 +33,23 @@ public final class Main {
         return cmd;
     }
 
-    /** Like argparse: the usage and one error line on stderr, exit 2. */
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
+    /**
+     * Like argparse: the usage and one error line on stderr, exit 2. Except for wal-fetch: PostgreSQL would read 2
+     * as "not in the archive" and promote, so a broken restore_command line stops recovery instead.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args, Environment env) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println(cmd.getHelp().fullSynopsis().stripTrailing());
         err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
         err.flush();
+        if (Arrays.asList(args).contains("wal-fetch")) {
+            try {
+                return FailureExit.from(env).status();
+            } catch (RuntimeException badSetting) {
+                return ExitStatus.FETCH_FAILED;
+            }
+        }
         return ExitStatus.USAGE;
     }
 }

@@ -32,12 +32,13 @@ final class WalFetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!WalFileName.isSafe(segment)) {
-            throw new UserException("invalid WAL file name \"" + segment + "\"",
-                    "A WAL file name is a plain file name such as 000000010000000000000002 or 00000002.history.", null);
-        }
         FailureExit failureExit = FailureExit.from(root.env());
         try (ArchiveAccess archive = root.openArchive()) {
+            if (!WalFileName.isSafe(segment)) {
+                throw new UserException("invalid WAL file name \"" + segment + "\"",
+                        "A WAL file name is a plain file name such as 000000010000000000000002 or 00000002.history.",
+                        "restore_command should read: wal-j wal-fetch \"%f\" \"%p\"");
+            }
             WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.compression());
             PrefetchProcess spawner = new PrefetchProcess(root.arguments(), "wal-fetch");
             WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), spawner)

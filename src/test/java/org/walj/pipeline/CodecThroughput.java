@@ -1,21 +1,17 @@
 package org.walj.pipeline;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
- * Prints compress/decompress throughput on 16 MiB inputs (a real WAL segment first). In-memory, single thread,
- * best of 4 runs after a warm-up pass over everything. The floor asserted is deliberately low: it catches pathologies (per-byte
- * allocation, quadratic buffering), not a slow CI machine.
+ * A benchmark, not a test (speed is never asserted in tests): prints compress/decompress throughput on 16 MiB
+ * inputs (a real WAL segment first). In-memory, single thread, best of 4 runs after a warm-up pass over everything.
+ * Run by {@code bench/codec.sh}.
  */
-class ThroughputTest {
+public final class CodecThroughput {
 
     private static final int RUNS = 4;
 
@@ -30,8 +26,7 @@ class ThroughputTest {
         return bytes.toByteArray();
     }
 
-    @Test
-    void throughput() throws IOException {
+    public static void main(String[] args) throws IOException {
         List<TestData.Input> inputs = List.of(new TestData.Input("WAL segment", TestData.walSegment()),
                 new TestData.Input("text-like", TestData.compressible(16 * TestData.MIB, 91)),
                 new TestData.Input("random", TestData.random(16 * TestData.MIB, 92)));
@@ -61,7 +56,9 @@ class ThroughputTest {
                         }
                     }
                     long t3 = System.nanoTime();
-                    assertTrue(n == input.data().length);
+                    if (n != input.data().length) {
+                        throw new IllegalStateException(c + " " + input.name() + " decoded " + n + " bytes");
+                    }
                     bestCompress = Math.min(bestCompress, t1 - t0);
                     bestDecompress = Math.min(bestDecompress, t3 - t2);
                 }
@@ -70,7 +67,6 @@ class ThroughputTest {
                 double dRate = mib / (bestDecompress / 1e9);
                 System.out.printf("%s %-12s ratio %5.2f  compress %7.1f MiB/s  decompress %7.1f MiB/s%n", c,
                         input.name(), input.data().length / (double) compressed.length, cRate, dRate);
-                assertTrue(cRate > 20 && dRate > 20, c + " " + input.name() + " is pathologically slow");
             }
         }
     }
