@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Tries wal-j end to end on this machine with the local-file backend, nothing to configure:
+# a throwaway PostgreSQL cluster archives its WAL with `wal-j wal-push %p`, a copy made with pg_basebackup
+# recovers from that archive with `wal-j wal-fetch %f %p`, and the two are compared.
+# Needs: the built jar (./mvnw -q -B -DskipTests package) and PostgreSQL's server programs (Debian: postgresql-15).
+# Everything lives under one directory in /tmp, printed at the end; the servers are stopped on exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+jar=${WALJ_JAR:-$here/../target/wal-j.jar}
+[ -f "$jar" ] || { echo "try-it: $jar not found; build it first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
+pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$pgbin/initdb" ] || { echo "try-it: PostgreSQL server programs not found (install postgresql-15, or set PGBIN)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/wal-j-try.XXXXXX)
+chmod 755 "$work"
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres: "$work"       # PostgreSQL refuses to run as root
+  as_pg=(runuser -u postgres --)
+fi
+run() { "${as_pg[@]}" "$@"; }
+
+run mkdir -p "$work/bin" "$work/archive"
+cp "$here/wal-j" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
+prefix="file://localhost$work/archive"
+walj="env WALE_FILE_PREFIX=$prefix $work/bin/wal-j"
+
+cleanup() {
+  for d in "$work/primary" "$work/restored"; do
+    [ -f "$d/postmaster.pid" ] && run "$pgbin/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+
+sql() { run "$pgbin/psql" -h "$work" -p "$1" -U postgres -d postgres -Atqc "$2"; }
+
+echo "==> a primary archiving with: archive_command = '$walj wal-push %p'"
+run "$pgbin/initdb" -D "$work/primary" -U postgres --auth=trust >/dev/null
+cat >>"$work/primary/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$work'
+port = 5491
+archive_mode = on
+archive_command = '$walj wal-push %p'
+CONF
+run "$pgbin/pg_ctl" -D "$work/primary" -l "$work/primary.log" -w start >/dev/null
+run "$pgbin/pgbench" -h "$work" -p 5491 -U postgres -i -s 2 -q postgres >/dev/null 2>&1
+sql 5491 "SELECT pg_switch_wal()" >/dev/null
+
+echo "==> a base backup (pg_basebackup; wal-j's own backup-push comes later), then more writes"
+run "$pgbin/pg_basebackup" -h "$work" -p 5491 -U postgres -D "$work/restored" -X none -c fast
+run "$pgbin/pgbench" -h "$work" -p 5491 -U postgres -T 5 -c 2 postgres >/dev/null 2>&1
+sql 5491 "CREATE TABLE after_backup AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 10000) g" >/dev/null
+expected=$(sql 5491 "SELECT count(*), sum(abalance) FROM pgbench_accounts")
+expected_after=$(sql 5491 "SELECT md5(string_agg(v, ',' ORDER BY id)) FROM after_backup")
+last=$(sql 5491 "SELECT pg_walfile_name(pg_switch_wal())")
+for _ in $(seq 1 120); do
+  done_wal=$(sql 5491 "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")
+  [[ "$done_wal" > "$last" || "$done_wal" == "$last" ]] && break
+  sleep 0.5
+done
+run "$pgbin/pg_ctl" -D "$work/primary" -m fast -w stop >/dev/null
+echo "    archived: $(ls "$work/archive/wal_005" | wc -l) objects in $work/archive/wal_005/"
+
+echo "==> recovering the copy with: restore_command = '$walj wal-fetch %f %p'"
+cat >>"$work/restored/postgresql.conf" <<CONF
+port = 5492
+archive_mode = off
+restore_command = '$walj wal-fetch %f %p'
+CONF
+run touch "$work/restored/recovery.signal"
+run "$pgbin/pg_ctl" -D "$work/restored" -l "$work/restored.log" -w -t 120 start >/dev/null
+for _ in $(seq 1 240); do
+  [ "$(sql 5492 "SELECT pg_is_in_recovery()")" = f ] && break
+  sleep 0.5
+done
+got=$(sql 5492 "SELECT count(*), sum(abalance) FROM pgbench_accounts")
+got_after=$(sql 5492 "SELECT md5(string_agg(v, ',' ORDER BY id)) FROM after_backup")
+echo "    primary:  pgbench_accounts count|sum = $expected, after_backup md5 = $expected_after"
+echo "    restored: pgbench_accounts count|sum = $got, after_backup md5 = $got_after"
+if [ "$got" = "$expected" ] && [ "$got_after" = "$expected_after" ]; then
+  echo "OK: the copy recovered every write through wal-j. Files and server logs: $work"
+else
+  echo "MISMATCH: see $work/restored.log" >&2
+  exit 1
+fi
