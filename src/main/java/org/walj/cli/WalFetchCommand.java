@@ -39,7 +39,7 @@ final class WalFetchCommand implements Callable<Integer> {
                         "A WAL file name is a plain file name such as 000000010000000000000002 or 00000002.history.",
                         "restore_command should read: wal-j wal-fetch \"%f\" \"%p\"");
             }
-            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.compression());
+            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
             PrefetchProcess spawner = new PrefetchProcess(root.arguments(), "wal-fetch");
             WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), spawner)
                     .fetch(new WalFileName(segment), destination, Math.max(0, prefetch));

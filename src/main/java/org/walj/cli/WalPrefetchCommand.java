@@ -34,7 +34,7 @@ final class WalPrefetchCommand implements Callable<Integer> {
             names.add(SegmentName.parse(s).orElseThrow(() -> new UserException("invalid segment name \"" + s + "\"")));
         }
         try (ArchiveAccess archive = root.openArchive()) {
-            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.compression());
+            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
             List<SegmentName> failed = new WalPrefetcher(restorer).prefetch(base, names, PARALLELISM);
             if (!failed.isEmpty()) {
                 throw new UserException("Failed to prefetch " + failed.get(0)

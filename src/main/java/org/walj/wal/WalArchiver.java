@@ -17,9 +17,8 @@ import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.Compression;
 import org.walj.pipeline.EncodingInputStream;
-import org.walj.pipeline.LzopOutputStream;
+import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
 /**
@@ -32,12 +31,12 @@ public final class WalArchiver {
 
     private final Storage storage;
     private final StoragePrefix prefix;
-    private final Compression compression;
+    private final ObjectCodec codec;
 
-    public WalArchiver(Storage storage, StoragePrefix prefix, Compression compression) {
+    public WalArchiver(Storage storage, StoragePrefix prefix, ObjectCodec codec) {
         this.storage = storage;
         this.prefix = prefix;
-        this.compression = compression;
+        this.codec = codec;
     }
 
     /**
@@ -98,7 +97,7 @@ public final class WalArchiver {
 
     private void upload(Path walFile) throws IOException {
         WalFileName name = new WalFileName(walFile.getFileName().toString());
-        String key = ArchiveLayout.walObjectKey(name, compression.suffix());
+        String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
         LOG.info(LogEvent.msg("begin archiving a file")
                 .detail("Uploading \"" + walFile + "\" to \"" + url + "\".")
@@ -109,9 +108,7 @@ public final class WalArchiver {
         CountingInputStream encoded;
         try (InputStream in = source.stream();
              CountingInputStream counted = new CountingInputStream(
-                     EncodingInputStream.encoded(in, out -> compression == Compression.LZO
-                             ? new LzopOutputStream(out, source.mode(), source.mtimeSeconds())
-                             : compression.compress(out)))) {
+                     EncodingInputStream.encoded(in, out -> codec.encoder(out, source.mode(), source.mtimeSeconds())))) {
             encoded = counted;
             storage.put(key, counted, "application/octet-stream");
         }

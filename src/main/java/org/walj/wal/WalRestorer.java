@@ -17,6 +17,7 @@ import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.Compression;
+import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Storage;
 
@@ -33,12 +34,12 @@ public final class WalRestorer {
 
     private final Storage storage;
     private final StoragePrefix prefix;
-    private final Compression preferred;
+    private final ObjectCodec codec;
 
-    public WalRestorer(Storage storage, StoragePrefix prefix, Compression preferred) {
+    public WalRestorer(Storage storage, StoragePrefix prefix, ObjectCodec codec) {
         this.storage = storage;
         this.prefix = prefix;
-        this.preferred = preferred;
+        this.codec = codec;
     }
 
     public Outcome restore(WalFileName name, Path destination) throws IOException {
@@ -50,7 +51,7 @@ public final class WalRestorer {
         if (found.isEmpty()) {
             LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
                     .detail("The absolute URI that could not be located is "
-                            + storage.url(ArchiveLayout.walObjectKey(name, preferred.suffix())) + ".")
+                            + storage.url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
                     .hint("This can be normal when Postgres is trying to detect what timelines are available "
                             + "during restoration.")
                     .kv("action", "wal-fetch").kv("prefix", prefix.pathPrefix()).kv("seg", name.value())
@@ -75,7 +76,7 @@ public final class WalRestorer {
     static void writeVerified(Found found, Path tmp, Path destination) throws IOException {
         try {
             try (InputStream raw = found.stream();
-                 InputStream plain = found.compression().decompress(raw);
+                 InputStream plain = found.codec().decoder(found.key(), raw);
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                          StandardOpenOption.WRITE)) {
                 plain.transferTo(out);
@@ -91,7 +92,7 @@ public final class WalRestorer {
         for (Compression c : searchOrder()) {
             String key = ArchiveLayout.walObjectKey(name, c.suffix());
             try {
-                return Optional.of(new Found(key, c, storage.get(key)));
+                return Optional.of(new Found(key, codec, storage.get(key)));
             } catch (ObjectNotFoundException absent) {
                 // try the next suffix
             }
@@ -101,9 +102,9 @@ public final class WalRestorer {
 
     private List<Compression> searchOrder() {
         List<Compression> order = new ArrayList<>();
-        order.add(preferred);
+        order.add(codec.compression());
         for (Compression c : Compression.values()) {
-            if (c != preferred) {
+            if (c != codec.compression()) {
                 order.add(c);
             }
         }
@@ -117,6 +118,6 @@ public final class WalRestorer {
     }
 
     /** One archived WAL object, open for reading. */
-    record Found(String key, Compression compression, InputStream stream) {
+    record Found(String key, ObjectCodec codec, InputStream stream) {
     }
 }

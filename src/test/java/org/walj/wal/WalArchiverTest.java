@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.pipeline.Compression;
+import org.walj.pipeline.Encryption;
+import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.file.FileStorage;
 
@@ -36,7 +38,7 @@ class WalArchiverTest {
         status = Files.createDirectories(pgWal.resolve("archive_status"));
         Path archive = Files.createDirectories(tmp.resolve("archive"));
         storage = new FileStorage(archive);
-        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO);
+        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
     }
 
     @Test

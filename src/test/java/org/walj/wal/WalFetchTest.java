@@ -19,6 +19,8 @@ import org.walj.layout.SegmentName;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.Compression;
+import org.walj.pipeline.Encryption;
+import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
 
 /**
@@ -41,7 +43,7 @@ class WalFetchTest {
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
         prefix = StoragePrefix.parse("file://localhost" + archive);
-        restorer = new WalRestorer(storage, prefix, Compression.LZO);
+        restorer = new WalRestorer(storage, prefix, new ObjectCodec(Compression.LZO, Encryption.NONE));
         for (int i = 0; i < 12; i++) {
             byte[] c = new byte[256 * 1024];
             new Random(i).nextBytes(c);

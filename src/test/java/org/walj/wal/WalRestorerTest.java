@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.Compression;
+import org.walj.pipeline.Encryption;
+import org.walj.pipeline.ObjectCodec;
 import org.walj.pipeline.CorruptObjectException;
 import org.walj.storage.StorageUnavailableException;
 import org.walj.storage.file.FileStorage;
@@ -42,7 +44,7 @@ class WalRestorerTest {
         archive = Files.createDirectories(tmp.resolve("archive"));
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
-        restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO);
+        restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
         content = new byte[3 << 20];
         new Random(4).nextBytes(content);
         Arrays.fill(content, 1 << 20, 2 << 20, (byte) 7);

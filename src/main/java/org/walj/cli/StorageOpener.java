@@ -1,0 +1,21 @@
+package org.walj.cli;
+
+import java.nio.file.Path;
+import org.walj.UserException;
+import org.walj.layout.StoragePrefix;
+import org.walj.storage.Storage;
+import org.walj.storage.file.FileStorage;
+
+/** Picks and opens the storage backend for a prefix, by its URL scheme as WAL-E does. */
+final class StorageOpener {
+    private StorageOpener() {
+    }
+
+    static Storage open(StoragePrefix prefix, GlobalOptions options, Environment env) {
+        return switch (prefix.scheme()) {
+            case "file" -> new FileStorage(Path.of(prefix.fileRoot()));
+            default -> throw new UserException("storage scheme \"" + prefix.scheme() + "\" is not supported yet",
+                    "This wal-j build archives to file:// prefixes only.", null);
+        };
+    }
+}

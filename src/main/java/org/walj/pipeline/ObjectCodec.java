@@ -1,0 +1,43 @@
+package org.walj.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * How objects are encoded on the way into storage (compress, then encrypt) and decoded on the way out (decrypt, then
+ * decompress). Writers use the configured compression; readers pick the decompressor from each object's suffix, so
+ * an archive with mixed compressions restores.
+ */
+public record ObjectCodec(Compression compression, Encryption encryption) {
+    public ObjectCodec {
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(encryption, "encryption");
+    }
+
+    /** The suffix of objects this codec writes, e.g. {@code .lzo}. */
+    public String suffix() {
+        return compression.suffix();
+    }
+
+    /** An encoder over {@code sink}; for LZO the lzop header records mode 0 and the current time, like a pipe. */
+    public OutputStream encoder(OutputStream sink) throws IOException {
+        return compression.compress(encryption.encrypt(sink));
+    }
+
+    /** An encoder recording a source file's mode and mtime in the lzop header, as {@code lzop -c < file} does. */
+    public OutputStream encoder(OutputStream sink, int mode, long mtimeSeconds) throws IOException {
+        OutputStream encrypted = encryption.encrypt(sink);
+        return compression == Compression.LZO
+                ? new LzopOutputStream(encrypted, mode, mtimeSeconds)
+                : compression.compress(encrypted);
+    }
+
+    /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */
+    public InputStream decoder(String key, InputStream stored) throws IOException {
+        Compression c = Compression.forObjectName(key).orElseThrow(
+                () -> new CorruptObjectException("cannot tell how " + key + " is compressed: unknown suffix"));
+        return c.decompress(encryption.decrypt(stored));
+    }
+}
