@@ -1,5 +1,7 @@
 package org.walj.logging;
 
+import org.walj.CodePointOrder;
+
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -112,7 +114,7 @@ public final class LogEvent {
         for (Map.Entry<String, String> e : structured.entrySet()) {
             pairs.add(e.getKey() + "=" + e.getValue());
         }
-        pairs.sort(LogEvent::compareCodePoints); // Python sorts str by code point
+        pairs.sort(CodePointOrder.INSTANCE); // Python sorts str by code point
         for (String pair : pairs) {
             sb.append(' ').append(pair);
         }
@@ -150,21 +152,6 @@ public final class LogEvent {
             return b ? "True" : "False";
         }
         return value.toString();
-    }
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     @Override

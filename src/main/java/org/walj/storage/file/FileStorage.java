@@ -1,5 +1,7 @@
 package org.walj.storage.file;
 
+import org.walj.CodePointOrder;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -56,7 +58,7 @@ public final class FileStorage implements Storage {
     private static final int CREATE_ATTEMPTS = 5;
 
     /** Listings are ordered by code point, which is also the UTF-8 byte order object stores list in. */
-    static final Comparator<String> KEY_ORDER = FileStorage::compareCodePoints;
+    static final Comparator<String> KEY_ORDER = CodePointOrder.INSTANCE;
 
     private final Path root;
 
@@ -471,21 +473,6 @@ public final class FileStorage implements Storage {
             }
         }
         return false;
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     @Override
