@@ -71,7 +71,9 @@ public final class TarPartitionWriter {
     }
 
     private static TarArchiveOutputStream open(OutputStream out) {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(out), StandardCharsets.UTF_8.name());
+        // 20 records of 512 bytes per block, as Python's tarfile and GNU tar write: the archive ends on 10 KiB
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(out), 10240,
+                StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
