@@ -230,16 +230,18 @@ public final class BackupPusher {
     }
 
     /**
-     * Stops the backup. When the upload already failed, a failing stop must not hide that first error, so it is
-     * logged and the upload's exception propagates from the caller's {@code finally}.
+     * Stops the backup. When the upload already failed, the stop does not wait for archiving (nothing will use this
+     * backup; WAL-E waited anyway, which could hang a failed push behind a broken archive_command), and a failing
+     * stop must not hide the first error: it is logged, and the upload's exception propagates from the caller's
+     * {@code finally}.
      */
     private static PgSession.StopResult stopQuietlyIfFailing(PgSession session, boolean uploadGood)
             throws IOException {
         if (uploadGood) {
-            return session.stopBackup();
+            return session.stopBackup(true);
         }
         try {
-            return session.stopBackup();
+            return session.stopBackup(false);
         } catch (IOException e) {
             OPERATOR.warning(LogEvent.msg("could not stop the backup after a failed upload").detail(e.getMessage()));
             return null;

@@ -72,10 +72,6 @@ public final class PgSession implements AutoCloseable {
         return queryString("SELECT version()");
     }
 
-    public boolean inRecovery() throws IOException {
-        return "t".equals(queryString("SELECT pg_is_in_recovery()::text").substring(0, 1));
-    }
-
     /** Bytes per WAL segment ({@code wal_segment_size}; its unit changed from 8kB blocks in 10 to bytes in 11). */
     public long walSegmentSize() throws IOException {
         return Long.parseLong(queryString("SELECT (setting::bigint * CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' "
@@ -96,29 +92,14 @@ public final class PgSession implements AutoCloseable {
         return Lsn.parse(queryString(sql, label));
     }
 
-    /** The server's own idea of where {@code lsn} is ({@code pg_walfile_name_offset}; primaries only). */
-    public WalPosition walFileNameOffset(Lsn lsn) throws IOException {
-        String function = serverVersionNum >= 100000 ? "pg_walfile_name_offset" : "pg_xlogfile_name_offset";
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT file_name, file_offset FROM " + function + "(?::pg_lsn)")) {
-            s.setString(1, lsn.toString());
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return new WalPosition(r.getString(1), r.getLong(2));
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
-    }
-
     /**
-     * Ends the backup, waiting until the WAL it needs is archived (as WAL-E's stop call did), and returns the
-     * {@code backup_label} and {@code tablespace_map} contents.
+     * Ends the backup and returns the {@code backup_label} and {@code tablespace_map} contents. With
+     * {@code waitForArchive}, returns only once the WAL the backup needs is archived, as WAL-E's stop call did.
      */
-    public StopResult stopBackup() throws IOException {
+    public StopResult stopBackup(boolean waitForArchive) throws IOException {
         String sql = serverVersionNum >= 150000
-                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)"
-                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, true)";
+                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(" + waitForArchive + ")"
+                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, " + waitForArchive + ")";
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return new StopResult(Lsn.parse(r.getString(1)), r.getString(2), r.getString(3));
