@@ -98,7 +98,7 @@ public final class TarPartitionWriter {
             while (remaining > 0) {
                 int want = (int) Math.min(buffer.length, remaining);
                 rateLimit.acquire(want);
-                int n = source.read(buffer, 0, want);
+                int n = read(source, m, buffer, want);
                 if (n < 0) {
                     break; // shrunk since listing: pad below
                 }
@@ -114,10 +114,14 @@ public final class TarPartitionWriter {
                 }
             }
             tar.closeArchiveEntry();
+        }
+    }
+
+    /** A read failure names the file; failures downstream (compressor, upload) keep their own message. */
+    private static int read(InputStream source, ClusterMember m, byte[] buffer, int want) throws IOException {
+        try {
+            return source.read(buffer, 0, want);
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("could not read")) {
-                throw e;
-            }
             throw new IOException("could not read " + m.source() + ": " + e.getMessage(), e);
         }
     }
