@@ -286,6 +286,36 @@ class BackupPushIT {
         assertNoStackTraceAndNoBackup(r, archive);
     }
 
+    @Test
+    void anUnreadableFileFailsThePushAfterStoppingTheBackup(Scratch scratch) throws Exception {
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.dir("archive");
+        PgCluster source = PgCluster.initdb(scratch, "src");
+        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.start();
+        // mode 000: neither the server's user (wal-j runs as it) nor a non-root owner can read it
+        Path unreadable = source.dataDir().resolve("base/unreadable_by_walj");
+        Files.writeString(unreadable, "secret");
+        Files.setPosixFilePermissions(unreadable, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        env.put("PGHOST", source.socketDir().toString());
+        env.put("PGPORT", Integer.toString(source.port()));
+        env.put("PGUSER", PgCluster.SUPERUSER);
+        ProcessResult r = walj.run(env, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
+        assertEquals(1, r.exitCode(), r.describe());
+        assertTrue(r.stderr().contains("MSG: could not read " + unreadable + ": Permission denied"), r.stderr());
+        assertTrue(r.stderr().contains("WARNING  MSG: blocking on sending WAL segments"), r.stderr());
+        assertFalse(r.stderr().contains("could not stop the backup"), "the stop call succeeded\n" + r.stderr());
+        assertFalse(r.stderr().contains("\tat "), "no stack trace\n" + r.stderr());
+        String name = onlyNewDirectory(archive.resolve("basebackups_005"));
+        assertFalse(Files.exists(sentinel(archive, name)), "no sentinel for a failed push");
+
+        Files.delete(unreadable);
+        walj.run(env, Duration.ofMinutes(3), "backup-push", source.dataDir().toString()).requireSuccess();
+        source.stop();
+    }
+
     private static void assertNoStackTraceAndNoBackup(ProcessResult r, Path archive) throws IOException {
         assertFalse(r.stderr().contains("\tat "), "no stack trace\n" + r.stderr());
         assertFalse(r.stderr().contains("s3cret"), "the password is never shown\n" + r.stderr());
