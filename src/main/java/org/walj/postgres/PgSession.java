@@ -58,7 +58,7 @@ public final class PgSession implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new PostgresUnavailableException("could not connect to PostgreSQL (" + settings.describe() + "): "
-                    + oneLine(e));
+                    + withCause(e));
         }
     }
 
@@ -156,6 +156,19 @@ public final class PgSession implements AutoCloseable {
         }
         int nl = m.indexOf('\n');
         return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    /** The driver's message plus its cause's, when that adds something (e.g. the socket error behind "failed"). */
+    static String withCause(Throwable e) {
+        String message = oneLine(e);
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null) {
+            String because = oneLine(cause);
+            if (!message.contains(because) && !message.contains(cause.getMessage())) {
+                return message + " (" + because + ")";
+            }
+        }
+        return message;
     }
 
     private static String urlEncode(String s) {
