@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
                 WalPushCommand.class,
                 WalFetchCommand.class,
                 WalPrefetchCommand.class,
+                BackupPushCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {

@@ -15,6 +15,7 @@ import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
+import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.EncodingInputStream;

@@ -95,6 +95,38 @@ public final class PgCluster implements AutoCloseable {
         return baseBackup(name, Duration.ofMinutes(3));
     }
 
+    /**
+     * A cluster whose data directory the test fills itself, e.g. by extracting a WAL-E backup with lzop and tar;
+     * call {@link #adoptConfigurationOf} once it is filled.
+     */
+    public static PgCluster unfilled(Scratch scratch, String name) {
+        return new PgCluster(scratch, name);
+    }
+
+    /**
+     * After the data directory was filled from a backup of {@code source}: copies the source's configuration files
+     * (WAL-E does not back them up; an operator restores them the same way), appends this cluster's own port and
+     * socket with {@code archive_mode=off}, and makes the directory the server's, mode 0700, as PostgreSQL demands.
+     */
+    public PgCluster adoptConfigurationOf(PgCluster source) {
+        try {
+            for (String f : List.of("postgresql.conf", "pg_hba.conf", "pg_ident.conf")) {
+                Files.copy(source.data.resolve(f), data.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            try (var files = Files.walk(data)) {
+                for (Path p : files.toList()) {
+                    scratch.user().own(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeBaseSettings();
+        configure(Map.of("archive_mode", "off"));
+        return this;
+    }
+
     // ---------------------------------------------------------------- configuration
 
     private void writeBaseSettings() {

@@ -1,4 +1,4 @@
-package org.walj.wal;
+package org.walj.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

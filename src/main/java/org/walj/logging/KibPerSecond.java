@@ -1,14 +1,14 @@
-package org.walj.wal;
+package org.walj.logging;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 
 /** WAL-E's transfer-rate figure: KiB per second printed like Python's {@code '{0:02g}'}. */
-final class KibPerSecond {
+public final class KibPerSecond {
     private KibPerSecond() {
     }
 
-    static String format(long bytes, double seconds) {
+    public static String format(long bytes, double seconds) {
         if (seconds <= 0) {
             return "NaN";
         }

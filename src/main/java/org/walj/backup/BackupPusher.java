@@ -1,0 +1,281 @@
+package org.walj.backup;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.walj.UserException;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupName;
+import org.walj.layout.BackupSentinel;
+import org.walj.layout.SegmentName;
+import org.walj.logging.KibPerSecond;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.EncodingInputStream;
+import org.walj.pipeline.ObjectCodec;
+import org.walj.postgres.ConnectionSettings;
+import org.walj.postgres.ControlData;
+import org.walj.postgres.Lsn;
+import org.walj.postgres.PgSession;
+import org.walj.postgres.WalPosition;
+import org.walj.storage.Storage;
+
+/**
+ * backup-push: one base backup in WAL-E's layout. Order, as WAL-E: {@code extended_version.txt}, the data partitions
+ * (in parallel), the stop call, then (wal-j's addition for the non-exclusive API) one final partition holding the
+ * stop call's {@code backup_label} and {@code tablespace_map}, and the sentinel last: until the sentinel exists, no
+ * reader takes the backup as complete, so a push that dies at any point leaves nothing that can be restored by
+ * mistake.
+ */
+public final class BackupPusher {
+    private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
+    private static final WalELog UPLOAD = WalELog.get(LoggerNames.WORKER_UPLOAD);
+    private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+    private final Storage storage;
+    private final ObjectCodec codec;
+    private final int poolSize;
+    private final ReadRateLimit rateLimit;
+
+    public BackupPusher(Storage storage, ObjectCodec codec, int poolSize, ReadRateLimit rateLimit) {
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("pool size must be at least 1");
+        }
+        this.storage = storage;
+        this.codec = codec;
+        this.poolSize = poolSize;
+        this.rateLimit = rateLimit;
+    }
+
+    /** Backs up the running cluster in {@code dataDirectory}, reached with {@code settings}. */
+    public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings) throws IOException {
+        requireDataDirectory(dataDirectory);
+        try (PgSession session = PgSession.connect(settings)) {
+            String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
+            Lsn startLsn = session.startBackup(label);
+            long timeline = session.checkpointTimeline();
+            long segmentSize = session.walSegmentSize();
+            BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
+            String version = session.version();
+
+            Uploaded uploaded = null;
+            PgSession.StopResult stop;
+            try {
+                uploaded = uploadCluster(name, dataDirectory, version);
+            } finally {
+                if (uploaded == null) {
+                    OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
+                            .detail("The backup was not completed successfully, but we have to wait anyway.  "
+                                    + "See README: TODO about pg_cancel_backup"));
+                }
+                stop = stopQuietlyIfFailing(session, uploaded != null);
+            }
+            WalPosition stopPosition = WalPosition.of(stop.lsn(), timeline, segmentSize);
+            Map<String, String> stopFiles = new LinkedHashMap<>();
+            stopFiles.put("backup_label", stop.labelFile());
+            if (stop.tablespaceMap() != null && !stop.tablespaceMap().isEmpty()) {
+                stopFiles.put("tablespace_map", stop.tablespaceMap());
+            }
+            uploadGenerated(name, uploaded.partitions(), stopFiles, uploaded.listing().members().get(0));
+            writeSentinel(name, stopPosition, uploaded);
+            return name;
+        }
+    }
+
+    /** Backs up a cleanly stopped cluster ({@code --while-offline}), reading its control file. */
+    public BackupName pushOffline(Path dataDirectory, Path pgConfig) throws IOException {
+        requireDataDirectory(dataDirectory);
+        if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
+            throw new UserException("while_offline set, but pg looks to be running",
+                    "Found a postmaster.pid lockfile, and aborting",
+                    "Shut down postgres.  If there is a stale lockfile, then remove it after being very sure "
+                            + "postgres is not running.");
+        }
+        ControlData control = ControlData.read(dataDirectory, pgConfig);
+        if (!control.cleanlyShutDown()) {
+            throw new UserException("while_offline set, but the cluster was not shut down cleanly",
+                    "pg_controldata reports \"Database cluster state: " + control.state() + "\".",
+                    "Start PostgreSQL and stop it cleanly (pg_ctl stop -m fast), or back it up online.");
+        }
+        WalPosition start = control.redoPosition();
+        BackupName name = name(start);
+        Uploaded uploaded = null;
+        try {
+            uploaded = uploadCluster(name, dataDirectory, control.version());
+        } finally {
+            if (uploaded == null) {
+                OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
+                        .detail("The backup was not completed successfully, but we have to wait anyway.  "
+                                + "See README: TODO about pg_cancel_backup"));
+            }
+        }
+        writeSentinel(name, start, uploaded);
+        return name;
+    }
+
+    /** What the data upload produced, for the sentinel. */
+    private record Uploaded(ClusterListing listing, int partitions) {
+    }
+
+    private Uploaded uploadCluster(BackupName name, Path dataDirectory, String version) throws IOException {
+        ClusterListing listing = ClusterListing.of(dataDirectory);
+        List<Partition> partitions = Partitioning.split(listing.members());
+
+        String versionKey = BackupLayout.extendedVersionKey(name);
+        OPERATOR.info(LogEvent.msg("start upload postgres version metadata")
+                .detail("Uploading to " + storage.url(versionKey) + "."));
+        storage.put(versionKey, new ByteArrayInputStream(version.getBytes(StandardCharsets.UTF_8)), "text/plain");
+        OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
+
+        TarPartitionWriter writer = new TarPartitionWriter(rateLimit);
+        ExecutorService pool = Executors.newFixedThreadPool(poolSize, r -> {
+            Thread t = new Thread(r, "walj-partition-" + THREAD_NUMBER.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> uploads = new ArrayList<>();
+            for (Partition p : partitions) {
+                uploads.add(pool.submit(() -> {
+                    uploadPartition(name, p.number(), out -> writer.write(p, out));
+                    return null;
+                }));
+            }
+            for (Future<?> f : uploads) {
+                await(f);
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                // the stop call must not run while a partition is still being read
+                pool.awaitTermination(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new Uploaded(listing, partitions.size());
+    }
+
+    /** The final partition: files that only exist once the backup is stopped. */
+    private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner)
+            throws IOException {
+        long now = System.currentTimeMillis();
+        uploadPartition(name, number, out -> TarPartitionWriter.writeGenerated(out, members, now, owner));
+    }
+
+    /** A tar writer into an encoder's output. */
+    @FunctionalInterface
+    private interface TarContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private void uploadPartition(BackupName name, int number, TarContent content) throws IOException {
+        String key = BackupLayout.partitionKey(name, number, codec.suffix());
+        String url = storage.url(key);
+        UPLOAD.info(LogEvent.msg("beginning volume compression").detail("Building volume " + number + "."));
+        // The tar is written by the encoder's producer thread straight into the compressor (nothing to copy from a
+        // source stream), so one partition in flight holds at most EncodingInputStream's few chunks in memory.
+        InputStream encoded = EncodingInputStream.encoded(InputStream.nullInputStream(), sink -> {
+            OutputStream encoder = codec.encoder(sink);
+            content.writeTo(encoder);
+            return encoder;
+        });
+        UPLOAD.info(LogEvent.msg("begin uploading a base backup volume").detail("Uploading to \"" + url + "\"."));
+        long started = System.nanoTime();
+        long[] count = new long[1];
+        try (InputStream counted = new FilterInputStream(encoded) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    count[0] += n;
+                }
+                return n;
+            }
+        }) {
+            storage.put(key, counted, "application/octet-stream");
+        }
+        String rate = KibPerSecond.format(count[0], (System.nanoTime() - started) / 1e9);
+        UPLOAD.info(LogEvent.msg("finish uploading a base backup volume")
+                .detail("Uploading to \"" + url + "\" complete at " + rate + "KiB/s. "));
+    }
+
+    private void writeSentinel(BackupName name, WalPosition stop, Uploaded uploaded) throws IOException {
+        BackupName stopAsName = name(stop);
+        BackupSentinel sentinel = new BackupSentinel(stopAsName.startSegment(), stopAsName.startOffset(),
+                uploaded.listing().expandedSizeBytes(), uploaded.listing().spec());
+        storage.put(BackupLayout.sentinelKey(name),
+                new ByteArrayInputStream(sentinel.toJson().getBytes(StandardCharsets.UTF_8)), "application/json");
+    }
+
+    /**
+     * Stops the backup. When the upload already failed, the stop does not wait for archiving (nothing will use this
+     * backup; WAL-E waited anyway, which could hang a failed push behind a broken archive_command), and a failing
+     * stop must not hide the first error: it is logged, and the upload's exception propagates from the caller's
+     * {@code finally}.
+     */
+    private static PgSession.StopResult stopQuietlyIfFailing(PgSession session, boolean uploadGood)
+            throws IOException {
+        if (uploadGood) {
+            return session.stopBackup(true);
+        }
+        try {
+            return session.stopBackup(false);
+        } catch (IOException e) {
+            OPERATOR.warning(LogEvent.msg("could not stop the backup after a failed upload").detail(e.getMessage()));
+            return null;
+        }
+    }
+
+    private static BackupName name(WalPosition position) {
+        SegmentName segment = SegmentName.parse(position.walFileName()).orElseThrow();
+        return BackupName.of(segment, position.offset());
+    }
+
+    private static void requireDataDirectory(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("PG_VERSION")) || !Files.isRegularFile(dir.resolve("global/pg_control"))) {
+            throw new UserException("not a PostgreSQL data directory: \"" + dir + "\"",
+                    "It has no PG_VERSION or no global/pg_control.",
+                    "Pass the cluster's data directory, e.g. wal-j backup-push /var/lib/postgresql/15/main");
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while uploading partitions");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.walj.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+
+/**
+ * Writes one partition as a POSIX (PAX) tar stream, WAL-E's rules for files that change under it: the listed size is
+ * authoritative (a grown file is cut, a shrunk one padded with NULs), a file gone since listing is left out, a file
+ * that cannot be read fails the backup.
+ */
+public final class TarPartitionWriter {
+    private static final WalELog LOG = WalELog.get(LoggerNames.TAR_PARTITION);
+    private static final int BUFFER = 64 * 1024;
+
+    private final ReadRateLimit rateLimit;
+
+    public TarPartitionWriter(ReadRateLimit rateLimit) {
+        this.rateLimit = rateLimit;
+    }
+
+    /** Writes {@code partition} to {@code out} and finishes the archive; does not close {@code out}. */
+    public void write(Partition partition, OutputStream out) throws IOException {
+        TarArchiveOutputStream tar = open(out);
+        byte[] buffer = new byte[BUFFER];
+        for (ClusterMember m : partition.members()) {
+            switch (m.type()) {
+                case DIRECTORY, SYMLINK -> {
+                    tar.putArchiveEntry(entry(m));
+                    tar.closeArchiveEntry();
+                }
+                case FILE -> writeFile(tar, m, buffer);
+                default -> throw new IllegalStateException("unknown member type " + m.type());
+            }
+        }
+        tar.finish();
+    }
+
+    /** An archive of members whose content is given, e.g. {@code backup_label} from the stop call. */
+    /** Members get {@code owner}'s uid, gid and names, so a restore as root hands them to the server's user. */
+    public static void writeGenerated(OutputStream out, java.util.Map<String, String> members, long mtimeMillis,
+                                      ClusterMember owner) throws IOException {
+        TarArchiveOutputStream tar = open(out);
+        for (var member : members.entrySet()) {
+            byte[] bytes = member.getValue().getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry e = new TarArchiveEntry(member.getKey());
+            e.setSize(bytes.length);
+            e.setMode(0100600);
+            e.setModTime(FileTime.fromMillis(mtimeMillis));
+            e.setUserId(owner.uid());
+            e.setGroupId(owner.gid());
+            e.setUserName(owner.owner());
+            e.setGroupName(owner.group());
+            tar.putArchiveEntry(e);
+            tar.write(bytes);
+            tar.closeArchiveEntry();
+        }
+        tar.finish();
+    }
+
+    private static TarArchiveOutputStream open(OutputStream out) {
+        // 20 records of 512 bytes per block, as Python's tarfile and GNU tar write: the archive ends on 10 KiB
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(out), 10240,
+                StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        return tar;
+    }
+
+    private void writeFile(TarArchiveOutputStream tar, ClusterMember m, byte[] buffer) throws IOException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(m.source());
+        } catch (NoSuchFileException vanished) {
+            // dropped table, finished temp file: WAL replay knows it is gone
+            LOG.debug(LogEvent.msg("tar member additions skipping an unlinked file")
+                    .detail("Skipping " + m.source() + "."));
+            return;
+        } catch (AccessDeniedException denied) {
+            throw new IOException("could not read " + m.source() + ": Permission denied");
+        }
+        try (InputStream source = in) {
+            tar.putArchiveEntry(entry(m));
+            long remaining = m.size();
+            while (remaining > 0) {
+                int want = (int) Math.min(buffer.length, remaining);
+                rateLimit.acquire(want);
+                int n = read(source, m, buffer, want);
+                if (n < 0) {
+                    break; // shrunk since listing: pad below
+                }
+                tar.write(buffer, 0, n);
+                remaining -= n;
+            }
+            if (remaining > 0) {
+                Arrays.fill(buffer, (byte) 0);
+                while (remaining > 0) {
+                    int n = (int) Math.min(buffer.length, remaining);
+                    tar.write(buffer, 0, n);
+                    remaining -= n;
+                }
+            }
+            tar.closeArchiveEntry();
+        }
+    }
+
+    /** A read failure names the file; failures downstream (compressor, upload) keep their own message. */
+    private static int read(InputStream source, ClusterMember m, byte[] buffer, int want) throws IOException {
+        try {
+            return source.read(buffer, 0, want);
+        } catch (IOException e) {
+            throw new IOException("could not read " + m.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TarArchiveEntry entry(ClusterMember m) {
+        TarArchiveEntry e;
+        switch (m.type()) {
+            case DIRECTORY -> {
+                e = new TarArchiveEntry(m.name().endsWith("/") ? m.name() : m.name() + "/");
+                e.setMode(040000 | m.mode());
+            }
+            case SYMLINK -> {
+                e = new TarArchiveEntry(m.name(), TarConstants.LF_SYMLINK);
+                e.setLinkName(m.linkTarget());
+                e.setMode(0120000 | m.mode());
+            }
+            default -> {
+                e = new TarArchiveEntry(m.name());
+                e.setSize(m.size());
+                e.setMode(0100000 | m.mode());
+            }
+        }
+        e.setModTime(FileTime.fromMillis(m.mtimeMillis()));
+        e.setUserId(m.uid());
+        e.setGroupId(m.gid());
+        e.setUserName(m.owner());
+        e.setGroupName(m.group());
+        return e;
+    }
+
+    /** The tar stream must not close the encoder: its caller finishes the object. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

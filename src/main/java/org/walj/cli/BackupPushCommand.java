@@ -1,0 +1,77 @@
+package org.walj.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.walj.backup.BackupPusher;
+import org.walj.backup.ReadRateLimit;
+import org.walj.layout.BackupName;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.postgres.ConnectionSettings;
+import org.walj.postgres.ControlData;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backup-push",
+        description = "Take a base backup of a PostgreSQL cluster (online through the non-exclusive backup API, "
+                + "or --while-offline from a cleanly stopped cluster).")
+final class BackupPushCommand implements Callable<Integer> {
+    private static final WalELog MAIN = WalELog.get(LoggerNames.MAIN);
+    private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
+
+    @ParentCommand
+    WalJCommand root;
+
+    @Parameters(paramLabel = "PG_CLUSTER_DIRECTORY", description = "The cluster's data directory.")
+    Path dataDirectory;
+
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
+            description = "Partitions written and uploaded at once (default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Option(names = "--cluster-read-rate-limit", paramLabel = "BYTES_PER_SECOND",
+            description = "Cap on the bytes per second read from the cluster, all partitions together.")
+    Long rateLimit;
+
+    @Option(names = "--while-offline",
+            description = "Back up a cleanly stopped cluster (reads pg_controldata; runs no SQL).")
+    boolean whileOffline;
+
+    @Override
+    public Integer call() throws Exception {
+        MAIN.info(LogEvent.msg("starting WAL-E").detail("The subcommand is \"backup-push\"."));
+        if (poolSize < 1) {
+            throw new CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
+        }
+        if (rateLimit != null && rateLimit < 1) {
+            throw new CommandLine.ParameterException(root.spec.commandLine(),
+                    "--cluster-read-rate-limit must be at least 1");
+        }
+        ReadRateLimit limit = rateLimit == null ? ReadRateLimit.unlimited() : ReadRateLimit.of(rateLimit);
+        Environment env = root.env();
+        try (ArchiveAccess archive = root.openArchive()) {
+            BackupPusher pusher = new BackupPusher(archive.storage(), archive.codec(), poolSize, limit);
+            BackupName name;
+            if (whileOffline) {
+                name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(env.get("PATH").orElse("")));
+            } else {
+                String home = env.get("HOME").orElse(System.getProperty("user.home"));
+                String user = env.get("USER").orElse(System.getProperty("user.name"));
+                ConnectionSettings settings;
+                try {
+                    settings = ConnectionSettings.fromEnvironment(env.variables(), Path.of(home), user);
+                } catch (IllegalArgumentException e) {
+                    throw new org.walj.UserException(e.getMessage());
+                }
+                name = pusher.pushOnline(dataDirectory, settings);
+            }
+            OPERATOR.info(LogEvent.msg("base backup complete").detail("The backup is " + name + ".")
+                    .kv("backup", name.toString()));
+        }
+        return ExitStatus.OK;
+    }
+}

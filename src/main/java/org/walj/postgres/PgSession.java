@@ -1,0 +1,177 @@
+package org.walj.postgres;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * One held database session for a non-exclusive base backup. PostgreSQL ties a non-exclusive backup to the session
+ * that started it: if this process dies, the server ends the backup by itself, so a killed backup-push leaves nothing
+ * behind on the server.
+ *
+ * <p>Unix sockets: the JDBC driver only speaks TCP through {@code java.net.Socket}; junixsocket's socket factory
+ * gives it an AF_UNIX socket (see docs/backup-push.md for why this one).
+ */
+public final class PgSession implements AutoCloseable {
+    private static final String UNIX_SOCKET_FACTORY = "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg";
+
+    private final Connection connection;
+    private final int serverVersionNum;
+
+    private PgSession(Connection connection, int serverVersionNum) {
+        this.connection = connection;
+        this.serverVersionNum = serverVersionNum;
+    }
+
+    public static PgSession connect(ConnectionSettings settings) throws PostgresUnavailableException {
+        Properties p = new Properties();
+        p.setProperty("user", settings.user());
+        settings.password().ifPresent(pw -> p.setProperty("password", pw));
+        p.setProperty("ApplicationName", "wal-j backup-push");
+        // WAL-E ran its statements with --statement-timeout=0: a spread checkpoint may take minutes
+        p.setProperty("options", "-c statement_timeout=0");
+        p.setProperty("loginTimeout", "30");
+        p.setProperty("tcpKeepAlive", "true");
+        String host = settings.host();
+        if (settings.viaUnixSocket()) {
+            p.setProperty("socketFactory", UNIX_SOCKET_FACTORY);
+            p.setProperty("socketFactoryArg", settings.socketFile().toString());
+            p.setProperty("sslmode", "disable");
+            host = "localhost";
+        }
+        String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.port()
+                + "/" + urlEncode(settings.database());
+        try {
+            Connection c = DriverManager.getConnection(url, p);
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+                r.next();
+                return new PgSession(c, r.getInt(1));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new PostgresUnavailableException("could not connect to PostgreSQL (" + settings.describe() + "): "
+                    + withCause(e));
+        }
+    }
+
+    /** {@code server_version_num}, e.g. 150004. */
+    public int serverVersionNum() {
+        return serverVersionNum;
+    }
+
+    /** {@code SELECT version()}: the content of {@code extended_version.txt}. */
+    public String version() throws IOException {
+        return queryString("SELECT version()");
+    }
+
+    /** Bytes per WAL segment ({@code wal_segment_size}; its unit changed from 8kB blocks in 10 to bytes in 11). */
+    public long walSegmentSize() throws IOException {
+        return Long.parseLong(queryString("SELECT (setting::bigint * CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' "
+                + "THEN 1048576 ELSE 1 END)::text FROM pg_settings WHERE name = 'wal_segment_size'"));
+    }
+
+    /** The timeline of the latest checkpoint: after the start call's checkpoint, the backup's timeline. */
+    public long checkpointTimeline() throws IOException {
+        return Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()"));
+    }
+
+    /** Starts a non-exclusive backup with a spread checkpoint, as WAL-E's non-fast {@code pg_start_backup}. */
+    public Lsn startBackup(String label) throws IOException {
+        requireSupported();
+        String sql = serverVersionNum >= 150000
+                ? "SELECT pg_backup_start(?, false)::text"
+                : "SELECT pg_start_backup(?, false, false)::text";
+        return Lsn.parse(queryString(sql, label));
+    }
+
+    /**
+     * Ends the backup and returns the {@code backup_label} and {@code tablespace_map} contents. With
+     * {@code waitForArchive}, returns only once the WAL the backup needs is archived, as WAL-E's stop call did.
+     */
+    public StopResult stopBackup(boolean waitForArchive) throws IOException {
+        String sql = serverVersionNum >= 150000
+                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(" + waitForArchive + ")"
+                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, " + waitForArchive + ")";
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return new StopResult(Lsn.parse(r.getString(1)), r.getString(2), r.getString(3));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The raw result of the stop call. */
+    public record StopResult(Lsn lsn, String labelFile, String tablespaceMap) {
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the server aborts a non-exclusive backup whose session ends, however it ends
+        }
+    }
+
+    private void requireSupported() throws IOException {
+        if (serverVersionNum < 100000) {
+            throw new IOException("PostgreSQL " + serverVersionNum + " is not supported: backup-push needs 10 or later");
+        }
+    }
+
+    private String queryString(String sql, String... parameters) throws IOException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new IOException("no result from: " + sql);
+                }
+                return r.getString(1);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static IOException failure(SQLException e) {
+        return new IOException("PostgreSQL: " + oneLine(e));
+    }
+
+    /** The driver's message, first line only (the server's message text; the driver never echoes passwords). */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            Throwable c = e.getCause();
+            m = c != null && c.getMessage() != null ? c.getMessage() : e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    /** The driver's message plus its cause's, when that adds something (e.g. the socket error behind "failed"). */
+    static String withCause(Throwable e) {
+        String message = oneLine(e);
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null) {
+            String because = oneLine(cause);
+            if (!message.contains(because) && !message.contains(cause.getMessage())) {
+                return message + " (" + because + ")";
+            }
+        }
+        return message;
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
