@@ -1,10 +1,10 @@
 package org.walj.pipeline.gpg;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.RSAPublicBCPGKey;
 import org.bouncycastle.gpg.KeyGripCalculator;
@@ -18,13 +18,14 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
  * <p>For RSA it is SHA-1 over the modulus as libgcrypt stores it: unsigned big-endian with a leading 0x00 when the
  * top bit is set (which it always is for a full-size modulus). Bouncy Castle 1.86's {@code KeyGripCalculator} drops
  * that zero byte and so names the wrong file; {@link BigInteger#toByteArray()} keeps it. Other algorithms use
- * Bouncy Castle's calculator (checked for ed25519/cv25519 against {@code gpg --with-keygrip}).
+ * Bouncy Castle's calculator, which in 1.86 supports no ECDH (cv25519) keys: those are decrypted by the gpg binary.
  */
 final class Keygrip {
     private Keygrip() {
     }
 
-    static String of(PGPPublicKey key) throws IOException {
+    /** The keygrip in GnuPG's spelling (40 upper-case hex digits); empty where Bouncy Castle cannot compute it. */
+    static Optional<String> of(PGPPublicKey key) {
         byte[] grip;
         if (key.getPublicKeyPacket().getKey() instanceof RSAPublicBCPGKey rsa) {
             grip = sha1(rsa.getModulus().toByteArray());
@@ -32,12 +33,12 @@ final class Keygrip {
             try {
                 grip = new KeyGripCalculator(new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1))
                         .calculateKeygrip(key.getPublicKeyPacket().getKey());
-            } catch (PGPException | RuntimeException e) {
-                throw new IOException("cannot compute the keygrip of key " + String.format("%016X", key.getKeyID())
-                        + ": " + e.getMessage(), e);
+            } catch (PGPException | IOException | RuntimeException e) {
+                // "keygrip calculation not yet supported" for ECDH keys in BC 1.86
+                return Optional.empty();
             }
         }
-        return HexFormat.of().withUpperCase().formatHex(grip);
+        return Optional.of(HexFormat.of().withUpperCase().formatHex(grip));
     }
 
     private static byte[] sha1(byte[] data) {
@@ -46,10 +47,5 @@ final class Keygrip {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }
-    }
-
-    /** Same rule, usable without a PGP key: what {@link #of} hashes for an RSA modulus. */
-    static String ofRsaModulus(BigInteger modulus) {
-        return HexFormat.of().withUpperCase().formatHex(sha1(modulus.toByteArray()));
     }
 }

@@ -73,10 +73,20 @@ final class SecretKeys {
         Optional<PGPPublicKey> publicKey = publicKeys.byKeyId(keyId);
         Path keysDir = settings.home().resolve("private-keys-v1.d");
         if (publicKey.isPresent()) {
-            Path keyFile = keysDir.resolve(Keygrip.of(publicKey.get()) + ".key");
-            searched.add(keyFile.toString());
-            if (Files.exists(keyFile)) {
-                return fromExtendedKeyFile(keyFile, publicKey.get());
+            Optional<String> grip = Keygrip.of(publicKey.get());
+            if (grip.isEmpty()) {
+                if (Files.isDirectory(keysDir)) {
+                    // BC 1.86 computes no keygrip for ECDH (cv25519) keys, and could not read their files anyway
+                    return new NeedsGpg("Bouncy Castle cannot read " + algorithmName(publicKey.get())
+                            + " secret keys from " + keysDir);
+                }
+                searched.add(keysDir.toString());
+            } else {
+                Path keyFile = keysDir.resolve(grip.get() + ".key");
+                searched.add(keyFile.toString());
+                if (Files.exists(keyFile)) {
+                    return fromExtendedKeyFile(keyFile, publicKey.get());
+                }
             }
         } else {
             searched.add(keysDir + " (needs the public key to find the file: searched " + publicKeys.searched() + ")");
