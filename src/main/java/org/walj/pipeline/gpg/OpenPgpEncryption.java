@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPCompressedData;
@@ -49,6 +51,8 @@ public final class OpenPgpEncryption implements Encryption {
     private final Consumer<String> notices;
     private PublicKeys publicKeys;
     private PGPPublicKey recipient;
+    /** Unlocking a protected key costs its S2K (GnuPG calibrates it to ~0.1 s of C): once per key per process. */
+    private final Map<Long, SecretKeys.Usable> unlocked = new HashMap<>();
 
     /** {@code notices} receives one-line notes the user must see, such as falling back to the gpg binary. */
     public OpenPgpEncryption(GpgSettings settings, Consumer<String> notices) {
@@ -120,7 +124,7 @@ public final class OpenPgpEncryption implements Encryption {
             List<String> missing = new ArrayList<>();
             boolean publicOnly = false;
             for (PGPPublicKeyEncryptedData data : recipients) {
-                SecretKeys.Lookup lookup = new SecretKeys(settings, publicKeys()).find(data.getKeyID());
+                SecretKeys.Lookup lookup = secretKey(data.getKeyID());
                 if (lookup instanceof SecretKeys.Usable usable) {
                     return plaintext(data, usable);
                 }
@@ -141,6 +145,18 @@ public final class OpenPgpEncryption implements Encryption {
             closeQuietly(in, e);
             throw e;
         }
+    }
+
+    private synchronized SecretKeys.Lookup secretKey(long keyId) throws IOException {
+        SecretKeys.Usable cached = unlocked.get(keyId);
+        if (cached != null) {
+            return cached;
+        }
+        SecretKeys.Lookup lookup = new SecretKeys(settings, publicKeys()).find(keyId);
+        if (lookup instanceof SecretKeys.Usable usable) {
+            unlocked.put(keyId, usable);
+        }
+        return lookup;
     }
 
     private static List<PGPPublicKeyEncryptedData> recipients(PGPObjectFactory factory) throws IOException {
