@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.walj.pipeline.Compression;
+import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 
 /**
@@ -30,26 +31,35 @@ public final class GpgThroughput {
         GpgSettings settings = new GpgSettings(args[2], Path.of(args[1]), Optional.empty(), Optional.empty(),
                 Passphrase.none());
         ObjectCodec codec = new ObjectCodec(Compression.LZO, new OpenPgpEncryption(settings, System.err::println));
-        long size = Files.size(input);
-        encode(codec, input, 256L << 20); // warm-up: JIT and key lookup
+        ObjectCodec plain = new ObjectCodec(Compression.LZO, Encryption.NONE);
+        encode(codec, input, Long.MAX_VALUE); // warm-up: JIT (a whole pass: the JDK cipher paths compile late)
+        encode(plain, input, Long.MAX_VALUE);
         for (int i = 3; i < args.length; i++) {
-            int threads = Integer.parseInt(args[i]);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            long start = System.nanoTime();
-            List<Future<Long>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> encode(codec, input, Long.MAX_VALUE)));
-            }
-            long out = 0;
-            for (Future<Long> f : results) {
-                out += f.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
-            System.out.printf("wal-j lzo+gpg  threads=%d  input=%d MB x %d  output=%d MB  %.1f s  %.0f MB/s%n",
-                    threads, size / 1_000_000, threads, out / threads / 1_000_000, seconds,
-                    threads * size / 1e6 / seconds);
+            run("wal-j lzo+gpg", codec, input, Integer.parseInt(args[i]));
         }
+        // the same without encryption: what the OpenPGP layer costs
+        for (int i = 3; i < args.length; i++) {
+            run("wal-j lzo only", plain, input, Integer.parseInt(args[i]));
+        }
+    }
+
+    private static void run(String label, ObjectCodec codec, Path input, int threads) throws Exception {
+        long size = Files.size(input);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<Future<Long>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            results.add(pool.submit(() -> encode(codec, input, Long.MAX_VALUE)));
+        }
+        long out = 0;
+        for (Future<Long> f : results) {
+            out += f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        System.out.printf("%-14s threads=%d  input=%d MB x %d  output=%d MB  %.1f s  %.0f MB/s%n",
+                label, threads, size / 1_000_000, threads, out / threads / 1_000_000, seconds,
+                threads * size / 1e6 / seconds);
     }
 
     private static long encode(ObjectCodec codec, Path input, long limit) throws IOException {
