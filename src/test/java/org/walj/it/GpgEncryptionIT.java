@@ -85,6 +85,9 @@ class GpgEncryptionIT {
             // a flipped byte in the middle of the ciphertext: the restore fails, nothing at the destination
             flipCopy(walObject(archive, FROM_GPG), walObject(archive, DAMAGED), 0.5, scratch);
             fetchFails(walj, fetchEnv, DAMAGED, restoreDir, "corrupt");
+            // ... and in the MDC itself, after all the data: only the integrity check can catch it
+            flipCopy(walObject(archive, FROM_GPG), walObject(archive, DAMAGED), -5, scratch);
+            fetchFails(walj, fetchEnv, DAMAGED, restoreDir, "encrypted object failed its integrity check");
 
             // encrypted, and no key configured
             Map<String, String> noKey = new LinkedHashMap<>(env);
@@ -182,6 +185,21 @@ class GpgEncryptionIT {
                 Path dest = restoreDir.resolve(name);
                 walj.run(fetchEnv, "wal-fetch", "--prefetch", "0", name, dest.toString()).requireSuccess();
                 Compare.assertSameBytes(segment, dest, "wal-fetch with the secret key file of " + name);
+            }
+
+            // a legacy home (GnuPG 1.4/2.0): pubring.gpg and secring.gpg, no keybox, no private-keys-v1.d
+            try (GnuPg legacy = GnuPg.create(scratch, "legacy")) {
+                owner.shell(owner.command() + " --export " + fpr + " > " + legacy.home().resolve("pubring.gpg"));
+                owner.shell("cp " + sec + " " + legacy.home().resolve("secring.gpg"));
+                Map<String, String> legacyEnv = new LinkedHashMap<>();
+                legacyEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+                legacyEnv.put("WALE_GPG_KEY_ID", "Carol <carol@example.org>");
+                legacyEnv.put("GNUPGHOME", legacy.home().toString());
+                legacyEnv.put("WALJ_GPG_PASSPHRASE", passphrase);
+                walj.run(legacyEnv, "--terse", "wal-push", segment.toString()).requireSuccess();
+                Path dest = restoreDir.resolve("legacy-" + SEGMENT);
+                walj.run(legacyEnv, "wal-fetch", "--prefetch", "0", SEGMENT, dest.toString()).requireSuccess();
+                Compare.assertSameBytes(segment, dest, "wal-fetch with pubring.gpg and secring.gpg");
             }
 
             // a home holding only the public key (legacy pubring.gpg, as gpg 1.4 kept it): the fetch names that
