@@ -47,3 +47,10 @@ for n in 1 2; do
     awk -v b="$bytes" -v n="$n" -v s="$start" -v e="$end" \
         'BEGIN { printf "lzop|gpg        pipelines=%d  %.1f s  %.0f MB/s\n", n, e - s, n * b / 1e6 / (e - s) }'
 done
+
+echo "== WAL-E's read pipeline: gpg -d | lzop -d, one pipeline"
+lzop -c < "$work/input" | gpg --batch -e -z 0 -r "$fpr" --trust-model always > "$work/input.lzo.gpg"
+start=$(date +%s.%N)
+gpg --batch -q -d < "$work/input.lzo.gpg" | lzop -d -c > /dev/null
+end=$(date +%s.%N)
+awk -v b="$bytes" -v s="$start" -v e="$end" 'BEGIN { printf "gpg -d|lzop -d  %.1f s  %.0f MB/s\n", e - s, b / 1e6 / (e - s) }'

@@ -41,6 +41,28 @@ public final class GpgThroughput {
         for (int i = 3; i < args.length; i++) {
             run("wal-j lzo only", plain, input, Integer.parseInt(args[i]));
         }
+        // the other way: decrypt + decompress one encoded copy (as wal-fetch does), one thread
+        Path encoded = Files.createTempFile(input.getParent(), "encoded", ".lzo.gpg");
+        try {
+            try (InputStream in = Files.newInputStream(input);
+                 OutputStream enc = codec.encoder(Files.newOutputStream(encoded))) {
+                in.transferTo(enc);
+            }
+            decode(codec, encoded); // warm-up
+            long start = System.nanoTime();
+            long plainBytes = decode(codec, encoded);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("%-14s threads=1  output=%d MB  %.1f s  %.0f MB/s%n", "wal-j gpg+lzo -d",
+                    plainBytes / 1_000_000, seconds, plainBytes / 1e6 / seconds);
+        } finally {
+            Files.delete(encoded);
+        }
+    }
+
+    private static long decode(ObjectCodec codec, Path encoded) throws IOException {
+        try (InputStream in = codec.decoder("x.lzo", Files.newInputStream(encoded))) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        }
     }
 
     private static void run(String label, ObjectCodec codec, Path input, int threads) throws Exception {
