@@ -214,6 +214,29 @@ class GpgEncryptionIT {
         }
     }
 
+    @Test
+    void bouncyCastleIsLoadedOnlyWhenAKeyIdIsConfigured(Scratch scratch) throws IOException {
+        // one JVM per archived segment: without encryption, none of Bouncy Castle's classes may be loaded
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.dir("archive");
+        Path segment = segment(scratch, SEGMENT);
+        Path log = scratch.file("logs/plain-classes.log");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        walj.run(env, "--terse", "wal-push", segment.toString()).requireSuccess();
+        String plain = Files.readString(log);
+        assertTrue(plain.contains("org.walj.cli.Main"), "the class log works\n" + plain.lines().limit(5).toList());
+        assertFalse(plain.contains("org.bouncycastle"), "no Bouncy Castle class without a key id");
+
+        Path keyedLog = scratch.file("logs/keyed-classes.log");
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + keyedLog);
+        env.put("WALE_GPG_KEY_ID", "nobody@example.org");
+        env.put("GNUPGHOME", scratch.dir("empty-gnupg").toString());
+        assertEquals(1, walj.run(env, "--terse", "wal-push", segment.toString()).exitCode());
+        assertTrue(Files.readString(keyedLog).contains("org.bouncycastle"), "the check above can see BC classes");
+    }
+
     // --- helpers
 
     private static Map<String, String> env(GnuPg gpg, Path archive, String keyId) {
