@@ -27,6 +27,7 @@ class GpgEncryptionIT {
     private static final String SEGMENT = "0000000100000000000000A1";
     private static final String FROM_GPG = "0000000100000000000000A2";
     private static final String DAMAGED = "0000000100000000000000A3";
+    private static final String PLAIN = "0000000100000000000000A4";
 
     @Test
     void rsa4096KeyWithPassphraseFromPubringKbxAndPrivateKeysV1d(Scratch scratch) throws IOException {
@@ -93,6 +94,11 @@ class GpgEncryptionIT {
             Map<String, String> noKey = new LinkedHashMap<>(env);
             noKey.remove("WALE_GPG_KEY_ID");
             fetchFails(walj, noKey, SEGMENT, restoreDir, "PGP-encrypted but no GPG key is configured");
+
+            // not encrypted although a key is configured: refused, as WAL-E's gpg -d refuses it
+            walj.run(noKey, "--terse", "wal-push", segment(scratch, PLAIN).toString()).requireSuccess();
+            fetchFails(walj, fetchEnv, PLAIN, restoreDir,
+                    "object is not an OpenPGP-encrypted message although a GPG key is configured");
 
             // a key id that is in no keyring: wal-push fails naming the files it searched
             ProcessResult unknown = walj.run(env(gpg, archive, "nobody@example.org"), "wal-push",
