@@ -73,6 +73,17 @@ class GpgEncryptionIT {
                 Compare.assertSameBytes(segment, dest, "wal-fetch of " + name);
             }
 
+            // gpg without -z 0 adds a compression packet (ZLIB) inside: read too
+            String compressed = "0000000100000000000000A5";
+            gpg.shell("lzop -c < " + segment + " | " + gpg.command() + " -e -r " + fpr + " --trust-model always > "
+                    + walObject(archive, compressed));
+            assertTrue(gpg.run(List.of("--pinentry-mode", "loopback", "--passphrase-file", passFile.toString(),
+                    "--list-packets", walObject(archive, compressed).toString())).stdout()
+                    .contains(":compressed packet:"), "gpg wrote a compression packet");
+            Path compressedDest = restoreDir.resolve(compressed);
+            walj.run(fetchEnv, "wal-fetch", "--prefetch", "0", compressed, compressedDest.toString()).requireSuccess();
+            Compare.assertSameBytes(segment, compressedDest, "wal-fetch of gpg -e output with compression");
+
             // wrong passphrase: one line naming it, exit 200, no file, the passphrases never printed
             Map<String, String> wrong = new LinkedHashMap<>(env);
             wrong.put("WALJ_GPG_PASSPHRASE", "not-the-passphrase-42");
