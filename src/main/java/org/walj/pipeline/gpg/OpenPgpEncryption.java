@@ -130,7 +130,7 @@ public final class OpenPgpEncryption implements Encryption {
             List<String> missing = new ArrayList<>();
             boolean publicOnly = false;
             for (PGPPublicKeyEncryptedData data : recipients) {
-                SecretKeys.Lookup lookup = secretKey(data.getKeyID());
+                SecretKeys.Lookup lookup = secretKey(data.getKeyIdentifier().getKeyId());
                 if (lookup instanceof SecretKeys.Usable usable) {
                     return plaintext(data, usable);
                 }
@@ -142,7 +142,7 @@ public final class OpenPgpEncryption implements Encryption {
                 }
                 SecretKeys.Missing m = (SecretKeys.Missing) lookup;
                 publicOnly |= m.publicOnly();
-                missing.add(SecretKeys.hexId(data.getKeyID()) + " (searched " + m.searched() + ")");
+                missing.add(SecretKeys.hexId(data.getKeyIdentifier().getKeyId()) + " (searched " + m.searched() + ")");
             }
             throw new GpgKeyException("cannot decrypt: no secret key for "
                     + (publicOnly ? "the object's recipient; only its public key is present: " : "any recipient: ")
@@ -193,6 +193,9 @@ public final class OpenPgpEncryption implements Encryption {
         return result;
     }
 
+    // BC 1.86 deprecates these in favour of its new high-level API (org.bouncycastle.openpgp.api), which offers no
+    // streaming hook for the JDK cipher: the packet-level calls stay until a BC release removes them
+    @SuppressWarnings("deprecation")
     private static InputStream plaintext(PGPPublicKeyEncryptedData data, SecretKeys.Usable key) throws IOException {
         if (!data.isIntegrityProtected() && !data.isAEAD()) {
             throw new CorruptObjectException("encrypted object has no integrity protection (old SED packet, no "
@@ -217,7 +220,7 @@ public final class OpenPgpEncryption implements Encryption {
             return new IntegrityCheckingInputStream(literal.getInputStream(), data);
         } catch (PGPException e) {
             throw new CorruptObjectException("cannot decrypt the object with key "
-                    + SecretKeys.hexId(data.getKeyID()) + ": " + e.getMessage(), e);
+                    + SecretKeys.hexId(data.getKeyIdentifier().getKeyId()) + ": " + e.getMessage(), e);
         } catch (CorruptObjectException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

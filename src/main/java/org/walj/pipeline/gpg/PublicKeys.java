@@ -129,6 +129,7 @@ final class PublicKeys {
         return Optional.empty();
     }
 
+    @SuppressWarnings("deprecation") // RSA_ENCRYPT (algorithm 2) is deprecated for new keys but old keys have it
     private static boolean canEncrypt(PGPPublicKey key) {
         if (!key.isEncryptionKey() || key.hasRevocation()) {
             return false;

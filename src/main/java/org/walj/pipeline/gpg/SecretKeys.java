@@ -186,12 +186,14 @@ final class SecretKeys {
                 + settings.passphrase().source() + ")");
     }
 
+    @SuppressWarnings("deprecation") // RSA_ENCRYPT/RSA_SIGN are deprecated for new keys; old keys still use them
     private static boolean isRsa(PGPPublicKey key) {
         int a = key.getAlgorithm();
         return a == PublicKeyAlgorithmTags.RSA_GENERAL || a == PublicKeyAlgorithmTags.RSA_ENCRYPT
                 || a == PublicKeyAlgorithmTags.RSA_SIGN;
     }
 
+    @SuppressWarnings("deprecation") // ELGAMAL_GENERAL: deprecated for new keys, named for old ones
     private static String algorithmName(PGPPublicKey key) {
         return switch (key.getAlgorithm()) {
             case PublicKeyAlgorithmTags.ECDH -> "ECDH (e.g. cv25519)";
