@@ -1,6 +1,5 @@
 package org.walj.cli;
 
-import org.walj.UserException;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -15,12 +14,7 @@ final class CodecOptions {
     }
 
     private static Encryption encryption(GlobalOptions options, Environment env) {
-        if (options.gpgKeyId(env).isPresent()) {
-            throw new UserException("GPG encryption is not supported yet",
-                    "A GPG key id is configured (--gpg-key-id or WALE_GPG_KEY_ID), and this wal-j build cannot "
-                            + "encrypt or decrypt.",
-                    "Unset it to archive without encryption, or keep using WAL-E for encrypted archives for now.");
-        }
-        return Encryption.NONE;
+        // GpgOptions (and through it Bouncy Castle) is loaded only here: without a key id a cold start pays nothing
+        return options.gpgKeyId(env).map(keyId -> GpgOptions.encryption(keyId, env)).orElse(Encryption.NONE);
     }
 }
