@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
                 WalPushCommand.class,
                 WalFetchCommand.class,
                 WalPrefetchCommand.class,
+                BackupFetchCommand.class,
+                BackupListCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {
