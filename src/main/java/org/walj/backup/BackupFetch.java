@@ -188,7 +188,8 @@ public final class BackupFetch {
         }
         if (out.isEmpty()) {
             throw new UserException("backup " + backup.name() + " has no tar partitions",
-                    "Nothing matching part_NNNNNNNN.tar.lzo is stored below " + storage.url(prefix) + ".",
+                    "Nothing matching part_NNNNNNNN.tar.lzo is stored below "
+                            + storage.url(prefix.substring(0, prefix.length() - 1)) + ".",
                     "The archive is damaged; restore another backup (backup-list).");
         }
         return out;

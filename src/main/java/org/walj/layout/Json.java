@@ -217,7 +217,7 @@ public final class Json {
 
     private Object literal(String word, Object value) throws JsonException {
         if (!text.startsWith(word, pos)) {
-            throw error("unexpected word");
+            throw error("unexpected text, expected " + word);
         }
         pos += word.length();
         return value;
