@@ -95,6 +95,48 @@ public final class PgCluster implements AutoCloseable {
         return baseBackup(name, Duration.ofMinutes(3));
     }
 
+    /**
+     * {@code pg_basebackup -Ft -X none -c fast -v -D dir}: {@code base.tar} (with {@code backup_label}, like a
+     * WAL-E exclusive-mode backup) plus {@code <oid>.tar} per tablespace. Returns pg_basebackup's stderr, which
+     * names the end LSN ({@code write-ahead log end point: X/Y}).
+     */
+    public String tarBaseBackup(Path dir) {
+        ProcessResult r = exec(Tools.pg("pg_basebackup").toString(), "-h", run.toString(), "-p", Integer.toString(port),
+                "-U", SUPERUSER, "-D", dir.toString(), "-Ft", "-X", "none", "-c", "fast", "-v", "--no-sync",
+                "--no-manifest", "-l", "walj-it tar backup")
+                .timeout(Duration.ofMinutes(3)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_basebackup -Ft of " + this.name + " failed", r);
+        }
+        return r.stderr();
+    }
+
+    /**
+     * A cluster whose data directory ({@code <scratch>/<name>/data}) does not exist yet: a restore tool fills it.
+     * Call {@link #installConfigFrom} afterwards: WAL-E-style backups carry no postgresql.conf/pg_hba.conf.
+     */
+    public static PgCluster forRestore(Scratch scratch, String name) {
+        return new PgCluster(scratch, name);
+    }
+
+    /**
+     * Copies {@code postgresql.conf}, {@code pg_hba.conf} and {@code pg_ident.conf} from {@code source} (what an
+     * operator does from config management), then this cluster's own port and socket, {@code archive_mode=off}.
+     */
+    public PgCluster installConfigFrom(PgCluster source) {
+        try {
+            for (String f : List.of("postgresql.conf", "pg_hba.conf", "pg_ident.conf")) {
+                Files.copy(source.data.resolve(f), data.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                scratch.user().own(data.resolve(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeBaseSettings();
+        configure(Map.of("archive_mode", "off"));
+        return this;
+    }
+
     // ---------------------------------------------------------------- configuration
 
     private void writeBaseSettings() {
