@@ -29,7 +29,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class WalEStyleBackup {
     private static final Set<String> WALE_EXCLUDED = Set.of("postgresql.conf", "pg_hba.conf", "pg_ident.conf",
             "postmaster.pid", "postmaster.opts", "recovery.conf", "recovery.done", "promote");
-    private static final Pattern END_LSN = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
+    private static final Pattern END_LSN = Pattern.compile("STOP WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
+    private static final Pattern START_FILE = Pattern.compile("START WAL LOCATION: [0-9A-F/]+ \\(file ([0-9A-F]{24})\\)");
     private static final Pattern START_LSN = Pattern.compile("START WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
 
     /** What was pushed, to check backup-list against. */
@@ -48,14 +49,22 @@ final class WalEStyleBackup {
         try {
             Path tarDir = scratch.root().resolve("pg_basebackup-" + System.nanoTime());
             String stderr = source.tarBaseBackup(tarDir);
-            Matcher end = END_LSN.matcher(stderr);
-            if (!end.find()) {
-                throw new AssertionError("no end LSN in pg_basebackup output:\n" + stderr);
-            }
             String label = memberText(tarDir.resolve("base.tar"), "backup_label");
             Matcher start = START_LSN.matcher(label);
             if (!start.find()) {
                 throw new AssertionError("no start LSN in backup_label:\n" + label);
+            }
+            // the stop LSN is in the backup history file pg_backup_stop wrote: <start file>.<start offset>.backup
+            Matcher file = START_FILE.matcher(label);
+            if (!file.find()) {
+                throw new AssertionError("no start file in backup_label:\n" + label);
+            }
+            long lsnLow = Long.parseLong(start.group(1).split("/")[1], 16);
+            Path history = source.pgWal().resolve(file.group(1) + String.format(".%08X.backup", lsnLow % (16L << 20)));
+            String historyText = Files.readString(history);
+            Matcher end = END_LSN.matcher(historyText);
+            if (!end.find()) {
+                throw new AssertionError("no stop LSN in " + history + ":\n" + historyText + "\n" + stderr);
             }
             String[] startPos = walFileOffset(source, start.group(1));
             String[] stopPos = walFileOffset(source, end.group(1));
