@@ -75,6 +75,7 @@ class BackupFetchIT {
         source.dumpTable("marker", finalMarker);
         source.dumpTable("pgbench_accounts", finalAccounts);
         source.waitArchived(source.switchWal(), Duration.ofSeconds(60));
+        assertNotEquals(Files.readString(atT), Files.readString(finalMarker), "T must separate two different states");
 
         // --- backup-list: every column, with and without --detail
         String modified = S3_TIME.format(Files.getLastModifiedTime(pushed.sentinel()).toInstant()
@@ -207,10 +208,12 @@ class BackupFetchIT {
         assertNotEquals(0, fetch.exitValue(), "the fetch must have been killed midway, not finished:\n"
                 + Files.readString(err));
         assertTrue(bigTable != null, "killed while partitions were still being extracted");
+        assertTrue(Files.exists(incomplete), "pg_control had been extracted, held back under its temporary name");
         assertFalse(Files.exists(half.dataDir().resolve("global/pg_control")));
         half.installConfigFrom(source).serverEnv(serverEnv);
         AssertionError refusedStart = assertThrows(AssertionError.class, () -> half.start(Duration.ofSeconds(30)));
-        assertTrue(half.logTail(20).contains("global/pg_control"), refusedStart.getMessage());
+        assertTrue(half.logTail(20).contains("could not open file \"" + half.dataDir().resolve("global/pg_control")
+                + "\": No such file or directory"), refusedStart.getMessage());
         assertFalse(half.isRunning());
 
         // a fresh fetch into a new directory still works
