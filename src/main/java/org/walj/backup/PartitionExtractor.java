@@ -12,10 +12,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,6 +53,7 @@ public final class PartitionExtractor {
     private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
+    private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
 
     private record DirectoryTimes(Path path, FileTime mtime) {
     }
@@ -67,8 +74,8 @@ public final class PartitionExtractor {
     }
 
     /**
-     * @param applyOwnership set the numeric owner and group of each member (only meaningful, and only allowed,
-     *                       when running as root)
+     * @param applyOwnership set the owner and group of each member (only meaningful, and only allowed, when
+     *                       running as root)
      */
     public PartitionExtractor(RestoreTarget target, boolean applyOwnership) {
         this.target = target;
@@ -79,11 +86,13 @@ public final class PartitionExtractor {
 
     /** Extracts one tar stream completely; the stream must end with tar's end-of-archive blocks. */
     public void extract(InputStream tarStream) throws IOException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
+        TarEndCheck checked = new TarEndCheck(tarStream);
+        TarArchiveInputStream tar = new TarArchiveInputStream(checked);
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             extractMember(tar, entry);
         }
+        checked.drainAndCheck();
     }
 
     private void extractMember(TarArchiveInputStream tar, TarArchiveEntry entry) throws IOException {
@@ -282,11 +291,39 @@ public final class PartitionExtractor {
         Files.setPosixFilePermissions(p, perms);
     }
 
+    /** As Python's tarfile (WAL-E): by user and group name when they exist here, else by the numeric ids. */
     private void setOwner(Path p, TarArchiveEntry entry) throws IOException {
-        if (applyOwnership) {
+        if (!applyOwnership) {
+            return;
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        Optional<UserPrincipal> user = principal(entry.getUserName(), false);
+        if (user.isPresent()) {
+            view.setOwner(user.get());
+        } else {
             Files.setAttribute(p, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        }
+        Optional<UserPrincipal> group = principal(entry.getGroupName(), true);
+        if (group.isPresent()) {
+            view.setGroup((GroupPrincipal) group.get());
+        } else {
             Files.setAttribute(p, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
         }
+    }
+
+    private Optional<UserPrincipal> principal(String name, boolean group) {
+        if (name == null || name.isEmpty()) {
+            return Optional.empty();
+        }
+        return principals.computeIfAbsent((group ? "g:" : "u:") + name, k -> {
+            UserPrincipalLookupService lookup = target.dataDirectory().getFileSystem().getUserPrincipalLookupService();
+            try {
+                return Optional.of(group ? lookup.lookupPrincipalByGroupName(name) : lookup.lookupPrincipalByName(name));
+            } catch (IOException e) {
+                return Optional.empty(); // no such user or group on this host
+            }
+        });
     }
 
     /** Names of held-back members seen so far ({@code global/pg_control}, {@code backup_label}, {@code tablespace_map}). */

@@ -170,4 +170,32 @@ class PartitionExtractorTest {
         byte[] cut = Arrays.copyOf(whole, 2048);
         assertThrows(IOException.class, () -> extract(cut));
     }
+
+    @Test
+    void tarCutAtABlockBoundaryIsTruncated() throws IOException {
+        byte[] whole = new Tars().file("a", "x".repeat(600)).file("b", "y").bytes();
+        // header a (512) + data (1024) + header b (512) + data (512): cut before the end-of-archive blocks
+        byte[] cut = Arrays.copyOf(whole, 2560);
+        IOException e = assertThrows(IOException.class, () -> extract(cut));
+        assertEquals("the tar stream is truncated: it ends without tar's end-of-archive blocks", e.getMessage());
+        extractor = new PartitionExtractor(new RestoreTarget(data.toRealPath(), Map.of()), false);
+        extract(whole); // the complete one, padded to 10240 bytes, passes
+        assertEquals("y", Files.readString(data.resolve("b")));
+    }
+
+    @Test
+    void ownersByNameThenNumberWhenRoot() throws IOException {
+        boolean root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        extractor = new PartitionExtractor(new RestoreTarget(data.toRealPath(), Map.of()), root);
+        extract(new Tars().ownedFile("named", "nobody", 12345, "nogroup", 12346)
+                .ownedFile("numeric", "no-such-user-walj", 4242, "no-such-group-walj", 4243).bytes());
+        if (root) {
+            assertEquals("nobody", Files.getOwner(data.resolve("named"), LinkOption.NOFOLLOW_LINKS).getName());
+            assertEquals(4242, Files.getAttribute(data.resolve("numeric"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            assertEquals(4243, Files.getAttribute(data.resolve("numeric"), "unix:gid", LinkOption.NOFOLLOW_LINKS));
+        } else {
+            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            assertEquals(me, Files.getAttribute(data.resolve("numeric"), "unix:uid"), "not root: owners untouched");
+        }
+    }
 }

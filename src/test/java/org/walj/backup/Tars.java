@@ -44,6 +44,18 @@ final class Tars {
         return this;
     }
 
+    Tars ownedFile(String name, String user, long uid, String group, long gid) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(0);
+        e.setUserName(user);
+        e.setUserId(uid);
+        e.setGroupName(group);
+        e.setGroupId(gid);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
     Tars symlink(String name, String target) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
         e.setLinkName(target);
