@@ -75,11 +75,13 @@ public final class BackupFetch {
         BackupSentinel sentinel = catalog.sentinel(backup);
         RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpecJson(), data);
         List<ObjectInfo> partitions = partitions(backup);
+        List<Path> locations = options.blindRestore() ? List.of() : tablespaceLocations(data, spec);
 
         Files.createDirectories(data);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
         Path realData = data.toRealPath();
-        Map<String, Path> tablespaces = options.blindRestore() ? Map.of() : prepareTablespaces(realData, spec);
+        Map<String, Path> tablespaces = options.blindRestore() ? Map.of()
+                : createTablespaces(realData, spec, locations);
 
         PartitionExtractor extractor = new PartitionExtractor(new RestoreTarget(realData, tablespaces),
                 options.applyOwnership());
@@ -128,16 +130,13 @@ public final class BackupFetch {
         return recorded.mergedWith(override.get());
     }
 
-    private Map<String, Path> prepareTablespaces(Path data, RestoreSpec spec) throws IOException {
-        Map<String, Path> out = new LinkedHashMap<>();
-        if (spec.tablespaces().isEmpty()) {
-            return out;
-        }
-        Path tblspc = data.resolve("pg_tblspc");
-        if (!Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(tblspc);
-            Files.setPosixFilePermissions(tblspc, PosixFilePermissions.fromString("rwx------"));
-        }
+    /**
+     * Where each tablespace of the spec is restored, checked before anything is created: the link must be
+     * {@code pg_tblspc/<oid>}, the location absolute, empty or missing, and overlap neither the data directory
+     * nor another tablespace.
+     */
+    private static List<Path> tablespaceLocations(Path data, RestoreSpec spec) throws IOException {
+        List<Path> locations = new ArrayList<>();
         for (Tablespace t : spec.tablespaces()) {
             if (!t.link().equals("pg_tblspc/" + t.oid())) {
                 throw new UserException("tablespace " + t.oid() + " has the link \"" + t.link()
@@ -154,6 +153,30 @@ public final class BackupFetch {
                         "Relocate the tablespace with --restore-spec, or use --blind-restore.");
             }
             requireEmptyOrMissing(loc, "tablespace " + t.oid() + " directory");
+            if (locations.stream().anyMatch(l -> l.startsWith(loc) || loc.startsWith(l))) {
+                throw new UserException("tablespace " + t.oid() + " location " + loc
+                        + " overlaps another tablespace's", null, "Give each tablespace its own directory.");
+            }
+            locations.add(loc);
+        }
+        return locations;
+    }
+
+    /** Makes each tablespace's directory (0700) and its {@code pg_tblspc/<oid>} symlink. */
+    private static Map<String, Path> createTablespaces(Path data, RestoreSpec spec, List<Path> locations)
+            throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (spec.tablespaces().isEmpty()) {
+            return out;
+        }
+        Path tblspc = data.resolve("pg_tblspc");
+        if (!Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(tblspc);
+            Files.setPosixFilePermissions(tblspc, PosixFilePermissions.fromString("rwx------"));
+        }
+        for (int i = 0; i < spec.tablespaces().size(); i++) {
+            Tablespace t = spec.tablespaces().get(i);
+            Path loc = locations.get(i);
             if (!Files.exists(loc, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(loc);
                 Files.setPosixFilePermissions(loc, PosixFilePermissions.fromString("rwx------"));
@@ -240,14 +263,16 @@ public final class BackupFetch {
             extractor.extract(tar);
         } catch (UnsafeMemberException e) {
             throw new UnsafeMemberException(e, name);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the tar reader reports some malformed headers that way
             throw new IOException("partition " + name + " could not be restored: " + describe(e), e);
         }
     }
 
     private static String describe(Exception e) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m); // one line
     }
 
     private static String stripSlashes(String path) {

@@ -164,4 +164,28 @@ class BackupFetchTest {
         assertEquals("backup " + NAME + " has no tar partitions", e.getMessage());
         assertEquals(NAME, BackupName.parse(NAME).orElseThrow().toString());
     }
+
+    @Test
+    void garbageInsideAValidLzopStreamIsNamedToo() throws IOException {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(3).nextBytes(garbage);
+        partition(0, new Tars().file("global/pg_control", "c").bytes());
+        partition(1, garbage);
+        sentinel(List.of());
+        IOException e = assertThrows(IOException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        assertTrue(e.getMessage().startsWith("partition part_00000001.tar.lzo could not be restored: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertFalse(Files.exists(data.resolve("global/pg_control")));
+    }
+
+    @Test
+    void overlappingTablespacesAreRefusedBeforeAnythingIsCreated() throws IOException {
+        partition(0, new Tars().file("global/pg_control", "c").bytes());
+        Path ts = tmp.resolve("ts");
+        sentinel(List.of(new Tablespace("1", ts + "/", "pg_tblspc/1"), new Tablespace("2", ts + "/sub/", "pg_tblspc/2")));
+        UserException e = assertThrows(UserException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        assertEquals("tablespace 2 location " + ts.resolve("sub") + " overlaps another tablespace's", e.getMessage());
+        assertFalse(Files.exists(ts));
+        assertFalse(Files.exists(data), "nothing is created before every check passed");
+    }
 }
