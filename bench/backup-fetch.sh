@@ -33,15 +33,16 @@ pgopts="-c listen_addresses='' -c unix_socket_directories=$work -c port=5498 -c 
 pg "$pgbin/pg_ctl" -D "$work/pg" -o "$pgopts" -l "$work/pg.log" -w start >/dev/null
 pg "$pgbin/pgbench" -h "$work" -p 5498 -U postgres -i -s "$scale" -q postgres >/dev/null 2>&1
 pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
-bytes=$(du -sb "$work/pg" | cut -f1)
+# as WAL-E: pg_wal's contents are not in a base backup (and not counted)
+bytes=$(du -sb --exclude=pg_wal "$work/pg" | cut -f1)
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }')
-echo "    PGDATA: $mb MB"
+echo "    PGDATA without pg_wal: $mb MB"
 
 echo "==> WAL-E layout: GNU tar partitions of at most 1.5 GiB, lzop -c, sentinel last"
 name=base_000000010000000000000002_00000040
 parts=$work/archive/basebackups_005/$name/tar_partitions
 mkdir -p "$parts"
-(cd "$work/pg" && find . -type f -printf '%s %p\n') | sort -k2 | awk -v lim=1610612736 -v dir="$work" '
+(cd "$work/pg" && find . -path ./pg_wal -prune -o -type f -printf '%s %p\n') | sort -k2 | awk -v lim=1610612736 -v dir="$work" '
   { if (n == 0 || sz + $1 >= lim) { n++; sz = 0 } sz += $1; print $2 > (dir "/list." sprintf("%08d", n - 1)) }'
 for list in "$work"/list.*; do
   i=${list##*.}
@@ -63,8 +64,8 @@ sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 pg /usr/bin/time -v env WALE_FILE_PREFIX="file://localhost$work/archive" "$work/bin/wal-j" --terse \
   backup-fetch --pool-size "$pool" "$work/restored" LATEST 2> "$work/time.walj"
 report "wal-j backup-fetch --pool-size $pool" "$work/time.walj"
-cmp <(cd "$work/pg" && find . -type f ! -name postmaster.opts -exec md5sum {} + | sort -k2) \
-    <(cd "$work/restored" && find . -type f ! -name postmaster.opts -exec md5sum {} + | sort -k2) \
+cmp <(cd "$work/pg" && find . -path ./pg_wal -prune -o -type f -exec md5sum {} + | sort -k2) \
+    <(cd "$work/restored" && find . -path ./pg_wal -prune -o -type f -exec md5sum {} + | sort -k2) \
   >/dev/null && echo "    restored files identical to the source" || { echo "    RESTORED FILES DIFFER" >&2; exit 1; }
 pg rm -rf "$work/restored"
 
@@ -79,7 +80,7 @@ if command -v pgbackrest >/dev/null; then
   repo=$work/pgbr-repo
   pg mkdir -p "$repo" "$work/pgbr-log"
   conf=$work/pgbackrest.conf
-  printf '[global]\nrepo1-path=%s\nlog-path=%s\nlock-path=%s\nlog-level-console=warn\nprocess-max=%s\ncompress-type=lz4\n[bench]\npg1-path=%s\npg1-socket-path=%s\npg1-port=5498\n' \
+  printf '[global]\nrepo1-retention-full=1\nrepo1-path=%s\nlog-path=%s\nlock-path=%s\nlog-level-console=warn\nprocess-max=%s\ncompress-type=lz4\n[bench]\npg1-path=%s\npg1-socket-path=%s\npg1-port=5498\n' \
     "$repo" "$work/pgbr-log" "$work" "$pool" "$work/pg" "$work" > "$conf"
   chmod 644 "$conf"
   pg "$pgbin/pg_ctl" -D "$work/pg" -o "$pgopts -c archive_mode=on -c archive_command='pgbackrest --config=$conf --stanza=bench archive-push %p'" \

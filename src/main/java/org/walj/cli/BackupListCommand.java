@@ -28,7 +28,7 @@ final class BackupListCommand implements Callable<Integer> {
     boolean detail;
 
     @Option(names = "--json", description = "Print a JSON array of objects with the same fields instead "
-            + "(numbers as numbers, missing values as null); implies nothing about --detail.")
+            + "(numbers as numbers; without --detail the sentinel fields are null).")
     boolean json;
 
     @Override

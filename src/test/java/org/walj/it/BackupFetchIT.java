@@ -198,8 +198,9 @@ class BackupFetchIT {
                 good.name());
         Path incomplete = half.dataDir().resolve("global/pg_control.walj-incomplete");
         Path bigTable = null;
-        while (fetch.isAlive() && !(Files.exists(incomplete) && (bigTable = anyFileBelow(half.dataDir().resolve("base"),
-                1 << 20)) != null)) {
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(2); // a safety net against a hung fetch only
+        while (fetch.isAlive() && System.nanoTime() < giveUp && !(Files.exists(incomplete)
+                && (bigTable = anyFileBelow(half.dataDir().resolve("base"), 1 << 20)) != null)) {
             Thread.sleep(5);
         }
         fetch.descendants().forEach(ProcessHandle::destroyForcibly);
