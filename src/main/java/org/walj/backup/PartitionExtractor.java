@@ -3,8 +3,10 @@ package org.walj.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -87,7 +89,9 @@ public final class PartitionExtractor {
     /** Extracts one tar stream completely; the stream must end with tar's end-of-archive blocks. */
     public void extract(InputStream tarStream) throws IOException {
         TarEndCheck checked = new TarEndCheck(tarStream);
-        TarArchiveInputStream tar = new TarArchiveInputStream(checked);
+        // Names are UTF-8, as PAX headers say and as Python's tarfile writes them for WAL-E on a UTF-8 system;
+        // the platform default (ASCII under LANG=C on JDK 17) would reject any other byte.
+        TarArchiveInputStream tar = new TarArchiveInputStream(checked, StandardCharsets.UTF_8.name());
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             extractMember(tar, entry);
@@ -235,12 +239,20 @@ public final class PartitionExtractor {
             base = target.tablespaceDirectories().get(segments.get(1));
             rest = segments.subList(2, segments.size());
         }
-        Path dir = base;
-        for (int i = 0; i < rest.size() - 1; i++) {
-            dir = dir.resolve(rest.get(i));
-            ensureRealDirectory(name, dir);
+        try {
+            Path dir = base;
+            for (int i = 0; i < rest.size() - 1; i++) {
+                dir = dir.resolve(rest.get(i));
+                ensureRealDirectory(name, dir);
+            }
+            Destination d = new Destination(base, List.copyOf(rest), relative);
+            d.path(); // fails here, not halfway through writing, if the name cannot be a file name
+            return d;
+        } catch (InvalidPathException e) {
+            throw new UnsafeMemberException(name, "the name cannot be a file name with this locale's encoding ("
+                    + System.getProperty("sun.jnu.encoding") + "); run backup-fetch with a UTF-8 locale, e.g. "
+                    + "LANG=C.UTF-8");
         }
-        return new Destination(base, List.copyOf(rest), relative);
     }
 
     private void ensureRealDirectory(String member, Path dir) throws IOException {
