@@ -173,6 +173,10 @@ class BackupFetchIT {
         assertOneError(walj.run(env, "backup-fetch", nonEmpty.toString(), "LATEST"),
                 "MSG: refusing to restore into the non-empty data directory " + nonEmpty);
         assertEquals(List.of(nonEmpty.resolve("keep.txt")), list(nonEmpty));
+        ProcessResult live = walj.run(env, "backup-fetch", source.dataDir().toString(), "LATEST");
+        assertOneError(live, "MSG: attempting to overwrite a live data directory");
+        assertTrue(live.stderr().contains("DETAIL: Found a postmaster.pid lockfile, and aborting\n"), live.describe());
+        assertTrue(live.stderr().contains("HINT: Shut down postgres."), live.describe());
 
         // a crafted partition with ../evil and /abs members: refused, nothing written outside the target
         Path outsideFile = scratch.root().resolve("outside-evil");
