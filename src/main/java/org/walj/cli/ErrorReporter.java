@@ -39,9 +39,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     private static void report(Throwable e) {
         if (e instanceof UserException u) {
+            // LogEvent is immutable: detail() and hint() return the extended event
             LogEvent event = LogEvent.msg(u.getMessage());
-            u.detail().ifPresent(event::detail);
-            u.hint().ifPresent(event::hint);
+            event = event.detail(u.detail().orElse(null));
+            event = event.hint(u.hint().orElse(null));
             LOG.error(event);
         } else if (e instanceof StorageUnavailableException s) {
             LOG.error(LogEvent.msg("storage is unavailable: " + s.getMessage())

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
                 WalFetchCommand.class,
                 WalPrefetchCommand.class,
                 BackupPushCommand.class,
+                BackupFetchCommand.class,
+                BackupListCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {

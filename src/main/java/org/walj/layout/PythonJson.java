@@ -1,11 +1,11 @@
 package org.walj.layout;
 
 /** JSON strings exactly as Python's {@code json.dumps} writes them (ensure_ascii): what WAL-E's readers expect. */
-final class PythonJson {
+public final class PythonJson {
     private PythonJson() {
     }
 
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

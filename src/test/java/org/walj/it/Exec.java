@@ -153,6 +153,36 @@ public final class Exec {
         }
     }
 
+    /**
+     * Starts the command in the background with stdout and stderr to files (same environment rules as
+     * {@link #run}); the caller waits for or kills it.
+     */
+    public Process start(Path stdout, Path stderr) {
+        List<String> argv = user == null ? command : user.wrap(command);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        Map<String, String> environment = pb.environment();
+        environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_"));
+        environment.put("PATH", SANE_PATH);
+        environment.put("LC_ALL", "C");
+        environment.put("LANG", "C");
+        env.forEach((k, v) -> {
+            if (v == null) {
+                environment.remove(k);
+            } else {
+                environment.put(k, v);
+            }
+        });
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(new File("/dev/null"));
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + String.join(" ", argv), e);
+        }
+    }
+
     /** Runs the command and fails the test unless it exits 0. */
     public ProcessResult runOk() {
         return run().requireSuccess();

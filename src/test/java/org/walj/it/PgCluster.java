@@ -96,6 +96,22 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /**
+     * {@code pg_basebackup -Ft -X none -c fast -v -D dir}: {@code base.tar} (with {@code backup_label}, like a
+     * WAL-E exclusive-mode backup) plus {@code <oid>.tar} per tablespace. Returns pg_basebackup's stderr, which
+     * names the end LSN ({@code write-ahead log end point: X/Y}).
+     */
+    public String tarBaseBackup(Path dir) {
+        ProcessResult r = exec(Tools.pg("pg_basebackup").toString(), "-h", run.toString(), "-p", Integer.toString(port),
+                "-U", SUPERUSER, "-D", dir.toString(), "-Ft", "-X", "none", "-c", "fast", "-v", "--no-sync",
+                "--no-manifest", "-l", "walj-it tar backup")
+                .timeout(Duration.ofMinutes(3)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_basebackup -Ft of " + this.name + " failed", r);
+        }
+        return r.stderr();
+    }
+
+    /**
      * A cluster whose data directory the test fills itself, e.g. by extracting a WAL-E backup with lzop and tar;
      * call {@link #adoptConfigurationOf} once it is filled.
      */

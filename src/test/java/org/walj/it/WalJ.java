@@ -126,6 +126,16 @@ public final class WalJ {
         return Exec.of(argv).as(user).env(all).dir(workDir).timeout(timeout).run();
     }
 
+    /** Starts {@code wal-j ARGS...} as the server's OS user in the background (see {@link Exec#start}). */
+    public Process start(Map<String, String> env, Path stdout, Path stderr, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(launcher.toString());
+        argv.addAll(List.of(args));
+        Map<String, String> all = new LinkedHashMap<>(env());
+        all.putAll(env);
+        return Exec.of(argv).as(user).env(all).dir(workDir).start(stdout, stderr);
+    }
+
     static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }

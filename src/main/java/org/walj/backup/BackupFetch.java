@@ -1,0 +1,285 @@
+package org.walj.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.walj.UserException;
+import org.walj.layout.BackupCatalog;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupSentinel;
+import org.walj.layout.RestoreSpec;
+import org.walj.layout.Tablespace;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.Compression;
+import org.walj.pipeline.ObjectCodec;
+import org.walj.storage.ObjectInfo;
+import org.walj.storage.Storage;
+
+/**
+ * backup-fetch: restores one complete base backup into an empty (or missing) data directory. See
+ * {@code docs/backup-fetch.md} for what it does and where it differs from WAL-E.
+ */
+public final class BackupFetch {
+    private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
+    private static final Pattern PARTITION = Pattern.compile("part_[0-9]+\\.tar(\\.[a-z0-9]+)?");
+
+    private final Storage storage;
+    private final ObjectCodec codec;
+    private final WalELog workerLog;
+
+    /** Options of one fetch; {@code restoreSpec} is a file's content, or empty, or "SOURCE" handled by the caller. */
+    public record Options(int poolSize, boolean blindRestore, Optional<String> restoreSpecJson,
+                          boolean applyOwnership) {
+        public Options {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("pool size must be at least 1");
+            }
+        }
+    }
+
+    public BackupFetch(Storage storage, ObjectCodec codec, String workerLoggerName) {
+        this.storage = storage;
+        this.codec = codec;
+        this.workerLog = WalELog.get(workerLoggerName);
+    }
+
+    public void fetch(Path dataDirectory, String query, Options options) throws IOException {
+        Path data = dataDirectory.toAbsolutePath().normalize();
+        if (Files.exists(data.resolve("postmaster.pid"), LinkOption.NOFOLLOW_LINKS)) {
+            throw new UserException("attempting to overwrite a live data directory",
+                    "Found a postmaster.pid lockfile, and aborting",
+                    "Shut down postgres. If there is a stale lockfile, then remove it after being very sure "
+                            + "postgres is not running.");
+        }
+        requireEmptyOrMissing(data, "data directory");
+
+        BackupCatalog catalog = new BackupCatalog(storage);
+        BackupCatalog.Entry backup = catalog.resolve(query);
+        BackupSentinel sentinel = catalog.sentinel(backup);
+        RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpecJson(), data);
+        List<ObjectInfo> partitions = partitions(backup);
+        List<Path> locations = options.blindRestore() ? List.of() : tablespaceLocations(data, spec);
+
+        Files.createDirectories(data);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Path realData = data.toRealPath();
+        Map<String, Path> tablespaces = options.blindRestore() ? Map.of()
+                : createTablespaces(realData, spec, locations);
+
+        PartitionExtractor extractor = new PartitionExtractor(new RestoreTarget(realData, tablespaces),
+                options.applyOwnership());
+        extractAll(partitions, extractor, options.poolSize());
+        extractor.finish(tablespaces.isEmpty() ? null : tablespaceMap(spec, tablespaces));
+        BASE_LOG.info(LogEvent.msg("base backup fetch complete")
+                .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + ".")
+                .hint("Write recovery.signal and restore_command before starting PostgreSQL; see the restore runbook."));
+    }
+
+    private static void requireEmptyOrMissing(Path dir, String what) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserException("the " + what + " " + dir + " exists and is not a directory", null,
+                    "Give the path of an empty or not yet existing directory.");
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path first : entries) {
+                throw new UserException("refusing to restore into the non-empty " + what + " " + dir,
+                        "It contains \"" + first.getFileName() + "\" (and maybe more).",
+                        "Move the old directory aside (mv " + dir + " " + dir + ".old) or restore into an empty "
+                                + "or new directory.");
+            }
+        }
+    }
+
+    /**
+     * The spec the restore follows: the sentinel's, with a {@code --restore-spec} file merged over it. The data
+     * directory is always the one given on the command line: a restore spec naming another {@code base_prefix} is
+     * refused instead of silently restoring elsewhere, as WAL-E would.
+     */
+    private static RestoreSpec effectiveSpec(RestoreSpec recorded, Optional<String> override, Path data)
+            throws IOException {
+        if (override.isEmpty()) {
+            return recorded;
+        }
+        RestoreSpec own = RestoreSpec.parse(override.get());
+        if (!own.basePrefix().isEmpty() && !stripSlashes(own.basePrefix()).equals(data.toString())) {
+            throw new UserException("the restore spec's base_prefix " + own.basePrefix()
+                    + " is not the data directory being restored, " + data,
+                    "WAL-E would restore into base_prefix and ignore PG_CLUSTER_DIRECTORY; wal-j refuses.",
+                    "Remove base_prefix from the restore spec, or give that directory as PG_CLUSTER_DIRECTORY.");
+        }
+        return recorded.mergedWith(override.get());
+    }
+
+    /**
+     * Where each tablespace of the spec is restored, checked before anything is created: the link must be
+     * {@code pg_tblspc/<oid>}, the location absolute, empty or missing, and overlap neither the data directory
+     * nor another tablespace.
+     */
+    private static List<Path> tablespaceLocations(Path data, RestoreSpec spec) throws IOException {
+        List<Path> locations = new ArrayList<>();
+        for (Tablespace t : spec.tablespaces()) {
+            if (!t.link().equals("pg_tblspc/" + t.oid())) {
+                throw new UserException("tablespace " + t.oid() + " has the link \"" + t.link()
+                        + "\"; only pg_tblspc/" + t.oid() + " is restored", null, "Fix the restore spec.");
+            }
+            if (!t.location().startsWith("/")) {
+                throw new UserException("tablespace " + t.oid() + " has a relative location \"" + t.location()
+                        + "\"", null, "Give an absolute \"loc\" in the restore spec.");
+            }
+            Path loc = Path.of(stripSlashes(t.location())).normalize();
+            if (loc.startsWith(data) || data.startsWith(loc)) {
+                throw new UserException("tablespace " + t.oid() + " location " + loc
+                        + " overlaps the data directory " + data, null,
+                        "Relocate the tablespace with --restore-spec, or use --blind-restore.");
+            }
+            requireEmptyOrMissing(loc, "tablespace " + t.oid() + " directory");
+            if (locations.stream().anyMatch(l -> l.startsWith(loc) || loc.startsWith(l))) {
+                throw new UserException("tablespace " + t.oid() + " location " + loc
+                        + " overlaps another tablespace's", null, "Give each tablespace its own directory.");
+            }
+            locations.add(loc);
+        }
+        return locations;
+    }
+
+    /** Makes each tablespace's directory (0700) and its {@code pg_tblspc/<oid>} symlink. */
+    private static Map<String, Path> createTablespaces(Path data, RestoreSpec spec, List<Path> locations)
+            throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (spec.tablespaces().isEmpty()) {
+            return out;
+        }
+        Path tblspc = data.resolve("pg_tblspc");
+        if (!Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(tblspc);
+            Files.setPosixFilePermissions(tblspc, PosixFilePermissions.fromString("rwx------"));
+        }
+        for (int i = 0; i < spec.tablespaces().size(); i++) {
+            Tablespace t = spec.tablespaces().get(i);
+            Path loc = locations.get(i);
+            if (!Files.exists(loc, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(loc);
+                Files.setPosixFilePermissions(loc, PosixFilePermissions.fromString("rwx------"));
+            }
+            Files.createSymbolicLink(tblspc.resolve(t.oid()), loc);
+            out.put(t.oid(), loc.toRealPath());
+        }
+        return out;
+    }
+
+    /** PostgreSQL's tablespace_map lines ({@code <oid> <path>}) for where the tablespaces were restored. */
+    private static String tablespaceMap(RestoreSpec spec, Map<String, Path> restored) {
+        StringBuilder b = new StringBuilder();
+        for (Tablespace t : spec.tablespaces()) {
+            b.append(t.oid()).append(' ').append(restored.get(t.oid())).append('\n');
+        }
+        return b.toString();
+    }
+
+    private List<ObjectInfo> partitions(BackupCatalog.Entry backup) throws IOException {
+        String prefix = BackupLayout.partitionsPrefix(backup.name());
+        List<ObjectInfo> out = new ArrayList<>();
+        for (ObjectInfo o : storage.list(prefix)) {
+            String rest = o.key().substring(prefix.length());
+            if (PARTITION.matcher(rest).matches() && Compression.forObjectName(rest).isPresent()) {
+                out.add(o);
+            } else {
+                BASE_LOG.warning(LogEvent.msg("unexpected key found in tar volume directory")
+                        .detail("The unexpected key is stored at \"" + storage.url(o.key()) + "\".")
+                        .hint("This is expected when restoring a backup written by a newer tool; it is skipped."));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UserException("backup " + backup.name() + " has no tar partitions",
+                    "Nothing matching part_NNNNNNNN.tar.lzo is stored below "
+                            + storage.url(prefix.substring(0, prefix.length() - 1)) + ".",
+                    "The archive is damaged; restore another backup (backup-list).");
+        }
+        return out;
+    }
+
+    private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize)
+            throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(poolSize, partitions.size()), r -> {
+            Thread t = new Thread(r, "backup-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (ObjectInfo p : partitions) {
+                running.add(pool.submit(() -> {
+                    extractOne(p, extractor);
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching partitions");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void extractOne(ObjectInfo partition, PartitionExtractor extractor) throws IOException {
+        String name = partition.key().substring(partition.key().lastIndexOf('/') + 1);
+        workerLog.info(LogEvent.msg("beginning partition download")
+                .detail("The partition being downloaded is " + name + ".")
+                .hint("The absolute key is " + storage.url(partition.key()) + "."));
+        try (InputStream stored = storage.get(partition.key());
+             InputStream tar = codec.decoder(partition.key(), stored)) {
+            extractor.extract(tar);
+        } catch (UnsafeMemberException e) {
+            throw new UnsafeMemberException(e, name);
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the tar reader reports some malformed headers that way
+            throw new IOException("partition " + name + " could not be restored: " + describe(e), e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m); // one line
+    }
+
+    private static String stripSlashes(String path) {
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+}

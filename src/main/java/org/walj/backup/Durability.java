@@ -1,0 +1,56 @@
+package org.walj.backup;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * fsync of restored files and directories, so that a restore reported complete survives a power loss (WAL-E fsyncs
+ * every extracted path too). Walks do not follow symbolic links.
+ */
+final class Durability {
+    private Durability() {
+    }
+
+    /** fsync every regular file and directory below and including {@code root}. */
+    static void syncTree(Path root) throws IOException {
+        walk(root, true);
+    }
+
+    /** fsync every directory below and including {@code root}. */
+    static void syncDirectories(Path root) throws IOException {
+        walk(root, false);
+    }
+
+    static void syncFile(Path path) throws IOException {
+        try (FileChannel c = FileChannel.open(path, StandardOpenOption.READ)) {
+            c.force(true);
+        }
+    }
+
+    private static void walk(Path root, boolean files) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (files && attrs.isRegularFile()) {
+                    syncFile(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                syncFile(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

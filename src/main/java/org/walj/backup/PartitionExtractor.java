@@ -1,0 +1,386 @@
+package org.walj.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Extracts tar partitions into a {@link RestoreTarget}, several at once (one call per partition, from any thread).
+ *
+ * <p>Safety: a member name is relative, has no {@code ..} segment, and every directory on its way is a real directory
+ * (checked without following links, so a symlink member, or any symlink already there, can never be passed through;
+ * files are opened with {@code NOFOLLOW_LINKS}). Symlink members are recreated as they are (PostgreSQL keeps a
+ * {@code pg_wal} symlink that points outside the data directory), but nothing is ever written through one.
+ *
+ * <p>Completeness: {@code global/pg_control}, {@code backup_label} and {@code tablespace_map} are written under a
+ * temporary name and only put in place by {@link #finish}, after every partition has been extracted and fsynced, with
+ * {@code pg_control} last. A data directory whose fetch was interrupted has no {@code global/pg_control}, and
+ * PostgreSQL refuses to start without it, so it cannot be mistaken for a complete restore.
+ */
+public final class PartitionExtractor {
+    static final String INCOMPLETE_SUFFIX = ".walj-incomplete";
+    static final String PG_CONTROL = "global/pg_control";
+    static final String BACKUP_LABEL = "backup_label";
+    static final String TABLESPACE_MAP = "tablespace_map";
+    private static final Set<String> HELD_BACK = Set.of(PG_CONTROL, BACKUP_LABEL, TABLESPACE_MAP);
+
+    private final RestoreTarget target;
+    private final boolean applyOwnership;
+    private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
+    private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
+    private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
+
+    private record DirectoryTimes(Path path, FileTime mtime) {
+    }
+
+    /** A member name split into where it goes: a base directory (data directory or tablespace) and the rest. */
+    private record Destination(Path base, List<String> segments, String relativeName) {
+        Path path() {
+            Path p = base;
+            for (String s : segments) {
+                p = p.resolve(s);
+            }
+            return p;
+        }
+
+        boolean isBase() {
+            return segments.isEmpty();
+        }
+    }
+
+    /**
+     * @param applyOwnership set the owner and group of each member (only meaningful, and only allowed, when
+     *                       running as root)
+     */
+    public PartitionExtractor(RestoreTarget target, boolean applyOwnership) {
+        this.target = target;
+        this.applyOwnership = applyOwnership;
+        realDirectories.add(target.dataDirectory());
+        realDirectories.addAll(target.tablespaceDirectories().values());
+    }
+
+    /** Extracts one tar stream completely; the stream must end with tar's end-of-archive blocks. */
+    public void extract(InputStream tarStream) throws IOException {
+        TarEndCheck checked = new TarEndCheck(tarStream);
+        // Names are UTF-8, as PAX headers say and as Python's tarfile writes them for WAL-E on a UTF-8 system;
+        // the platform default (ASCII under LANG=C on JDK 17) would reject any other byte.
+        TarArchiveInputStream tar = new TarArchiveInputStream(checked, StandardCharsets.UTF_8.name());
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            extractMember(tar, entry);
+        }
+        checked.drainAndCheck();
+    }
+
+    private void extractMember(TarArchiveInputStream tar, TarArchiveEntry entry) throws IOException {
+        String name = entry.getName();
+        if (entry.isSymbolicLink() && isTablespaceLink(name)) {
+            return; // the fetch makes pg_tblspc/<oid> itself, from the spec
+        }
+        Destination d = destination(name);
+        Path path = d.path();
+        if (entry.isDirectory()) {
+            directory(name, d, path, entry);
+        } else if (entry.isSymbolicLink()) {
+            symlink(name, d, path, entry.getLinkName());
+        } else if (entry.isLink()) {
+            hardLink(name, d, path, entry.getLinkName());
+        } else if (entry.isFile()) {
+            if (d.isBase()) {
+                throw new UnsafeMemberException(name, "a file cannot replace the restore directory");
+            }
+            if (d.base().equals(target.dataDirectory()) && HELD_BACK.contains(d.relativeName())) {
+                heldBack.add(d.relativeName());
+                path = path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX);
+            }
+            file(name, path, tar, entry);
+        } else {
+            throw new UnsafeMemberException(name, "unsupported tar member type (only files, directories, "
+                    + "symbolic and hard links are restored)");
+        }
+    }
+
+    private void directory(String name, Destination d, Path path, TarArchiveEntry entry) throws IOException {
+        if (d.isBase()) {
+            return; // the data directory's and tablespace directories' modes are set by the fetch (0700)
+        }
+        BasicFileAttributes a = lstat(path);
+        if (a == null) {
+            try {
+                Files.createDirectory(path);
+            } catch (FileAlreadyExistsException raced) {
+                a = lstat(path);
+            }
+        }
+        if (a != null && !a.isDirectory()) {
+            throw new UnsafeMemberException(name, "something that is not a directory is already at " + path);
+        }
+        realDirectories.add(path);
+        setMode(path, entry.getMode());
+        setOwner(path, entry);
+        directoryTimes.add(new DirectoryTimes(path, FileTime.from(entry.getModTime().toInstant())));
+    }
+
+    private void file(String name, Path path, InputStream data, TarArchiveEntry entry) throws IOException {
+        BasicFileAttributes a = lstat(path);
+        if (a != null && !a.isRegularFile()) {
+            throw new UnsafeMemberException(name, "something that is not a regular file is already at " + path);
+        }
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            long copied = data.transferTo(out);
+            if (copied != entry.getSize()) {
+                throw new IOException("tar member \"" + name + "\" is truncated: " + copied + " of "
+                        + entry.getSize() + " bytes");
+            }
+        }
+        setMode(path, entry.getMode());
+        setOwner(path, entry);
+        Files.setLastModifiedTime(path, FileTime.from(entry.getModTime().toInstant()));
+    }
+
+    private void symlink(String name, Destination d, Path path, String linkTarget) throws IOException {
+        if (d.isBase()) {
+            throw new UnsafeMemberException(name, "a symbolic link cannot replace the restore directory");
+        }
+        BasicFileAttributes a = lstat(path);
+        if (a != null) {
+            if (a.isDirectory()) {
+                throw new UnsafeMemberException(name, "a directory is already at " + path);
+            }
+            Files.delete(path); // as WAL-E: an existing file or link is replaced
+        }
+        Files.createSymbolicLink(path, Path.of(linkTarget));
+    }
+
+    private void hardLink(String name, Destination d, Path path, String linkName) throws IOException {
+        Destination t = destination(linkName);
+        Path existing = t.path();
+        BasicFileAttributes ta = lstat(existing);
+        if (ta == null || !ta.isRegularFile() || t.isBase()
+                || (t.base().equals(target.dataDirectory()) && HELD_BACK.contains(t.relativeName()))) {
+            throw new UnsafeMemberException(name, "hard link to \"" + linkName
+                    + "\", which is not a file extracted earlier");
+        }
+        BasicFileAttributes a = lstat(path);
+        if (a != null) {
+            if (!a.isRegularFile()) {
+                throw new UnsafeMemberException(name, "something that is not a regular file is already at " + path);
+            }
+            Files.delete(path);
+        }
+        Files.createLink(path, existing);
+    }
+
+    /**
+     * Where a member goes. Rejects absolute names and {@code ..}; maps the root entry ({@code /}, {@code ./}, empty)
+     * to the data directory; creates missing parent directories and refuses any parent that is not a real directory.
+     */
+    private Destination destination(String name) throws IOException {
+        String n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        if (n.equals("/") || n.equals(".")) {
+            n = "";
+        }
+        if (n.startsWith("/")) {
+            throw new UnsafeMemberException(name, "absolute names are not restored");
+        }
+        while (n.endsWith("/")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        List<String> segments = new ArrayList<>();
+        if (!n.isEmpty()) {
+            for (String s : n.split("/", -1)) {
+                if (s.equals("..")) {
+                    throw new UnsafeMemberException(name, "names with \"..\" are not restored");
+                }
+                if (s.indexOf('\0') >= 0) {
+                    throw new UnsafeMemberException(name, "NUL in name");
+                }
+                if (!s.isEmpty() && !s.equals(".")) {
+                    segments.add(s);
+                }
+            }
+        }
+        String relative = String.join("/", segments);
+        Path base = target.dataDirectory();
+        List<String> rest = segments;
+        if (segments.size() >= 2 && segments.get(0).equals("pg_tblspc")
+                && target.tablespaceDirectories().containsKey(segments.get(1))) {
+            base = target.tablespaceDirectories().get(segments.get(1));
+            rest = segments.subList(2, segments.size());
+        }
+        try {
+            Path dir = base;
+            for (int i = 0; i < rest.size() - 1; i++) {
+                dir = dir.resolve(rest.get(i));
+                ensureRealDirectory(name, dir);
+            }
+            Destination d = new Destination(base, List.copyOf(rest), relative);
+            d.path(); // fails here, not halfway through writing, if the name cannot be a file name
+            return d;
+        } catch (InvalidPathException e) {
+            throw new UnsafeMemberException(name, "the name cannot be a file name with this locale's encoding ("
+                    + System.getProperty("sun.jnu.encoding") + "); run backup-fetch with a UTF-8 locale, e.g. "
+                    + "LANG=C.UTF-8");
+        }
+    }
+
+    private void ensureRealDirectory(String member, Path dir) throws IOException {
+        if (realDirectories.contains(dir)) {
+            return; // once checked it stays a directory: extraction never removes directories
+        }
+        BasicFileAttributes a = lstat(dir);
+        if (a == null) {
+            try {
+                Files.createDirectory(dir);
+                Files.setPosixFilePermissions(dir, EnumSet.of(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            } catch (FileAlreadyExistsException raced) {
+                // another partition made it at the same time: check what it made
+            }
+            a = lstat(dir);
+        }
+        if (a == null || a.isSymbolicLink()) {
+            throw new UnsafeMemberException(member, "it would be written through the symbolic link " + dir);
+        }
+        if (!a.isDirectory()) {
+            throw new UnsafeMemberException(member, dir + " is not a directory");
+        }
+        realDirectories.add(dir);
+    }
+
+    private static boolean isTablespaceLink(String name) {
+        String n = name.startsWith("./") ? name.substring(2) : name;
+        return n.matches("pg_tblspc/[0-9]+/?");
+    }
+
+    private static BasicFileAttributes lstat(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static void setMode(Path p, int mode) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                perms.add(bits[i]);
+            }
+        }
+        Files.setPosixFilePermissions(p, perms);
+    }
+
+    /** As Python's tarfile (WAL-E): by user and group name when they exist here, else by the numeric ids. */
+    private void setOwner(Path p, TarArchiveEntry entry) throws IOException {
+        if (!applyOwnership) {
+            return;
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        Optional<UserPrincipal> user = principal(entry.getUserName(), false);
+        if (user.isPresent()) {
+            view.setOwner(user.get());
+        } else {
+            Files.setAttribute(p, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        }
+        Optional<UserPrincipal> group = principal(entry.getGroupName(), true);
+        if (group.isPresent()) {
+            view.setGroup((GroupPrincipal) group.get());
+        } else {
+            Files.setAttribute(p, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private Optional<UserPrincipal> principal(String name, boolean group) {
+        if (name == null || name.isEmpty()) {
+            return Optional.empty();
+        }
+        return principals.computeIfAbsent((group ? "g:" : "u:") + name, k -> {
+            UserPrincipalLookupService lookup = target.dataDirectory().getFileSystem().getUserPrincipalLookupService();
+            try {
+                return Optional.of(group ? lookup.lookupPrincipalByGroupName(name) : lookup.lookupPrincipalByName(name));
+            } catch (IOException e) {
+                return Optional.empty(); // no such user or group on this host
+            }
+        });
+    }
+
+    /** Names of held-back members seen so far ({@code global/pg_control}, {@code backup_label}, {@code tablespace_map}). */
+    public Set<String> heldBack() {
+        return Set.copyOf(heldBack);
+    }
+
+    /**
+     * After every partition: fsync everything, put the held-back files in place ({@code pg_control} last, each
+     * rename fsynced), apply directory mtimes, fsync the directories. {@code tablespaceMap}, when given, replaces
+     * the content of {@code tablespace_map} (tablespaces restored elsewhere than recorded).
+     */
+    public void finish(String tablespaceMap) throws IOException {
+        if (!heldBack.contains(PG_CONTROL)) {
+            throw new IOException("the backup has no global/pg_control: it is not a complete base backup");
+        }
+        Durability.syncTree(target.dataDirectory());
+        for (Path ts : target.tablespaceDirectories().values()) {
+            Durability.syncTree(ts);
+        }
+        Path data = target.dataDirectory();
+        if (heldBack.contains(TABLESPACE_MAP)) {
+            Path partial = data.resolve(TABLESPACE_MAP + INCOMPLETE_SUFFIX);
+            if (tablespaceMap != null) {
+                Files.writeString(partial, tablespaceMap);
+                Durability.syncFile(partial);
+            }
+            putInPlace(partial, data.resolve(TABLESPACE_MAP));
+        }
+        if (heldBack.contains(BACKUP_LABEL)) {
+            putInPlace(data.resolve(BACKUP_LABEL + INCOMPLETE_SUFFIX), data.resolve(BACKUP_LABEL));
+        }
+        putInPlace(data.resolve(PG_CONTROL + INCOMPLETE_SUFFIX), data.resolve(PG_CONTROL));
+        for (DirectoryTimes t : directoryTimes) {
+            Files.setLastModifiedTime(t.path(), t.mtime());
+        }
+        Durability.syncDirectories(data);
+        for (Path ts : target.tablespaceDirectories().values()) {
+            Durability.syncDirectories(ts);
+        }
+    }
+
+    private static void putInPlace(Path partial, Path fin) throws IOException {
+        Files.move(partial, fin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Durability.syncFile(fin.getParent());
+    }
+
+}

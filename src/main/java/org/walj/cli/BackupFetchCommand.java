@@ -1,0 +1,93 @@
+package org.walj.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.walj.UserException;
+import org.walj.backup.BackupFetch;
+import org.walj.logging.LoggerNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backup-fetch",
+        description = {"Restore a base backup into an empty or new data directory (PostgreSQL must not be running).",
+                "Writes no recovery settings: add recovery.signal and restore_command yourself "
+                        + "(docs/restore-runbook.md)."})
+final class BackupFetchCommand implements Callable<Integer> {
+    private static final int MAX_SPEC_BYTES = 1 << 20;
+
+    @ParentCommand
+    WalJCommand root;
+
+    @Parameters(index = "0", paramLabel = "PG_CLUSTER_DIRECTORY", description = "Data directory to restore into.")
+    Path directory;
+
+    @Parameters(index = "1", paramLabel = "BACKUP_NAME", description = "A name from backup-list, or LATEST.")
+    String backupName;
+
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
+            description = "Download and extract N partitions at once (default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Option(names = "--blind-restore",
+            description = "Do not recreate tablespace symlinks: tablespaces land in pg_tblspc/<oid>/ directories.")
+    boolean blindRestore;
+
+    @Option(names = "--restore-spec", paramLabel = "PATH_OR_SOURCE",
+            description = "JSON file merged over the backup's tablespace spec (new \"loc\" per tablespace), "
+                    + "or SOURCE for the spec as recorded.")
+    String restoreSpec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (poolSize < 1) {
+            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
+        }
+        SubcommandStart.log("backup-fetch");
+        Optional<String> spec = restoreSpec == null || restoreSpec.equals("SOURCE")
+                ? Optional.empty() : Optional.of(readSpec(Path.of(restoreSpec)));
+        try (ArchiveAccess archive = root.openArchive()) {
+            BackupFetch fetch = new BackupFetch(archive.storage(), archive.codec(), workerLogger(archive));
+            fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot()));
+        }
+        return ExitStatus.OK;
+    }
+
+    private static String readSpec(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("restore spec " + file + " is not a readable file", null,
+                    "Give a JSON file such as {\"tablespaces\": [\"16385\"], \"16385\": {\"loc\": \"/new/place/\", "
+                            + "\"link\": \"pg_tblspc/16385\"}}, or SOURCE.");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_SPEC_BYTES + 1);
+            if (bytes.length > MAX_SPEC_BYTES) {
+                throw new UserException("restore spec " + file + " is larger than 1 MiB", null, null);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String workerLogger(ArchiveAccess archive) {
+        return switch (archive.prefix().scheme()) {
+            case "s3" -> LoggerNames.WORKER_S3;
+            case "gs" -> LoggerNames.WORKER_GS;
+            default -> LoggerNames.WORKER_FILE;
+        };
+    }
+
+    /** As WAL-E (Python's tarfile), file owners are restored only when running as root. */
+    private static boolean runningAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
