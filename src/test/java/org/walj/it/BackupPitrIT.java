@@ -1,0 +1,153 @@
+package org.walj.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole mission on a real PostgreSQL 15, wal-j on both sides: archive_command, an online backup-push while
+ * pgbench writes, backup-list, backup-fetch LATEST into an empty directory, and point-in-time recovery through
+ * restore_command to a time T (the marker table equals its contents at T exactly) and to the end of the archive
+ * (every table equals the source's final contents). Once as plain LZO, once GPG-encrypted as WAL-E users run it.
+ */
+@ExtendWith(ScratchExtension.class)
+class BackupPitrIT {
+
+    @Test
+    void pointInTimeRecoveryFromOurOwnBackup(Scratch scratch) throws IOException {
+        WalJ walj = WalJ.install(scratch);
+        Map<String, String> env = new LinkedHashMap<>(walj.env());
+        env.put("WALE_FILE_PREFIX", "file://localhost" + scratch.dir("archive"));
+        roundTrip(scratch, walj, env);
+    }
+
+    @Test
+    void pointInTimeRecoveryFromAnEncryptedBackup(Scratch scratch) throws IOException {
+        WalJ walj = WalJ.install(scratch);
+        String passphrase = "backup key passphrase";
+        Path passFile = scratch.file("secrets/passphrase");
+        Files.writeString(passFile, passphrase + "\n", StandardCharsets.UTF_8);
+        scratch.user().own(passFile);
+        try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
+            String fpr = gpg.generate("Backups <backups@example.org>", "rsa3072", "rsa3072", passphrase);
+            Map<String, String> env = new LinkedHashMap<>(walj.env());
+            Path archive = scratch.dir("archive");
+            env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+            env.put("WALE_GPG_KEY_ID", fpr.substring(24));
+            env.put("GNUPGHOME", gpg.home().toString());
+            env.put("WALJ_GPG_PASSPHRASE_FILE", passFile.toString());
+            roundTrip(scratch, walj, env);
+
+            // every partition is OpenPGP around lzop, as WAL-E writes it: the real gpg and lzop read it back
+            Path lzop = Tools.require("lzop", "lzop");
+            List<Path> parts;
+            try (var s = Files.walk(archive.resolve("basebackups_005"))) {
+                parts = s.filter(p -> p.getFileName().toString().matches("part_\\d{8}\\.tar\\.lzo")).toList();
+            }
+            assertTrue(parts.size() >= 2, "data partitions and the final backup_label partition: " + parts);
+            for (Path part : parts) {
+                ProcessResult listed = gpg.shell("gpg --batch -q --pinentry-mode loopback --passphrase-file '"
+                        + passFile + "' -d '" + part + "' | " + lzop + " -dc | tar -t");
+                assertEquals(0, listed.exitCode(), listed.describe());
+            }
+        }
+    }
+
+    private static void roundTrip(Scratch scratch, WalJ walj, Map<String, String> env) throws IOException {
+        PgCluster source = PgCluster.initdb(scratch, "src")
+                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
+                        // backup-push asks for a spread checkpoint, as WAL-E does; keep it short here
+                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
+                .serverEnv(env);
+        source.start();
+        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
+        source.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
+                + "INSERT INTO marker SELECT g, 'before backup' FROM generate_series(1, 1000) g");
+
+        Map<String, String> pgEnv = new LinkedHashMap<>(env);
+        pgEnv.put("PGHOST", source.socketDir().toString());
+        pgEnv.put("PGPORT", Integer.toString(source.port()));
+        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2"));
+        load.start();
+        ProcessResult pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",
+                source.dataDir().toString()).requireSuccess();
+        join(load);
+
+        String listing = walj.run(env, "backup-list", "--detail", "LATEST").requireSuccess().stdout();
+        String[] rows = listing.split("\r\n");
+        assertEquals(2, rows.length, listing);
+        String[] cols = rows[1].split("\t", -1);
+        assertEquals(7, cols.length, listing);
+        assertTrue(cols[0].matches("base_[0-9A-F]{24}_\\d{8}"), listing);
+        assertTrue(Long.parseLong(cols[2]) > 40_000_000L, "expanded size of a scale-3 cluster: " + listing);
+        assertTrue(pushed.stderr().contains(cols[0]), "backup-push named the listed backup\n" + pushed.stderr());
+
+        source.psql("INSERT INTO marker SELECT g, 'after backup, before T' FROM generate_series(1001, 2000) g;"
+                + "UPDATE marker SET note = 'updated before T' WHERE id % 7 = 0");
+        String targetTime = source.psql("SELECT clock_timestamp()");
+        Path atT = scratch.file("dumps/marker-at-T.tsv");
+        source.dumpTable("marker", atT);
+        source.psql("SELECT pg_sleep(0.1); INSERT INTO marker SELECT g, 'after T' FROM generate_series(2001, 3000) g;"
+                + "DELETE FROM marker WHERE id % 5 = 0");
+        source.pgbench(Duration.ofMinutes(1), "-t", "300", "-c", "2");
+        Path finalMarker = scratch.file("dumps/marker-final.tsv");
+        Path finalAccounts = scratch.file("dumps/accounts-final.tsv");
+        Path finalHistory = scratch.file("dumps/history-final.tsv");
+        source.dumpTable("marker", finalMarker);
+        source.dumpTable("pgbench_accounts", finalAccounts);
+        source.dumpTable("pgbench_history", finalHistory);
+        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
+        assertNotEquals(Files.readString(atT), Files.readString(finalMarker), "T separates two different states");
+
+        PgCluster pitr = PgCluster.unfilled(scratch, "pitr");
+        walj.run(env, "backup-fetch", "--pool-size", "2", pitr.dataDir().toString(), "LATEST").requireSuccess();
+        pitr.adoptConfigurationOf(source).configure(Map.of(
+                "restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
+                "recovery_target_time", targetTime,
+                "recovery_target_action", "promote"))
+                .serverEnv(env).createRecoverySignal();
+        pitr.start(Duration.ofMinutes(2));
+        pitr.waitRecoveryFinished(Duration.ofMinutes(2));
+        Path pitrMarker = scratch.file("dumps/marker-pitr.tsv");
+        pitr.dumpTable("marker", pitrMarker);
+        Compare.assertSameLines(atT, pitrMarker, "marker table recovered to T");
+        pitr.stop();
+
+        source.stop();
+        PgCluster full = PgCluster.unfilled(scratch, "full");
+        walj.run(env, "backup-fetch", full.dataDir().toString(), cols[0]).requireSuccess();
+        full.adoptConfigurationOf(source)
+                .configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
+                .serverEnv(env).createRecoverySignal();
+        full.start(Duration.ofMinutes(2));
+        full.waitRecoveryFinished(Duration.ofMinutes(2));
+        for (Map.Entry<String, Path> t : Map.of("marker", finalMarker, "pgbench_accounts", finalAccounts,
+                "pgbench_history", finalHistory).entrySet()) {
+            Path got = scratch.file("dumps/full-" + t.getKey() + ".tsv");
+            full.dumpTable(t.getKey(), got);
+            Compare.assertSameLines(t.getValue(), got, t.getKey() + " recovered to the end of the archive");
+        }
+        full.stop();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(Duration.ofMinutes(2).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
