@@ -64,6 +64,11 @@ class LauncherIT {
 
         r = Exec.of(bin.resolve("wal-j").toString(), "a b", "*", "", "$HOME", "--x='y'").env("WALJ_JAVA", java).runOk();
         assertEquals(List.of("a b", "*", "", "$HOME", "--x='y'"), Probe.parse(r).args());
+
+        // base backups run long enough for the optimising compiler: no C1-only cap for them
+        r = Exec.of(bin.resolve("wal-j").toString(), "--terse", "backup-fetch", "x").env("WALJ_JAVA", java).runOk();
+        assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
+        assertTrue(Probe.parse(r).jvm().contains("-XX:+UseSerialGC"), Probe.parse(r).jvm().toString());
     }
 
     @Test
