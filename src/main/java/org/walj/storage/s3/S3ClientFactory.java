@@ -45,6 +45,10 @@ final class S3ClientFactory {
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(settings.requestTimeout()))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                // HttpURLConnection's "Expect: 100-continue" handling loses request bodies when the server answers
+                // early or closes a kept-alive connection (seen against S3Proxy under concurrent uploads); the
+                // round trip it would save matters only for large bodies rejected outright
+                .serviceConfiguration(c -> c.expectContinueEnabled(false))
                 .credentialsProvider(credentials(settings.credentials()));
         if (settings.endpoint().isPresent()) {
             S3Endpoint endpoint = settings.endpoint().get();

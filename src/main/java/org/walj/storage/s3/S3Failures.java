@@ -87,7 +87,7 @@ final class S3Failures {
         }
         String summary = "S3 at " + endpoint + " answered HTTP " + status + (code == null ? "" : " " + code)
                 + " to " + what;
-        if (status >= 500 || status == 429 || TRANSIENT_CODES.contains(code)) {
+        if ((status >= 500 && status != 501) || status == 429 || TRANSIENT_CODES.contains(code)) {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
