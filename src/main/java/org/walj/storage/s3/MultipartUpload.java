@@ -107,7 +107,7 @@ final class MultipartUpload {
         try {
             parts.add(storage.partUploads().submit(() -> {
                 try {
-                    String eTag = storage.call(what, () -> storage.client().uploadPart(request,
+                    String eTag = storage.callUpload(what, () -> storage.client().uploadPart(request,
                             RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length),
                                     length, "application/octet-stream"))).eTag();
                     return CompletedPart.builder().partNumber(number).eTag(eTag).build();

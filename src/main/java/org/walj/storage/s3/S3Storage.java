@@ -16,6 +16,7 @@ import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Retrier;
 import org.walj.storage.Storage;
 import org.walj.storage.StorageUnavailableException;
+import org.walj.storage.TransientStorageException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -100,7 +101,7 @@ public final class S3Storage implements Storage {
                 .contentType(type).contentLength((long) length).storageClass(settings.storageClass())
                 .serverSideEncryption(settings.encryption().header())
                 .ssekmsKeyId(settings.encryption().kmsKeyId().orElse(null)).build();
-        call("upload of " + keys.url(key),
+        callUpload("upload of " + keys.url(key),
                 () -> client.putObject(built, RequestBody.fromContentProvider(
                         () -> new java.io.ByteArrayInputStream(data, 0, length), length, type)));
     }
@@ -213,6 +214,40 @@ public final class S3Storage implements Storage {
                 throw failures.translate(what, e);
             }
         });
+    }
+
+    /**
+     * As {@link #call}, for requests with a body. The JDK's HTTP client loses the server's answer when the server
+     * refuses a request before reading its body (wrong credentials, no such bucket): all it reports is "Error writing
+     * request body to server", which looks transient. So after such a failure one cheap request asks the server why,
+     * and a definite answer (bad credentials, missing bucket) ends the retries with that message.
+     */
+    <T> T callUpload(String what, SdkCall<T> request) throws IOException {
+        return retrier.run(what, () -> {
+            try {
+                return request.run();
+            } catch (SdkException e) {
+                IOException translated = failures.translate(what, e);
+                throw translated instanceof TransientStorageException t && !(e instanceof S3Exception)
+                        ? diagnosed(t) : translated;
+            }
+        });
+    }
+
+    private IOException diagnosed(TransientStorageException failure) {
+        try {
+            client.listObjectsV2(b -> b.bucket(settings.bucket()).maxKeys(1));
+            bucketSeen = true;
+            return failure;
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            IOException answer = failures.translate("check of bucket " + settings.bucket(), e);
+            // AccessDenied may only mean the key may write but not list: no conclusion
+            boolean definite = !(answer instanceof TransientStorageException) && !"AccessDenied".equals(code);
+            return definite ? answer : failure;
+        } catch (SdkException e) {
+            return failure;
+        }
     }
 
     /** As {@link #call}, but "404, and not for a missing bucket" is {@link ObjectNotFoundException}. */
