@@ -14,8 +14,11 @@ final class StorageOpener {
     static Storage open(StoragePrefix prefix, GlobalOptions options, Environment env) {
         return switch (prefix.scheme()) {
             case "file" -> new FileStorage(Path.of(prefix.fileRoot()));
+            // each cloud backend sits behind its own class, so its client library loads only when used
+            case "s3" -> S3Opener.open(prefix, options, env);
+            case "gs" -> GcsOpener.open(prefix, env);
             default -> throw new UserException("storage scheme \"" + prefix.scheme() + "\" is not supported yet",
-                    "This wal-j build archives to file:// prefixes only.", null);
+                    "This wal-j build archives to file://, s3:// and gs:// prefixes only.", null);
         };
     }
 }

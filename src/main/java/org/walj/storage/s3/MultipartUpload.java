@@ -1,0 +1,180 @@
+package org.walj.storage.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.walj.logging.LogEvent;
+import org.walj.logging.WalELog;
+import org.walj.storage.StorageUnavailableException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+/**
+ * One streamed multipart upload: the caller's thread reads the content into part buffers from the storage's fixed
+ * pool, each full buffer is uploaded (with retries) on the part-upload threads while the next one is read. Nothing is
+ * visible under the key until the upload is completed; on any failure the upload is aborted so no parts stay billed.
+ */
+final class MultipartUpload {
+    private static final WalELog LOG = WalELog.get("wal_e.blobstore.s3");
+
+    private final S3Storage storage;
+    private final String objectKey;
+    private final String url;
+    private final String contentType;
+    private final List<Future<CompletedPart>> parts = new ArrayList<>();
+
+    MultipartUpload(S3Storage storage, String key, String objectKey, String contentType) {
+        this.storage = storage;
+        this.objectKey = objectKey;
+        this.url = storage.url(key);
+        this.contentType = contentType;
+    }
+
+    /**
+     * Uploads {@code first[0..firstLength)}, then {@code carry} (one byte already read) and the rest of
+     * {@code content}. Takes ownership of {@code first}: it goes back to the pool whatever happens.
+     */
+    void run(byte[] first, int firstLength, int carry, InputStream content) throws IOException {
+        String uploadId;
+        try {
+            uploadId = start();
+        } catch (IOException | RuntimeException e) {
+            storage.buffers().give(first);
+            throw e;
+        }
+        try {
+            submit(1, first, firstLength, uploadId);
+            readAndSubmitRest(carry, content, uploadId);
+            List<CompletedPart> done = new ArrayList<>();
+            for (Future<CompletedPart> f : parts) {
+                done.add(await(f));
+            }
+            storage.call("completion of the multipart upload of " + url,
+                    () -> storage.client().completeMultipartUpload(b -> b.bucket(storage.settings().bucket())
+                            .key(objectKey).uploadId(uploadId).multipartUpload(m -> m.parts(done))));
+        } catch (IOException | RuntimeException | Error e) {
+            abort(uploadId, e);
+            throw e;
+        }
+    }
+
+    private String start() throws IOException {
+        Encryption encryption = storage.settings().encryption();
+        CreateMultipartUploadRequest built = CreateMultipartUploadRequest.builder()
+                .bucket(storage.settings().bucket()).key(objectKey).contentType(contentType)
+                .storageClass(storage.settings().storageClass())
+                .serverSideEncryption(encryption.header()).ssekmsKeyId(encryption.kmsKeyId().orElse(null)).build();
+        return storage.call("start of the multipart upload of " + url,
+                () -> storage.client().createMultipartUpload(built).uploadId());
+    }
+
+    private void readAndSubmitRest(int carry, InputStream content, String uploadId) throws IOException {
+        int next = carry;
+        for (int number = 2; next >= 0; number++) {
+            if (number > PartSizes.MAX_PARTS) {
+                throw new StorageUnavailableException("object " + url + " needs more than " + PartSizes.MAX_PARTS
+                        + " parts; raise WALJ_S3_PART_SIZE");
+            }
+            failFast();
+            int size = storage.partSizes().sizeOf(number);
+            byte[] buffer = storage.buffers().take(size);
+            int length;
+            try {
+                buffer[0] = (byte) next;
+                length = 1 + Streams.readFully(content, buffer, 1, size - 1);
+                next = length < size ? -1 : content.read();
+            } catch (IOException | RuntimeException | Error e) {
+                storage.buffers().give(buffer);
+                throw e;
+            }
+            submit(number, buffer, length, uploadId);
+        }
+    }
+
+    private void submit(int number, byte[] buffer, int length, String uploadId) {
+        UploadPartRequest request = UploadPartRequest.builder().bucket(storage.settings().bucket()).key(objectKey)
+                .uploadId(uploadId).partNumber(number).contentLength((long) length).build();
+        String what = "upload of part " + number + " of " + url;
+        try {
+            parts.add(storage.partUploads().submit(() -> {
+                try {
+                    String eTag = storage.callUpload(what, () -> storage.client().uploadPart(request,
+                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length),
+                                    length, "application/octet-stream"))).eTag();
+                    return CompletedPart.builder().partNumber(number).eTag(eTag).build();
+                } finally {
+                    storage.buffers().give(buffer);
+                }
+            }));
+        } catch (RuntimeException e) {
+            storage.buffers().give(buffer);
+            throw e;
+        }
+    }
+
+    /** Stops reading the content as soon as a part has failed for good. */
+    private void failFast() throws IOException {
+        for (Future<CompletedPart> f : parts) {
+            if (f.isDone()) {
+                await(f);
+            }
+        }
+    }
+
+    private static CompletedPart await(Future<CompletedPart> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a part upload");
+        } catch (CancellationException e) {
+            throw new InterruptedIOException("part upload cancelled");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** Lets in-flight parts end (their buffers return to the pool), then aborts so S3 drops the stored parts. */
+    private void abort(String uploadId, Throwable failure) {
+        // not cancelled: a queued part gives its buffer back only when it runs (and fails fast or finishes)
+        for (Future<CompletedPart> f : parts) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | CancellationException ignored) {
+                // already reported through the failure being handled
+            }
+        }
+        try {
+            storage.call("abort of the multipart upload of " + url,
+                    () -> storage.client().abortMultipartUpload(b -> b.bucket(storage.settings().bucket())
+                            .key(objectKey).uploadId(uploadId)));
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warning(LogEvent.msg("could not abort a failed multipart upload")
+                    .detail("The upload " + uploadId + " of " + url + " keeps its parts: " + e.getMessage())
+                    .hint("A bucket lifecycle rule (AbortIncompleteMultipartUpload) removes such leftovers."));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.walj.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.walj.UserException;
+
+/** WAL-E's endpoint syntax, key names, part sizes and secret-free rendering. */
+class S3SettingsTest {
+
+    @Test
+    void endpointsInWalESyntax() {
+        S3Endpoint path = S3Endpoint.parse("https+path://minio.local:9000");
+        assertEquals(new S3Endpoint(true, S3Endpoint.Style.PATH, "minio.local", 9000), path);
+        assertEquals(URI.create("https://minio.local:9000"), path.baseUri("b"));
+        assertEquals(URI.create("http://b.ceph.local"), S3Endpoint.parse("http+subdomain://ceph.local").baseUri("b"));
+        assertEquals(URI.create("http://archive.example.com:8080"),
+                S3Endpoint.parse("HTTP+VirtualHost://ignored:8080").baseUri("archive.example.com"));
+        for (String bad : new String[] {"https://minio:9000", "ftp+path://h", "https+dns://h", "https+path://u:p@h",
+                "https+path://h/some/path", "https+path://h?x=1", "https+path://"}) {
+            assertThrows(UserException.class, () -> S3Endpoint.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void keysAreWalEsWithoutLeadingSlashAndWithSlashRunsCollapsed() {
+        S3Keys keys = new S3Keys("b", "pitr//a/");
+        assertEquals("pitr/a/wal_005/X.lzo", keys.objectKey("wal_005/X.lzo"));
+        assertEquals("s3://b/pitr/a/wal_005/X.lzo", keys.url("wal_005/X.lzo"));
+        assertEquals("wal_005/X.lzo", keys.storageKey("pitr/a/wal_005/X.lzo"));
+        S3Keys root = new S3Keys("b", "");
+        assertEquals("wal_005/X.lzo", root.objectKey("wal_005/X.lzo"));
+        assertEquals("", root.objectKey(""));
+    }
+
+    @Test
+    void walEsSubdomainRule() {
+        assertTrue(S3ClientFactory.subdomainSafe("my-bucket"));
+        assertFalse(S3ClientFactory.subdomainSafe("my.bucket"));
+        assertFalse(S3ClientFactory.subdomainSafe("My_Bucket"));
+        assertFalse(S3ClientFactory.subdomainSafe("-x-"));
+    }
+
+    @Test
+    void partSizesKeepEveryObjectWithinTenThousandParts() {
+        PartSizes sizes = new PartSizes(20 << 20);
+        assertEquals(20 << 20, sizes.sizeOf(1));
+        assertEquals(20 << 20, sizes.sizeOf(1000));
+        assertEquals(40 << 20, sizes.sizeOf(1001));
+        assertEquals(1 << 30, sizes.sizeOf(10_000));
+        assertTrue(sizes.maxObjectSize() >= 5L << 40, "reaches S3's 5 TiB object limit: " + sizes.maxObjectSize());
+        // the smallest first part still allows over 3 TiB
+        assertTrue(new PartSizes(5 << 20).maxObjectSize() >= 3L << 40);
+        assertThrows(IllegalArgumentException.class, () -> sizes.sizeOf(10_001));
+    }
+
+    @Test
+    void credentialsNeverRenderTheirSecrets() {
+        Credentials c = new Credentials.Static("AKIAEXAMPLEKEYID", "s3cr3t/K3y+value", Optional.of("TOKEN-xyz"));
+        String shown = c.toString();
+        assertFalse(shown.contains("AKIAEXAMPLEKEYID") || shown.contains("s3cr3t") || shown.contains("TOKEN-xyz"),
+                shown);
+    }
+}
