@@ -61,6 +61,22 @@ class BackupPitrIT {
                         + passFile + "' -d '" + part + "' | " + lzop + " -dc | tar -t");
                 assertEquals(0, listed.exitCode(), listed.describe());
             }
+
+            // and the other way: partitions re-encrypted by WAL-E's own pipeline (gpg -e -z 0 -r KEY) restore
+            // to exactly the same files
+            Path before = scratch.root().resolve("fetched-ours");
+            walj.run(env, "backup-fetch", before.toString(), "LATEST").requireSuccess();
+            for (Path part : parts) {
+                ProcessResult reencrypted = gpg.shell("gpg --batch -q --pinentry-mode loopback --passphrase-file '"
+                        + passFile + "' -d '" + part + "' | " + lzop + " -dc | " + lzop + " -c | gpg --batch -q "
+                        + "--trust-model always -e -z 0 -r '" + fpr + "' > '" + part + ".new' && mv '" + part
+                        + ".new' '" + part + "'");
+                assertEquals(0, reencrypted.exitCode(), reencrypted.describe());
+            }
+            Path after = scratch.root().resolve("fetched-walE");
+            walj.run(env, "backup-fetch", after.toString(), "LATEST").requireSuccess();
+            ProcessResult diff = Exec.of("diff", "-r", "--no-dereference", before.toString(), after.toString()).run();
+            assertEquals(0, diff.exitCode(), "gpg-encrypted partitions restore identically\n" + diff.describe());
         }
     }
 

@@ -10,4 +10,8 @@ public class GpgKeyException extends IOException {
     public GpgKeyException(String message) {
         super(message);
     }
+
+    public GpgKeyException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

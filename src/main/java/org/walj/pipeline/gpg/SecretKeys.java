@@ -132,7 +132,7 @@ final class SecretKeys {
             return key.extractPrivateKey(
                     new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(passphrase));
         } catch (PGPException | RuntimeException e) {
-            throw wrongPassphrase(id);
+            throw wrongPassphrase(id, e);
         } finally {
             Arrays.fill(passphrase, '\0');
         }
@@ -159,11 +159,16 @@ final class SecretKeys {
             PGPSecretKey secret = data.getKeyData(publicKey, new BcPGPDigestCalculatorProvider(), remover,
                     new BcKeyFingerprintCalculator(), MAX_DEPTH);
             return new Usable(secret.extractPrivateKey(null));
+        } catch (ClassCastException parserGap) {
+            // BC 1.86's S-expression parser expects bytes where GnuPG may write a quoted string (it depends on the
+            // random key material, so it hits some keys and not others): the gpg binary reads those files
+            return new NeedsGpg("Bouncy Castle cannot parse the secret key file of " + id + " ("
+                    + file.getFileName() + "): an S-expression shape it does not support");
         } catch (PGPException | IOException | RuntimeException e) {
             if (isRsa(publicKey)) {
                 // BC reads GnuPG's RSA key files; a failure on a protected one is the passphrase
                 if (isProtected) {
-                    throw wrongPassphrase(id);
+                    throw wrongPassphrase(id, e);
                 }
                 throw new GpgKeyException("cannot read the secret key file " + file + ": " + e.getMessage());
             }
@@ -181,9 +186,10 @@ final class SecretKeys {
                 + " (a file holding it) or " + Passphrase.VARIABLE));
     }
 
-    private GpgKeyException wrongPassphrase(String id) {
+    /** The cause stays attached (never printed in the message: it may quote key material) for WALJ_DEBUG. */
+    private GpgKeyException wrongPassphrase(String id, Exception cause) {
         return new GpgKeyException("wrong passphrase for the secret key " + id + " (passphrase from "
-                + settings.passphrase().source() + ")");
+                + settings.passphrase().source() + ")", cause);
     }
 
     @SuppressWarnings("deprecation") // RSA_ENCRYPT/RSA_SIGN are deprecated for new keys; old keys still use them
