@@ -1,5 +1,6 @@
 package org.walj.backup;
 
+import org.walj.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -240,14 +241,7 @@ public final class BackupFetch {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching partitions");
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
+            throw TaskFailure.cause(e);
         } finally {
             pool.shutdownNow();
         }

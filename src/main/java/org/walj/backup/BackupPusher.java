@@ -1,5 +1,6 @@
 package org.walj.backup;
 
+import org.walj.TaskFailure;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -268,14 +269,7 @@ public final class BackupPusher {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading partitions");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(cause);
+            throw TaskFailure.cause(e);
         }
     }
 }

@@ -20,7 +20,6 @@ import picocli.CommandLine.ParentCommand;
         description = "Take a base backup of a PostgreSQL cluster (online through the non-exclusive backup API, "
                 + "or --while-offline from a cleanly stopped cluster).")
 final class BackupPushCommand implements Callable<Integer> {
-    private static final WalELog MAIN = WalELog.get(LoggerNames.MAIN);
     private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
 
     @ParentCommand
@@ -43,7 +42,7 @@ final class BackupPushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MAIN.info(LogEvent.msg("starting WAL-E").detail("The subcommand is \"backup-push\"."));
+        SubcommandStart.log("backup-push");
         if (poolSize < 1) {
             throw new CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.StoragePrefix;
@@ -129,14 +130,7 @@ public final class WalArchiver {
             Thread.currentThread().interrupt();
             return new java.io.InterruptedIOException("interrupted while archiving");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                return io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
+            return TaskFailure.cause(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.walj.storage.s3;
 
+import org.walj.TaskFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,17 +140,7 @@ final class MultipartUpload {
         } catch (CancellationException e) {
             throw new InterruptedIOException("part upload cancelled");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
+            throw TaskFailure.cause(e);
         }
     }
 
