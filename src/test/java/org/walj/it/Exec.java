@@ -96,22 +96,7 @@ public final class Exec {
             tmp = Files.createTempDirectory("walj-exec-");
             Path out = stdoutFile != null ? stdoutFile : tmp.resolve("stdout");
             Path err = tmp.resolve("stderr");
-            ProcessBuilder pb = new ProcessBuilder(argv);
-            Map<String, String> environment = pb.environment();
-            environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_"));
-            environment.put("PATH", SANE_PATH);
-            environment.put("LC_ALL", "C");
-            environment.put("LANG", "C");
-            env.forEach((k, v) -> {
-                if (v == null) {
-                    environment.remove(k);
-                } else {
-                    environment.put(k, v);
-                }
-            });
-            if (dir != null) {
-                pb.directory(dir.toFile());
-            }
+            ProcessBuilder pb = processBuilder(argv);
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             if (stdin != null) {
                 Path in = tmp.resolve("stdin");
@@ -159,22 +144,7 @@ public final class Exec {
      */
     public Process start(Path stdout, Path stderr) {
         List<String> argv = user == null ? command : user.wrap(command);
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        Map<String, String> environment = pb.environment();
-        environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_"));
-        environment.put("PATH", SANE_PATH);
-        environment.put("LC_ALL", "C");
-        environment.put("LANG", "C");
-        env.forEach((k, v) -> {
-            if (v == null) {
-                environment.remove(k);
-            } else {
-                environment.put(k, v);
-            }
-        });
-        if (dir != null) {
-            pb.directory(dir.toFile());
-        }
+        ProcessBuilder pb = processBuilder(argv);
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(new File("/dev/null"));
         try {
             return pb.start();
@@ -191,5 +161,26 @@ public final class Exec {
     private static String read(Path file) throws IOException {
         // Lenient decoding: a tool may print bytes that are not UTF-8.
         return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+    }
+
+    /** A clean, C-locale environment without the caller's PG*, WALE_* and WALJ_* variables, plus this Exec's own. */
+    private ProcessBuilder processBuilder(List<String> argv) {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        Map<String, String> environment = pb.environment();
+        environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_"));
+        environment.put("PATH", SANE_PATH);
+        environment.put("LC_ALL", "C");
+        environment.put("LANG", "C");
+        env.forEach((k, v) -> {
+            if (v == null) {
+                environment.remove(k);
+            } else {
+                environment.put(k, v);
+            }
+        });
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        return pb;
     }
 }
