@@ -155,13 +155,14 @@ final class SecretKeys {
             // shaded jar's stripped signatures do not matter)
             PBEProtectionRemoverFactory remover = new JcePBEProtectionRemoverFactory(passphrase,
                     new BcPGPDigestCalculatorProvider()).setProvider(new BouncyCastleProvider());
-            OpenedPGPKeyData data = PGPSecretKeyParser.parse(new ByteArrayInputStream(content), MAX_DEPTH);
+            byte[] parseable = ExtendedKeyFile.withQuotedStringsAsHex(content).orElse(content);
+            OpenedPGPKeyData data = PGPSecretKeyParser.parse(new ByteArrayInputStream(parseable), MAX_DEPTH);
             PGPSecretKey secret = data.getKeyData(publicKey, new BcPGPDigestCalculatorProvider(), remover,
                     new BcKeyFingerprintCalculator(), MAX_DEPTH);
             return new Usable(secret.extractPrivateKey(null));
         } catch (ClassCastException parserGap) {
-            // BC 1.86's S-expression parser expects bytes where GnuPG may write a quoted string (it depends on the
-            // random key material, so it hits some keys and not others): the gpg binary reads those files
+            // a value ExtendedKeyFile could not turn into bytes (e.g. one GnuPG wrote as a bare token, which takes
+            // a salt or IV of letters and digits only): the gpg binary reads those files
             return new NeedsGpg("Bouncy Castle cannot parse the secret key file of " + id + " ("
                     + file.getFileName() + "): an S-expression shape it does not support");
         } catch (PGPException | IOException | RuntimeException e) {
