@@ -26,9 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * delete and wal-verify on a real archive: four backups pushed with wal-j, two on timeline 1 and two on timeline 2
  * (a copy restored from the second backup and promoted, archiving into the same prefix, with its
- * {@code 00000002.history} and the {@code .partial} of timeline 1). Dry runs change nothing; {@code retain 3} and
- * {@code before} leave exactly the expected objects; every remaining backup is restored with backup-fetch and
- * recovered to the end of the archive (across the timeline switch for the timeline-1 backup) and compared row by row.
+ * {@code 00000002.history} and the {@code .partial} of timeline 1). {@code retain 3} runs while that cluster writes
+ * and archives; dry runs change nothing; {@code retain 3} and {@code before} delete exactly the expected objects;
+ * every remaining backup is restored with backup-fetch and recovered to the end of the archive (across the timeline
+ * switch for the timeline-1 backup) and compared row by row.
  * Then one segment in the middle is deleted by hand and wal-verify reports exactly that gap.
  */
 @ExtendWith(ScratchExtension.class)
@@ -83,11 +84,6 @@ class RetentionIT {
             promoted.switchWal();
         }
         promoted.waitArchived(promoted.switchWal(), Duration.ofMinutes(1));
-        Path expectedMarker = scratch.file("dumps/marker-final.tsv");
-        Path expectedAccounts = scratch.file("dumps/accounts-final.tsv");
-        promoted.dumpTable("marker", expectedMarker);
-        promoted.dumpTable("pgbench_accounts", expectedAccounts);
-        promoted.stop();
 
         assertTrue(Files.exists(archive.resolve("wal_005/00000002.history.lzo")), "timeline 2's history archived");
         assertTrue(backups.get(0).startsWith("base_00000001") && backups.get(3).startsWith("base_00000002"),
@@ -103,6 +99,29 @@ class RetentionIT {
             assertEquals(9, cols.length, detail);
             assertTrue(cols[7].equals("wal_coverage") || cols[7].equals("complete"), detail);
         }
+
+        // retain 3 while the promoted cluster writes and archives: only the first backup and the WAL before the
+        // second backup's segment go; the segments wal-push adds meanwhile stay
+        Map<String, String> beforeRetain = listing(archive);
+        TreeSet<String> expectedGone = new TreeSet<>(beforeRetain.keySet());
+        expectedGone.removeAll(withoutBackupAndWalBefore(beforeRetain, backups.get(0), backups.get(1)).keySet());
+        Thread load = new Thread(() -> promoted.pgbench(Duration.ofMinutes(1), "-T", "6", "-c", "2"));
+        load.start();
+        ProcessResult retained = walj.run(env, "delete", "--confirm", "retain", "3").requireSuccess();
+        join(load);
+        promoted.waitArchived(promoted.switchWal(), Duration.ofMinutes(1));
+        TreeSet<String> gone = new TreeSet<>(beforeRetain.keySet());
+        gone.removeAll(listing(archive).keySet());
+        assertEquals(expectedGone, gone, "objects deleted by retain 3\n" + retained.stderr());
+        assertTrue(listing(archive).size() > beforeRetain.size() - gone.size(), "wal-push archived meanwhile");
+
+        Path expectedMarker = scratch.file("dumps/marker-final.tsv");
+        Path expectedAccounts = scratch.file("dumps/accounts-final.tsv");
+        promoted.dumpTable("marker", expectedMarker);
+        promoted.dumpTable("pgbench_accounts", expectedAccounts);
+        promoted.stop();
+        ProcessResult whole = walj.run(env, "wal-verify").requireSuccess();
+        assertTrue(whole.stdout().contains("from backup " + backups.get(1)), whole.describe());
 
         // dry runs delete nothing, whatever the arguments
         Map<String, String> all = listing(archive);
@@ -128,10 +147,8 @@ class RetentionIT {
             assertEquals(all, listing(archive), "rejected " + args + " changed the archive");
         }
 
-        // retain 3: the first backup and the WAL before the second backup's segment go, nothing else
-        Map<String, String> expected = withoutBackupAndWalBefore(all, backups.get(0), backups.get(1));
-        walj.run(env, "delete", "--confirm", "retain", "3").requireSuccess();
-        assertEquals(expected.keySet(), listing(archive).keySet(), "objects left by retain 3");
+        // every backup retain 3 kept restores and replays to the end, across the switch for the timeline-1 one
+        Map<String, String> expected = all;
         for (String b : backups.subList(1, 4)) {
             recoverAndCompare(scratch, walj, env, primary, b, expectedMarker, expectedAccounts);
         }
@@ -206,6 +223,15 @@ class RetentionIT {
      * {@code objects} without backup {@code gone}'s objects and without the WAL (segments, partial segments, backup
      * history files; not timeline histories) whose log and segment numbers are below those of {@code horizon}'s start.
      */
+    private static void join(Thread t) {
+        try {
+            t.join(Duration.ofMinutes(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static Map<String, String> withoutBackupAndWalBefore(Map<String, String> objects, String gone,
                                                                  String horizon) {
         String h = horizon.substring(13, 29);
