@@ -36,7 +36,8 @@ final class BackupListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SubcommandStart.log("backup-list");
         try (ArchiveAccess archive = root.openArchive()) {
-            List<BackupRow> rows = new BackupList(archive.storage(), HistoryFiles.reader(archive)).rows(Optional.ofNullable(query), detail);
+            List<BackupRow> rows = new BackupList(archive.storage(), HistoryFiles.reader(archive))
+                    .rows(Optional.ofNullable(query), detail);
             String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows);
             PrintStream stdout = System.out;
             stdout.write(out.getBytes(StandardCharsets.UTF_8));

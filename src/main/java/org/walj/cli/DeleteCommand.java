@@ -33,7 +33,8 @@ final class DeleteCommand implements Callable<Integer> {
     @ParentCommand
     WalJCommand root;
 
-    @Option(names = {"-n", "--dry-run"}, description = "Only list what would be deleted (the default; wins over --confirm).")
+    @Option(names = {"-n", "--dry-run"},
+            description = "Only list what would be deleted (the default; wins over --confirm).")
     boolean dryRun;
 
     @Option(names = "--confirm", description = "Actually delete.")

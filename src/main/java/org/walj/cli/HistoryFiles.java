@@ -23,7 +23,8 @@ final class HistoryFiles {
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
                     if (out.size() > MAX_BYTES) {
-                        throw new IOException(archive.storage().url(key) + ": larger than 1 MiB, not a timeline history");
+                        throw new IOException(archive.storage().url(key)
+                                + ": larger than 1 MiB, not a timeline history");
                     }
                 }
                 return out.toString(StandardCharsets.UTF_8);

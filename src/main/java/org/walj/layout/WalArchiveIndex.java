@@ -32,7 +32,8 @@ import org.walj.storage.Storage;
 public final class WalArchiveIndex {
     public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
     private static final Pattern OBJECT = Pattern.compile(
-            "([0-9A-F]{24})(\\.partial|\\.[0-9A-F]{8}\\.backup)?(\\.lzo|\\.lz4)|([0-9A-F]{8})\\.history(\\.lzo|\\.lz4)");
+            "([0-9A-F]{24})(\\.partial|\\.[0-9A-F]{8}\\.backup)?(\\.lzo|\\.lz4)"
+                    + "|([0-9A-F]{8})\\.history(\\.lzo|\\.lz4)");
 
     /** What a name directly inside {@code wal_005/} is. */
     public enum Kind { SEGMENT, PARTIAL_SEGMENT, BACKUP_HISTORY, TIMELINE_HISTORY }
@@ -255,7 +256,8 @@ public final class WalArchiveIndex {
         TreeSet<Long> all = new TreeSet<>(segments.keySet());
         all.addAll(histories.keySet());
         for (long t : all) {
-            if (timelineAt(history(t), from) != start.timeline() && !passesThrough(history(t), start.timeline(), from)) {
+            List<TimelineStep> path = history(t);
+            if (timelineAt(path, from) != start.timeline() && !passesThrough(path, start.timeline(), from)) {
                 continue;
             }
             long n = newestOn(t);

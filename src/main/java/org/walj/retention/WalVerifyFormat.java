@@ -39,8 +39,8 @@ public final class WalVerifyFormat {
         for (String p : c.problems()) {
             b.append("warning: ").append(p).append('\n');
         }
-        b.append("result: ").append(c.complete() ? "complete" : c.gaps().size() + (c.gaps().size() == 1 ? " gap" : " gaps"))
-                .append('\n');
+        int n = c.gaps().size();
+        b.append("result: ").append(c.complete() ? "complete" : n + (n == 1 ? " gap" : " gaps")).append('\n');
         return b.toString();
     }
 

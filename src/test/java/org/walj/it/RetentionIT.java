@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,7 +39,7 @@ class RetentionIT {
     private static final Pattern WAL_KEY = Pattern.compile(
             "wal_005/[0-9A-F]{8}([0-9A-F]{8})([0-9A-F]{8})(\\.partial|\\.[0-9A-F]{8}\\.backup)?\\.lzo");
 
-    private static final java.util.concurrent.atomic.AtomicInteger RESTORES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RESTORES = new AtomicInteger();
 
     @Test
     void retainAndBeforeAcrossATimelineSwitch(Scratch scratch) throws IOException {
