@@ -20,7 +20,7 @@ public sealed interface DeleteRequest {
     record Retain(int count) implements DeleteRequest {
     }
 
-    /** {@code delete old-versions}: WAL-E's obsolete layouts, {@code basebackups_000..004/} and {@code wal_000..004/}. */
+    /** {@code delete old-versions}: WAL-E's obsolete {@code basebackups_000..004/} and {@code wal_000..004/}. */
     record OldVersions() implements DeleteRequest {
     }
 
