@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
+import org.walj.layout.SegmentName;
 import org.walj.storage.ObjectInfo;
 
 /**
@@ -16,7 +19,9 @@ import org.walj.storage.ObjectInfo;
  * and everything under its directory (whatever the name, so objects other tools add there go with the backup).
  * Keys of no known shape are kept aside, never deleted by {@code before}/{@code retain}.
  */
-record ArchiveBackups(List<Backup> backups, List<String> unexpected) {
+record ArchiveBackups(List<Backup> backups, List<String> unexpected, List<SegmentName> walGStarts) {
+    /** WAL-G's sentinel: no offset in the name. Such backups are not WAL-E's, but they need their WAL too. */
+    private static final Pattern WAL_G_SENTINEL = Pattern.compile("base_([0-9A-F]{24})_backup_stop_sentinel\\.json");
 
     /** One backup's objects. The sentinel is what makes it complete (listed, restorable). */
     record Backup(BackupName name, Optional<ObjectInfo> sentinel, List<ObjectInfo> data) {
@@ -49,6 +54,7 @@ record ArchiveBackups(List<Backup> backups, List<String> unexpected) {
         Map<BackupName, Optional<ObjectInfo>> sentinels = new TreeMap<>();
         Map<BackupName, List<ObjectInfo>> data = new TreeMap<>();
         List<String> unexpected = new ArrayList<>();
+        List<SegmentName> walG = new ArrayList<>();
         for (ObjectInfo o : listing) {
             String rest = o.key().substring(directory.length());
             int slash = rest.indexOf('/');
@@ -61,6 +67,10 @@ record ArchiveBackups(List<Backup> backups, List<String> unexpected) {
                     data.computeIfAbsent(name.get(), n -> new ArrayList<>());
                 } else {
                     unexpected.add(o.key());
+                    Matcher m = WAL_G_SENTINEL.matcher(rest);
+                    if (m.matches()) {
+                        SegmentName.parse(m.group(1)).ifPresent(walG::add);
+                    }
                 }
             } else {
                 Optional<BackupName> name = BackupName.parse(rest.substring(0, slash));
@@ -74,7 +84,7 @@ record ArchiveBackups(List<Backup> backups, List<String> unexpected) {
         List<Backup> backups = new ArrayList<>();
         data.forEach((name, objects) -> backups.add(
                 new Backup(name, sentinels.getOrDefault(name, Optional.empty()), List.copyOf(objects))));
-        return new ArchiveBackups(List.copyOf(backups), List.copyOf(unexpected));
+        return new ArchiveBackups(List.copyOf(backups), List.copyOf(unexpected), List.copyOf(walG));
     }
 
     /** WAL-E's words for a backup object in its delete log lines. */

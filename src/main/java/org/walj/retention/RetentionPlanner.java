@@ -113,6 +113,16 @@ public final class RetentionPlanner {
             }
         }
 
+        for (SegmentName walG : all.walGStarts()) {
+            if (isBefore(walG, walHorizon)) {
+                LOG.warning(LogEvent.msg("keeping the WAL of a WAL-G backup")
+                        .detail("basebackups_005/ holds a WAL-G backup starting in segment " + walG
+                                + "; WAL from there on is kept. wal-j never deletes WAL-G's backups.")
+                        .hint("Prune WAL-G's backups with WAL-G."));
+                walHorizon = walG;
+            }
+        }
+
         List<DeletionPlan.Doomed> sentinels = new ArrayList<>();
         List<DeletionPlan.Doomed> data = new ArrayList<>();
         for (ArchiveBackups.Backup b : doomed) {

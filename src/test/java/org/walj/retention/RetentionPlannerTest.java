@@ -146,6 +146,17 @@ class RetentionPlannerTest {
     }
 
     @Test
+    void aWalGBackupInTheSamePrefixKeepsItsWal() throws IOException {
+        a.put("basebackups_005/base_000000010000000000000003_backup_stop_sentinel.json", "{}", 150)
+                .put("basebackups_005/base_000000010000000000000003/tar_partitions/part_1.tar.lz4", "g", 150);
+        Set<String> gone = run(new DeleteRequest.Retain(1), false);
+        assertEquals(walBelow(1, 1, 3), gone.stream().filter(k -> k.matches("wal_005/[0-9A-F]{24}\\.lzo"))
+                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+        assertTrue(a.keys().contains("basebackups_005/base_000000010000000000000003_backup_stop_sentinel.json"));
+        assertTrue(gone.containsAll(TestArchive.backupKeys(B3)), "wal-j's own backups still go");
+    }
+
+    @Test
     void everythingAndOldVersions() throws IOException {
         a.put("wal_004/000000010000000000000001.lzo", "old", 10)
                 .put("basebackups_004/base_000000010000000000000001_00000040/tar_partitions/part_00000000.tar.lzo",
