@@ -31,8 +31,12 @@ public final class BackupListFormat {
     static final List<String> COVERAGE_COLUMNS = List.of("wal_coverage", "wal_replayable_until");
 
     public static String table(List<BackupRow> rows) {
+        return table(rows, rows.stream().anyMatch(r -> r.walCoverage() != null));
+    }
+
+    /** With {@code coverage}, the two WAL coverage columns follow WAL-E's seven, also in the header of no rows. */
+    public static String table(List<BackupRow> rows, boolean coverage) {
         StringBuilder b = new StringBuilder();
-        boolean coverage = rows.stream().anyMatch(r -> r.walCoverage() != null);
         List<String> header = new ArrayList<>(COLUMNS);
         if (coverage) {
             header.addAll(COVERAGE_COLUMNS);

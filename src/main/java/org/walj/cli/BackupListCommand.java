@@ -38,7 +38,7 @@ final class BackupListCommand implements Callable<Integer> {
         try (ArchiveAccess archive = root.openArchive()) {
             List<BackupRow> rows = new BackupList(archive.storage(), HistoryFiles.reader(archive))
                     .rows(Optional.ofNullable(query), detail);
-            String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows);
+            String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows, detail);
             PrintStream stdout = System.out;
             stdout.write(out.getBytes(StandardCharsets.UTF_8));
             stdout.flush();
