@@ -7,14 +7,29 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupSentinel;
+import org.walj.layout.WalArchiveIndex;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
 import org.walj.storage.Storage;
 
 /** backup-list: the rows for the complete backups a query selects, in storage listing order. */
 public final class BackupList {
-    private final Storage storage;
+    private static final WalELog LOG = WalELog.get(LoggerNames.OPERATOR_BACKUP);
 
+    private final Storage storage;
+    private final Optional<WalArchiveIndex.HistoryReader> histories;
+
+    /** Without WAL coverage columns. */
     public BackupList(Storage storage) {
         this.storage = storage;
+        this.histories = Optional.empty();
+    }
+
+    /** With {@code --detail}, also each backup's WAL coverage, reading timeline histories through {@code histories}. */
+    public BackupList(Storage storage, WalArchiveIndex.HistoryReader histories) {
+        this.storage = storage;
+        this.histories = Optional.of(histories);
     }
 
     /**
@@ -24,19 +39,44 @@ public final class BackupList {
     public List<BackupRow> rows(Optional<String> query, boolean detail) throws IOException {
         BackupCatalog catalog = new BackupCatalog(storage);
         List<BackupRow> rows = new ArrayList<>();
+        Optional<WalArchiveIndex> wal = detail ? walIndex() : Optional.empty();
         for (BackupCatalog.Entry e : catalog.select(query)) {
             String start = e.name().startSegment().toString();
             String startOffset = e.name().startOffset();
             if (detail) {
                 BackupSentinel s = catalog.sentinel(e);
+                String coverage = null;
+                String until = null;
+                if (histories.isPresent()) {
+                    coverage = "unknown";
+                    if (wal.isPresent()) {
+                        WalArchiveIndex.Coverage c = wal.get().coverage(e.name().startSegment());
+                        coverage = !c.reaches(s.stopSegment()) ? "missing" : c.complete() ? "complete" : "gap";
+                        until = c.replayableUntil().map(Object::toString).orElse(null);
+                    }
+                }
                 rows.add(new BackupRow(e.name().toString(), e.sentinel().lastModified(),
                         OptionalLong.of(s.expandedSizeBytes()), start, startOffset, s.stopSegment().toString(),
-                        s.stopOffset()));
+                        s.stopOffset(), coverage, until));
             } else {
                 rows.add(new BackupRow(e.name().toString(), e.sentinel().lastModified(), OptionalLong.empty(),
                         start, startOffset, null, null));
             }
         }
         return rows;
+    }
+
+    /** The WAL index for the coverage columns; a history file that cannot be read makes them "unknown". */
+    private Optional<WalArchiveIndex> walIndex() {
+        if (histories.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalArchiveIndex.DEFAULT_SEGMENT_SIZE));
+        } catch (IOException e) {
+            LOG.warning(LogEvent.msg("cannot tell the backups' WAL coverage").detail(e.getMessage())
+                    .hint("The wal_coverage column says unknown; wal-verify reports the archive's gaps."));
+            return Optional.empty();
+        }
     }
 }

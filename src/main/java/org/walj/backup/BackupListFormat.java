@@ -27,9 +27,21 @@ public final class BackupListFormat {
         return S3_TIME.format(t.truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /** wal-j's columns after WAL-E's seven, present when rows carry WAL coverage ({@code --detail}). */
+    static final List<String> COVERAGE_COLUMNS = List.of("wal_coverage", "wal_replayable_until");
+
     public static String table(List<BackupRow> rows) {
+        return table(rows, rows.stream().anyMatch(r -> r.walCoverage() != null));
+    }
+
+    /** With {@code coverage}, the two WAL coverage columns follow WAL-E's seven, also in the header of no rows. */
+    public static String table(List<BackupRow> rows, boolean coverage) {
         StringBuilder b = new StringBuilder();
-        line(b, COLUMNS);
+        List<String> header = new ArrayList<>(COLUMNS);
+        if (coverage) {
+            header.addAll(COVERAGE_COLUMNS);
+        }
+        line(b, header);
         for (BackupRow r : rows) {
             List<String> f = new ArrayList<>(7);
             f.add(r.name());
@@ -39,6 +51,10 @@ public final class BackupListFormat {
             f.add(r.startOffset());
             f.add(r.stopSegment() == null ? "" : r.stopSegment());
             f.add(r.stopOffset() == null ? "" : r.stopOffset());
+            if (coverage) {
+                f.add(r.walCoverage() == null ? "" : r.walCoverage());
+                f.add(r.walReplayableUntil() == null ? "" : r.walReplayableUntil());
+            }
             line(b, f);
         }
         return b.toString();
@@ -58,6 +74,10 @@ public final class BackupListFormat {
             b.append(", \"wal_segment_offset_backup_start\": ").append(PythonJson.string(r.startOffset()));
             b.append(", \"wal_segment_backup_stop\": ").append(nullable(r.stopSegment()));
             b.append(", \"wal_segment_offset_backup_stop\": ").append(nullable(r.stopOffset()));
+            if (r.walCoverage() != null) {
+                b.append(", \"wal_coverage\": ").append(nullable(r.walCoverage()));
+                b.append(", \"wal_replayable_until\": ").append(nullable(r.walReplayableUntil()));
+            }
             b.append('}');
         }
         return b.append("]\n").toString();

@@ -24,7 +24,8 @@ final class BackupListCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY", description = "A backup name or LATEST.")
     String query;
 
-    @Option(names = "--detail", description = "Also read each backup's sentinel: size and stop position.")
+    @Option(names = "--detail", description = "Also read each backup's sentinel (size, stop position) and add "
+            + "wal-j's columns wal_coverage (complete, gap, missing or unknown) and wal_replayable_until.")
     boolean detail;
 
     @Option(names = "--json", description = "Print a JSON array of objects with the same fields instead "
@@ -35,8 +36,9 @@ final class BackupListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SubcommandStart.log("backup-list");
         try (ArchiveAccess archive = root.openArchive()) {
-            List<BackupRow> rows = new BackupList(archive.storage()).rows(Optional.ofNullable(query), detail);
-            String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows);
+            List<BackupRow> rows = new BackupList(archive.storage(), HistoryFiles.reader(archive))
+                    .rows(Optional.ofNullable(query), detail);
+            String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows, detail);
             PrintStream stdout = System.out;
             stdout.write(out.getBytes(StandardCharsets.UTF_8));
             stdout.flush();

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 BackupPushCommand.class,
                 BackupFetchCommand.class,
                 BackupListCommand.class,
+                DeleteCommand.class,
+                WalVerifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {

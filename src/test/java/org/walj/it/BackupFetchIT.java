@@ -87,7 +87,10 @@ class BackupFetchIT {
         String detail = pushed.name() + "\t" + modified + "\t" + pushed.expandedSizeBytes() + "\t"
                 + pushed.startSegment() + "\t" + pushed.startOffset() + "\t" + pushed.stopSegment() + "\t"
                 + pushed.stopOffset() + "\r\n";
-        assertEquals(HEADER + detail, walj.run(env, "backup-list", "--detail", pushed.name()).requireSuccess().stdout());
+        // WAL-E's seven columns, then wal-j's WAL coverage columns (docs/retention.md)
+        String detailed = walj.run(env, "backup-list", "--detail", pushed.name()).requireSuccess().stdout();
+        assertTrue(detailed.startsWith(HEADER.replace("\r\n", "\twal_coverage\twal_replayable_until\r\n")
+                + detail.replace("\r\n", "\tcomplete\t")), detailed);
         assertTrue(walj.run(env, "backup-list", "--json", "--detail").requireSuccess().stdout()
                 .contains("\"expanded_size_bytes\": " + pushed.expandedSizeBytes() + ","));
 

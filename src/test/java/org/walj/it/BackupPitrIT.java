@@ -105,7 +105,8 @@ class BackupPitrIT {
         String[] rows = listing.split("\r\n");
         assertEquals(2, rows.length, listing);
         String[] cols = rows[1].split("\t", -1);
-        assertEquals(7, cols.length, listing);
+        assertEquals(9, cols.length, "WAL-E's seven columns and wal-j's two WAL coverage columns: " + listing);
+        assertEquals("complete", cols[7], listing);
         assertTrue(cols[0].matches("base_[0-9A-F]{24}_\\d{8}"), listing);
         assertTrue(Long.parseLong(cols[2]) > 40_000_000L, "expanded size of a scale-3 cluster: " + listing);
         assertTrue(pushed.stderr().contains(cols[0]), "backup-push named the listed backup\n" + pushed.stderr());

@@ -1,0 +1,79 @@
+package org.walj.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.walj.layout.WalArchiveIndex;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.retention.WalVerify;
+import org.walj.retention.WalVerifyFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "wal-verify",
+        description = {"Report gaps in the WAL archive from the oldest backup to the newest archived segment, "
+                + "along the newest timeline's history (its .history file).",
+                "Exit 0: no gap. Exit 1: gaps (or an error)."})
+final class WalVerifyCommand implements Callable<Integer> {
+    private static final WalELog LOG = WalELog.get(LoggerNames.OPERATOR_BACKUP);
+
+    @ParentCommand
+    WalJCommand root;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--wal-segment-size", paramLabel = "BYTES",
+            description = "The cluster's WAL segment size (initdb --wal-segsize); default 16 MiB, which the archive "
+                    + "cannot confirm. A suffix MB is accepted.")
+    String segmentSize;
+
+    @Override
+    public Integer call() throws Exception {
+        long size = SegmentSizeOption.parse(segmentSize, root.spec.commandLine());
+        try (ArchiveAccess archive = root.openArchive()) {
+            WalVerify.Report report = new WalVerify(archive.storage(), HistoryFiles.reader(archive), size).run();
+            boolean assumed = segmentSize == null;
+            String out = json ? WalVerifyFormat.json(report, assumed) : WalVerifyFormat.text(report, assumed);
+            PrintStream stdout = System.out;
+            stdout.write(out.getBytes(StandardCharsets.UTF_8));
+            stdout.flush();
+            if (report.coverage().isPresent() && !report.complete()) {
+                LOG.warning(LogEvent.msg("the WAL archive has gaps")
+                        .detail(report.coverage().get().gaps().size() + " gap(s) between "
+                                + report.coverage().get().from() + " and " + report.coverage().get().to() + ".")
+                        .hint("Recovery from a backup before a gap stops at the gap; take a new base backup.")
+                        .kv("action", "wal-verify").kv("state", "gaps"));
+                return ExitStatus.ERROR;
+            }
+        }
+        return ExitStatus.OK;
+    }
+
+    /** {@code --wal-segment-size}: bytes, or MB. */
+    static final class SegmentSizeOption {
+        private SegmentSizeOption() {
+        }
+
+        static long parse(String value, picocli.CommandLine cmd) {
+            if (value == null) {
+                return WalArchiveIndex.DEFAULT_SEGMENT_SIZE;
+            }
+            String v = value.strip().toUpperCase(java.util.Locale.ROOT);
+            long factor = v.endsWith("MB") ? 1024L * 1024 : 1;
+            try {
+                long n = Long.parseLong(v.endsWith("MB") ? v.substring(0, v.length() - 2).strip() : v) * factor;
+                if (n >= 1024 * 1024 && n <= 1024L * 1024 * 1024 && Long.bitCount(n) == 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new picocli.CommandLine.ParameterException(cmd,
+                    "--wal-segment-size must be a power of two from 1MB to 1024MB, not \"" + value + "\"");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.walj.retention;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The objects one {@code delete} removes, in the order it removes them: backup sentinels first (a backup stops
+ * being listed before any of its data goes, so a delete that dies midway never leaves a listed backup with missing
+ * partitions), then backup data, then WAL (only WAL no kept backup needs, so its order does not matter).
+ */
+public record DeletionPlan(List<Doomed> sentinels, List<Doomed> backupData, List<Doomed> wal) {
+
+    /** One object and WAL-E's words for what it is ({@code a base backup volume}, {@code a wal file}, ...). */
+    public record Doomed(String key, String kind) {
+    }
+
+    public DeletionPlan {
+        sentinels = List.copyOf(sentinels);
+        backupData = List.copyOf(backupData);
+        wal = List.copyOf(wal);
+    }
+
+    public static DeletionPlan empty() {
+        return new DeletionPlan(List.of(), List.of(), List.of());
+    }
+
+    /** Every object, in deletion order. */
+    public List<Doomed> inOrder() {
+        List<Doomed> all = new ArrayList<>(sentinels.size() + backupData.size() + wal.size());
+        all.addAll(sentinels);
+        all.addAll(backupData);
+        all.addAll(wal);
+        return all;
+    }
+}

@@ -1,0 +1,65 @@
+package org.walj.retention;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.walj.layout.BackupCatalog;
+import org.walj.layout.BackupName;
+import org.walj.layout.SegmentName;
+import org.walj.layout.WalArchiveIndex;
+import org.walj.storage.Storage;
+
+/**
+ * wal-verify: is every WAL segment there that recovery needs, from the oldest backup to the newest archived
+ * segment? Checked along the history of the newest segment's timeline; backups on other branches are named.
+ */
+public final class WalVerify {
+    private final Storage storage;
+    private final WalArchiveIndex.HistoryReader histories;
+    private final long segmentSize;
+
+    public WalVerify(Storage storage, WalArchiveIndex.HistoryReader histories, long segmentSize) {
+        this.storage = storage;
+        this.histories = histories;
+        this.segmentSize = segmentSize;
+    }
+
+    /**
+     * @param fromBackup   the backup the check starts at (the oldest on the newest timeline's history), if any
+     * @param coverage     empty when the archive holds no WAL segment at all
+     * @param offHistory   backups whose start is not on the newest timeline's history: recovery to the latest
+     *                     timeline cannot use them
+     */
+    public record Report(long segmentSize, Optional<BackupName> fromBackup,
+                         Optional<WalArchiveIndex.Coverage> coverage, List<BackupName> offHistory) {
+        public boolean complete() {
+            return coverage.isPresent() && coverage.get().complete();
+        }
+    }
+
+    public Report run() throws IOException {
+        WalArchiveIndex index = WalArchiveIndex.load(storage, histories, segmentSize);
+        Optional<SegmentName> newest = index.newest();
+        List<BackupName> backups = new BackupCatalog(storage).all().stream().map(BackupCatalog.Entry::name)
+                .sorted(Comparator.comparingLong((BackupName b) -> b.startSegment().log())
+                        .thenComparingLong(b -> b.startSegment().segment()).thenComparing(BackupName::startOffset))
+                .toList();
+        if (newest.isEmpty()) {
+            return new Report(segmentSize, Optional.empty(), Optional.empty(), List.of());
+        }
+        long timeline = newest.get().timeline();
+        Optional<BackupName> from = Optional.empty();
+        List<BackupName> offHistory = new ArrayList<>();
+        for (BackupName b : backups) {
+            if (index.coverage(b.startSegment()).timeline() == timeline) {
+                from = from.or(() -> Optional.of(b));
+            } else {
+                offHistory.add(b);
+            }
+        }
+        SegmentName start = from.map(BackupName::startSegment).orElseGet(() -> index.oldestOnHistoryOf(timeline));
+        return new Report(segmentSize, from, Optional.of(index.coverage(start)), List.copyOf(offHistory));
+    }
+}
