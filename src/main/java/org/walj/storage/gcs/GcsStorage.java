@@ -62,11 +62,13 @@ public final class GcsStorage implements Storage {
         int length = readFully(content, first);
         int next = length < CHUNK ? -1 : content.read();
         if (next < 0) {
-            call("upload of " + url(key), () -> client.create(info, first, 0, length));
+            call("upload of " + url(key), () -> client.create(info, first, 0, length,
+                    com.google.cloud.storage.Storage.BlobTargetOption.disableGzipContent()));
             return;
         }
         // resumable upload: the object appears only when the channel is closed after the content ended
-        WriteChannel writer = call("start of the upload of " + url(key), () -> client.writer(info));
+        WriteChannel writer = call("start of the upload of " + url(key), () -> client.writer(info,
+                com.google.cloud.storage.Storage.BlobWriteOption.disableGzipContent()));
         writer.setChunkSize(CHUNK);
         try {
             write(writer, first, length, key);
@@ -103,36 +105,110 @@ public final class GcsStorage implements Storage {
 
     @Override
     public InputStream get(String key) throws IOException {
-        String name = objectName(key);
-        Blob blob = call("download of " + url(key), () -> client.get(BlobId.of(bucket, name)));
-        if (blob == null) {
-            requireBucket();
-            throw new ObjectNotFoundException(key);
-        }
-        // read exactly the generation found, never a newer object's tail
-        ReadChannel reader = client.reader(BlobId.of(bucket, name, blob.getGeneration()));
-        InputStream in = Channels.newInputStream(reader);
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return in.read(b, off, len);
-                } catch (StorageException e) {
-                    throw translate("download of " + url(key), e);
+        String what = "download of " + url(key);
+        return retrier.run(what, () -> {
+            for (int replaced = 0; ; replaced++) {
+                Blob blob = lookUp(what, key);
+                if (blob == null) {
+                    requireBucket();
+                    throw new ObjectNotFoundException(key);
                 }
+                if (blob.getSize() != null && blob.getSize() == 0) {
+                    return InputStream.nullInputStream();
+                }
+                // read exactly the generation found, never a newer object's tail; the first bytes are read here so
+                // that "replaced since the lookup" (404 for that generation) is seen before the caller reads
+                ReadChannel reader = client.reader(BlobId.of(bucket, objectName(key), blob.getGeneration()));
+                ByteBuffer first = ByteBuffer.allocate(64 * 1024);
+                try {
+                    while (first.hasRemaining() && reader.read(first) >= 0) {
+                        // fill the first buffer or reach the end
+                    }
+                } catch (IOException | StorageException e) {
+                    reader.close();
+                    if (status(e) == 404 && replaced < 10) {
+                        continue; // another writer replaced the object: look up the new generation
+                    }
+                    throw translateRead(what, e);
+                }
+                first.flip();
+                return new GenerationStream(first, Channels.newInputStream(reader), what);
             }
+        });
+    }
 
-            @Override
-            public void close() throws IOException {
-                in.close();
+    private Blob lookUp(String what, String key) throws IOException {
+        try {
+            return client.get(BlobId.of(bucket, objectName(key)));
+        } catch (StorageException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** The bytes read while opening, then the rest of the same generation; client failures become ours. */
+    private final class GenerationStream extends InputStream {
+        private final ByteBuffer first;
+        private final InputStream rest;
+        private final String what;
+
+        GenerationStream(ByteBuffer first, InputStream rest, String what) {
+            this.first = first;
+            this.rest = rest;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
             }
-        };
+            if (first.hasRemaining()) {
+                int n = Math.min(len, first.remaining());
+                first.get(b, off, n);
+                return n;
+            }
+            try {
+                return rest.read(b, off, len);
+            } catch (IOException | StorageException e) {
+                throw translateRead(what, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            rest.close();
+        }
+    }
+
+    /** HTTP status of a client failure, possibly wrapped in the IOException a channel throws; 0 if none. */
+    private static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StorageException s) {
+                return s.getCode();
+            }
+        }
+        return 0;
+    }
+
+    /** A read failure: 404 here means the generation being read was replaced or deleted, not a missing bucket. */
+    private IOException translateRead(String what, Exception e) {
+        if (status(e) == 404) {
+            return new StorageUnavailableException("the object of the " + what
+                    + " was replaced or deleted while it was being read", e);
+        }
+        StorageException inner = null;
+        for (Throwable t = e; t != null && inner == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StorageException s) {
+                inner = s;
+            }
+        }
+        return translate(what, inner != null ? inner : e);
     }
 
     @Override
