@@ -1,5 +1,8 @@
 package org.walj.cli;
 
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,6 +12,7 @@ import org.walj.storage.Storage;
 import org.walj.storage.gcs.GcsClients;
 import org.walj.storage.gcs.GcsEndpoint;
 import org.walj.storage.gcs.GcsStorage;
+import com.google.auth.oauth2.GoogleCredentials;
 
 /**
  * Opens a gs:// prefix (docs/gcs.md). A separate class so that the GCS client (~144 jars) is loaded only for gs://
@@ -23,16 +27,28 @@ final class GcsOpener {
         int timeout = NumberVariable.read(env, "WALJ_GS_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600);
         Optional<GcsEndpoint> endpoint = endpoint(env, "WALJ_GS_ENDPOINT")
                 .or(() -> endpoint(env, "STORAGE_EMULATOR_HOST"));
-        boolean anonymous = endpoint.isPresent() && env.get("GOOGLE_APPLICATION_CREDENTIALS").isEmpty();
+        Optional<String> file = env.get("GOOGLE_APPLICATION_CREDENTIALS");
+        Optional<GoogleCredentials> credentials = file.map(GcsOpener::credentialsFile);
+        boolean anonymous = endpoint.isPresent() && file.isEmpty();
         com.google.cloud.storage.Storage client;
         try {
-            client = GcsClients.create(Duration.ofSeconds(timeout), endpoint, anonymous);
+            client = GcsClients.create(Duration.ofSeconds(timeout), endpoint, credentials, anonymous);
         } catch (RuntimeException e) {
             throw new UserException("could not set up Google Cloud Storage credentials",
                     "Application-default credentials were not found or are unusable: " + reason(e) + ".",
                     "Set GOOGLE_APPLICATION_CREDENTIALS to a readable service-account key file, or run on GCE.", e);
         }
         return new GcsStorage(client, prefix.bucket(), prefix.pathPrefix(), RetryOptions.policy(env));
+    }
+
+    private static GoogleCredentials credentialsFile(String file) {
+        try {
+            return GcsClients.credentialsFile(Path.of(file));
+        } catch (IOException | InvalidPathException e) {
+            throw new UserException("could not set up Google Cloud Storage credentials from "
+                    + "GOOGLE_APPLICATION_CREDENTIALS=" + file + ": " + reason(e), null,
+                    "Point GOOGLE_APPLICATION_CREDENTIALS at a readable service-account key file (JSON).", e);
+        }
     }
 
     private static Optional<GcsEndpoint> endpoint(Environment env, String variable) {

@@ -1,9 +1,14 @@
 package org.walj.storage.gcs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.StorageOptions;
@@ -23,11 +28,28 @@ public final class GcsClients {
     }
 
     public static com.google.cloud.storage.Storage create(Duration requestTimeout) {
-        return create(requestTimeout, Optional.empty(), false);
+        return create(requestTimeout, Optional.empty(), Optional.empty(), false);
     }
 
+    /**
+     * Reads a credentials file (service-account key or gcloud's authorized-user file) now, so that an unreadable or
+     * malformed one is reported as such instead of surfacing later as "401 rejected" (the client would fall back
+     * to anonymous access).
+     */
+    public static GoogleCredentials credentialsFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return GoogleCredentials.fromStream(in);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param credentials a file's credentials ({@link #credentialsFile}); empty: application-default, or none when
+     *                    {@code anonymous}
+     */
     public static com.google.cloud.storage.Storage create(Duration requestTimeout, Optional<GcsEndpoint> endpoint,
-            boolean anonymous) {
+            Optional<GoogleCredentials> credentials, boolean anonymous) {
         StorageOptions.Builder options = StorageOptions.newBuilder()
                 .setTransportOptions(HttpTransportOptions.newBuilder()
                         .setConnectTimeout(5_000)
@@ -35,7 +57,8 @@ public final class GcsClients {
                         .build())
                 .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build());
         endpoint.ifPresent(e -> options.setHost(e.host()));
-        if (anonymous) {
+        credentials.ifPresent(options::setCredentials);
+        if (credentials.isEmpty() && anonymous) {
             options.setCredentials(NoCredentials.getInstance()).setProjectId(ANONYMOUS_PROJECT);
         }
         return options.build().getService();

@@ -308,6 +308,13 @@ public final class GcsStorage implements Storage {
             return new StorageUnavailableException("bucket " + bucket + " does not exist in Google Cloud Storage ("
                     + what + ")", e);
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // the OAuth token endpoint refused the key (Google answers 400 invalid_grant); its 5xx are retryable
+            if (t instanceof com.google.auth.Retryable auth && !auth.isRetryable()) {
+                return new StorageUnavailableException("Google Cloud Storage rejected the credentials for bucket "
+                        + bucket + " (no access token: " + firstLine(t) + ")", e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -316,12 +323,24 @@ public final class GcsStorage implements Storage {
             return new StorageUnavailableException("cannot resolve the Google Cloud Storage endpoint ("
                     + root.getMessage() + ") for the " + what, e);
         }
+        if (root instanceof java.net.ConnectException) {
+            return new TransientStorageException("cannot connect to the Google Cloud Storage endpoint " + endpoint()
+                    + " for the " + what + " (" + root.getMessage() + ")", e);
+        }
+        if (root instanceof java.net.SocketTimeoutException) {
+            return new TransientStorageException("timed out talking to the Google Cloud Storage endpoint "
+                    + endpoint() + " about the " + what, e);
+        }
         String summary = "Google Cloud Storage failed the " + what + (code > 0 ? " (HTTP " + code + ")" : "")
                 + ": " + firstLine(e);
         if (retryable || code == 429 || code >= 500 || (code == 0 && e.getCause() instanceof IOException)) {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
+    }
+
+    private String endpoint() {
+        return client.getOptions().getHost();
     }
 
     private static String firstLine(Throwable e) {

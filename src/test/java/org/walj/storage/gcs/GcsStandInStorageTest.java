@@ -41,7 +41,7 @@ class GcsStandInStorageTest extends StorageContract {
 
     static GcsStorage open(GcsJsonApiStandIn server, String bucket, String pathPrefix, RetryPolicy retry) {
         return new GcsStorage(GcsClients.create(Duration.ofSeconds(10),
-                Optional.of(GcsEndpoint.parse(server.endpoint())), true), bucket, pathPrefix, retry);
+                Optional.of(GcsEndpoint.parse(server.endpoint())), Optional.empty(), true), bucket, pathPrefix, retry);
     }
 
     @Override
