@@ -85,10 +85,8 @@ public final class GcsStorage implements Storage {
         }
         try {
             writer.close();
-        } catch (IOException e) {
-            throw translate("upload of " + url(key), e);
-        } catch (StorageException e) {
-            throw translate("upload of " + url(key), e);
+        } catch (IOException | StorageException e) {
+            throw translateWrapped("upload of " + url(key), e);
         }
     }
 
@@ -98,8 +96,9 @@ public final class GcsStorage implements Storage {
             while (buffer.hasRemaining()) {
                 writer.write(buffer);
             }
-        } catch (StorageException e) {
-            throw translate("upload of " + url(key), e);
+        } catch (IOException | StorageException e) {
+            // the channel wraps the client's StorageException in an IOException
+            throw translateWrapped("upload of " + url(key), e);
         }
     }
 
@@ -202,13 +201,17 @@ public final class GcsStorage implements Storage {
             return new StorageUnavailableException("the object of the " + what
                     + " was replaced or deleted while it was being read", e);
         }
-        StorageException inner = null;
-        for (Throwable t = e; t != null && inner == null; t = t.getCause() == t ? null : t.getCause()) {
+        return translateWrapped(what, e);
+    }
+
+    /** Translates the client's StorageException even when a channel wrapped it in an IOException. */
+    private IOException translateWrapped(String what, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof StorageException s) {
-                inner = s;
+                return translate(what, s);
             }
         }
-        return translate(what, inner != null ? inner : e);
+        return translate(what, e);
     }
 
     @Override
