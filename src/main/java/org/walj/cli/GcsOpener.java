@@ -1,7 +1,9 @@
 package org.walj.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,8 +47,11 @@ final class GcsOpener {
         try {
             return GcsClients.credentialsFile(Path.of(file));
         } catch (IOException | InvalidPathException e) {
+            String why = e instanceof NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : "not a usable credentials file (" + reason(e) + ")";
             throw new UserException("could not set up Google Cloud Storage credentials from "
-                    + "GOOGLE_APPLICATION_CREDENTIALS=" + file + ": " + reason(e), null,
+                    + "GOOGLE_APPLICATION_CREDENTIALS=" + file + ": " + why, null,
                     "Point GOOGLE_APPLICATION_CREDENTIALS at a readable service-account key file (JSON).", e);
         }
     }
