@@ -26,6 +26,10 @@ public record GcsEndpoint(URI uri) {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("\"" + text + "\" is not a URL");
         }
+        if (uri.getRawUserInfo() != null) {
+            // never echo it: it may be a password
+            throw new IllegalArgumentException("the endpoint must not carry user credentials");
+        }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IllegalArgumentException("\"" + text + "\" must start with http:// or https://");
         }
@@ -33,7 +37,7 @@ public record GcsEndpoint(URI uri) {
             throw new IllegalArgumentException("\"" + text + "\" names no host");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getUserInfo() != null) {
+        if (!(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null) {
             throw new IllegalArgumentException("\"" + text + "\" must be only scheme, host and port");
         }
         return new GcsEndpoint(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
