@@ -62,11 +62,13 @@ public final class GcsStorage implements Storage {
         int length = readFully(content, first);
         int next = length < CHUNK ? -1 : content.read();
         if (next < 0) {
-            call("upload of " + url(key), () -> client.create(info, first, 0, length));
+            call("upload of " + url(key), () -> client.create(info, first, 0, length,
+                    com.google.cloud.storage.Storage.BlobTargetOption.disableGzipContent()));
             return;
         }
         // resumable upload: the object appears only when the channel is closed after the content ended
-        WriteChannel writer = call("start of the upload of " + url(key), () -> client.writer(info));
+        WriteChannel writer = call("start of the upload of " + url(key), () -> client.writer(info,
+                com.google.cloud.storage.Storage.BlobWriteOption.disableGzipContent()));
         writer.setChunkSize(CHUNK);
         try {
             write(writer, first, length, key);
@@ -83,10 +85,8 @@ public final class GcsStorage implements Storage {
         }
         try {
             writer.close();
-        } catch (IOException e) {
-            throw translate("upload of " + url(key), e);
-        } catch (StorageException e) {
-            throw translate("upload of " + url(key), e);
+        } catch (IOException | StorageException e) {
+            throw translateWrapped("upload of " + url(key), e);
         }
     }
 
@@ -96,43 +96,122 @@ public final class GcsStorage implements Storage {
             while (buffer.hasRemaining()) {
                 writer.write(buffer);
             }
-        } catch (StorageException e) {
-            throw translate("upload of " + url(key), e);
+        } catch (IOException | StorageException e) {
+            // the channel wraps the client's StorageException in an IOException
+            throw translateWrapped("upload of " + url(key), e);
         }
     }
 
     @Override
     public InputStream get(String key) throws IOException {
-        String name = objectName(key);
-        Blob blob = call("download of " + url(key), () -> client.get(BlobId.of(bucket, name)));
-        if (blob == null) {
-            requireBucket();
-            throw new ObjectNotFoundException(key);
-        }
-        // read exactly the generation found, never a newer object's tail
-        ReadChannel reader = client.reader(BlobId.of(bucket, name, blob.getGeneration()));
-        InputStream in = Channels.newInputStream(reader);
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return in.read(b, off, len);
-                } catch (StorageException e) {
-                    throw translate("download of " + url(key), e);
+        String what = "download of " + url(key);
+        return retrier.run(what, () -> {
+            for (int replaced = 0; ; replaced++) {
+                Blob blob = lookUp(what, key);
+                if (blob == null) {
+                    requireBucket();
+                    throw new ObjectNotFoundException(key);
                 }
+                if (blob.getSize() != null && blob.getSize() == 0) {
+                    return InputStream.nullInputStream();
+                }
+                // read exactly the generation found, never a newer object's tail; the first bytes are read here so
+                // that "replaced since the lookup" (404 for that generation) is seen before the caller reads
+                ReadChannel reader = client.reader(BlobId.of(bucket, objectName(key), blob.getGeneration()));
+                ByteBuffer first = ByteBuffer.allocate(64 * 1024);
+                try {
+                    while (first.hasRemaining() && reader.read(first) >= 0) {
+                        // fill the first buffer or reach the end
+                    }
+                } catch (IOException | StorageException e) {
+                    reader.close();
+                    if (status(e) == 404 && replaced < 10) {
+                        continue; // another writer replaced the object: look up the new generation
+                    }
+                    throw translateRead(what, e);
+                }
+                first.flip();
+                return new GenerationStream(first, Channels.newInputStream(reader), what);
             }
+        });
+    }
 
-            @Override
-            public void close() throws IOException {
-                in.close();
+    private Blob lookUp(String what, String key) throws IOException {
+        try {
+            return client.get(BlobId.of(bucket, objectName(key)));
+        } catch (StorageException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** The bytes read while opening, then the rest of the same generation; client failures become ours. */
+    private final class GenerationStream extends InputStream {
+        private final ByteBuffer first;
+        private final InputStream rest;
+        private final String what;
+
+        GenerationStream(ByteBuffer first, InputStream rest, String what) {
+            this.first = first;
+            this.rest = rest;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
             }
-        };
+            if (first.hasRemaining()) {
+                int n = Math.min(len, first.remaining());
+                first.get(b, off, n);
+                return n;
+            }
+            try {
+                return rest.read(b, off, len);
+            } catch (IOException | StorageException e) {
+                throw translateRead(what, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            rest.close();
+        }
+    }
+
+    /** HTTP status of a client failure, possibly wrapped in the IOException a channel throws; 0 if none. */
+    private static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StorageException s) {
+                return s.getCode();
+            }
+        }
+        return 0;
+    }
+
+    /** A read failure: 404 here means the generation being read was replaced or deleted, not a missing bucket. */
+    private IOException translateRead(String what, Exception e) {
+        if (status(e) == 404) {
+            return new StorageUnavailableException("the object of the " + what
+                    + " was replaced or deleted while it was being read", e);
+        }
+        return translateWrapped(what, e);
+    }
+
+    /** Translates the client's StorageException even when a channel wrapped it in an IOException. */
+    private IOException translateWrapped(String what, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StorageException s) {
+                return translate(what, s);
+            }
+        }
+        return translate(what, e);
     }
 
     @Override
@@ -232,6 +311,13 @@ public final class GcsStorage implements Storage {
             return new StorageUnavailableException("bucket " + bucket + " does not exist in Google Cloud Storage ("
                     + what + ")", e);
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // the OAuth token endpoint refused the key (Google answers 400 invalid_grant); its 5xx are retryable
+            if (t instanceof com.google.auth.Retryable auth && !auth.isRetryable()) {
+                return new StorageUnavailableException("Google Cloud Storage rejected the credentials for bucket "
+                        + bucket + " (no access token: " + firstLine(t) + ")", e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -240,12 +326,24 @@ public final class GcsStorage implements Storage {
             return new StorageUnavailableException("cannot resolve the Google Cloud Storage endpoint ("
                     + root.getMessage() + ") for the " + what, e);
         }
+        if (root instanceof java.net.ConnectException) {
+            return new TransientStorageException("cannot connect to the Google Cloud Storage endpoint " + endpoint()
+                    + " for the " + what + " (" + root.getMessage() + ")", e);
+        }
+        if (root instanceof java.net.SocketTimeoutException) {
+            return new TransientStorageException("timed out talking to the Google Cloud Storage endpoint "
+                    + endpoint() + " about the " + what, e);
+        }
         String summary = "Google Cloud Storage failed the " + what + (code > 0 ? " (HTTP " + code + ")" : "")
                 + ": " + firstLine(e);
         if (retryable || code == 429 || code >= 500 || (code == 0 && e.getCause() instanceof IOException)) {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
+    }
+
+    private String endpoint() {
+        return client.getOptions().getHost();
     }
 
     private static String firstLine(Throwable e) {

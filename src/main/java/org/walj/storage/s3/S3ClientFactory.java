@@ -2,6 +2,7 @@ package org.walj.storage.s3;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -13,10 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -61,9 +59,14 @@ final class S3ClientFactory {
                 case PATH -> b.endpointOverride(endpoint.baseUri(settings.bucket())).forcePathStyle(true);
                 // the SDK puts the bucket in front of the host itself
                 case SUBDOMAIN -> b.endpointOverride(hostOnly(endpoint)).forcePathStyle(false);
-                case VIRTUALHOST -> b.endpointOverride(endpoint.baseUri(settings.bucket())).forcePathStyle(true)
-                        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                                .addExecutionInterceptor(new DropBucketFromPath(settings.bucket())));
+                // boto's VHostCallingFormat: the bucket name is the host name and the path is the key alone. The
+                // SDK adds the bucket to the path (or the host) after every interceptor has run, so only an
+                // endpoint provider can say "this URL, as is"; the signing region stays the client's
+                case VIRTUALHOST -> {
+                    URI base = endpoint.baseUri(settings.bucket());
+                    b.endpointProvider(params -> CompletableFuture.completedFuture(
+                            Endpoint.builder().url(base).build()));
+                }
             }
         } else if (settings.region().isPresent()) {
             b.region(Region.of(settings.region().get())).forcePathStyle(!subdomainSafe(settings.bucket()));
@@ -94,28 +97,5 @@ final class S3ClientFactory {
             return InstanceProfileCredentialsProvider.create();
         }
         return DefaultCredentialsProvider.builder().build();
-    }
-
-    /**
-     * boto's VHostCallingFormat: the bucket name is the host name and the path is the key alone. The SDK is told to
-     * use path style against {@code http(s)://<bucket>}; this drops the bucket segment it puts in front of the key.
-     */
-    private static final class DropBucketFromPath implements ExecutionInterceptor {
-        private final String segment;
-
-        DropBucketFromPath(String bucket) {
-            this.segment = "/" + bucket;
-        }
-
-        @Override
-        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-            SdkHttpRequest request = context.httpRequest();
-            String path = request.encodedPath();
-            if (path.equals(segment) || path.startsWith(segment + "/")) {
-                String rest = path.substring(segment.length());
-                return request.toBuilder().encodedPath(rest.isEmpty() ? "/" : rest).build();
-            }
-            return request;
-        }
     }
 }

@@ -34,12 +34,36 @@ final class S3Failures {
         this.endpoint = endpoint;
     }
 
+    /**
+     * The SDK's message when a credentials provider failed before any request was sent ("Failed to load credentials
+     * from IMDS.", "Unable to load credentials from any of the providers ..."), else null. These messages name
+     * providers, never keys.
+     */
+    private static String credentialFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof SdkClientException && m != null
+                    && (m.startsWith("Failed to load credentials") || m.startsWith("Unable to load credentials"))) {
+                int end = m.indexOf('\n');
+                String line = end < 0 ? m : m.substring(0, end);
+                return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+            }
+        }
+        return null;
+    }
+
     /** What to throw for a failed request about {@code what} (an s3:// address, or the bucket). */
     IOException translate(String what, SdkException e) {
         if (e instanceof S3Exception s3) {
             return service(what, s3);
         }
         Throwable cause = rootCause(e);
+        String credentials = credentialFailure(e);
+        if (credentials != null) {
+            // the provider's failure (an unreachable metadata service, say) must not be named as the S3 endpoint's
+            return new TransientStorageException("could not load AWS credentials for bucket " + bucket + " ("
+                    + credentials + ")", e);
+        }
         if (cause instanceof UnknownHostException) {
             return new StorageUnavailableException("cannot resolve the S3 endpoint " + endpoint + " for bucket "
                     + bucket + " (unknown host " + cause.getMessage() + ")", e);

@@ -18,6 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.walj.storage.FaultProxy;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.StorageUnavailableException;
 import software.amazon.awssdk.services.s3.S3Client;

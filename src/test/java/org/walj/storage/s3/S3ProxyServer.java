@@ -70,6 +70,9 @@ public final class S3ProxyServer {
                     "s3proxy.identity=" + ACCESS_KEY,
                     "s3proxy.credential=" + SECRET_KEY,
                     "s3proxy.ignore-unknown-headers=true",
+                    // S3Proxy reads any Host other than this one as a bucket name (boto's CNAME addressing, WAL-E's
+                    // "virtualhost" endpoint style: WalS3VirtualHostIT); requests to 127.0.0.1 stay path-style
+                    "s3proxy.virtual-host=127.0.0.1",
                     "jclouds.provider=" + System.getProperty("walj.s3proxy.provider", "transient-nio2"),
                     "jclouds.filesystem.basedir=" + data,
                     "jclouds.identity=unused",

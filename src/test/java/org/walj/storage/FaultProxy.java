@@ -1,4 +1,4 @@
-package org.walj.storage.s3;
+package org.walj.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,30 +12,30 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy in front of a real S3 server that injects faults, one per new connection, from a queue:
+ * A loopback TCP proxy in front of a storage server (S3Proxy, the GCS JSON API stand-in) that injects faults, one per new connection, from a queue:
  * drop the connection, answer 500 or 503 (with S3's error XML), stall (accept and never answer), or pass the request
  * through but cut the answer after some bytes. When the queue is empty (or in persistent mode) connections behave as
- * the configured default. Answers passed through get "Connection: close", so every request opens a new
+ * the configured default. Error answers carry S3's error XML; GCS clients go by the status code alone. Answers passed through get "Connection: close", so every request opens a new
  * connection and meets the queue. Not a mock: every request that gets through is served by the real server.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
-    sealed interface Fault {
+    public sealed interface Fault {
     }
 
-    record Pass() implements Fault {
+    public record Pass() implements Fault {
     }
 
-    record Drop() implements Fault {
+    public record Drop() implements Fault {
     }
 
-    record Status(int code, String s3Code) implements Fault {
+    public record Status(int code, String s3Code) implements Fault {
     }
 
-    record Stall() implements Fault {
+    public record Stall() implements Fault {
     }
 
-    record CutAnswerAfter(int bytes) implements Fault {
+    public record CutAnswerAfter(int bytes) implements Fault {
     }
 
     private final ServerSocket listener;
@@ -44,7 +44,7 @@ final class FaultProxy implements AutoCloseable {
     private volatile Fault fallback = new Pass();
     private final AtomicInteger faultsInjected = new AtomicInteger();
 
-    FaultProxy(int targetPort) throws IOException {
+    public FaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "fault-proxy-accept");
@@ -52,21 +52,21 @@ final class FaultProxy implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Faults for the next connections, in order. */
-    synchronized void inject(Fault... faults) {
+    public synchronized void inject(Fault... faults) {
         next.addAll(java.util.List.of(faults));
     }
 
     /** What every connection gets once the queue is empty. */
-    void always(Fault fault) {
+    public void always(Fault fault) {
         fallback = fault;
     }
 
-    int faultsInjected() {
+    public int faultsInjected() {
         return faultsInjected.get();
     }
 

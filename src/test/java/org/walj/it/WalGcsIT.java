@@ -1,0 +1,243 @@
+package org.walj.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.storage.gcs.GcsJsonApiStandIn;
+
+/**
+ * wal-j with {@code WALE_GS_PREFIX} through the installed launcher against {@link GcsJsonApiStandIn} (a loopback
+ * stand-in for the GCS JSON API, started in the test JVM and reached by the wal-j processes over HTTP through
+ * {@code WALJ_GS_ENDPOINT}). Credentials are a real service-account key file whose token endpoint is the stand-in,
+ * which checks the RS256 signature and then demands the token it issued on every request. PostgreSQL 15 archives
+ * and recovers through it; objects carry WAL-E's leading-slash names and the file backend's bytes; bad settings
+ * give one clear line each.
+ */
+@ExtendWith(ScratchExtension.class)
+class WalGcsIT {
+    private static final String BUCKET = "walj-it";
+    private static final String SEG = "0000000100000000000000B3";
+    private static final String CLIENT_EMAIL = "walj-it@walj-test.iam.gserviceaccount.com";
+
+    private GcsJsonApiStandIn gcs;
+    private Scratch scratch;
+    private WalJ walj;
+    private Path pgWal;
+    private Path keyFile;
+    private Map<String, String> env;
+    private String pathPrefix;
+
+    @BeforeEach
+    void setUp(Scratch scratch) throws Exception {
+        this.scratch = scratch;
+        gcs = new GcsJsonApiStandIn();
+        gcs.createBucket(BUCKET);
+        gcs.requireAuthorization(true);
+        KeyPair key = rsa();
+        gcs.registerServiceAccount(CLIENT_EMAIL, key.getPublic());
+        keyFile = serviceAccountKey("key.json", key);
+        walj = WalJ.install(scratch);
+        pgWal = scratch.dir("pg_wal");
+        pathPrefix = "it-" + System.nanoTime() + "/";
+        env = gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), keyFile);
+        byte[] segment = new byte[16 << 20];
+        new Random(3).nextBytes(segment);
+        Arrays.fill(segment, 2 << 20, 12 << 20, (byte) 'w');
+        Files.write(pgWal.resolve(SEG), segment);
+        scratch.user().own(pgWal.resolve(SEG));
+    }
+
+    @AfterEach
+    void tearDown() {
+        gcs.close();
+    }
+
+    private static KeyPair rsa() throws NoSuchAlgorithmException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
+    }
+
+    /** A service-account key file as the Cloud console writes it, with the stand-in as its token endpoint. */
+    private Path serviceAccountKey(String name, KeyPair key) throws IOException {
+        String pem = "-----BEGIN PRIVATE KEY-----\\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getPrivate().getEncoded())
+                        .replace("\n", "\\n")
+                + "\\n-----END PRIVATE KEY-----\\n";
+        String json = "{\"type\": \"service_account\", \"project_id\": \"walj-test\", \"private_key_id\": \"k1\","
+                + " \"private_key\": \"" + pem + "\", \"client_email\": \"" + CLIENT_EMAIL + "\","
+                + " \"client_id\": \"1\", \"token_uri\": \"" + gcs.endpoint() + "/token\"}";
+        Path file = scratch.file("gcs/" + name);
+        Files.writeString(file, json);
+        scratch.user().own(file);
+        return file;
+    }
+
+    private static Map<String, String> gsEnv(String prefix, String endpoint, Path credentials) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("WALE_GS_PREFIX", prefix);
+        e.put("WALJ_GS_ENDPOINT", endpoint);
+        e.put("GOOGLE_APPLICATION_CREDENTIALS", credentials.toString());
+        // keep the failing cases short; the defaults are for production (docs/s3.md, "Retries")
+        e.put("WALJ_RETRY_DEADLINE_SECONDS", "3");
+        return e;
+    }
+
+    private List<String> namesUnder(String pathPrefix) {
+        return gcs.names(BUCKET).stream().filter(n -> n.startsWith("/" + pathPrefix)).toList();
+    }
+
+    @Test
+    void archiveAndRecoverAClusterThroughGcs(Scratch scratch) throws IOException {
+        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
+        walEnv.putAll(env);
+        walEnv.remove("WALJ_RETRY_DEADLINE_SECONDS");
+        PgCluster source = PgCluster.initdb(scratch, "src");
+        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
+        source.serverEnv(walEnv);
+        source.start();
+        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
+        source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 3000) g");
+        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
+        PgCluster restored = source.baseBackup("restored");
+        source.psql("CREATE TABLE after_backup AS SELECT g AS id, repeat(md5(g::text), 3) AS payload "
+                + "FROM generate_series(1, 4000) g; DELETE FROM before_backup WHERE id % 11 = 0;");
+        source.pgbench(Duration.ofMinutes(1), "-T", "3", "-c", "2", "-j", "2");
+        String last = source.switchWal();
+        String endOfWrites = source.currentWalLsn();
+        source.waitArchived(last, Duration.ofMinutes(2));
+        assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
+        List<String> tables = List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
+        Map<String, Path> expected = new LinkedHashMap<>();
+        for (String table : tables) {
+            Path dump = scratch.file("dumps/src/" + table + ".tsv");
+            source.dumpTable(table, dump);
+            expected.put(table, dump);
+        }
+        source.stop();
+
+        List<String> names = namesUnder(pathPrefix);
+        assertTrue(names.contains("/" + pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in GCS: " + names);
+        assertTrue(names.stream().allMatch(n -> n.matches("/" + pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
+                names.toString());
+
+        restored.configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
+                "recovery_target_timeline", "latest"));
+        restored.serverEnv(walEnv);
+        restored.createRecoverySignal();
+        restored.start(Duration.ofMinutes(2));
+        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
+                "recovery replayed the GCS archive up to the source's last write");
+        for (String table : tables) {
+            Path dump = scratch.file("dumps/restored/" + table + ".tsv");
+            restored.dumpTable(table, dump);
+            Compare.assertSameLines(expected.get(table), dump, "table " + table + " after recovery from GCS");
+        }
+        restored.stop();
+    }
+
+    @Test
+    void aGcsObjectIsByteIdenticalToTheFileBackendsUnderWalEsLeadingSlashName() throws IOException {
+        Path archive = scratch.dir("archive");
+        walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + archive), "wal-push", pgWal.resolve(SEG).toString())
+                .requireSuccess();
+        walj.run(env, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
+        String name = "/" + pathPrefix + "wal_005/" + SEG + ".lzo";
+        assertEquals(List.of(name), namesUnder(pathPrefix));
+        assertArrayEquals(Files.readAllBytes(archive.resolve("wal_005/" + SEG + ".lzo")), gcs.content(BUCKET, name));
+
+        Path restoreDir = scratch.dir("restore");
+        walj.run(env, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()).requireSuccess();
+        Compare.assertSameBytes(pgWal.resolve(SEG), restoreDir.resolve("RECOVERYXLOG"), "fetched from GCS");
+        ProcessResult missing = walj.run(env, "wal-fetch", "0000000100000000000000FF",
+                restoreDir.resolve("X").toString());
+        assertEquals(1, missing.exitCode(), "a segment not in GCS is PostgreSQL's end of archive\n" + missing.describe());
+
+        // the bucket root as prefix gives /wal_005/..., as WAL-E names it
+        Map<String, String> root = new LinkedHashMap<>(env);
+        root.put("WALE_GS_PREFIX", "gs://" + BUCKET);
+        walj.run(root, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
+        assertTrue(gcs.names(BUCKET).contains("/wal_005/" + SEG + ".lzo"), gcs.names(BUCKET).toString());
+    }
+
+    @Test
+    void malformedSettings() {
+        assertClear(walj.run(gsEnv("gs:/x", gcs.endpoint(), keyFile), "wal-push", pgWal.resolve(SEG).toString()), 1,
+                "invalid storage prefix");
+        assertClear(walj.run(gsEnv("gs:///path/only", gcs.endpoint(), keyFile), "wal-push",
+                pgWal.resolve(SEG).toString()), 1, "invalid storage prefix");
+        assertClear(walj.run(gsEnv("gs://" + BUCKET + "/p", "ftp://127.0.0.1:1", keyFile), "wal-push",
+                pgWal.resolve(SEG).toString()), 1, "invalid WALJ_GS_ENDPOINT");
+    }
+
+    @Test
+    void aMissingBucket() {
+        Map<String, String> e = gsEnv("gs://no-such-bucket-walj/p", gcs.endpoint(), keyFile);
+        assertClear(walj.run(e, "wal-push", pgWal.resolve(SEG).toString()), 1, "bucket no-such-bucket-walj does not exist");
+        assertClear(walj.run(e, "wal-fetch", SEG, pgWal.resolve("RECOVERYXLOG").toString()), 200,
+                "bucket no-such-bucket-walj does not exist");
+    }
+
+    @Test
+    void anUnreachableEndpointIsRetriedThenFailsClearly() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Map<String, String> e = gsEnv("gs://" + BUCKET + "/p", "http://127.0.0.1:" + closedPort, keyFile);
+        ProcessResult r = walj.run(e, "wal-push", pgWal.resolve(SEG).toString());
+        assertClear(r, 1, "cannot connect to the Google Cloud Storage endpoint");
+        assertTrue(r.stderr().contains("retrying after encountering exception"), r.describe());
+        assertClear(walj.run(e, "wal-fetch", SEG, pgWal.resolve("RECOVERYXLOG").toString()), 200,
+                "cannot connect to the Google Cloud Storage endpoint");
+        assertFalse(Files.exists(pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    @Test
+    void badCredentialsFiles() throws Exception {
+        Path garbage = scratch.file("gcs/garbage.json");
+        Files.writeString(garbage, "this is not JSON");
+        scratch.user().own(garbage);
+        assertClear(walj.run(gsEnv("gs://" + BUCKET + "/p", gcs.endpoint(), garbage), "wal-push",
+                pgWal.resolve(SEG).toString()), 1, "could not set up Google Cloud Storage credentials");
+        assertClear(walj.run(gsEnv("gs://" + BUCKET + "/p", gcs.endpoint(), scratch.root().resolve("gcs/none.json")),
+                "wal-push", pgWal.resolve(SEG).toString()), 1, "could not set up Google Cloud Storage credentials");
+        // well-formed, but a key the service does not know: the token endpoint refuses it
+        Path unknown = serviceAccountKey("unknown.json", rsa());
+        ProcessResult r = walj.run(gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), unknown), "wal-push",
+                pgWal.resolve(SEG).toString());
+        assertClear(r, 1, "rejected the credentials");
+        assertFalse(r.stderr().contains("PRIVATE KEY"), r.describe());
+        assertEquals(List.of(), namesUnder(pathPrefix));
+        assertClear(walj.run(gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), unknown), "wal-fetch", SEG,
+                pgWal.resolve("RECOVERYXLOG").toString()), 200, "rejected the credentials");
+    }
+
+    private static void assertClear(ProcessResult r, int status, String fragment) {
+        WalBadInputIT.assertOneClearError(r, status, fragment);
+        assertFalse((r.stdout() + r.stderr()).contains("PRIVATE KEY"), "key in output\n" + r.describe());
+    }
+}
