@@ -32,25 +32,6 @@ final class PartitionReader {
         void hardLink(MemberName name, MemberName target, TarArchiveEntry entry) throws IOException;
     }
 
-    /** Discards every member: backup-verify's null sink. */
-    static final Members DISCARD = new Members() {
-        @Override
-        public void directory(MemberName name, TarArchiveEntry entry) {
-        }
-
-        @Override
-        public void file(MemberName name, TarArchiveEntry entry, InputStream content) {
-        }
-
-        @Override
-        public void symlink(MemberName name, TarArchiveEntry entry) {
-        }
-
-        @Override
-        public void hardLink(MemberName name, MemberName target, TarArchiveEntry entry) {
-        }
-    };
-
     /**
      * Reads one tar stream completely.
      *

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
                 BackupPushCommand.class,
                 BackupFetchCommand.class,
                 BackupListCommand.class,
+                BackupVerifyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {
