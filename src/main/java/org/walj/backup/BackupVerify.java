@@ -173,7 +173,7 @@ public final class BackupVerify {
     /** Files of the manifest nothing contained; those of unreadable partitions are counted, not listed. */
     private static void reportUnseen(ManifestCheck check, List<ObjectInfo> partitions, Set<Integer> unreadable,
                                      Problems problems) {
-        Set<Integer> stored = ConcurrentHashMap.newKeySet();
+        Set<Integer> stored = new java.util.HashSet<>();
         partitions.forEach(p -> stored.add(BackupPartitions.number(p)));
         Set<Integer> absent = new java.util.TreeSet<>();
         int inUnreadable = 0;
