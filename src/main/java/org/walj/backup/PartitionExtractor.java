@@ -3,7 +3,6 @@ package org.walj.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -19,7 +18,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Extracts tar partitions into a {@link RestoreTarget}, several at once (one call per partition, from any thread).
+ * This is the writing half; the reading half ({@link PartitionReader}: tar structure, member names and types,
+ * complete members, hashing for the manifest) is shared with backup-verify.
  *
  * <p>Safety: a member name is relative, has no {@code ..} segment, and every directory on its way is a real directory
  * (checked without following links, so a symlink member, or any symlink already there, can never be passed through;
