@@ -242,7 +242,7 @@ public final class BackupFetch {
         } catch (ExecutionException e) {
             throw TaskFailure.cause(e);
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
     }
 
@@ -282,5 +282,20 @@ public final class BackupFetch {
             p = p.substring(0, p.length() - 1);
         }
         return p;
+    }
+
+    /**
+     * After a failure the other partitions' threads are interrupted and waited for, so nothing is still being
+     * written (or read) when the caller reports the failure or cleans up.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                BASE_LOG.warning(LogEvent.msg("partition threads did not stop within a minute"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

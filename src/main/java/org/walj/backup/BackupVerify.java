@@ -223,7 +223,7 @@ public final class BackupVerify {
         } catch (ExecutionException e) {
             throw TaskFailure.cause(e);
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
     }
 
@@ -287,6 +287,21 @@ public final class BackupVerify {
             synchronized (list) {
                 return List.copyOf(list);
             }
+        }
+    }
+
+    /**
+     * After a failure the other partitions' threads are interrupted and waited for, so nothing is still being
+     * written (or read) when the caller reports the failure or cleans up.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                BASE_LOG.warning(LogEvent.msg("partition threads did not stop within a minute"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
