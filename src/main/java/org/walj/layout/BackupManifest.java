@@ -1,6 +1,5 @@
 package org.walj.layout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * wal-j's integrity manifest of one base backup ({@code walj_manifest.jsonl}, see docs/integrity.md): JSON Lines, a
@@ -28,6 +28,7 @@ import java.util.Map;
  */
 public final class BackupManifest {
     public static final int FORMAT_VERSION = 1;
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     /** Member names are at most a few KiB; a longer line is not a manifest line. */
     private static final int MAX_LINE_CHARS = 1 << 20;
 
@@ -69,7 +70,7 @@ public final class BackupManifest {
      * IOException with one line saying what is wrong and on which line.
      */
     public static BackupManifest read(InputStream plain, BackupName expected) throws IOException {
-        Reader in = new BufferedReader(new InputStreamReader(plain, StandardCharsets.UTF_8), 1 << 16);
+        Lines in = new Lines(new InputStreamReader(plain, StandardCharsets.UTF_8));
         int lineNumber = 0;
         String line = nextLine(in, 1);
         if (line == null) {
@@ -118,7 +119,7 @@ public final class BackupManifest {
         String name = JsonFields.string(o, "name", what);
         long size = number(o, "size", line);
         String hex = JsonFields.string(o, "sha256", what);
-        if (partition > Integer.MAX_VALUE || !hex.matches("[0-9a-f]{64}") || name.isEmpty()
+        if (partition > Integer.MAX_VALUE || !SHA256_HEX.matcher(hex).matches() || name.isEmpty()
                 || name.indexOf('\n') >= 0) {
             throw new IOException(what + ": not a file entry");
         }
@@ -144,22 +145,57 @@ public final class BackupManifest {
         }
     }
 
-    /** The next line without its newline, or null at the end; bounded, so a damaged manifest cannot exhaust memory. */
-    private static String nextLine(Reader in, int number) throws IOException {
-        StringBuilder b = new StringBuilder(128);
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                return b.toString();
-            }
-            if (b.length() >= MAX_LINE_CHARS) {
-                throw new IOException("manifest line " + number + ": longer than " + MAX_LINE_CHARS + " characters");
-            }
-            b.append((char) c);
+    private static String nextLine(Lines in, int number) throws IOException {
+        return in.next(number);
+    }
+
+    /** Lines of a reader, read in blocks; bounded, so a damaged manifest cannot exhaust memory. */
+    private static final class Lines {
+        private final Reader in;
+        private final char[] buffer = new char[1 << 16];
+        private int position;
+        private int limit;
+
+        Lines(Reader in) {
+            this.in = in;
         }
-        if (b.length() > 0) {
-            throw new IOException("manifest line " + number + ": no newline at the end (truncated)");
+
+        /** The next line without its newline, or null at the end. */
+        String next(int number) throws IOException {
+            StringBuilder b = null;
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer, 0, buffer.length);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (b != null && b.length() > 0) {
+                            throw new IOException("manifest line " + number + ": no newline at the end (truncated)");
+                        }
+                        return null;
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                int length = position - start;
+                if ((b == null ? 0 : b.length()) + length > MAX_LINE_CHARS) {
+                    throw new IOException("manifest line " + number + ": longer than " + MAX_LINE_CHARS
+                            + " characters");
+                }
+                if (position < limit) {
+                    position++; // the newline
+                    if (b == null) {
+                        return new String(buffer, start, length);
+                    }
+                    return b.append(buffer, start, length).toString();
+                }
+                if (b == null) {
+                    b = new StringBuilder(length + 128);
+                }
+                b.append(buffer, start, length);
+            }
         }
-        return null;
     }
 }
