@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,24 +27,33 @@ import org.walj.logging.LoggerNames;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.storage.Storage;
 import org.walj.storage.file.FileStorage;
 
-/** backup-verify on the file backend: what it finds, what it names, and that it writes nothing. */
+/** backup-verify on the file backend: what it finds, what it names, and that it writes nothing locally. */
 class BackupVerifyTest {
     static final String NAME = "base_000000010000000000000002_00000040";
     static final ObjectCodec CODEC = new ObjectCodec(Compression.LZO, Encryption.NONE);
 
     @TempDir
     Path tmp;
-    Path archive;
-    FileStorage storage;
+    Storage storage;
     BackupVerify verify;
 
     @BeforeEach
     void setUp() throws IOException {
-        archive = Files.createDirectories(tmp.resolve("archive"));
-        storage = new FileStorage(archive);
+        storage = newEmptyStorage();
         verify = new BackupVerify(storage, CODEC, LoggerNames.WORKER_FILE);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        storage.close();
+    }
+
+    /** The file backend here; {@link BackupVerifyS3Test} runs the same tests against a real S3 server. */
+    Storage newEmptyStorage() throws IOException {
+        return new FileStorage(Files.createDirectories(tmp.resolve("archive")));
     }
 
     private void partition(int n, byte[] tar) throws IOException {
