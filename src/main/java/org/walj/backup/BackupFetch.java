@@ -1,6 +1,5 @@
 package org.walj.backup;
 
-import org.walj.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,10 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.walj.UserException;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupLayout;
@@ -220,30 +215,7 @@ public final class BackupFetch {
 
     private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize,
                             ManifestCheck check) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(poolSize, partitions.size()), r -> {
-            Thread t = new Thread(r, "backup-fetch");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (ObjectInfo p : partitions) {
-                running.add(pool.submit(() -> {
-                    extractOne(p, extractor, check);
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching partitions");
-        } catch (ExecutionException e) {
-            throw TaskFailure.cause(e);
-        } finally {
-            stop(pool);
-        }
+        PartitionPool.runAll(partitions, poolSize, "backup-fetch", p -> extractOne(p, extractor, check));
     }
 
     private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check)
@@ -282,20 +254,5 @@ public final class BackupFetch {
             p = p.substring(0, p.length() - 1);
         }
         return p;
-    }
-
-    /**
-     * After a failure the other partitions' threads are interrupted and waited for, so nothing is still being
-     * written (or read) when the caller reports the failure or cleans up.
-     */
-    private static void stop(ExecutorService pool) {
-        pool.shutdownNow();
-        try {
-            if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                BASE_LOG.warning(LogEvent.msg("partition threads did not stop within a minute"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -15,7 +15,7 @@ import org.walj.pipeline.Compression;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
-/** A backup's tar partitions as stored: {@code tar_partitions/part_N.tar.<compression suffix>}, for fetch and verify. */
+/** A backup's tar partitions as stored, {@code tar_partitions/part_N.tar.<compression suffix>}: fetch and verify. */
 final class BackupPartitions {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
     private static final Pattern PARTITION = Pattern.compile("part_([0-9]+)\\.tar(\\.[a-z0-9]+)?");

@@ -3,20 +3,13 @@ package org.walj.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupLayout;
@@ -38,8 +31,6 @@ import org.walj.storage.Storage;
  */
 public final class BackupVerify {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
-    /** Problems beyond this many are counted, not logged one by one. */
-    private static final int MAX_LOGGED_PROBLEMS = 50;
 
     private final Storage storage;
     private final ObjectCodec codec;
@@ -80,7 +71,7 @@ public final class BackupVerify {
                     "Run backup-list to see the backups this prefix holds.");
         }
         BackupCatalog.Entry backup = found.get(0);
-        Problems problems = new Problems();
+        VerificationProblems problems = new VerificationProblems();
         BackupSentinel sentinel = catalog.sentinel(backup);
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = Optional.empty();
@@ -98,7 +89,8 @@ public final class BackupVerify {
         Set<Integer> unreadable = ConcurrentHashMap.newKeySet();
         AtomicBoolean backupLabel = new AtomicBoolean();
         AtomicLong matched = new AtomicLong();
-        readAll(partitions, options.poolSize(), p -> readOne(p, check, problems, unreadable, backupLabel, matched));
+        PartitionPool.runAll(partitions, options.poolSize(), "backup-verify",
+                p -> readOne(p, check, problems, unreadable, backupLabel, matched));
 
         if (check != null) {
             reportUnseen(check, partitions, unreadable, problems);
@@ -144,8 +136,8 @@ public final class BackupVerify {
         return new Report(backup.name().toString(), partitions.size(), matched.get(), check != null, wal);
     }
 
-    private void readOne(ObjectInfo partition, ManifestCheck check, Problems problems, Set<Integer> unreadable,
-                         AtomicBoolean backupLabel, AtomicLong matched) {
+    private void readOne(ObjectInfo partition, ManifestCheck check, VerificationProblems problems,
+                         Set<Integer> unreadable, AtomicBoolean backupLabel, AtomicLong matched) {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
         workerLog.info(LogEvent.msg("beginning partition verification")
@@ -172,7 +164,7 @@ public final class BackupVerify {
 
     /** Files of the manifest nothing contained; those of unreadable partitions are counted, not listed. */
     private static void reportUnseen(ManifestCheck check, List<ObjectInfo> partitions, Set<Integer> unreadable,
-                                     Problems problems) {
+                                     VerificationProblems problems) {
         Set<Integer> stored = new java.util.HashSet<>();
         partitions.forEach(p -> stored.add(BackupPartitions.number(p)));
         Set<Integer> absent = new java.util.TreeSet<>();
@@ -192,38 +184,6 @@ public final class BackupVerify {
         }
         if (inUnreadable > 0) {
             BASE_LOG.warning(LogEvent.msg(inUnreadable + " files of unreadable partitions were not checked"));
-        }
-    }
-
-    @FunctionalInterface
-    private interface PartitionTask {
-        void run(ObjectInfo partition) throws IOException;
-    }
-
-    private static void readAll(List<ObjectInfo> partitions, int poolSize, PartitionTask task) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(poolSize, partitions.size()), r -> {
-            Thread t = new Thread(r, "backup-verify");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (ObjectInfo p : partitions) {
-                running.add(pool.submit(() -> {
-                    task.run(p);
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while verifying partitions");
-        } catch (ExecutionException e) {
-            throw TaskFailure.cause(e);
-        } finally {
-            stop(pool);
         }
     }
 
@@ -258,50 +218,6 @@ public final class BackupVerify {
 
         @Override
         public void hardLink(MemberName name, MemberName target, TarArchiveEntry entry) {
-        }
-    }
-
-    /** Problems found so far, from any thread; each logged as a WARNING when found (up to a limit). */
-    private static final class Problems {
-        private final List<String> list = Collections.synchronizedList(new ArrayList<>());
-
-        void add(String problem) {
-            int n;
-            synchronized (list) {
-                list.add(problem);
-                n = list.size();
-            }
-            if (n <= MAX_LOGGED_PROBLEMS) {
-                BASE_LOG.warning(LogEvent.msg(problem));
-            } else if (n == MAX_LOGGED_PROBLEMS + 1) {
-                BASE_LOG.warning(LogEvent.msg("more problems found; only the first " + MAX_LOGGED_PROBLEMS
-                        + " are logged"));
-            }
-        }
-
-        boolean isEmpty() {
-            return list.isEmpty();
-        }
-
-        List<String> all() {
-            synchronized (list) {
-                return List.copyOf(list);
-            }
-        }
-    }
-
-    /**
-     * After a failure the other partitions' threads are interrupted and waited for, so nothing is still being
-     * written (or read) when the caller reports the failure or cleans up.
-     */
-    private static void stop(ExecutorService pool) {
-        pool.shutdownNow();
-        try {
-            if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                BASE_LOG.warning(LogEvent.msg("partition threads did not stop within a minute"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
