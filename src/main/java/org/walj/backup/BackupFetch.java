@@ -1,6 +1,5 @@
 package org.walj.backup;
 
-import org.walj.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,21 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.regex.Pattern;
 import org.walj.UserException;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupManifest;
+import org.walj.layout.ManifestEntry;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.layout.Tablespace;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.Compression;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
@@ -39,7 +34,6 @@ import org.walj.storage.Storage;
  */
 public final class BackupFetch {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
-    private static final Pattern PARTITION = Pattern.compile("part_[0-9]+\\.tar(\\.[a-z0-9]+)?");
 
     private final Storage storage;
     private final ObjectCodec codec;
@@ -75,7 +69,8 @@ public final class BackupFetch {
         BackupCatalog.Entry backup = catalog.resolve(query);
         BackupSentinel sentinel = catalog.sentinel(backup);
         RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpecJson(), data);
-        List<ObjectInfo> partitions = partitions(backup);
+        List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
+        Optional<BackupManifest> manifest = StoredManifest.load(storage, codec, backup.name());
         List<Path> locations = options.blindRestore() ? List.of() : tablespaceLocations(data, spec);
 
         Files.createDirectories(data);
@@ -86,10 +81,21 @@ public final class BackupFetch {
 
         PartitionExtractor extractor = new PartitionExtractor(new RestoreTarget(realData, tablespaces),
                 options.applyOwnership());
-        extractAll(partitions, extractor, options.poolSize());
+        if (manifest.isEmpty()) {
+            BASE_LOG.info(LogEvent.msg("base backup has no integrity manifest: restoring without checking files")
+                    .detail("Backup " + backup.name() + " has no " + BackupLayout.MANIFEST_NAME + " (it was made by "
+                            + "WAL-E or another tool); tar and compression checks still apply."));
+        }
+        ManifestCheck check = manifest.map(ManifestCheck::new).orElse(null);
+        extractAll(partitions, extractor, options.poolSize(), check);
+        if (check != null) {
+            requireAllSeen(check);
+        }
         extractor.finish(tablespaces.isEmpty() ? null : tablespaceMap(spec, tablespaces));
+        String verified = check == null ? "" : " " + check.files() + " files matched the backup manifest.";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
-                .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + ".")
+                .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + "."
+                        + verified)
                 .hint("Write recovery.signal and restore_command before starting PostgreSQL; see the restore runbook."));
     }
 
@@ -197,64 +203,37 @@ public final class BackupFetch {
         return b.toString();
     }
 
-    private List<ObjectInfo> partitions(BackupCatalog.Entry backup) throws IOException {
-        String prefix = BackupLayout.partitionsPrefix(backup.name());
-        List<ObjectInfo> out = new ArrayList<>();
-        for (ObjectInfo o : storage.list(prefix)) {
-            String rest = o.key().substring(prefix.length());
-            if (PARTITION.matcher(rest).matches() && Compression.forObjectName(rest).isPresent()) {
-                out.add(o);
-            } else {
-                BASE_LOG.warning(LogEvent.msg("unexpected key found in tar volume directory")
-                        .detail("The unexpected key is stored at \"" + storage.url(o.key()) + "\".")
-                        .hint("This is expected when restoring a backup written by a newer tool; it is skipped."));
-            }
+    /** Before pg_control is put in place: a file the manifest lists that no partition held fails the fetch. */
+    private static void requireAllSeen(ManifestCheck check) throws IOException {
+        List<ManifestEntry> unseen = check.unseen();
+        if (!unseen.isEmpty()) {
+            ManifestEntry first = unseen.get(0);
+            throw new IOException("the backup manifest lists " + unseen.size() + " file(s) no partition contained, "
+                    + "the first \"" + first.name() + "\" (partition " + first.partition() + ")");
         }
-        if (out.isEmpty()) {
-            throw new UserException("backup " + backup.name() + " has no tar partitions",
-                    "Nothing matching part_NNNNNNNN.tar.lzo is stored below "
-                            + storage.url(prefix.substring(0, prefix.length() - 1)) + ".",
-                    "The archive is damaged; restore another backup (backup-list).");
-        }
-        return out;
     }
 
-    private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize)
+    private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize,
+                            ManifestCheck check) throws IOException {
+        PartitionPool.runAll(partitions, poolSize, "backup-fetch", p -> extractOne(p, extractor, check));
+    }
+
+    private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check)
             throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(poolSize, partitions.size()), r -> {
-            Thread t = new Thread(r, "backup-fetch");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (ObjectInfo p : partitions) {
-                running.add(pool.submit(() -> {
-                    extractOne(p, extractor);
-                    return null;
-                }));
+        String name = BackupPartitions.fileName(partition);
+        int number = BackupPartitions.number(partition);
+        FileCheck fileCheck = check == null ? null : (file, size, sha) -> {
+            Optional<String> problem = check.file(number, file, size, sha);
+            if (problem.isPresent()) {
+                throw new IOException(problem.get());
             }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching partitions");
-        } catch (ExecutionException e) {
-            throw TaskFailure.cause(e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private void extractOne(ObjectInfo partition, PartitionExtractor extractor) throws IOException {
-        String name = partition.key().substring(partition.key().lastIndexOf('/') + 1);
+        };
         workerLog.info(LogEvent.msg("beginning partition download")
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
         try (InputStream stored = storage.get(partition.key());
              InputStream tar = codec.decoder(partition.key(), stored)) {
-            extractor.extract(tar);
+            extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {
             throw new UnsafeMemberException(e, name);
         } catch (IOException | RuntimeException e) {

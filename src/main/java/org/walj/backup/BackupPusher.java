@@ -82,24 +82,28 @@ public final class BackupPusher {
 
             Uploaded uploaded = null;
             PgSession.StopResult stop;
-            try {
-                uploaded = uploadCluster(name, dataDirectory, version);
-            } finally {
-                if (uploaded == null) {
-                    OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
-                            .detail("The backup was not completed successfully, but we have to wait anyway.  "
-                                    + "See README: TODO about pg_cancel_backup"));
+            try (ManifestSpool manifest = new ManifestSpool(name)) {
+                try {
+                    uploaded = uploadCluster(name, dataDirectory, version, manifest);
+                } finally {
+                    if (uploaded == null) {
+                        OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
+                                .detail("The backup was not completed successfully, but we have to wait anyway.  "
+                                        + "See README: TODO about pg_cancel_backup"));
+                    }
+                    stop = stopQuietlyIfFailing(session, uploaded != null);
                 }
-                stop = stopQuietlyIfFailing(session, uploaded != null);
+                WalPosition stopPosition = WalPosition.of(stop.lsn(), timeline, segmentSize);
+                Map<String, String> stopFiles = new LinkedHashMap<>();
+                stopFiles.put("backup_label", stop.labelFile());
+                if (stop.tablespaceMap() != null && !stop.tablespaceMap().isEmpty()) {
+                    stopFiles.put("tablespace_map", stop.tablespaceMap());
+                }
+                uploadGenerated(name, uploaded.partitions(), stopFiles, uploaded.listing().members().get(0),
+                        manifest);
+                storeManifest(manifest);
+                writeSentinel(name, stopPosition, uploaded);
             }
-            WalPosition stopPosition = WalPosition.of(stop.lsn(), timeline, segmentSize);
-            Map<String, String> stopFiles = new LinkedHashMap<>();
-            stopFiles.put("backup_label", stop.labelFile());
-            if (stop.tablespaceMap() != null && !stop.tablespaceMap().isEmpty()) {
-                stopFiles.put("tablespace_map", stop.tablespaceMap());
-            }
-            uploadGenerated(name, uploaded.partitions(), stopFiles, uploaded.listing().members().get(0));
-            writeSentinel(name, stopPosition, uploaded);
             return name;
         }
     }
@@ -121,17 +125,20 @@ public final class BackupPusher {
         }
         WalPosition start = control.redoPosition();
         BackupName name = name(start);
-        Uploaded uploaded = null;
-        try {
-            uploaded = uploadCluster(name, dataDirectory, control.version());
-        } finally {
-            if (uploaded == null) {
-                OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
-                        .detail("The backup was not completed successfully, but we have to wait anyway.  "
-                                + "See README: TODO about pg_cancel_backup"));
+        try (ManifestSpool manifest = new ManifestSpool(name)) {
+            Uploaded uploaded = null;
+            try {
+                uploaded = uploadCluster(name, dataDirectory, control.version(), manifest);
+            } finally {
+                if (uploaded == null) {
+                    OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
+                            .detail("The backup was not completed successfully, but we have to wait anyway.  "
+                                    + "See README: TODO about pg_cancel_backup"));
+                }
             }
+            storeManifest(manifest);
+            writeSentinel(name, start, uploaded);
         }
-        writeSentinel(name, start, uploaded);
         return name;
     }
 
@@ -139,7 +146,8 @@ public final class BackupPusher {
     private record Uploaded(ClusterListing listing, int partitions) {
     }
 
-    private Uploaded uploadCluster(BackupName name, Path dataDirectory, String version) throws IOException {
+    private Uploaded uploadCluster(BackupName name, Path dataDirectory, String version, ManifestSink manifest)
+            throws IOException {
         ClusterListing listing = ClusterListing.of(dataDirectory);
         List<Partition> partitions = Partitioning.split(listing.members());
 
@@ -159,7 +167,7 @@ public final class BackupPusher {
             List<Future<?>> uploads = new ArrayList<>();
             for (Partition p : partitions) {
                 uploads.add(pool.submit(() -> {
-                    uploadPartition(name, p.number(), out -> writer.write(p, out));
+                    uploadPartition(name, p.number(), out -> writer.write(p, out, manifest));
                     return null;
                 }));
             }
@@ -179,10 +187,18 @@ public final class BackupPusher {
     }
 
     /** The final partition: files that only exist once the backup is stopped. */
-    private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner)
-            throws IOException {
+    private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner,
+                                 ManifestSink manifest) throws IOException {
         long now = System.currentTimeMillis();
-        uploadPartition(name, number, out -> TarPartitionWriter.writeGenerated(out, members, now, owner));
+        uploadPartition(name, number, out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner,
+                manifest));
+    }
+
+    /** The manifest goes in after every partition and before the sentinel, so a listed backup always has it. */
+    private void storeManifest(ManifestSpool manifest) throws IOException {
+        String key = manifest.store(storage, codec);
+        OPERATOR.info(LogEvent.msg("backup manifest upload complete")
+                .detail("Stored the size and SHA-256 of " + manifest.files() + " files at " + storage.url(key) + "."));
     }
 
     /** A tar writer into an encoder's output. */

@@ -3,7 +3,6 @@ package org.walj.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -19,7 +18,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Extracts tar partitions into a {@link RestoreTarget}, several at once (one call per partition, from any thread).
+ * This is the writing half; the reading half ({@link PartitionReader}: tar structure, member names and types,
+ * complete members, hashing for the manifest) is shared with backup-verify.
  *
  * <p>Safety: a member name is relative, has no {@code ..} segment, and every directory on its way is a real directory
  * (checked without following links, so a symlink member, or any symlink already there, can never be passed through;
@@ -88,44 +87,54 @@ public final class PartitionExtractor {
 
     /** Extracts one tar stream completely; the stream must end with tar's end-of-archive blocks. */
     public void extract(InputStream tarStream) throws IOException {
-        TarEndCheck checked = new TarEndCheck(tarStream);
-        // Names are UTF-8, as PAX headers say and as Python's tarfile writes them for WAL-E on a UTF-8 system;
-        // the platform default (ASCII under LANG=C on JDK 17) would reject any other byte.
-        TarArchiveInputStream tar = new TarArchiveInputStream(checked, StandardCharsets.UTF_8.name());
-        TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
-            extractMember(tar, entry);
-        }
-        checked.drainAndCheck();
+        extract(tarStream, null);
     }
 
-    private void extractMember(TarArchiveInputStream tar, TarArchiveEntry entry) throws IOException {
-        String name = entry.getName();
-        if (entry.isSymbolicLink() && isTablespaceLink(name)) {
-            return; // the fetch makes pg_tblspc/<oid> itself, from the spec
+    /**
+     * As {@link #extract(InputStream)}, telling {@code check} about every regular file with the SHA-256 of the bytes
+     * written (null: hash nothing).
+     */
+    void extract(InputStream tarStream, FileCheck check) throws IOException {
+        PartitionReader.read(tarStream, writer, check);
+    }
+
+    /** The writing half: what {@link PartitionReader} hands over goes to disk. */
+    private final PartitionReader.Members writer = new PartitionReader.Members() {
+        @Override
+        public void directory(MemberName name, TarArchiveEntry entry) throws IOException {
+            Destination d = destination(name);
+            PartitionExtractor.this.directory(name.original(), d, d.path(), entry);
         }
-        Destination d = destination(name);
-        Path path = d.path();
-        if (entry.isDirectory()) {
-            directory(name, d, path, entry);
-        } else if (entry.isSymbolicLink()) {
-            symlink(name, d, path, entry.getLinkName());
-        } else if (entry.isLink()) {
-            hardLink(name, d, path, entry.getLinkName());
-        } else if (entry.isFile()) {
+
+        @Override
+        public void file(MemberName name, TarArchiveEntry entry, InputStream content) throws IOException {
+            Destination d = destination(name);
             if (d.isBase()) {
-                throw new UnsafeMemberException(name, "a file cannot replace the restore directory");
+                throw new UnsafeMemberException(name.original(), "a file cannot replace the restore directory");
             }
+            Path path = d.path();
             if (d.base().equals(target.dataDirectory()) && HELD_BACK.contains(d.relativeName())) {
                 heldBack.add(d.relativeName());
                 path = path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX);
             }
-            file(name, path, tar, entry);
-        } else {
-            throw new UnsafeMemberException(name, "unsupported tar member type (only files, directories, "
-                    + "symbolic and hard links are restored)");
+            PartitionExtractor.this.file(name.original(), path, content, entry);
         }
-    }
+
+        @Override
+        public void symlink(MemberName name, TarArchiveEntry entry) throws IOException {
+            if (isTablespaceLink(name.original())) {
+                return; // the fetch makes pg_tblspc/<oid> itself, from the spec
+            }
+            Destination d = destination(name);
+            PartitionExtractor.this.symlink(name.original(), d, d.path(), entry.getLinkName());
+        }
+
+        @Override
+        public void hardLink(MemberName name, MemberName linkTarget, TarArchiveEntry entry) throws IOException {
+            Destination d = destination(name);
+            PartitionExtractor.this.hardLink(name.original(), d, d.path(), linkTarget);
+        }
+    };
 
     private void directory(String name, Destination d, Path path, TarArchiveEntry entry) throws IOException {
         if (d.isBase()) {
@@ -155,11 +164,7 @@ public final class PartitionExtractor {
         }
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            long copied = data.transferTo(out);
-            if (copied != entry.getSize()) {
-                throw new IOException("tar member \"" + name + "\" is truncated: " + copied + " of "
-                        + entry.getSize() + " bytes");
-            }
+            data.transferTo(out); // the reader checks the member was complete
         }
         setMode(path, entry.getMode());
         setOwner(path, entry);
@@ -180,13 +185,13 @@ public final class PartitionExtractor {
         Files.createSymbolicLink(path, Path.of(linkTarget));
     }
 
-    private void hardLink(String name, Destination d, Path path, String linkName) throws IOException {
+    private void hardLink(String name, Destination d, Path path, MemberName linkName) throws IOException {
         Destination t = destination(linkName);
         Path existing = t.path();
         BasicFileAttributes ta = lstat(existing);
         if (ta == null || !ta.isRegularFile() || t.isBase()
                 || (t.base().equals(target.dataDirectory()) && HELD_BACK.contains(t.relativeName()))) {
-            throw new UnsafeMemberException(name, "hard link to \"" + linkName
+            throw new UnsafeMemberException(name, "hard link to \"" + linkName.original()
                     + "\", which is not a file extracted earlier");
         }
         BasicFileAttributes a = lstat(path);
@@ -200,37 +205,13 @@ public final class PartitionExtractor {
     }
 
     /**
-     * Where a member goes. Rejects absolute names and {@code ..}; maps the root entry ({@code /}, {@code ./}, empty)
-     * to the data directory; creates missing parent directories and refuses any parent that is not a real directory.
+     * Where a member goes: the data directory, or a declared tablespace's directory for names below
+     * {@code pg_tblspc/<oid>/}; creates missing parent directories and refuses any parent that is not a real
+     * directory. The name itself was judged by {@link MemberName#parse}.
      */
-    private Destination destination(String name) throws IOException {
-        String n = name;
-        while (n.startsWith("./")) {
-            n = n.substring(2);
-        }
-        if (n.equals("/") || n.equals(".")) {
-            n = "";
-        }
-        if (n.startsWith("/")) {
-            throw new UnsafeMemberException(name, "absolute names are not restored");
-        }
-        while (n.endsWith("/")) {
-            n = n.substring(0, n.length() - 1);
-        }
-        List<String> segments = new ArrayList<>();
-        if (!n.isEmpty()) {
-            for (String s : n.split("/", -1)) {
-                if (s.equals("..")) {
-                    throw new UnsafeMemberException(name, "names with \"..\" are not restored");
-                }
-                if (s.indexOf('\0') >= 0) {
-                    throw new UnsafeMemberException(name, "NUL in name");
-                }
-                if (!s.isEmpty() && !s.equals(".")) {
-                    segments.add(s);
-                }
-            }
-        }
+    private Destination destination(MemberName member) throws IOException {
+        String name = member.original();
+        List<String> segments = member.segments();
         String relative = String.join("/", segments);
         Path base = target.dataDirectory();
         List<String> rest = segments;

@@ -8,10 +8,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.walj.layout.ManifestEntry;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -31,28 +33,38 @@ public final class TarPartitionWriter {
         this.rateLimit = rateLimit;
     }
 
-    /** Writes {@code partition} to {@code out} and finishes the archive; does not close {@code out}. */
-    public void write(Partition partition, OutputStream out) throws IOException {
+    /**
+     * Writes {@code partition} to {@code out} and finishes the archive; does not close {@code out}. Each regular file
+     * is reported to {@code manifest} with the SHA-256 of exactly the bytes that went into the tar, computed as they
+     * are written (the file is read once).
+     */
+    public void write(Partition partition, OutputStream out, ManifestSink manifest) throws IOException {
         TarArchiveOutputStream tar = open(out);
         byte[] buffer = new byte[BUFFER];
+        MessageDigest sha = ManifestEntry.newDigest();
         for (ClusterMember m : partition.members()) {
             switch (m.type()) {
                 case DIRECTORY, SYMLINK -> {
                     tar.putArchiveEntry(entry(m));
                     tar.closeArchiveEntry();
                 }
-                case FILE -> writeFile(tar, m, buffer);
+                case FILE -> writeFile(tar, m, buffer, sha, partition.number(), manifest);
                 default -> throw new IllegalStateException("unknown member type " + m.type());
             }
         }
         tar.finish();
     }
 
-    /** An archive of members whose content is given, e.g. {@code backup_label} from the stop call. */
-    /** Members get {@code owner}'s uid, gid and names, so a restore as root hands them to the server's user. */
-    public static void writeGenerated(OutputStream out, java.util.Map<String, String> members, long mtimeMillis,
-                                      ClusterMember owner) throws IOException {
+    /**
+     * An archive of members whose content is given, e.g. {@code backup_label} from the stop call, as partition
+     * {@code number}. Members get {@code owner}'s uid, gid and names, so a restore as root hands them to the server's
+     * user.
+     */
+    public static void writeGenerated(OutputStream out, int number, java.util.Map<String, String> members,
+                                      long mtimeMillis, ClusterMember owner, ManifestSink manifest)
+            throws IOException {
         TarArchiveOutputStream tar = open(out);
+        MessageDigest sha = ManifestEntry.newDigest();
         for (var member : members.entrySet()) {
             byte[] bytes = member.getValue().getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry e = new TarArchiveEntry(member.getKey());
@@ -66,6 +78,7 @@ public final class TarPartitionWriter {
             tar.putArchiveEntry(e);
             tar.write(bytes);
             tar.closeArchiveEntry();
+            manifest.add(new ManifestEntry(number, e.getName(), bytes.length, sha.digest(bytes)));
         }
         tar.finish();
     }
@@ -80,7 +93,8 @@ public final class TarPartitionWriter {
         return tar;
     }
 
-    private void writeFile(TarArchiveOutputStream tar, ClusterMember m, byte[] buffer) throws IOException {
+    private void writeFile(TarArchiveOutputStream tar, ClusterMember m, byte[] buffer, MessageDigest sha,
+                           int partition, ManifestSink manifest) throws IOException {
         InputStream in;
         try {
             in = Files.newInputStream(m.source());
@@ -93,7 +107,9 @@ public final class TarPartitionWriter {
             throw new IOException("could not read " + m.source() + ": Permission denied");
         }
         try (InputStream source = in) {
-            tar.putArchiveEntry(entry(m));
+            TarArchiveEntry e = entry(m);
+            tar.putArchiveEntry(e);
+            sha.reset();
             long remaining = m.size();
             while (remaining > 0) {
                 int want = (int) Math.min(buffer.length, remaining);
@@ -103,6 +119,7 @@ public final class TarPartitionWriter {
                     break; // shrunk since listing: pad below
                 }
                 tar.write(buffer, 0, n);
+                sha.update(buffer, 0, n);
                 remaining -= n;
             }
             if (remaining > 0) {
@@ -110,10 +127,12 @@ public final class TarPartitionWriter {
                 while (remaining > 0) {
                     int n = (int) Math.min(buffer.length, remaining);
                     tar.write(buffer, 0, n);
+                    sha.update(buffer, 0, n);
                     remaining -= n;
                 }
             }
             tar.closeArchiveEntry();
+            manifest.add(new ManifestEntry(partition, e.getName(), m.size(), sha.digest()));
         }
     }
 

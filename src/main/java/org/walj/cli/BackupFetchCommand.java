@@ -74,7 +74,8 @@ final class BackupFetchCommand implements Callable<Integer> {
         }
     }
 
-    private static String workerLogger(ArchiveAccess archive) {
+    /** WAL-E's per-backend worker logger, for the per-partition records (backup-verify's too). */
+    static String workerLogger(ArchiveAccess archive) {
         return switch (archive.prefix().scheme()) {
             case "s3" -> LoggerNames.WORKER_S3;
             case "gs" -> LoggerNames.WORKER_GS;

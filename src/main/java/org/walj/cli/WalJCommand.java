@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
                 BackupPushCommand.class,
                 BackupFetchCommand.class,
                 BackupListCommand.class,
+                BackupVerifyCommand.class,
                 DeleteCommand.class,
                 WalVerifyCommand.class,
                 CommandLine.HelpCommand.class

@@ -188,4 +188,67 @@ class BackupFetchTest {
         assertFalse(Files.exists(ts));
         assertFalse(Files.exists(data), "nothing is created before every check passed");
     }
+
+    // ---- integrity manifest
+
+    private void threePartitionBackup() throws IOException {
+        partition(0, new Tars().dir("/", 0755).file("PG_VERSION", "15\n").file("base/1/1", "one").bytes());
+        partition(1, new Tars().file("global/pg_control", "control").file("base/1/2", "two").bytes());
+        partition(2, new Tars().file("backup_label", "label").bytes());
+        sentinel(List.of());
+    }
+
+    private static List<org.walj.layout.ManifestEntry> manifestOfThreePartitions() {
+        return List.of(ManifestObjects.entry(0, "PG_VERSION", "15\n"), ManifestObjects.entry(0, "base/1/1", "one"),
+                ManifestObjects.entry(1, "global/pg_control", "control"), ManifestObjects.entry(1, "base/1/2", "two"),
+                ManifestObjects.entry(2, "backup_label", "label"));
+    }
+
+    @Test
+    void filesMatchingTheManifestRestore() throws IOException {
+        threePartitionBackup();
+        ManifestObjects.put(storage, CODEC, NAME, manifestOfThreePartitions());
+        fetch.fetch(data, NAME, options(Optional.empty()));
+        assertEquals("control", Files.readString(data.resolve("global/pg_control")));
+    }
+
+    @Test
+    void aFileThatDiffersFromTheManifestFailsTheFetchNamingIt() throws IOException {
+        threePartitionBackup();
+        List<org.walj.layout.ManifestEntry> entries = new java.util.ArrayList<>(manifestOfThreePartitions());
+        entries.set(3, ManifestObjects.entry(1, "base/1/2", "TWO")); // same size, other bytes
+        ManifestObjects.put(storage, CODEC, NAME, entries);
+        IOException e = assertThrows(IOException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        assertTrue(e.getMessage().startsWith("partition part_00000001.tar.lzo could not be restored: \"base/1/2\" "
+                + "does not match the backup manifest: its SHA-256 is "), e.getMessage());
+        assertFalse(Files.exists(data.resolve("global/pg_control")), "a failed fetch has no pg_control");
+    }
+
+    @Test
+    void filesMissingFromOrUnknownToTheManifestFailTheFetch() throws IOException {
+        threePartitionBackup();
+        List<org.walj.layout.ManifestEntry> withExtra = new java.util.ArrayList<>(manifestOfThreePartitions());
+        withExtra.add(ManifestObjects.entry(1, "base/1/3", "three"));
+        ManifestObjects.put(storage, CODEC, NAME, withExtra);
+        IOException e = assertThrows(IOException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        assertEquals("the backup manifest lists 1 file(s) no partition contained, the first \"base/1/3\" "
+                + "(partition 1)", e.getMessage());
+        assertFalse(Files.exists(data.resolve("global/pg_control")));
+
+        ManifestObjects.put(storage, CODEC, NAME, manifestOfThreePartitions().subList(0, 4));
+        Path other = tmp.resolve("other");
+        e = assertThrows(IOException.class, () -> fetch.fetch(other, NAME, options(Optional.empty())));
+        assertEquals("partition part_00000002.tar.lzo could not be restored: \"backup_label\" is not in the "
+                + "backup manifest", e.getMessage());
+    }
+
+    @Test
+    void aDamagedManifestFailsBeforeAnythingIsWritten() throws IOException {
+        threePartitionBackup();
+        storage.put("basebackups_005/" + NAME + "/walj_manifest.jsonl.lzo",
+                new ByteArrayInputStream("not lzop".getBytes(StandardCharsets.UTF_8)), null);
+        IOException e = assertThrows(IOException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        assertTrue(e.getMessage().contains("walj_manifest.jsonl.lzo cannot be read: "), e.getMessage());
+        assertFalse(Files.exists(data));
+    }
 }

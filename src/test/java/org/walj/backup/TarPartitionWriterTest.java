@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.layout.ManifestEntry;
 
 /** The listed size is what goes into the tar (spec 6.5), whatever happened to the file since. */
 class TarPartitionWriterTest {
@@ -39,8 +41,20 @@ class TarPartitionWriterTest {
         Files.writeString(data.resolve("shrinks"), "0123");
         Files.delete(data.resolve("vanishes"));
 
-        Map<String, byte[]> read = readTar(write(listing));
+        List<ManifestEntry> manifest = new ArrayList<>();
+        Map<String, byte[]> read = readTar(write(listing, manifest::add));
         assertArrayEquals("0123456789".getBytes(StandardCharsets.US_ASCII), read.get("grows"));
+        // the manifest records what went into the tar, cut or padded, once per file, never the vanished one
+        Map<String, ManifestEntry> byName = new LinkedHashMap<>();
+        manifest.forEach(e -> byName.put(e.name(), e));
+        assertEquals(manifest.size(), byName.size());
+        assertEquals(java.util.Set.of("grows", "shrinks", longName), byName.keySet());
+        for (String name : byName.keySet()) {
+            ManifestEntry e = byName.get(name);
+            assertEquals(0, e.partition());
+            assertEquals(read.get(name).length, e.size(), name);
+            assertArrayEquals(sha256(read.get(name)), e.sha256(), name);
+        }
         byte[] padded = new byte[10];
         System.arraycopy("0123".getBytes(StandardCharsets.US_ASCII), 0, padded, 0, 4);
         assertArrayEquals(padded, read.get("shrinks"));
@@ -88,7 +102,10 @@ class TarPartitionWriterTest {
                 112, "postgres", "postgres", null);
         Map<String, String> files = new LinkedHashMap<>();
         files.put("backup_label", "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n");
-        TarPartitionWriter.writeGenerated(out, files, 1_700_000_000_000L, owner);
+        List<ManifestEntry> manifest = new ArrayList<>();
+        TarPartitionWriter.writeGenerated(out, 7, files, 1_700_000_000_000L, owner, manifest::add);
+        assertEquals(List.of(new ManifestEntry(7, "backup_label", files.get("backup_label").length(),
+                sha256(files.get("backup_label").getBytes(StandardCharsets.UTF_8)))), manifest);
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
             TarArchiveEntry e = in.getNextEntry();
             assertEquals("backup_label", e.getName());
@@ -101,12 +118,20 @@ class TarPartitionWriterTest {
     }
 
     private static byte[] write(ClusterListing listing) throws IOException {
+        return write(listing, ManifestSink.NONE);
+    }
+
+    private static byte[] write(ClusterListing listing, ManifestSink manifest) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Partition> parts = Partitioning.split(listing.members());
         for (Partition p : parts) {
-            new TarPartitionWriter(ReadRateLimit.unlimited()).write(p, out);
+            new TarPartitionWriter(ReadRateLimit.unlimited()).write(p, out, manifest);
         }
         return out.toByteArray();
+    }
+
+    private static byte[] sha256(byte[] data) {
+        return ManifestEntry.newDigest().digest(data);
     }
 
     private static Map<String, byte[]> readTar(byte[] tar) throws IOException {

@@ -62,6 +62,21 @@ class BackupPitrIT {
                 assertEquals(0, listed.exitCode(), listed.describe());
             }
 
+            // the integrity manifest is encrypted like the partitions (it names every file), and backup-verify
+            // decrypts and checks the whole backup
+            List<Path> manifests;
+            try (var s = Files.walk(archive.resolve("basebackups_005"))) {
+                manifests = s.filter(p -> p.getFileName().toString().equals("walj_manifest.jsonl.lzo")).toList();
+            }
+            assertEquals(1, manifests.size(), manifests.toString());
+            assertTrue(!new String(Files.readAllBytes(manifests.get(0)), StandardCharsets.ISO_8859_1)
+                    .contains("pg_control"), "no file name in clear");
+            ProcessResult manifestText = gpg.shell("gpg --batch -q --pinentry-mode loopback --passphrase-file '"
+                    + passFile + "' -d '" + manifests.get(0) + "' | " + lzop + " -dc");
+            assertEquals(0, manifestText.exitCode(), manifestText.describe());
+            assertTrue(manifestText.stdout().contains("\"name\": \"global/pg_control\""), manifestText.describe());
+            walj.run(env, "backup-verify", "LATEST").requireSuccess();
+
             // and the other way: partitions re-encrypted by WAL-E's own pipeline (gpg -e -z 0 -r KEY) restore
             // to exactly the same files
             Path before = scratch.root().resolve("fetched-ours");

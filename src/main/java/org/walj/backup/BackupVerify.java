@@ -1,0 +1,223 @@
+package org.walj.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.walj.UserException;
+import org.walj.layout.BackupCatalog;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupManifest;
+import org.walj.layout.BackupSentinel;
+import org.walj.layout.ManifestEntry;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.ObjectCodec;
+import org.walj.storage.ObjectInfo;
+import org.walj.storage.Storage;
+
+/**
+ * backup-verify: reads a whole base backup from storage without writing anything, as backup-fetch would read it
+ * (same decoding, same tar checks through {@link PartitionReader}), compares every file with the manifest, and
+ * checks that the WAL from the backup's start to its stop is archived. Every problem is logged as found and
+ * reading goes on, so one run names them all; then the verification fails with one ERROR. See docs/integrity.md.
+ */
+public final class BackupVerify {
+    private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
+
+    private final Storage storage;
+    private final ObjectCodec codec;
+    private final WalELog workerLog;
+
+    /** @param requireManifest fail a backup that has no manifest (one made by WAL-E) instead of warning */
+    public record Options(int poolSize, boolean requireManifest) {
+        public Options {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("pool size must be at least 1");
+            }
+        }
+    }
+
+    /** What a successful verification established. */
+    public record Report(String backup, int partitions, long filesChecksummed, boolean checksummed,
+                         Optional<WalCoverageSummary> wal) {
+    }
+
+    /** The WAL range found complete; empty in {@link Report#wal()} when the backup needs none (no backup_label). */
+    public record WalCoverageSummary(String start, String stop, int segments) {
+    }
+
+    public BackupVerify(Storage storage, ObjectCodec codec, String workerLoggerName) {
+        this.storage = storage;
+        this.codec = codec;
+        this.workerLog = WalELog.get(workerLoggerName);
+    }
+
+    /** Verifies the backup {@code query} selects; returns only when every check passed, else throws a UserException. */
+    public Report verify(String query, Options options) throws IOException {
+        BackupCatalog catalog = new BackupCatalog(storage);
+        List<BackupCatalog.Entry> found = catalog.select(Optional.of(query));
+        if (found.isEmpty()) {
+            throw new UserException("no backups found for verifying",
+                    query.equals("LATEST") ? "There is no complete backup in the archive."
+                            : "There is no complete backup named " + query + ".",
+                    "Run backup-list to see the backups this prefix holds.");
+        }
+        BackupCatalog.Entry backup = found.get(0);
+        VerificationProblems problems = new VerificationProblems();
+        BackupSentinel sentinel = catalog.sentinel(backup);
+        List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
+        Optional<BackupManifest> manifest = Optional.empty();
+        try {
+            manifest = StoredManifest.load(storage, codec, backup.name());
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        ManifestCheck check = manifest.map(ManifestCheck::new).orElse(null);
+        BASE_LOG.info(LogEvent.msg("verifying base backup")
+                .detail("Reading " + backup.name() + " (" + partitions.size() + " partitions"
+                        + (check == null ? "" : ", " + check.files() + " files in its manifest")
+                        + ") without writing anything."));
+
+        Set<Integer> unreadable = ConcurrentHashMap.newKeySet();
+        AtomicBoolean backupLabel = new AtomicBoolean();
+        AtomicLong matched = new AtomicLong();
+        PartitionPool.runAll(partitions, options.poolSize(), "backup-verify",
+                p -> readOne(p, check, problems, unreadable, backupLabel, matched));
+
+        if (check != null) {
+            reportUnseen(check, partitions, unreadable, problems);
+        }
+        Optional<WalCoverageSummary> wal = Optional.empty();
+        if (backupLabel.get()) {
+            WalCoverage.Result r = new WalCoverage(storage).check(backup.name().startSegment(), sentinel.stopSegment());
+            for (var segment : r.missing()) {
+                problems.add("WAL segment " + segment + " is not in the archive (the backup needs "
+                        + r.start() + " to " + r.stop() + " to become consistent)");
+            }
+            wal = Optional.of(new WalCoverageSummary(r.start().toString(), r.stop().toString(), r.segments()));
+        } else {
+            BASE_LOG.info(LogEvent.msg("WAL coverage not checked: the backup has no backup_label")
+                    .detail("A backup without backup_label was taken from a stopped cluster (--while-offline) and "
+                            + "is consistent without WAL."));
+        }
+
+        if (!problems.isEmpty()) {
+            List<String> all = problems.all();
+            throw new UserException("base backup " + backup.name() + " failed verification",
+                    all.size() + " problem(s); the first: " + all.get(0),
+                    "Do not rely on this backup: restore another one (backup-list), and take a new backup.");
+        }
+        String walText = wal.map(w -> " WAL " + w.start() + " to " + w.stop() + " (" + w.segments()
+                + " segments) is archived.").orElse("");
+        if (check == null) {
+            LogEvent noManifest = LogEvent.msg("backup has no integrity manifest: files were not checksummed")
+                    .detail("Backup " + backup.name() + " has no " + BackupLayout.MANIFEST_NAME + " (made by WAL-E "
+                            + "or another tool). Every partition decoded and passed the tar checks; file contents "
+                            + "were not compared with checksums taken at backup time.");
+            if (options.requireManifest()) {
+                throw new UserException("backup " + backup.name() + " has no integrity manifest",
+                        "--require-manifest was given; backups made by WAL-E have none.",
+                        "Take a new backup with wal-j backup-push.");
+            }
+            BASE_LOG.warning(noManifest.hint("Take a new backup with wal-j backup-push to get one that can be "
+                    + "fully verified."));
+        }
+        BASE_LOG.info(LogEvent.msg("base backup verified")
+                .detail(backup.name() + ": " + partitions.size() + " partitions decoded"
+                        + (check == null ? "" : ", " + matched.get() + " files match the manifest") + "." + walText));
+        return new Report(backup.name().toString(), partitions.size(), matched.get(), check != null, wal);
+    }
+
+    private void readOne(ObjectInfo partition, ManifestCheck check, VerificationProblems problems,
+                         Set<Integer> unreadable, AtomicBoolean backupLabel, AtomicLong matched) {
+        String name = BackupPartitions.fileName(partition);
+        int number = BackupPartitions.number(partition);
+        workerLog.info(LogEvent.msg("beginning partition verification")
+                .detail("The partition being verified is " + name + ".")
+                .hint("The absolute key is " + storage.url(partition.key()) + "."));
+        FileCheck fileCheck = check == null ? null : (file, size, sha) -> {
+            Optional<String> problem = check.file(number, file, size, sha);
+            if (problem.isPresent()) {
+                problems.add(name + ": " + problem.get());
+            } else {
+                matched.incrementAndGet();
+            }
+        };
+        PartitionReader.Members members = new NoteBackupLabel(backupLabel);
+        try (InputStream stored = storage.get(partition.key());
+             InputStream tar = codec.decoder(partition.key(), stored)) {
+            PartitionReader.read(tar, members, fileCheck);
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the tar reader reports some malformed headers that way
+            unreadable.add(number);
+            problems.add("partition " + name + " cannot be read: " + describe(e));
+        }
+    }
+
+    /** Files of the manifest nothing contained; those of unreadable partitions are counted, not listed. */
+    private static void reportUnseen(ManifestCheck check, List<ObjectInfo> partitions, Set<Integer> unreadable,
+                                     VerificationProblems problems) {
+        Set<Integer> stored = new java.util.HashSet<>();
+        partitions.forEach(p -> stored.add(BackupPartitions.number(p)));
+        Set<Integer> absent = new java.util.TreeSet<>();
+        int inUnreadable = 0;
+        for (ManifestEntry e : check.unseen()) {
+            if (!stored.contains(e.partition())) {
+                absent.add(e.partition());
+            } else if (unreadable.contains(e.partition())) {
+                inUnreadable++;
+            } else {
+                problems.add("\"" + e.name() + "\" (partition " + e.partition() + ") is in the backup manifest but "
+                        + "not in its partition");
+            }
+        }
+        for (int p : absent) {
+            problems.add("partition " + p + " is in the backup manifest but not stored");
+        }
+        if (inUnreadable > 0) {
+            BASE_LOG.warning(LogEvent.msg(inUnreadable + " files of unreadable partitions were not checked"));
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** The verifier's null sink, noting whether the backup has a {@code backup_label} at its root. */
+    private static final class NoteBackupLabel implements PartitionReader.Members {
+        private final AtomicBoolean seen;
+
+        NoteBackupLabel(AtomicBoolean seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        public void directory(MemberName name, TarArchiveEntry entry) {
+        }
+
+        @Override
+        public void file(MemberName name, TarArchiveEntry entry, InputStream content) {
+            if (name.relative().equals("backup_label")) {
+                seen.set(true);
+            }
+        }
+
+        @Override
+        public void symlink(MemberName name, TarArchiveEntry entry) {
+        }
+
+        @Override
+        public void hardLink(MemberName name, MemberName target, TarArchiveEntry entry) {
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.walj.backup;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.walj.layout.ManifestEntry;
+
+/**
+ * The reading half of backup-fetch, shared with backup-verify: walks one tar partition member by member, refuses
+ * names and member types no restore may write ({@link MemberName}; devices, FIFOs), checks every regular file is
+ * complete and, when a {@link FileCheck} is given, hashes its content on the way through; and requires tar's
+ * end-of-archive blocks and reads the stream to its end, so the decompressor below verifies its own checksums.
+ * What happens to a member is {@link Members}' business: the extractor writes it, the verifier drops it.
+ */
+final class PartitionReader {
+    private PartitionReader() {
+    }
+
+    /** What is done with each member that passed the reader's checks. */
+    interface Members {
+        void directory(MemberName name, TarArchiveEntry entry) throws IOException;
+
+        /** {@code content} yields the member's bytes; whatever is not read is drained (and checked) afterwards. */
+        void file(MemberName name, TarArchiveEntry entry, InputStream content) throws IOException;
+
+        void symlink(MemberName name, TarArchiveEntry entry) throws IOException;
+
+        void hardLink(MemberName name, MemberName target, TarArchiveEntry entry) throws IOException;
+    }
+
+    /**
+     * Reads one tar stream completely.
+     *
+     * @param check told about each regular file with its SHA-256, or null to hash nothing (no manifest)
+     */
+    static void read(InputStream tarStream, Members members, FileCheck check) throws IOException {
+        TarEndCheck checked = new TarEndCheck(tarStream);
+        // Names are UTF-8, as PAX headers say and as Python's tarfile writes them for WAL-E on a UTF-8 system;
+        // the platform default (ASCII under LANG=C on JDK 17) would reject any other byte.
+        TarArchiveInputStream tar = new TarArchiveInputStream(checked, StandardCharsets.UTF_8.name());
+        MessageDigest sha = check == null ? null : ManifestEntry.newDigest();
+        byte[] drain = new byte[64 * 1024];
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            MemberName name = MemberName.parse(entry.getName());
+            if (entry.isDirectory()) {
+                members.directory(name, entry);
+            } else if (entry.isSymbolicLink()) {
+                if (name.isRoot()) {
+                    throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
+                            + "directory");
+                }
+                members.symlink(name, entry);
+            } else if (entry.isLink()) {
+                members.hardLink(name, MemberName.parse(entry.getLinkName()), entry);
+            } else if (entry.isFile()) {
+                if (name.isRoot()) {
+                    throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore directory");
+                }
+                file(tar, entry, name, members, check, sha, drain);
+            } else {
+                throw new UnsafeMemberException(entry.getName(), "unsupported tar member type (only files, "
+                        + "directories, symbolic and hard links are restored)");
+            }
+        }
+        checked.drainAndCheck();
+    }
+
+    private static void file(TarArchiveInputStream tar, TarArchiveEntry entry, MemberName name, Members members,
+                             FileCheck check, MessageDigest sha, byte[] drain) throws IOException {
+        if (sha != null) {
+            sha.reset();
+        }
+        Content content = new Content(tar, sha);
+        members.file(name, entry, content);
+        while (content.read(drain, 0, drain.length) >= 0) {
+            // what the handler did not read still counts, and is hashed
+        }
+        if (content.count != entry.getSize()) {
+            throw new IOException("tar member \"" + entry.getName() + "\" is truncated: " + content.count + " of "
+                    + entry.getSize() + " bytes");
+        }
+        if (check != null) {
+            check.file(entry.getName(), content.count, sha.digest());
+        }
+    }
+
+    /** One member's bytes, counted and hashed as they pass; closing it does not close the tar. */
+    private static final class Content extends FilterInputStream {
+        private final MessageDigest sha;
+        private long count;
+
+        Content(InputStream tar, MessageDigest sha) {
+            super(tar);
+            this.sha = sha;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (sha != null) {
+                    sha.update(b, off, n);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] scratch = new byte[(int) Math.min(n, 8192)];
+            return Math.max(read(scratch, 0, scratch.length), 0);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

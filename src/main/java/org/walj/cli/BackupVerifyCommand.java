@@ -1,0 +1,43 @@
+package org.walj.cli;
+
+import java.util.concurrent.Callable;
+import org.walj.backup.BackupVerify;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backup-verify",
+        description = {"Read a whole base backup from storage without writing anything: every partition must decode "
+                + "and pass backup-fetch's tar checks, every file must match the backup's manifest (size and "
+                + "SHA-256), and the WAL from the backup's start to its stop must be archived.",
+                "Exit 0 only when all of that holds. A backup made by WAL-E has no manifest: its files are not "
+                        + "checksummed (a WARNING says so) unless --require-manifest makes that a failure."})
+final class BackupVerifyCommand implements Callable<Integer> {
+    @ParentCommand
+    WalJCommand root;
+
+    @Parameters(index = "0", paramLabel = "BACKUP_NAME", description = "A name from backup-list, or LATEST.")
+    String backupName;
+
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
+            description = "Download and check N partitions at once (default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Option(names = "--require-manifest",
+            description = "Fail a backup that has no integrity manifest (made by WAL-E) instead of warning.")
+    boolean requireManifest;
+
+    @Override
+    public Integer call() throws Exception {
+        if (poolSize < 1) {
+            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
+        }
+        SubcommandStart.log("backup-verify");
+        try (ArchiveAccess archive = root.openArchive()) {
+            new BackupVerify(archive.storage(), archive.codec(), BackupFetchCommand.workerLogger(archive))
+                    .verify(backupName, new BackupVerify.Options(poolSize, requireManifest));
+        }
+        return ExitStatus.OK;
+    }
+}
