@@ -58,6 +58,7 @@ public final class PartitionExtractor {
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
+    private final WriteBehindSync writeBehind = new WriteBehindSync();
 
     private record DirectoryTimes(Path path, FileTime mtime) {
     }
@@ -168,6 +169,9 @@ public final class PartitionExtractor {
         setMode(path, entry.getMode());
         setOwner(path, entry);
         Files.setLastModifiedTime(path, FileTime.from(entry.getModTime().toInstant()));
+        if (entry.getSize() >= WRITE_BUFFER) {
+            writeBehind.submit(path);
+        }
     }
 
     /** Fills the buffer before each write: few large writes instead of transferTo's many 8 KiB ones. */
@@ -368,7 +372,7 @@ public final class PartitionExtractor {
     }
 
     /**
-     * After every partition: fsync everything, put the held-back files in place ({@code pg_control} last, each
+     * After every partition: wait for the write-behind fsyncs, fsync everything, put the held-back files in place ({@code pg_control} last, each
      * rename fsynced), apply directory mtimes, fsync the directories. {@code tablespaceMap}, when given, replaces
      * the content of {@code tablespace_map} (tablespaces restored elsewhere than recorded).
      */
@@ -376,6 +380,7 @@ public final class PartitionExtractor {
         if (!heldBack.contains(PG_CONTROL)) {
             throw new IOException("the backup has no global/pg_control: it is not a complete base backup");
         }
+        writeBehind.awaitAll();
         Durability.syncTree(target.dataDirectory());
         for (Path ts : target.tablespaceDirectories().values()) {
             Durability.syncTree(ts);
