@@ -113,5 +113,6 @@ timed_median() {
 mb_per_s() { awk -v b="$1" -v w="$2" 'BEGIN { printf "%.0f", b / 1e6 / w }'; }
 size_mb() { du -sb "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }'; }
 
-# walj_has SUBCOMMAND: whether this build knows the subcommand (e.g. daemon, from another branch)
-walj_has() { "$walj" "$1" --help >/dev/null 2>&1; }
+# walj_has SUBCOMMAND: whether this build knows the subcommand (e.g. daemon, from another branch). Not
+# `wal-j SUBCOMMAND --help`: for an unknown subcommand picocli prints the root usage and still exits 0.
+walj_has() { "$walj" "$1" --help 2>&1 | grep -qv 'Unmatched argument' && "$walj" --help 2>&1 | grep -qE "^ +$1( |$)"; }
