@@ -103,7 +103,7 @@ if walj_has daemon; then
   daemon_pid=$!
   sleep 3
   walj_wal "wal-j lzo resident" "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/walj.sock"
-  kill "$daemon_pid"; daemon_pid=
+  kill "$daemon_pid" 2>/dev/null || true; daemon_pid=
 else
   notes+=("resident: this build has no 'wal-j daemon' (branch daemon): the resident column is empty")
 fi
@@ -119,7 +119,7 @@ if [ -f "$here/target/s3proxy.jar" ]; then
   for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
   walj_wal "wal-j lzo S3" WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" \
     AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none
-  kill "$s3proxy_pid"
+  kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
 else
   notes+=("S3: no target/s3proxy.jar (./mvnw -B -DskipTests verify makes it): no S3 column")
 fi

@@ -36,9 +36,10 @@ make_work() {
 bench_cleanup() {
   local d
   for d in "$work"/pg*/; do
-    [ -f "$d/postmaster.pid" ] && pg "$pgbin/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1
+    [ -f "$d/postmaster.pid" ] && pg "$pgbin/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
   done
-  [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null
+  [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null || true
+  [ -n "${s3proxy_pid:-}" ] && kill "$s3proxy_pid" 2>/dev/null || true
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 
