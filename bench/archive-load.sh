@@ -13,7 +13,7 @@ mode=${1:?usage: bench/archive-load.sh walj|walj-resident|walj-lz4|pgbackrest|wa
 seconds=${2:-60}
 scale=${3:-20}
 need_jar
-need_tools lzop:lzop pgbench:postgresql-contrib /usr/bin/time:time
+need_tools lzop:lzop /usr/bin/time:time
 make_work archive-load
 port=5497
 data=$work/pg

@@ -7,7 +7,7 @@
 #   archive throughput of a cluster under pgbench load (bench/archive-load.sh).
 # Usage: bench/compare.sh [SCALE [LOAD_SECONDS]]   (default 100 ≈ 1.6 GB of PGDATA, 60 s of load; RUNS=7 per WAL figure)
 # Needs: ./mvnw -q -B -DskipTests package (and ./mvnw -B -DskipTests verify for target/s3proxy.jar),
-#        apt-get install postgresql-15 postgresql-contrib-15 lzop lz4 time pgbackrest
+#        apt-get install postgresql-15 lzop lz4 time pgbackrest
 # Every restore is checked (files compared with the source, which is idle during the run) and ends fsynced;
 # page caches are dropped before each restore when running as root.
 set -euo pipefail
