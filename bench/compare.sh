@@ -34,9 +34,11 @@ have_wale=; command -v wal-e >/dev/null 2>&1 && have_wale=1
 # ---------------------------------------------------------------- base backups
 checkpoint() { psql_at $port "CHECKPOINT" >/dev/null; }
 same_files() { # restored dir: the relation files equal the (idle) source's; a difference is reported, not fatal
-  cmp -s <(cd "$data" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
-         <(cd "$1" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
-    || notes+=("restore into $1: some files under base/ differ from the source (a background write during the run?)")
+  local d
+  d=$(diff <(cd "$data" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
+           <(cd "$1" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
+      | awk '/^[<>]/ { print $3 }' | sort -u | head -n 5 | tr '\n' ' ') || true
+  [ -z "$d" ] || notes+=("restore $(basename "$1"): files under base/ differ from the source now (the source wrote after the backup?): $d")
 }
 record_backup() { R["backup MB/s|$1"]=$(mb_per_s "$bytes" "$t_wall"); R["backup peak RSS MiB|$1"]=$t_rss; R["backup CPU-s|$1"]=$t_cpu; }
 record_restore() { R["restore MB/s|$1"]=$(mb_per_s "$bytes" "$t_wall"); R["restore peak RSS MiB|$1"]=$t_rss; R["restore CPU-s|$1"]=$t_cpu; }
