@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: does archiving keep up? A PostgreSQL cluster whose archive_command is MODE runs pgbench
 # as fast as this machine can (synchronous_commit=off, 4 clients) for SECONDS; pg_stat_archiver and pg_wal/archive_status are sampled every second.
-# Prints WAL produced and archived (segments/s), the backlog (.ready files) at the end of the load, and how long
+# Prints WAL produced and archived (segments/s, counted in the archive), the backlog (.ready files) at the end of the load, and how long
 # after the load the backlog took to drain. The last line is machine-readable for bench/compare.sh:
 #   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s>
 # Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
@@ -57,7 +57,12 @@ psql_at $port "SELECT pg_switch_wal()" >/dev/null
 status=$data/pg_wal/archive_status
 ready() { find "$status" -name '*.ready' 2>/dev/null | wc -l; }
 lsn_bytes() { psql_at $port "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"; }
-archived() { psql_at $port "SELECT archived_count FROM pg_stat_archiver"; }
+# Segments in the archive, counted there: pg_stat_archiver's archived_count only counts archive_command calls, and
+# one wal-push also archives other .ready segments (--pool-size), which PostgreSQL then finds done.
+archived() {
+  if [ "$mode" = pgbackrest ]; then find "$work/pgbr/archive" -type f -name '0*-*' | grep -cE '/[0-9A-F]{24}-' || true
+  else find "$work/archive/wal_005" -type f 2>/dev/null | grep -cE '/[0-9A-F]{24}\.' || true; fi
+}
 
 echo "mode $mode: archive_command = $command" >&2
 echo "pgbench -c 4 -j 2 -T $seconds (scale $scale) while sampling every second ..." >&2
