@@ -24,6 +24,7 @@ import org.walj.layout.Tablespace;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
@@ -231,8 +232,9 @@ public final class BackupFetch {
         workerLog.info(LogEvent.msg("beginning partition download")
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
+        // download, decrypt and decompress on one thread, tar parsing and file writes on this one
         try (InputStream stored = storage.get(partition.key());
-             InputStream tar = codec.decoder(partition.key(), stored)) {
+             InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored))) {
             extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {
             throw new UnsafeMemberException(e, name);

@@ -47,6 +47,11 @@ public final class PartitionExtractor {
     static final String PG_CONTROL = "global/pg_control";
     static final String BACKUP_LABEL = "backup_label";
     static final String TABLESPACE_MAP = "tablespace_map";
+    /**
+     * Bytes per write(2) of a restored file; one buffer per partition being extracted. 64 KiB: 1 MiB writes doubled
+     * the kernel's time copying into the page cache (perf: copy_folio_from_iter_atomic, docs/performance.md).
+     */
+    private static final int WRITE_BUFFER = 64 * 1024;
     private static final Set<String> HELD_BACK = Set.of(PG_CONTROL, BACKUP_LABEL, TABLESPACE_MAP);
 
     private final RestoreTarget target;
@@ -55,6 +60,7 @@ public final class PartitionExtractor {
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
+    private final WriteBehindSync writeBehind = new WriteBehindSync();
 
     private record DirectoryTimes(Path path, FileTime mtime) {
     }
@@ -95,11 +101,13 @@ public final class PartitionExtractor {
      * written (null: hash nothing).
      */
     void extract(InputStream tarStream, FileCheck check) throws IOException {
-        PartitionReader.read(tarStream, writer, check);
+        PartitionReader.read(tarStream, new Writer(), check);
     }
 
-    /** The writing half: what {@link PartitionReader} hands over goes to disk. */
-    private final PartitionReader.Members writer = new PartitionReader.Members() {
+    /** The writing half: what {@link PartitionReader} hands over goes to disk, through this partition's buffer. */
+    private final class Writer implements PartitionReader.Members {
+        private final byte[] buffer = new byte[WRITE_BUFFER];
+
         @Override
         public void directory(MemberName name, TarArchiveEntry entry) throws IOException {
             Destination d = destination(name);
@@ -117,7 +125,7 @@ public final class PartitionExtractor {
                 heldBack.add(d.relativeName());
                 path = path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX);
             }
-            PartitionExtractor.this.file(name.original(), path, content, entry);
+            PartitionExtractor.this.file(name.original(), path, content, entry, buffer);
         }
 
         @Override
@@ -134,7 +142,7 @@ public final class PartitionExtractor {
             Destination d = destination(name);
             PartitionExtractor.this.hardLink(name.original(), d, d.path(), linkTarget);
         }
-    };
+    }
 
     private void directory(String name, Destination d, Path path, TarArchiveEntry entry) throws IOException {
         if (d.isBase()) {
@@ -157,18 +165,38 @@ public final class PartitionExtractor {
         directoryTimes.add(new DirectoryTimes(path, FileTime.from(entry.getModTime().toInstant())));
     }
 
-    private void file(String name, Path path, InputStream data, TarArchiveEntry entry) throws IOException {
+    private void file(String name, Path path, InputStream data, TarArchiveEntry entry, byte[] buffer)
+            throws IOException {
         BasicFileAttributes a = lstat(path);
         if (a != null && !a.isRegularFile()) {
             throw new UnsafeMemberException(name, "something that is not a regular file is already at " + path);
         }
         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            data.transferTo(out); // the reader checks the member was complete
+            copy(data, out, buffer); // the reader checks the member was complete
         }
         setMode(path, entry.getMode());
         setOwner(path, entry);
         Files.setLastModifiedTime(path, FileTime.from(entry.getModTime().toInstant()));
+        if (entry.getSize() >= WRITE_BUFFER) {
+            writeBehind.submit(path);
+        }
+    }
+
+    /** Fills the buffer before each write: fewer, larger writes than transferTo's 8 KiB ones. */
+    private static void copy(InputStream in, OutputStream out, byte[] buffer) throws IOException {
+        int filled = 0;
+        int n;
+        while ((n = in.read(buffer, filled, buffer.length - filled)) >= 0) {
+            filled += n;
+            if (filled == buffer.length) {
+                out.write(buffer, 0, filled);
+                filled = 0;
+            }
+        }
+        if (filled > 0) {
+            out.write(buffer, 0, filled);
+        }
     }
 
     private void symlink(String name, Destination d, Path path, String linkTarget) throws IOException {
@@ -325,14 +353,15 @@ public final class PartitionExtractor {
     }
 
     /**
-     * After every partition: fsync everything, put the held-back files in place ({@code pg_control} last, each
-     * rename fsynced), apply directory mtimes, fsync the directories. {@code tablespaceMap}, when given, replaces
+     * After every partition: wait for the write-behind fsyncs, fsync everything, put the held-back files in place
+     * ({@code pg_control} last, each rename fsynced), apply directory mtimes, fsync the directories. {@code tablespaceMap}, when given, replaces
      * the content of {@code tablespace_map} (tablespaces restored elsewhere than recorded).
      */
     public void finish(String tablespaceMap) throws IOException {
         if (!heldBack.contains(PG_CONTROL)) {
             throw new IOException("the backup has no global/pg_control: it is not a complete base backup");
         }
+        writeBehind.awaitAll();
         Durability.syncTree(target.dataDirectory());
         for (Path ts : target.tablespaceDirectories().values()) {
             Durability.syncTree(ts);

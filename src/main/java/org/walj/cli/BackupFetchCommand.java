@@ -31,9 +31,9 @@ final class BackupFetchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "BACKUP_NAME", description = "A name from backup-list, or LATEST.")
     String backupName;
 
-    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
-            description = "Download and extract N partitions at once (default: ${DEFAULT-VALUE}).")
-    int poolSize;
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N",
+            description = "Download and extract N partitions at once (default: the number of cores, at least 4).")
+    Integer poolSize;
 
     @Option(names = "--blind-restore",
             description = "Do not recreate tablespace symlinks: tablespaces land in pg_tblspc/<oid>/ directories.")
@@ -46,6 +46,7 @@ final class BackupFetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int poolSize = PoolSize.orDefault(this.poolSize);
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }

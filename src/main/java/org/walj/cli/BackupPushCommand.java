@@ -28,9 +28,9 @@ final class BackupPushCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PG_CLUSTER_DIRECTORY", description = "The cluster's data directory.")
     Path dataDirectory;
 
-    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
-            description = "Partitions written and uploaded at once (default: ${DEFAULT-VALUE}).")
-    int poolSize;
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N",
+            description = "Partitions written and uploaded at once (default: the number of cores, at least 4).")
+    Integer poolSize;
 
     @Option(names = "--cluster-read-rate-limit", paramLabel = "BYTES_PER_SECOND",
             description = "Cap on the bytes per second read from the cluster, all partitions together.")
@@ -43,6 +43,7 @@ final class BackupPushCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SubcommandStart.log("backup-push");
+        int poolSize = PoolSize.orDefault(this.poolSize);
         if (poolSize < 1) {
             throw new CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }

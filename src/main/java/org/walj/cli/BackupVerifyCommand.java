@@ -20,9 +20,9 @@ final class BackupVerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BACKUP_NAME", description = "A name from backup-list, or LATEST.")
     String backupName;
 
-    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "4",
-            description = "Download and check N partitions at once (default: ${DEFAULT-VALUE}).")
-    int poolSize;
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N",
+            description = "Download and check N partitions at once (default: the number of cores, at least 4).")
+    Integer poolSize;
 
     @Option(names = "--require-manifest",
             description = "Fail a backup that has no integrity manifest (made by WAL-E) instead of warning.")
@@ -30,6 +30,7 @@ final class BackupVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int poolSize = PoolSize.orDefault(this.poolSize);
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }

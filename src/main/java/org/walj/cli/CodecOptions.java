@@ -1,16 +1,18 @@
 package org.walj.cli;
 
-import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 
-/** The object codec from configuration: LZO compression (WAL-E's), and encryption when a GPG key id is set. */
+/**
+ * The object codec from configuration: the compression writers use ({@code --compression}, {@code WALJ_COMPRESSION},
+ * default WAL-E's LZO), and encryption when a GPG key id is set.
+ */
 final class CodecOptions {
     private CodecOptions() {
     }
 
     static ObjectCodec codec(GlobalOptions options, Environment env) {
-        return new ObjectCodec(Compression.LZO, encryption(options, env));
+        return new ObjectCodec(options.compression(env), encryption(options, env));
     }
 
     private static Encryption encryption(GlobalOptions options, Environment env) {

@@ -1,11 +1,15 @@
 package org.walj.cli;
 
 import java.util.Optional;
+import org.walj.UserException;
+import org.walj.pipeline.Compression;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** WAL-E's global options; they come before the subcommand, as with WAL-E. */
 public final class GlobalOptions {
+    static final String COMPRESSION_VARIABLE = "WALJ_COMPRESSION";
+
     @Option(names = "--file-prefix", paramLabel = "URL",
             description = "Archive in a local directory: file://localhost/absolute/path (env WALE_FILE_PREFIX).")
     String filePrefix;
@@ -34,6 +38,11 @@ public final class GlobalOptions {
     @Option(names = "--gpg-key-id", paramLabel = "KEY", description = "Encrypt to this GPG key; decrypt on fetch (env WALE_GPG_KEY_ID).")
     String gpgKeyId;
 
+    @Option(names = "--compression", paramLabel = "lzo|lz4",
+            description = "Compression of what wal-push and backup-push write: lzo (default, WAL-E's) or lz4 "
+                    + "(env WALJ_COMPRESSION). Readers go by each object's suffix. WAL-E cannot read lz4.")
+    String compression;
+
     @Option(names = "--terse", description = "Log only warnings and errors.")
     boolean terse;
 
@@ -45,6 +54,23 @@ public final class GlobalOptions {
                 .or(() -> Stream.of("WALE_FILE_PREFIX", "WALE_GS_PREFIX", "WALE_S3_PREFIX", "WALE_SWIFT_PREFIX",
                                 "WALE_WABS_PREFIX")
                         .map(env::get).flatMap(Optional::stream).findFirst());
+    }
+
+    /** The option, else {@code WALJ_COMPRESSION}, else WAL-E's LZO; empty value means unset, as for the prefixes. */
+    Compression compression(Environment env) {
+        Optional<String> name = Optional.ofNullable(compression).filter(v -> !v.isEmpty())
+                .or(() -> env.get(COMPRESSION_VARIABLE));
+        if (name.isEmpty()) {
+            return Compression.LZO;
+        }
+        try {
+            return Compression.parse(name.get());
+        } catch (IllegalArgumentException e) {
+            throw new UserException("unknown compression \"" + name.get() + "\"",
+                    "From " + (compression != null && !compression.isEmpty() ? "--compression" : COMPRESSION_VARIABLE)
+                            + ".",
+                    "Use lzo (WAL-E's, the default) or lz4.");
+        }
     }
 
     Optional<String> gpgKeyId(Environment env) {

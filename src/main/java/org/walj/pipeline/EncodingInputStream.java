@@ -64,6 +64,15 @@ public final class EncodingInputStream extends InputStream {
         });
     }
 
+    /**
+     * The bytes of {@code source}, read ahead on a new daemon thread into the same bounded chunks. For a decoder
+     * (decrypt, decompress) to run on one core while the consumer (tar extraction, file writes) runs on another;
+     * its failures reach the consumer as they would from {@code source} itself.
+     */
+    public static InputStream readAhead(InputStream source) throws IOException {
+        return encoded(source, sink -> sink);
+    }
+
     /** As {@link #encoded(InputStream, IOFunction)}, running the producer on {@code executor}. */
     public static InputStream encoded(InputStream source, IOFunction<OutputStream, OutputStream> encoder,
                                       Executor executor) throws IOException {

@@ -32,6 +32,17 @@ class PartitioningTest {
     }
 
     @Test
+    void aFileOverTheTargetGetsAPartitionOfItsOwnBelowTheHardCap() {
+        List<ClusterMember> members = List.of(file("a", 10), file("big", 150), file("b", 10), file("c", 10));
+        List<Partition> parts = Partitioning.split(members, 100, 200, 6144);
+        assertEquals(List.of(List.of("a"), List.of("big"), List.of("b", "c")), names(parts));
+        assertThrows(UserException.class, () -> Partitioning.split(List.of(file("huge", 200)), 100, 200, 6144));
+        long gib = 1L << 30;
+        assertEquals(List.of(List.of("seg1"), List.of("seg2")), names(Partitioning.split(
+                List.of(file("seg1", gib), file("seg2", gib)))), "1 GiB relation segments, one partition each");
+    }
+
+    @Test
     void aFileAsLargeAsAPartitionIsAnError() {
         assertThrows(UserException.class, () -> Partitioning.split(List.of(file("huge", Partitioning.MAX_BYTES))));
         assertEquals(List.of(), Partitioning.split(List.of()));

@@ -1,11 +1,14 @@
 package org.walj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.walj.UserException;
+import org.walj.pipeline.Compression;
 import picocli.CommandLine;
 
 class GlobalOptionsTest {
@@ -40,5 +43,27 @@ class GlobalOptionsTest {
         assertEquals("ABC", parse("version").gpgKeyId(new Environment(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
         assertEquals("DEF", parse("--gpg-key-id", "DEF", "version")
                 .gpgKeyId(new Environment(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
+    }
+
+    @Test
+    void compressionIsLzoUnlessTheOptionOrWaljCompressionSaysLz4() {
+        Environment none = new Environment(Map.of());
+        Environment lz4 = new Environment(Map.of("WALJ_COMPRESSION", "LZ4"));
+        assertEquals(Compression.LZO, parse("version").compression(none));
+        assertEquals(Compression.LZO, parse("version").compression(new Environment(Map.of("WALJ_COMPRESSION", ""))));
+        assertEquals(Compression.LZ4, parse("version").compression(lz4));
+        assertEquals(Compression.LZ4, parse("--compression", "lz4", "version").compression(none));
+        assertEquals(Compression.LZO, parse("--compression", "lzo", "version").compression(lz4), "the option wins");
+    }
+
+    @Test
+    void anUnknownCompressionIsOneClearUserError() {
+        UserException e = assertThrows(UserException.class,
+                () -> parse("version").compression(new Environment(Map.of("WALJ_COMPRESSION", "zstd"))));
+        assertEquals("unknown compression \"zstd\"", e.getMessage());
+        assertEquals("From WALJ_COMPRESSION.", e.detail().orElseThrow());
+        assertEquals("From --compression.", assertThrows(UserException.class,
+                () -> parse("--compression", "gz", "version").compression(new Environment(Map.of())))
+                .detail().orElseThrow());
     }
 }

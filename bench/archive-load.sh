@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: does archiving keep up? A PostgreSQL cluster whose archive_command is MODE runs pgbench
+# as fast as this machine can (synchronous_commit=off, 4 clients) for SECONDS; pg_stat_archiver and pg_wal/archive_status are sampled every second.
+# Prints WAL produced and archived (segments/s, counted in the archive), the backlog (.ready files) at the end of the load, and how long
+# after the load the backlog took to drain. The last line is machine-readable for bench/compare.sh:
+#   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s>
+# Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
+#   MODE: walj (cold: one JVM per archive_command), walj-resident (through `wal-j daemon`; needs a build that
+#         has it), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+mode=${1:?usage: bench/archive-load.sh walj|walj-resident|walj-lz4|pgbackrest|wal-e [SECONDS [SCALE]]}
+seconds=${2:-60}
+scale=${3:-20}
+need_jar
+need_tools lzop:lzop /usr/bin/time:time
+make_work archive-load
+port=5497
+data=$work/pg
+pg mkdir -p "$work/archive"
+prefix="file://localhost$work/archive"
+extra_env=()
+case $mode in
+  walj)          command="'$walj' wal-push %p" ;;
+  walj-lz4)      command="'$walj' --compression lz4 wal-push %p" ;;
+  walj-resident)
+    walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - -"; exit 0; }
+    extra_env=(WALJ_DAEMON_SOCKET="$work/walj.sock")
+    command="'$walj' wal-push %p" ;;
+  pgbackrest)    need_tools pgbackrest:pgbackrest
+                 command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
+  wal-e)         command -v wal-e >/dev/null || { echo "no wal-e on PATH: skipped"; echo "RESULT $mode - - - - -"; exit 0; }
+                 command="wal-e wal-push %p" ;;
+  *) echo "unknown mode $mode" >&2; exit 2 ;;
+esac
+
+init_cluster "$data" $port "$scale"
+pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+if [ "$mode" = pgbackrest ]; then
+  pg "$pgbin/pg_ctl" -D "$data" -l "$work/pg.log" -w start >/dev/null
+  pgbackrest_conf "$data" $port 2
+  pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+fi
+# WAL as fast as this machine can: commits do not wait for their flush (archiving still gets every segment)
+cat >>"$data/postgresql.conf" <<CONF
+synchronous_commit = off
+archive_command = '$(printf '%s' "$command" | sed "s/'/''/g")'
+CONF
+if [ "$mode" = walj-resident ]; then
+  pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" "$walj" daemon >"$work/daemon.log" 2>&1 &
+  daemon_pid=$!
+  sleep 3
+fi
+pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" "$pgbin/pg_ctl" -D "$data" -l "$work/pg.log" -w start >/dev/null
+psql_at $port "SELECT pg_switch_wal()" >/dev/null
+
+status=$data/pg_wal/archive_status
+ready() { find "$status" -name '*.ready' 2>/dev/null | wc -l; }
+lsn_bytes() { psql_at $port "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"; }
+# Segments in the archive, counted there: pg_stat_archiver's archived_count only counts archive_command calls, and
+# one wal-push also archives other .ready segments (--pool-size), which PostgreSQL then finds done.
+archived() {
+  if [ "$mode" = pgbackrest ]; then find "$work/pgbr/archive" -type f -name '0*-*' | grep -cE '/[0-9A-F]{24}-' || true
+  else find "$work/archive/wal_005" -type f 2>/dev/null | grep -cE '/[0-9A-F]{24}\.' || true; fi
+}
+
+echo "mode $mode: archive_command = $command" >&2
+echo "pgbench -c 4 -j 2 -T $seconds (scale $scale) while sampling every second ..." >&2
+lsn0=$(lsn_bytes); arch0=$(archived)
+pg "$pgbin/pgbench" -h "$work" -p $port -U postgres -c 4 -j 2 -T "$seconds" postgres >"$work/pgbench.out" 2>&1 &
+load=$!
+max_backlog=0
+printf '%6s %10s %10s %8s\n' "s" "produced" "archived" "backlog" >&2
+t=0
+while kill -0 $load 2>/dev/null; do
+  sleep 1; t=$((t + 1))
+  b=$(ready); [ "$b" -gt "$max_backlog" ] && max_backlog=$b
+  if [ $((t % 5)) -eq 0 ]; then
+    printf '%6d %10d %10d %8d\n' $t $((($(lsn_bytes) - lsn0) / 16777216)) $(($(archived) - arch0)) "$b" >&2
+  fi
+done
+wait $load || { cat "$work/pgbench.out" >&2; exit 1; }
+lsn1=$(lsn_bytes); arch1=$(archived); end_backlog=$(ready)
+produced=$(awk -v a="$lsn0" -v b="$lsn1" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / 16777216 / s }')
+archived_rate=$(awk -v a="$arch0" -v b="$arch1" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')
+drain_start=$(date +%s.%N)
+until [ "$(ready)" -eq 0 ]; do
+  sleep 0.2
+  if awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { exit !(n - s > 600) }'; then echo "backlog not drained in 600 s" >&2; break; fi
+done
+drain=$(awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
+failed=$(psql_at $port "SELECT failed_count FROM pg_stat_archiver")
+tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
+echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command failures: $failed"
+echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain"

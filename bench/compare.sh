@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: wal-j beside pgBackRest (and WAL-E when a `wal-e` command is on PATH) on the same data,
+# in one run, printing one table:
+#   backup MB/s (of PGDATA without pg_wal), restore MB/s, stored size, peak RSS of each;
+#   cold wal-push / wal-fetch of one real 16 MiB segment: median ms and CPU-s (file backend, and S3 through a local
+#   S3Proxy when target/s3proxy.jar exists); the same resident (through `wal-j daemon`) when this build has it;
+#   archive throughput of a cluster under pgbench load (bench/archive-load.sh).
+# Usage: bench/compare.sh [SCALE [LOAD_SECONDS]]   (default 100 ≈ 1.6 GB of PGDATA, 60 s of load; RUNS=7 per WAL figure)
+# Needs: ./mvnw -q -B -DskipTests package (and ./mvnw -B -DskipTests verify for target/s3proxy.jar),
+#        apt-get install postgresql-15 lzop lz4 time pgbackrest
+# Every restore is checked (files compared with the source, which is idle during the run) and ends fsynced;
+# page caches are dropped before each restore when running as root.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+scale=${1:-100}
+load_seconds=${2:-60}
+runs=${RUNS:-7}
+need_jar
+need_tools lzop:lzop pgbackrest:pgbackrest /usr/bin/time:time
+make_work compare
+port=5496
+data=$work/pg
+declare -A R   # R[row|column] = figure
+notes=()
+
+init_cluster "$data" $port "$scale"
+pgbackrest_conf "$data" $port 2
+bytes=$(du -sb --exclude=pg_wal "$data" | cut -f1)
+conn=(PGHOST="$work" PGPORT=$port PGUSER=postgres)
+walj_env() { echo "WALE_FILE_PREFIX=file://localhost$work/archive-$1"; }
+br=(pgbackrest --config="$work/pgbackrest.conf" --stanza=bench)
+have_wale=; command -v wal-e >/dev/null 2>&1 && have_wale=1
+
+# ---------------------------------------------------------------- base backups
+checkpoint() { psql_at $port "CHECKPOINT" >/dev/null; }
+same_files() { # restored dir: the relation files equal the (idle) source's; a difference is reported, not fatal
+  local d
+  d=$(diff <(cd "$data" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
+           <(cd "$1" && find base -type f ! -name 'pg_internal.init' -exec md5sum {} + | sort -k2) \
+      | awk '/^[<>]/ { print $3 }' | sort -u | head -n 5 | tr '\n' ' ') || true
+  [ -z "$d" ] || notes+=("restore $(basename "$1"): files under base/ differ from the source now (the source wrote after the backup?): $d")
+}
+record_backup() { R["backup MB/s|$1"]=$(mb_per_s "$bytes" "$t_wall"); R["backup peak RSS MiB|$1"]=$t_rss; R["backup CPU-s|$1"]=$t_cpu; }
+record_restore() { R["restore MB/s|$1"]=$(mb_per_s "$bytes" "$t_wall"); R["restore peak RSS MiB|$1"]=$t_rss; R["restore CPU-s|$1"]=$t_cpu; }
+
+for c in lzo lz4; do
+  col="wal-j $c"
+  echo "==> $col backup-push / backup-fetch" >&2
+  pg mkdir -p "$work/archive-$c"
+  checkpoint
+  timed "${as_pg[@]}" env "$(walj_env $c)" WALJ_COMPRESSION=$c "${conn[@]}" "$walj" backup-push "$data"
+  record_backup "$col"
+  R["stored MB|$col"]=$(size_mb "$work/archive-$c/basebackups_005")
+  R["partitions|$col"]=$(find "$work/archive-$c/basebackups_005" -name 'part_*' | wc -l)
+  drop_caches
+  timed "${as_pg[@]}" env "$(walj_env $c)" "$walj" backup-fetch "$work/r-$c" LATEST
+  record_restore "$col"
+  same_files "$work/r-$c"; rm -rf "$work/r-$c"
+done
+
+col="pgBackRest lz4"
+echo "==> $col backup / restore (process-max 2)" >&2
+checkpoint
+timed "${as_pg[@]}" "${br[@]}" backup --type=full
+record_backup "$col"
+R["stored MB|$col"]=$(size_mb "$work/pgbr/backup")
+drop_caches
+timed "${as_pg[@]}" "${br[@]}" restore --pg1-path="$work/r-pgbr"
+record_restore "$col"
+same_files "$work/r-pgbr"; rm -rf "$work/r-pgbr"
+
+if [ -n "$have_wale" ]; then
+  col="WAL-E"
+  echo "==> WAL-E backup-push / backup-fetch" >&2
+  pg mkdir -p "$work/archive-wale"
+  checkpoint
+  timed "${as_pg[@]}" env "$(walj_env wale)" "${conn[@]}" wal-e backup-push "$data"
+  record_backup "$col"
+  R["stored MB|$col"]=$(size_mb "$work/archive-wale/basebackups_005")
+  drop_caches
+  pg mkdir -m 700 "$work/r-wale"
+  timed "${as_pg[@]}" env "$(walj_env wale)" wal-e backup-fetch "$work/r-wale" LATEST
+  record_restore "$col"
+  same_files "$work/r-wale"; rm -rf "$work/r-wale"
+fi
+
+# ---------------------------------------------------------------- one WAL segment, cold (and resident)
+seg=$(ls "$data/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | head -n 1)
+pg mkdir -p "$work/wal/pg_wal/archive_status"
+cp "$data/pg_wal/$seg" "$work/wal/pg_wal/$seg"; chown -R --reference="$work" "$work/wal"
+wal=$work/wal/pg_wal/$seg
+out=$work/wal/restored
+echo "==> wal-push / wal-fetch of $seg, median of $runs runs each" >&2
+record_wal() { R["$1 ms|$2"]=$m_ms; R["$1 CPU-s|$2"]=$m_cpu_s; R["$1 peak RSS MiB|$2"]=$m_rss; }
+walj_wal() { # column, env…
+  local col=$1; shift
+  timed_median "$runs" "" "${as_pg[@]}" env "$@" "$walj" wal-push --pool-size 1 "$wal"; record_wal "wal-push" "$col"
+  timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$@" "$walj" wal-fetch --prefetch 0 "$seg" "$out"; record_wal "wal-fetch" "$col"
+  cmp -s "$out" "$wal" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
+}
+walj_wal "wal-j lzo" "$(walj_env lzo)"
+walj_wal "wal-j lz4" "$(walj_env lz4)" WALJ_COMPRESSION=lz4
+if walj_has daemon; then
+  pg env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/walj.sock" "$walj" daemon >"$work/daemon.log" 2>&1 &
+  daemon_pid=$!
+  sleep 3
+  walj_wal "wal-j lzo resident" "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/walj.sock"
+  kill "$daemon_pid" 2>/dev/null || true; daemon_pid=
+else
+  notes+=("resident: this build has no 'wal-j daemon' (branch daemon): the resident column is empty")
+fi
+if [ -f "$here/target/s3proxy.jar" ]; then
+  s3port=$((20000 + RANDOM % 10000))
+  mkdir -p "$work/s3/data/bench"; chown -R --reference="$work" "$work/s3"
+  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" "s3proxy.authorization=aws-v2-or-v4" \
+    "s3proxy.identity=bench" "s3proxy.credential=bench-secret" "s3proxy.ignore-unknown-headers=true" \
+    "jclouds.provider=filesystem-nio2" "jclouds.filesystem.basedir=$work/s3/data" "jclouds.identity=unused" \
+    "jclouds.credential=unused" > "$work/s3/s3proxy.properties"
+  java -Xmx512m -jar "$here/target/s3proxy.jar" --properties "$work/s3/s3proxy.properties" >"$work/s3/log" 2>&1 &
+  s3proxy_pid=$!
+  for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
+  walj_wal "wal-j lzo S3" WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" \
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none
+  kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
+else
+  notes+=("S3: no target/s3proxy.jar (./mvnw -B -DskipTests verify makes it): no S3 column")
+fi
+repo_seg() { echo "rm -f $work/pgbr/archive/bench/*/*/$seg-*"; }
+timed_median "$runs" "$(repo_seg)" "${as_pg[@]}" "${br[@]}" archive-push "$wal"; record_wal "wal-push" "pgBackRest lz4"
+timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" "${br[@]}" archive-get "$seg" "$out"; record_wal "wal-fetch" "pgBackRest lz4"
+cmp -s "$out" "$wal" || { echo "archive-get returned different bytes" >&2; exit 1; }
+if [ -n "$have_wale" ]; then
+  timed_median "$runs" "" "${as_pg[@]}" env "$(walj_env wale)" wal-e wal-push "$wal"; record_wal "wal-push" "WAL-E"
+  timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$(walj_env wale)" wal-e wal-fetch "$seg" "$out"; record_wal "wal-fetch" "WAL-E"
+fi
+pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+
+# ---------------------------------------------------------------- archiving under load
+for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
+  case $m in walj) col="wal-j lzo" ;; walj-resident) col="wal-j lzo resident" ;; pgbackrest) col="pgBackRest lz4" ;; wal-e) col="WAL-E" ;; esac
+  echo "==> archiving under load: $m, $load_seconds s" >&2
+  line=$("$here/bench/archive-load.sh" "$m" "$load_seconds" 2>"$work/load-$m.err" | tail -n 1) \
+    || { cat "$work/load-$m.err" >&2; exit 1; }
+  read -r _ _ produced rate maxb endb drain <<<"$line"
+  [ "$produced" = "-" ] && continue
+  R["under load: WAL produced seg/s|$col"]=$produced
+  R["under load: archived seg/s|$col"]=$rate
+  R["under load: max backlog (segments)|$col"]=$maxb
+  R["under load: backlog at end|$col"]=$endb
+  R["under load: drain after load s|$col"]=$drain
+done
+
+# ---------------------------------------------------------------- the table
+cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "pgBackRest lz4")
+[ -n "$have_wale" ] && cols+=("WAL-E") || notes+=("WAL-E: no wal-e on PATH: no WAL-E column")
+rows=("backup MB/s" "backup CPU-s" "backup peak RSS MiB" "restore MB/s" "restore CPU-s" "restore peak RSS MiB"
+      "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push peak RSS MiB" "wal-fetch ms" "wal-fetch CPU-s"
+      "wal-fetch peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
+      "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s")
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) vCPU; load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(java -version 2>&1 | head -n 1); $(pgbackrest version); PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
+echo "pgbench scale $scale: PGDATA without pg_wal $((bytes / 1000000)) MB; WAL figures: median of $runs cold runs"
+printf '| %-36s |' ""; for c in "${cols[@]}"; do printf ' %-18s |' "$c"; done; echo
+printf '|%s|' "$(printf -- '-%.0s' $(seq 1 38))"; for c in "${cols[@]}"; do printf -- '%s|' "$(printf -- '-%.0s' $(seq 1 20))"; done; echo
+for r in "${rows[@]}"; do
+  printf '| %-36s |' "$r"
+  for c in "${cols[@]}"; do printf ' %-18s |' "${R["$r|$c"]:-}"; done
+  echo
+done
+for n in "${notes[@]}"; do echo "note: $n"; done

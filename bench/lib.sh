@@ -1,0 +1,119 @@
+# Shared shell functions of the bench scripts (sourced, not run). Benchmarks, not tests.
+# After sourcing: $here (the checkout), $jar, $walj (launcher), $pgbin, pg (run as the server's OS user).
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jar=$here/target/wal-j.jar
+walj=$here/packaging/wal-j
+pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); fi
+pg() { "${as_pg[@]}" "$@"; }
+
+# need_tools PROGRAM:PACKAGE…: stop with the apt-get line for whatever is missing
+need_tools() {
+  local missing=() spec
+  for spec in "$@"; do
+    if ! command -v "${spec%%:*}" >/dev/null 2>&1 && [ ! -x "${spec%%:*}" ]; then missing+=("${spec#*:}"); fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "missing programs; install them with: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+}
+
+need_jar() {
+  [ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
+  [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] || { echo "PostgreSQL server programs not found (apt-get install postgresql-15)" >&2; exit 1; }
+}
+
+# make_work NAME: a scratch directory the server user owns, removed on exit (set $work; add to $cleanups)
+make_work() {
+  work=$(mktemp -d "/tmp/wal-j-$1.XXXXXX")
+  chmod 755 "$work"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; fi
+  trap 'bench_cleanup' EXIT
+}
+bench_cleanup() {
+  local d
+  for d in "$work"/pg*/; do
+    [ -f "$d/postmaster.pid" ] && pg "$pgbin/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
+  done
+  [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null || true
+  [ -n "${s3proxy_pid:-}" ] && kill "$s3proxy_pid" 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+
+# init_cluster DIR PORT SCALE: initdb, start with a unix socket in $work, pgbench -i -s SCALE
+init_cluster() {
+  local dir=$1 port=$2 scale=$3
+  pg "$pgbin/initdb" -D "$dir" -U postgres --auth=trust >/dev/null
+  cat >>"$dir/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$work'
+port = $port
+archive_mode = on
+archive_command = '/bin/true'
+max_wal_size = 4GB
+CONF
+  pg "$pgbin/pg_ctl" -D "$dir" -l "$work/$(basename "$dir").log" -w start >/dev/null
+  echo "pgbench -i -s $scale ..." >&2
+  pg "$pgbin/pgbench" -h "$work" -p "$port" -U postgres -i -s "$scale" -q postgres >/dev/null 2>&1
+}
+
+psql_at() { pg "$pgbin/psql" -X -q -A -t -h "$work" -p "$1" -U postgres -d postgres -c "$2"; }
+
+# pgbackrest_conf DIR PORT PROCESSES: writes $work/pgbackrest.conf (repo on local disk, lz4) and creates the stanza
+pgbackrest_conf() {
+  pg mkdir -p "$work/pgbr" "$work/pgbr-log" "$work/pgbr-lock"
+  cat >"$work/pgbackrest.conf" <<CONF
+[global]
+repo1-path=$work/pgbr
+process-max=$3
+start-fast=y
+archive-check=n
+compress-type=lz4
+log-level-console=warn
+log-path=$work/pgbr-log
+lock-path=$work/pgbr-lock
+
+[bench]
+pg1-path=$1
+pg1-socket-path=$work
+pg1-port=$2
+CONF
+  chmod 644 "$work/pgbackrest.conf"
+  pg pgbackrest --config="$work/pgbackrest.conf" --stanza=bench stanza-create >/dev/null
+}
+
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+
+# timed COMMAND…: runs once under GNU time; sets t_wall (s), t_cpu (user+sys s), t_rss (MiB); fails loudly
+timed() {
+  /usr/bin/time -o "$work/.t" -f "%e %U %S %M" "$@" >"$work/.out" 2>&1 || { cat "$work/.out" >&2; return 1; }
+  read -r t_wall t_user t_sys t_rss <"$work/.t"
+  t_cpu=$(awk -v u="$t_user" -v s="$t_sys" 'BEGIN { printf "%.2f", u + s }')
+  t_rss=$(awk -v r="$t_rss" 'BEGIN { printf "%.0f", r / 1024 }')
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# timed_median RUNS SETUP COMMAND…: SETUP (a shell snippet) runs untimed before each run; sets m_ms, m_cpu_s, m_rss
+timed_median() {
+  local runs=$1 setup=$2 i; shift 2
+  : >"$work/.runs"
+  for i in $(seq 1 "$runs"); do
+    bash -c "$setup"
+    timed "$@" || return 1
+    echo "$t_wall $t_cpu $t_rss" >>"$work/.runs"
+  done
+  m_ms=$(awk '{print $1 * 1000}' "$work/.runs" | median)
+  m_cpu_s=$(awk '{print $2}' "$work/.runs" | median)
+  m_rss=$(awk '{print $3}' "$work/.runs" | sort -n | tail -n 1)
+}
+
+mb_per_s() { awk -v b="$1" -v w="$2" 'BEGIN { printf "%.0f", b / 1e6 / w }'; }
+size_mb() { du -sb "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }'; }
+
+# walj_has SUBCOMMAND: whether this build knows the subcommand (e.g. daemon, from another branch). Not
+# `wal-j SUBCOMMAND --help`: for an unknown subcommand picocli prints the root usage and still exits 0.
+walj_has() { "$walj" "$1" --help 2>&1 | grep -qv 'Unmatched argument' && "$walj" --help 2>&1 | grep -qE "^ +$1( |$)"; }
