@@ -102,7 +102,11 @@ public final class DaemonClient {
         try (channel) {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
             String cwd = Path.of("").toAbsolutePath().toString();
-            Protocol.writeRequest(out, new Protocol.Request(build(), cwd, args, relevant(env)));
+            try {
+                Protocol.writeRequest(out, new Protocol.Request(build(), cwd, args, relevant(env)));
+            } catch (IOException refusedEarly) {
+                // a daemon that refuses the peer answers without reading: its reason may still be there to read
+            }
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
             while (true) {
                 Protocol.Frame frame = Protocol.readFrame(in);
