@@ -54,8 +54,10 @@ measure() {
   wall=$(awk '{print $1*1000}' "$work/times" | median)
   cpu=$(awk '{print ($2+$3)*1000}' "$work/times" | median)
   rss=$(awk '{print $4/1024}' "$work/times" | sort -n | tail -n 1)
-  printf '%-52s %6.0f ms wall %6.0f ms CPU client %6.0f ms CPU daemon %6.1f MiB RSS client\n' "$label" "$wall" "$cpu" \
-    "$(awk -v a="$after" -v b="$before" -v n="$runs" 'BEGIN {print (a-b)/n}')" "$rss"
+  local daemon_cpu=-
+  [ "$daemon" != - ] && daemon_cpu=$(awk -v a="$after" -v b="$before" -v n="$runs" 'BEGIN {printf "%.0f", (a-b)/n}')
+  printf '%-52s %6.0f ms wall %6.0f ms CPU client %6s ms CPU daemon %6.1f MiB RSS client\n' "$label" "$wall" "$cpu" \
+    "$daemon_cpu" "$rss"
 }
 
 start_daemon() { # LABEL: starts wal-j daemon with the current environment, sets $daemon_pid
@@ -65,7 +67,10 @@ start_daemon() { # LABEL: starts wal-j daemon with the current environment, sets
   for _ in $(seq 1 300); do [ -S "$WALJ_DAEMON_SOCKET" ] && return 0; sleep 0.1; done
   cat "$work/daemon-$1.log" >&2; exit 1
 }
-stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; }
+stop_daemon() {
+  echo "  daemon peak RSS: $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$daemon_pid/status")"
+  kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true
+}
 
 echo "segment $seg ($(stat -c %s "$work/pg_wal/$seg") bytes), $runs runs each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$work"

@@ -28,7 +28,7 @@ public final class DaemonClient {
     private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "GNUPGHOME");
     /** Read by the launcher only (which JVM, which jar, which socket): they do not change what the command does. */
     private static final java.util.Set<String> LAUNCHER_ONLY = java.util.Set.of("WALJ_JAVA", "WALJ_JAVA_OPTS",
-            "WALJ_JAR", "WALJ_CDS", SocketPath.VARIABLE);
+            "WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR", SocketPath.VARIABLE);
 
     private final Path socket;
 
