@@ -107,7 +107,7 @@ class ProtocolTest {
     void onlyVariablesThatChangeBehaviourTravelAndLauncherOnesDoNot() {
         Map<String, String> relevant = DaemonClient.relevant(Map.of("WALE_S3_PREFIX", "s3://b", "AWS_REGION", "x",
                 "GOOGLE_APPLICATION_CREDENTIALS", "/k", "GNUPGHOME", "/g", "WALJ_FETCH_ERROR_EXIT_CODE", "1",
-                "PATH", "/bin", "HOME", "/h", "WALJ_JAVA", "/j", "WALJ_JAVA_OPTS", "-Xmx1g", "WALJ_DAEMON_SOCKET", "/s",
+                "HOME", "/h", "WALJ_JAVA", "/j", "WALJ_JAVA_OPTS", "-Xmx1g", "WALJ_DAEMON_SOCKET", "/s",
                 "WALJ_CDS_DIR", "/c"));
         assertEquals(List.of("AWS_REGION", "GNUPGHOME", "GOOGLE_APPLICATION_CREDENTIALS", "WALE_S3_PREFIX",
                 "WALJ_FETCH_ERROR_EXIT_CODE"), List.copyOf(relevant.keySet()));
