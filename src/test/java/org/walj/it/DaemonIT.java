@@ -115,6 +115,40 @@ class DaemonIT {
         assertEquals(1, notThere.exitCode(), notThere.describe());
         assertEquals(fetchesBefore + 1, second.served("wal-fetch"), "still serving after garbage:\n" + second.log());
 
+        // --- concurrent requests: each client gets its own records, and its own segment's exact bytes
+        Path fetched = scratch.user().createDirectory(scratch.root().resolve("fetched"));
+        List<String> segments;
+        try (Stream<Path> s = Files.list(archive.resolve("wal_005"))) {
+            segments = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{24}\\.lzo"))
+                    .map(n -> n.substring(0, 24)).sorted().limit(4).toList();
+        }
+        assertEquals(4, segments.size(), "segments archived so far");
+        List<java.util.concurrent.CompletableFuture<ProcessResult>> parallel = segments.stream()
+                .map(seg -> java.util.concurrent.CompletableFuture.supplyAsync(() -> walj.run(walEnv, "wal-fetch",
+                        "--prefetch", "0", seg, fetched.resolve(seg).toString())))
+                .toList();
+        for (int i = 0; i < segments.size(); i++) {
+            ProcessResult r = parallel.get(i).join();
+            String seg = segments.get(i);
+            assertEquals(0, r.exitCode(), r.describe());
+            assertTrue(r.stderr().contains("seg=" + seg), r.describe());
+            for (String other : segments) {
+                assertTrue(other.equals(seg) || !r.stderr().contains(other), "only its own records:\n" + r.describe());
+            }
+            assertFalse(r.stderr().contains("working in-process"), r.describe());
+            Compare.assertSameBytes(source.pgWal().resolve(seg), fetched.resolve(seg), seg + " fetched through the daemon");
+        }
+
+        // --- a configuration the daemon was not started with: refused by name, done in-process, same result
+        Map<String, String> otherEnv = new LinkedHashMap<>(walEnv);
+        otherEnv.put("WALE_S3_ENDPOINT", "http+path://secret-value.invalid:1"); // unused by a file prefix
+        ProcessResult differs = walj.run(otherEnv, "wal-fetch", "00000001000000FF000000FF",
+                scratch.root().resolve("nope").toString());
+        assertEquals(1, differs.exitCode(), differs.describe());
+        assertTrue(differs.stderr().contains("the environment differs from the daemon's in WALE_S3_ENDPOINT"),
+                differs.describe());
+        assertFalse(differs.stderr().contains("secret-value"), "values are never shown: " + differs.describe());
+
         // --- another OS user: the client refuses the socket directory, the daemon refuses the peer
         ProcessResult stranger = Exec.of(walj.launcher().toString(), "wal-fetch", "00000001000000FF000000FF",
                         scratch.root().resolve("stranger").toString())
