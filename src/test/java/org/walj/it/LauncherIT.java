@@ -129,8 +129,9 @@ class LauncherIT {
         for (Path home : jdkHomes()) {
             String javaBin = home.resolve("bin/java").toString();
             Map<String, String> env = Map.of("WALJ_JAVA", javaBin, "WALJ_CDS_DIR", cache.toString());
-            ProcessResult first = launch(bin.resolve("wal-j").toString(), "exit", "3").env(env).run();
-            assertEquals(3, first.exitCode(), first.describe());
+            // JDK 17 dumps on a wal-push or wal-fetch run only (the launcher cannot exec on that run)
+            ProcessResult first = launch(bin.resolve("wal-j").toString(), "wal-push", "x").env(env).run();
+            assertEquals(0, first.exitCode(), first.describe());
             assertEquals("", first.stderr(), "no JVM chatter about archives: " + first.describe());
             Probe p = Probe.parse(first);
             Path archive = cache.resolve("wal-j-jdk" + p.feature() + "-cli.jsa");
