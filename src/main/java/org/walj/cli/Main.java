@@ -1,5 +1,6 @@
 package org.walj.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -17,8 +18,19 @@ public final class Main {
         return commandLine(args, env).execute(args);
     }
 
+    /** One request of the resident daemon, with its output going to the client. */
+    static int runResident(String[] args, Environment env, Resident resident, PrintStream out, PrintStream err) {
+        CommandLine cmd = commandLine(new WalJCommand(env, Arrays.asList(args), resident), env);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
     static CommandLine commandLine(String[] args, Environment env) {
-        WalJCommand root = new WalJCommand(env, Arrays.asList(args));
+        return commandLine(new WalJCommand(env, Arrays.asList(args)), env);
+    }
+
+    private static CommandLine commandLine(WalJCommand root, Environment env) {
         CommandLine cmd = new CommandLine(root);
         ErrorReporter reporter = new ErrorReporter();
         cmd.setExecutionStrategy(parseResult -> {

@@ -40,9 +40,8 @@ final class WalFetchCommand implements Callable<Integer> {
                         "restore_command should read: wal-j wal-fetch \"%f\" \"%p\"");
             }
             WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
-            PrefetchProcess spawner = new PrefetchProcess(root.arguments(), "wal-fetch");
-            WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), spawner)
-                    .fetch(new WalFileName(segment), destination, Math.max(0, prefetch));
+            WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), root.prefetchSpawner("wal-fetch"))
+                    .fetch(new WalFileName(segment), root.resolve(destination), Math.max(0, prefetch));
             return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.ERROR;
         } catch (Exception e) {
             throw new FailureExit.Failed(failureExit.status(), e);

@@ -1,8 +1,12 @@
 package org.walj.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.walj.logging.LogLevel;
+import org.walj.logging.LogRoute;
 import org.walj.logging.LogSetup;
+import org.walj.wal.PrefetchSpawner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +27,7 @@ import picocli.CommandLine.Spec;
                 BackupVerifyCommand.class,
                 DeleteCommand.class,
                 WalVerifyCommand.class,
+                DaemonCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class WalJCommand implements Callable<Integer> {
@@ -37,10 +42,17 @@ public final class WalJCommand implements Callable<Integer> {
 
     private final Environment env;
     private final List<String> arguments;
+    /** Set when the resident daemon runs this command for a client; null for a normal process. */
+    private final Resident resident;
 
     WalJCommand(Environment env, List<String> arguments) {
+        this(env, arguments, null);
+    }
+
+    WalJCommand(Environment env, List<String> arguments, Resident resident) {
         this.env = env;
         this.arguments = List.copyOf(arguments);
+        this.resident = resident;
     }
 
     Environment env() {
@@ -57,11 +69,29 @@ public final class WalJCommand implements Callable<Integer> {
     }
 
     ArchiveAccess openArchive() {
-        return ArchiveAccess.open(globals, env);
+        return resident != null ? resident.archive().sharedView() : ArchiveAccess.open(globals, env);
+    }
+
+    /** A path from the command line: relative ones are relative to the client's directory, not the daemon's. */
+    Path resolve(Path path) {
+        return resident != null ? resident.workingDirectory().resolve(path) : path;
+    }
+
+    /** Prefetching: a detached copy of this process, or in the daemon a background task. */
+    PrefetchSpawner prefetchSpawner(String subcommand) {
+        return resident != null ? resident.prefetch() : new PrefetchProcess(arguments, subcommand);
     }
 
     void configureLogging() {
-        LogSetup.setTerse(globals.terse);
+        if (resident == null) {
+            LogSetup.setTerse(globals.terse);
+            return;
+        }
+        // the daemon serves concurrent requests: --terse applies to this client's copy of the records only
+        LogRoute route = LogRoute.current();
+        if (route != null) {
+            route.setThreshold(globals.terse ? LogLevel.WARNING : LogLevel.INFO);
+        }
     }
 
     @Override

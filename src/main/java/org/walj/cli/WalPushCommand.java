@@ -26,7 +26,8 @@ final class WalPushCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
         try (ArchiveAccess archive = root.openArchive()) {
-            new WalArchiver(archive.storage(), archive.prefix(), archive.codec()).archive(segment, poolSize);
+            new WalArchiver(archive.storage(), archive.prefix(), archive.codec())
+                    .archive(segment, root.resolve(segment), poolSize);
         }
         return ExitStatus.OK;
     }

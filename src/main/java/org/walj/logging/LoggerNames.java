@@ -34,6 +34,9 @@ public final class LoggerNames {
     /** GCS backup fetch ({@code wal_e/worker/gs/gs_worker.py}). */
     public static final String WORKER_GS = "wal_e.worker.gs.gs_worker";
 
+    /** wal-j's resident daemon (no WAL-E counterpart): start, stop, each request served or refused. */
+    public static final String DAEMON = "wal_j.daemon";
+
     private LoggerNames() {
     }
 }

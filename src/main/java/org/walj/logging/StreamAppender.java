@@ -39,10 +39,20 @@ final class StreamAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        if (WalELayout.levelOf(event).compareTo(threshold) < 0) {
+        LogLevel level = WalELayout.levelOf(event);
+        LogRoute route = LogRoute.current();
+        boolean routed = route != null && level.compareTo(route.threshold()) >= 0;
+        boolean own = level.compareTo(threshold) >= 0;
+        if (!own && !routed) {
             return;
         }
         byte[] bytes = layout.doLayout(event).getBytes(StandardCharsets.UTF_8);
+        if (routed) {
+            route.write(bytes);
+        }
+        if (!own) {
+            return;
+        }
         synchronized (lock) {
             try {
                 out.write(bytes);

@@ -46,20 +46,28 @@ public final class WalArchiver {
      * alongside and marked done; their failure fails the command too, since PostgreSQL will retry them anyway.
      */
     public void archive(Path walFile, int poolSize) throws IOException {
-        if (!Files.isRegularFile(walFile)) {
+        archive(walFile, walFile, poolSize);
+    }
+
+    /**
+     * As {@link #archive(Path, int)}, for the resident daemon: {@code file} is where the WAL file is, {@code walFile}
+     * the path as PostgreSQL gave it (maybe relative to its data directory), which the log records show.
+     */
+    public void archive(Path walFile, Path file, int poolSize) throws IOException {
+        if (!Files.isRegularFile(file)) {
             throw new UserException("could not find file for wal-push",
                     "The operating system reported: " + walFile + ": No such file or directory", null);
         }
-        List<Path> others = poolSize > 1 ? ReadySegments.after(walFile, poolSize - 1) : List.of();
+        List<Path> others = poolSize > 1 ? ReadySegments.after(file, poolSize - 1) : List.of();
         if (others.isEmpty()) {
-            upload(walFile);
+            upload(walFile, file);
             return;
         }
         int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
         try {
             Future<?> explicit = pool.submit(() -> {
-                upload(walFile);
+                upload(walFile, file);
                 return null;
             });
             List<Future<Boolean>> parallel = new ArrayList<>();
@@ -85,7 +93,7 @@ public final class WalArchiver {
 
     private boolean uploadIfPresent(Path segment) throws IOException {
         try {
-            upload(segment);
+            upload(segment, segment);
             return true;
         } catch (NoSuchFileException vanished) {
             // PostgreSQL removes a .ready file whose segment is gone; leave that decision to it.
@@ -97,15 +105,15 @@ public final class WalArchiver {
         }
     }
 
-    private void upload(Path walFile) throws IOException {
-        WalFileName name = new WalFileName(walFile.getFileName().toString());
+    private void upload(Path walFile, Path file) throws IOException {
+        WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
         LOG.info(LogEvent.msg("begin archiving a file")
                 .detail("Uploading \"" + walFile + "\" to \"" + url + "\".")
                 .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
                 .kv("seg", name.value()).kv("state", "begin"));
-        SourceFile source = SourceFile.open(walFile);
+        SourceFile source = SourceFile.open(file);
         long started = System.nanoTime();
         CountingInputStream encoded;
         try (InputStream in = source.stream();

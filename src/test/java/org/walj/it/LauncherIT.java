@@ -55,18 +55,18 @@ class LauncherIT {
     void findsTheJarNextToItselfPassesArgumentsAndOptionsAndTheExitCode() throws IOException {
         Path bin = install("a/bin");
         Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
-        ProcessResult r = Exec.of(bin.resolve("wal-j").toString(), "exit", "3").env("WALJ_JAVA", java).run();
+        ProcessResult r = launch(bin.resolve("wal-j").toString(), "exit", "3").env("WALJ_JAVA", java).run();
         assertEquals(3, r.exitCode(), r.describe());
         Probe p = Probe.parse(r);
         assertEquals(jar.toString(), p.jar());
         assertEquals(List.of("exit", "3"), p.args());
         assertTrue(p.jvm().containsAll(DEFAULT_OPTIONS), p.jvm().toString());
 
-        r = Exec.of(bin.resolve("wal-j").toString(), "a b", "*", "", "$HOME", "--x='y'").env("WALJ_JAVA", java).runOk();
+        r = launch(bin.resolve("wal-j").toString(), "a b", "*", "", "$HOME", "--x='y'").env("WALJ_JAVA", java).runOk();
         assertEquals(List.of("a b", "*", "", "$HOME", "--x='y'"), Probe.parse(r).args());
 
         // base backups run long enough for the optimising compiler: no C1-only cap for them
-        r = Exec.of(bin.resolve("wal-j").toString(), "--terse", "backup-fetch", "x").env("WALJ_JAVA", java).runOk();
+        r = launch(bin.resolve("wal-j").toString(), "--terse", "backup-fetch", "x").env("WALJ_JAVA", java).runOk();
         assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
         assertTrue(Probe.parse(r).jvm().contains("-XX:+UseSerialGC"), Probe.parse(r).jvm().toString());
         // backup-verify hashes every file: SHA-256 is about 20 times faster with C2 than with C1 alone
@@ -94,7 +94,7 @@ class LauncherIT {
         Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
         Path links = Files.createDirectories(tmp.resolve("usr/local/bin"));
         Path link = Files.createSymbolicLink(links.resolve("wal-j"), Path.of("../../../opt/wal-j/bin/wal-j"));
-        ProcessResult r = Exec.of(link.toString()).env("WALJ_JAVA", java).runOk();
+        ProcessResult r = launch(link.toString()).env("WALJ_JAVA", java).runOk();
         assertEquals(jar.toString(), Probe.parse(r).jar());
     }
 
@@ -117,10 +117,72 @@ class LauncherIT {
             Probe viaWaljJava = run(bin, Map.of("WALJ_JAVA", javaBin.toString()));
             assertEquals(viaWaljJava.feature() >= 24, viaWaljJava.jvm().contains(UNSAFE_FLAG),
                     home + " (JDK " + viaWaljJava.feature() + "): " + viaWaljJava.jvm());
-            ProcessResult r = Exec.of(bin.resolve("wal-j").toString()).env("JAVA_HOME", home.toString()).runOk();
+            ProcessResult r = launch(bin.resolve("wal-j").toString()).env("JAVA_HOME", home.toString()).runOk();
             Probe viaJavaHome = Probe.parse(r);
             assertEquals(viaWaljJava.feature(), viaJavaHome.feature(), "JAVA_HOME=" + home + " is used");
             assertEquals(viaJavaHome.feature() >= 24, viaJavaHome.jvm().contains(UNSAFE_FLAG), home.toString());
+        }
+    }
+
+    @Test
+    void usesAClassDataArchiveFromItsOwnCacheDirectoryOnEveryJdkAndNeverNeedsOne() throws IOException {
+        Path bin = install("cds/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        Path cache = tmp.resolve("cds-cache");
+        for (Path home : jdkHomes()) {
+            String javaBin = home.resolve("bin/java").toString();
+            Map<String, String> env = Map.of("WALJ_JAVA", javaBin, "WALJ_CDS_DIR", cache.toString());
+            // JDK 17 dumps on a wal-push or wal-fetch run only (the launcher cannot exec on that run)
+            ProcessResult first = launch(bin.resolve("wal-j").toString(), "wal-push", "x").env(env).run();
+            assertEquals(0, first.exitCode(), first.describe());
+            assertEquals("", first.stderr(), "no JVM chatter about archives: " + first.describe());
+            Probe p = Probe.parse(first);
+            Path archive = cache.resolve("wal-j-jdk" + p.feature() + "-cli.jsa");
+            assertTrue(Files.isRegularFile(archive), "first run of JDK " + p.feature() + " wrote " + archive);
+            if (p.feature() >= 19) {
+                assertTrue(p.jvm().contains("-XX:+AutoCreateSharedArchive"), p.jvm().toString());
+                assertTrue(p.jvm().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") && o.endsWith(":" + archive)),
+                        p.jvm().toString());
+            } else {
+                assertTrue(p.jvm().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=" + archive + ".tmp")),
+                        p.jvm().toString());
+            }
+            ProcessResult second = launch(bin.resolve("wal-j").toString(), "exit", "4").env(env).run();
+            assertEquals(4, second.exitCode(), second.describe());
+            assertEquals("", second.stderr(), second.describe());
+            assertTrue(Probe.parse(second).jvm().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") && o.endsWith(archive.toString())),
+                    Probe.parse(second).jvm().toString());
+            try (Stream<Path> s = Files.list(cache)) {
+                assertFalse(s.anyMatch(f -> f.getFileName().toString().contains(".tmp")), "no temporary file left");
+            }
+
+            // a damaged archive (truncated, or garbage) costs the speed-up, nothing else
+            for (byte[] damage : List.of(new byte[] {1, 2, 3}, new byte[64 * 1024])) {
+                Files.write(archive, damage);
+                ProcessResult damaged = launch(bin.resolve("wal-j").toString(), "exit", "5").env(env).run();
+                assertEquals(5, damaged.exitCode(), damaged.describe());
+                assertEquals("", damaged.stderr(), damaged.describe());
+            }
+        }
+    }
+
+    @Test
+    void runsWithoutAnArchiveWhenTurnedOffOrTheCacheIsNotItsOwn() throws IOException {
+        Path bin = install("nocds/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        Probe off = run(bin, Map.of("WALJ_CDS", "off", "WALJ_CDS_DIR", tmp.resolve("c1").toString()));
+        assertFalse(off.jvm().stream().anyMatch(o -> o.contains("Archive") || o.contains("AOTCache")), off.jvm().toString());
+        assertFalse(Files.exists(tmp.resolve("c1")), "WALJ_CDS=off creates nothing");
+
+        Probe relative = run(bin, Map.of("WALJ_CDS_DIR", "relative/dir"));
+        assertFalse(relative.jvm().stream().anyMatch(o -> o.contains("Archive")), relative.jvm().toString());
+
+        if (ServerUser.detect().switching()) {
+            // as root: a cache directory that belongs to someone else is not used (its archive would be their code)
+            Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+            Exec.of("chown", "nobody", foreign.toString()).runOk();
+            Probe p = run(bin, Map.of("WALJ_CDS_DIR", foreign.toString()));
+            assertFalse(p.jvm().stream().anyMatch(o -> o.contains("Archive")), p.jvm().toString());
         }
     }
 
@@ -131,25 +193,25 @@ class LauncherIT {
         }
         Path bin = install("path/bin");
         copy(probeJar, bin.resolve("wal-j.jar"));
-        ProcessResult r = Exec.of(bin.resolve("wal-j").toString(), "x").env("JAVA_HOME", null).runOk();
+        ProcessResult r = launch(bin.resolve("wal-j").toString(), "x").env("JAVA_HOME", null).runOk();
         assertEquals(List.of("x"), Probe.parse(r).args());
     }
 
     @Test
     void failsWithOneLineAndExitOneWithoutJarOrJava() throws IOException {
         Path bin = install("empty/bin");
-        ProcessResult noJar = Exec.of(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).run();
+        ProcessResult noJar = launch(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).run();
         assertEquals(1, noJar.exitCode(), noJar.describe());
         assertTrue(noJar.stderr().startsWith("wal-j: cannot find wal-j.jar"), noJar.stderr());
         assertEquals(1, noJar.stderr().lines().count(), noJar.stderr());
 
         copy(probeJar, bin.resolve("wal-j.jar"));
-        ProcessResult noJava = Exec.of(bin.resolve("wal-j").toString())
+        ProcessResult noJava = launch(bin.resolve("wal-j").toString())
                 .env("WALJ_JAVA", tmp.resolve("no-such-java").toString()).run();
         assertEquals(1, noJava.exitCode(), noJava.describe());
         assertTrue(noJava.stderr().startsWith("wal-j: WALJ_JAVA="), noJava.stderr());
 
-        ProcessResult badHome = Exec.of(bin.resolve("wal-j").toString()).env("JAVA_HOME", tmp.toString()).run();
+        ProcessResult badHome = launch(bin.resolve("wal-j").toString()).env("JAVA_HOME", tmp.toString()).run();
         assertEquals(1, badHome.exitCode(), badHome.describe());
         assertFalse(badHome.stderr().isBlank());
     }
@@ -178,8 +240,13 @@ class LauncherIT {
         }
     }
 
+    /** Runs the launcher with its class-data cache under the test's directory, never in the real home. */
+    private Exec launch(String... command) {
+        return Exec.of(command).env("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    }
+
     private Probe run(Path bin, Map<String, String> env) {
-        Exec exec = Exec.of(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).env(env);
+        Exec exec = launch(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).env(env);
         return Probe.parse(exec.runOk());
     }
 

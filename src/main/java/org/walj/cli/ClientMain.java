@@ -1,0 +1,31 @@
+package org.walj.cli;
+
+import java.util.List;
+import java.util.Map;
+import org.walj.daemon.DaemonClient;
+import org.walj.daemon.SocketPath;
+
+/**
+ * The launcher's entry point for wal-push and wal-fetch when a daemon socket exists: asks the daemon, and only if it
+ * does not answer loads the full CLI ({@link Main}) in this same JVM. Until then nothing but java.base and the small
+ * {@code org.walj.daemon} client classes is loaded.
+ */
+public final class ClientMain {
+    private ClientMain() {
+    }
+
+    public static void main(String[] args) {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("wal-push") || arguments.contains("wal-fetch")) {
+            Map<String, String> env = System.getenv();
+            DaemonClient.Outcome outcome = new DaemonClient(SocketPath.from(env))
+                    .run(arguments, env, System.out, System.err);
+            if (outcome.answered()) {
+                System.exit(outcome.status());
+            }
+            System.err.println("wal-j: " + outcome.reason() + "; working in-process");
+            System.err.flush();
+        }
+        Main.main(args);
+    }
+}

@@ -1,0 +1,74 @@
+package org.walj.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.walj.daemon.DaemonServer;
+import org.walj.daemon.SocketPath;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LogSetup;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "daemon",
+        description = {"Serve wal-push and wal-fetch from a resident process (foreground; see docs/daemon.md).",
+                "Listens on $WALJ_DAEMON_SOCKET (default " + SocketPath.DEFAULT + ") in a directory only this user "
+                        + "may enter. Clients that find no daemon, or one configured differently, work in-process."})
+final class DaemonCommand implements Callable<Integer> {
+    private static final WalELog LOG = WalELog.get(LoggerNames.DAEMON);
+    /** A client writes its whole request at once; one that takes longer is stuck or hostile. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** systemd's default TimeoutStopSec is 90 s: finish in-flight requests well within it. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+    @ParentCommand
+    WalJCommand root;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
+            description = "Requests served at once (default: ${DEFAULT-VALUE}); up to 8*N more wait.")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1) {
+            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--threads must be at least 1");
+        }
+        LogSetup.setTerse(false); // each request applies its own --terse to its client's copy
+        Path socket = SocketPath.from(root.env().variables());
+        ArchiveAccess archive = root.openArchive();
+        List<String> args = root.arguments();
+        ResidentRequests requests = new ResidentRequests(archive, root.env().variables(),
+                args.subList(0, Math.max(0, args.indexOf("daemon"))));
+        DaemonServer server = new DaemonServer(socket, requests, threads, 8 * threads, REQUEST_TIMEOUT);
+        server.bind();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, requests, archive), "wal-j-stop"));
+        LOG.info(LogEvent.msg("daemon started")
+                .detail("Serving wal-push and wal-fetch on " + socket + " for user " + System.getProperty("user.name")
+                        + ", archive " + archive.prefix().urlOf("") + ".")
+                .kv("action", "daemon").kv("state", "started"));
+        server.serve();
+        return ExitStatus.OK;
+    }
+
+    /** SIGTERM: stop accepting, let what was accepted finish, close the archive. */
+    private static void stop(DaemonServer server, ResidentRequests requests, ArchiveAccess archive) {
+        LOG.info(LogEvent.msg("daemon stopping").detail("Finishing the requests already accepted.")
+                .kv("action", "daemon").kv("state", "stopping"));
+        try {
+            server.shutdown(STOP_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        requests.shutdown();
+        try {
+            archive.close();
+        } catch (Exception e) {
+            LOG.warning(LogEvent.msg("could not close the archive").detail(ErrorReporter.describe(e)));
+        }
+        LOG.info(LogEvent.msg("daemon stopped").kv("action", "daemon").kv("state", "stopped"));
+    }
+}
