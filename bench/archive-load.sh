@@ -25,7 +25,9 @@ case $mode in
   walj-lz4)      command="'$walj' --compression lz4 wal-push %p" ;;
   walj-resident)
     walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - -"; exit 0; }
-    extra_env=(WALJ_DAEMON_SOCKET="$work/walj.sock")
+    # the client only trusts a socket in a directory of its own user with mode 0700 (docs/daemon.md)
+    pg mkdir -m 700 "$work/run"
+    extra_env=(WALJ_DAEMON_SOCKET="$work/run/walj.sock")
     command="'$walj' wal-push %p" ;;
   pgbackrest)    need_tools pgbackrest:pgbackrest
                  command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
@@ -92,4 +94,7 @@ drain=$(awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n 
 failed=$(psql_at $port "SELECT failed_count FROM pg_stat_archiver")
 tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
 echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command failures: $failed"
+if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
+  echo "the daemon served no request: these figures are not resident" >&2; exit 1
+fi
 echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain"

@@ -114,6 +114,8 @@ timed_median() {
 mb_per_s() { awk -v b="$1" -v w="$2" 'BEGIN { printf "%.0f", b / 1e6 / w }'; }
 size_mb() { du -sb "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }'; }
 
-# walj_has SUBCOMMAND: whether this build knows the subcommand (e.g. daemon, from another branch). Not
-# `wal-j SUBCOMMAND --help`: for an unknown subcommand picocli prints the root usage and still exits 0.
-walj_has() { "$walj" "$1" --help 2>&1 | grep -qv 'Unmatched argument' && "$walj" --help 2>&1 | grep -qE "^ +$1( |$)"; }
+# walj_has SUBCOMMAND: whether this build knows the subcommand (e.g. daemon), from the root help's command list.
+# Not `wal-j SUBCOMMAND --help`: for an unknown subcommand picocli prints the root usage and still exits 0.
+# The output is captured first: `grep -q` quits at the first match, and under `set -o pipefail` the SIGPIPE that
+# wal-j then gets would make the test fail.
+walj_has() { local help; help=$("$walj" --help 2>&1) && grep -E "^ +$1( |$)" <<<"$help" >/dev/null; }

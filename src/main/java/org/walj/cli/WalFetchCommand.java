@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "wal-fetch",
-        description = {"Restore a WAL file (PostgreSQL's restore_command: wal-j wal-fetch %f %p).",
+        description = {"Restore a WAL file (PostgreSQL's restore_command: wal-j wal-fetch %%f %%p).",
                 "Exit 0: restored. Exit 1: not in the archive (PostgreSQL's end of archive).",
                 "Exit 200 (WALJ_FETCH_ERROR_EXIT_CODE): any other failure; PostgreSQL stops recovery instead of "
                         + "promoting with data missing."})
@@ -20,10 +20,10 @@ final class WalFetchCommand implements Callable<Integer> {
     @ParentCommand
     WalJCommand root;
 
-    @Parameters(index = "0", paramLabel = "WAL_SEGMENT", description = "Name of the WAL file (%f).")
+    @Parameters(index = "0", paramLabel = "WAL_SEGMENT", description = "Name of the WAL file (%%f).")
     String segment;
 
-    @Parameters(index = "1", paramLabel = "WAL_DESTINATION", description = "Where to write it (%p).")
+    @Parameters(index = "1", paramLabel = "WAL_DESTINATION", description = "Where to write it (%%p).")
     Path destination;
 
     @Option(names = {"-p", "--prefetch"}, paramLabel = "N", defaultValue = "8",

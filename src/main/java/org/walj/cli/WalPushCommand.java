@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "wal-push", description = "Archive a WAL file (PostgreSQL's archive_command: wal-j wal-push %p).")
+@Command(name = "wal-push", description = "Archive a WAL file (PostgreSQL's archive_command: wal-j wal-push %%p).")
 final class WalPushCommand implements Callable<Integer> {
     @ParentCommand
     WalJCommand root;

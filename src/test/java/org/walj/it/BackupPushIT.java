@@ -127,12 +127,7 @@ class BackupPushIT {
         String last = source.switchWal();
         String endOfWrites = source.currentWalLsn();
         source.waitArchived(last, Duration.ofMinutes(2));
-        Map<String, Path> expected = new LinkedHashMap<>();
-        for (String table : TABLES) {
-            Path dump = scratch.file("dumps/src/" + table + ".tsv");
-            source.dumpTable(table, dump);
-            expected.put(table, dump);
-        }
+        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
         source.stop();
 
         for (String name : List.of(onlineName, offlineName)) {

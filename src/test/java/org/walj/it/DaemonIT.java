@@ -159,12 +159,7 @@ class DaemonIT {
                 "a connection from another uid is refused by the daemon itself");
 
         // --- the archive: every object passes lzop -t and holds the segment's exact bytes
-        Map<String, Path> expected = new LinkedHashMap<>();
-        for (String table : TABLES) {
-            Path dump = scratch.file("dumps/src/" + table + ".tsv");
-            source.dumpTable(table, dump);
-            expected.put(table, dump);
-        }
+        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
         String endOfWrites = source.currentWalLsn();
         source.stop();
         int checked = checkArchive(archive.resolve("wal_005"), source.pgWal(), lzop, scratch);
@@ -172,20 +167,10 @@ class DaemonIT {
 
         // --- restore through the daemon, row by row
         int fetches = second.served("wal-fetch");
-        restored.configure(Map.of(
-                "restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_timeline", "latest"));
-        restored.serverEnv(walEnv);
-        restored.createRecoverySignal();
-        restored.start(Duration.ofMinutes(2));
-        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the whole archive");
-        for (String table : TABLES) {
-            Path dump = scratch.file("dumps/restored/" + table + ".tsv");
-            restored.dumpTable(table, dump);
-            Compare.assertSameLines(expected.get(table), dump, "table " + table + " after recovery");
-        }
+        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
         restored.stop();
         assertTrue(second.served("wal-fetch") > fetches + 3, "restore_command went through the daemon:\n" + second.log());
         assertFalse(Files.readString(restored.logFile()).contains("working in-process"), restored.logTail(40));

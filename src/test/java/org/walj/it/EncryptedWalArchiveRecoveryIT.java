@@ -60,12 +60,7 @@ class EncryptedWalArchiveRecoveryIT {
             String endOfWrites = source.currentWalLsn();
             source.waitArchived(lastSegment, Duration.ofMinutes(2));
             assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-            Map<String, Path> expected = new LinkedHashMap<>();
-            for (String table : TABLES) {
-                Path dump = scratch.file("dumps/src/" + table + ".tsv");
-                source.dumpTable(table, dump);
-                expected.put(table, dump);
-            }
+            Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
             source.stop();
 
             // every object: gpg -d | lzop -d gives back the segment PostgreSQL handed over
@@ -90,19 +85,10 @@ class EncryptedWalArchiveRecoveryIT {
             assertTrue(compared > 0, "at least one archived segment still in pg_wal was compared; objects: "
                     + objects);
 
-            restored.configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                    "recovery_target_timeline", "latest"));
-            restored.serverEnv(walEnv);
-            restored.createRecoverySignal();
-            restored.start(Duration.ofMinutes(2));
-            restored.waitRecoveryFinished(Duration.ofMinutes(3));
+            restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(3));
             assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                     "recovery replayed the encrypted archive up to the source's last write (" + endOfWrites + ")");
-            for (String table : TABLES) {
-                Path dump = scratch.file("dumps/restored/" + table + ".tsv");
-                restored.dumpTable(table, dump);
-                Compare.assertSameLines(expected.get(table), dump, "table " + table + " after recovery");
-            }
+            restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
             restored.stop();
         }
     }

@@ -303,6 +303,37 @@ public final class PgCluster implements AutoCloseable {
         copyOut("SELECT * FROM " + table + " AS walj_row ORDER BY walj_row", file);
     }
 
+    /** {@link #dumpTable} of each table into {@code directory}/TABLE.tsv; the files by table, in order. */
+    public Map<String, Path> dumpTables(List<String> tables, Path directory) {
+        Map<String, Path> dumps = new LinkedHashMap<>();
+        for (String table : tables) {
+            Path dump = directory.resolve(table + ".tsv");
+            dumpTable(table, dump);
+            dumps.put(table, dump);
+        }
+        return dumps;
+    }
+
+    /** Dumps each table of {@code expected} into {@code directory} and compares it with the dump it names. */
+    public void assertSameTables(Map<String, Path> expected, Path directory, String what) {
+        Map<String, Path> actual = dumpTables(List.copyOf(expected.keySet()), directory);
+        for (Map.Entry<String, Path> e : expected.entrySet()) {
+            Compare.assertSameLines(e.getValue(), actual.get(e.getKey()), "table " + e.getKey() + " " + what);
+        }
+    }
+
+    /**
+     * Archive recovery of this (stopped) copy: {@code restore_command} and the latest timeline, the server's
+     * environment, {@code recovery.signal}; starts and waits until recovery finished and the server promoted.
+     */
+    public void recoverWith(String restoreCommand, Map<String, String> environment, Duration timeout) {
+        configure(Map.of("restore_command", restoreCommand, "recovery_target_timeline", "latest"));
+        serverEnv(environment);
+        createRecoverySignal();
+        start(Duration.ofMinutes(2));
+        waitRecoveryFinished(timeout);
+    }
+
     public long count(String table) {
         return Long.parseLong(psql("SELECT count(*) FROM " + table));
     }

@@ -97,13 +97,7 @@ class WalArchiveRecoveryIT {
         checkArchive(archive.resolve("wal_005"), source.pgWal(), lastSegment, lzop, scratch);
 
         // --- restore the base backup from the archive through wal-j and compare row by row
-        restored.configure(Map.of(
-                "restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_timeline", "latest"));
-        restored.serverEnv(walEnv);
-        restored.createRecoverySignal();
-        restored.start(Duration.ofMinutes(2));
-        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
         assertTrue(restored.currentWalFile().startsWith("00000002"), "recovery ended and promoted to timeline 2");
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the archive up to the source's last write (" + endOfWrites + "); it stopped at "

@@ -130,12 +130,7 @@ class WalGcsIT {
         source.waitArchived(last, Duration.ofMinutes(2));
         assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
         List<String> tables = List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
-        Map<String, Path> expected = new LinkedHashMap<>();
-        for (String table : tables) {
-            Path dump = scratch.file("dumps/src/" + table + ".tsv");
-            source.dumpTable(table, dump);
-            expected.put(table, dump);
-        }
+        Map<String, Path> expected = source.dumpTables(tables, scratch.dir("dumps/src"));
         source.stop();
 
         List<String> names = namesUnder(pathPrefix);
@@ -143,19 +138,10 @@ class WalGcsIT {
         assertTrue(names.stream().allMatch(n -> n.matches("/" + pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
                 names.toString());
 
-        restored.configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_timeline", "latest"));
-        restored.serverEnv(walEnv);
-        restored.createRecoverySignal();
-        restored.start(Duration.ofMinutes(2));
-        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the GCS archive up to the source's last write");
-        for (String table : tables) {
-            Path dump = scratch.file("dumps/restored/" + table + ".tsv");
-            restored.dumpTable(table, dump);
-            Compare.assertSameLines(expected.get(table), dump, "table " + table + " after recovery from GCS");
-        }
+        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from GCS");
         restored.stop();
     }
 

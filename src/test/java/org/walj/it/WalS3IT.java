@@ -102,31 +102,17 @@ class WalS3IT {
         source.waitArchived(last, Duration.ofMinutes(2));
         assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
         List<String> tables = List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
-        Map<String, Path> expected = new LinkedHashMap<>();
-        for (String table : tables) {
-            Path dump = scratch.file("dumps/src/" + table + ".tsv");
-            source.dumpTable(table, dump);
-            expected.put(table, dump);
-        }
+        Map<String, Path> expected = source.dumpTables(tables, scratch.dir("dumps/src"));
         source.stop();
 
         List<String> keys = keysUnder(pathPrefix);
         assertTrue(keys.contains(pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in S3: " + keys);
         assertTrue(keys.stream().allMatch(k -> k.matches(pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")), keys.toString());
 
-        restored.configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_timeline", "latest"));
-        restored.serverEnv(walEnv);
-        restored.createRecoverySignal();
-        restored.start(Duration.ofMinutes(2));
-        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the S3 archive up to the source's last write");
-        for (String table : tables) {
-            Path dump = scratch.file("dumps/restored/" + table + ".tsv");
-            restored.dumpTable(table, dump);
-            Compare.assertSameLines(expected.get(table), dump, "table " + table + " after recovery from S3");
-        }
+        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from S3");
         restored.stop();
     }
 
