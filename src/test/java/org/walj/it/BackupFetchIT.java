@@ -109,13 +109,9 @@ class BackupFetchIT {
         assertFalse(Files.exists(pitr.dataDir().resolve("recovery.signal")), "WAL-E writes no recovery settings");
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(pitr.dataDir())));
-        pitr.adoptConfigurationOf(source).configure(Map.of(
-                "restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_time", targetTime,
-                "recovery_target_action", "promote"))
-                .serverEnv(serverEnv).createRecoverySignal();
-        pitr.start(Duration.ofMinutes(2));
-        pitr.waitRecoveryFinished(Duration.ofMinutes(2));
+        pitr.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                Map.of("recovery_target_time", targetTime, "recovery_target_action", "promote"),
+                serverEnv, Duration.ofMinutes(2));
         Path pitrMarker = scratch.file("marker-pitr.txt");
         pitr.dumpTable("marker", pitrMarker);
         Compare.assertSameLines(atT, pitrMarker, "marker table recovered to T");
@@ -129,10 +125,8 @@ class BackupFetchIT {
         PgCluster full = PgCluster.unfilled(scratch, "full");
         walj.run(env, "backup-fetch", full.dataDir().toString(), pushed.name()).requireSuccess();
         assertEquals(tsDir, Files.readSymbolicLink(full.dataDir().resolve("pg_tblspc/" + oid)));
-        full.adoptConfigurationOf(source).configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
-                .serverEnv(serverEnv).createRecoverySignal();
-        full.start(Duration.ofMinutes(2));
-        full.waitRecoveryFinished(Duration.ofMinutes(2));
+        full.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                serverEnv, Duration.ofMinutes(2));
         Path fullMarker = scratch.file("marker-full.txt");
         Path fullAccounts = scratch.file("accounts-full.txt");
         full.dumpTable("marker", fullMarker);

@@ -145,13 +145,9 @@ class BackupPitrIT {
 
         PgCluster pitr = PgCluster.unfilled(scratch, "pitr");
         walj.run(env, "backup-fetch", "--pool-size", "2", pitr.dataDir().toString(), "LATEST").requireSuccess();
-        pitr.adoptConfigurationOf(source).configure(Map.of(
-                "restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
-                "recovery_target_time", targetTime,
-                "recovery_target_action", "promote"))
-                .serverEnv(env).createRecoverySignal();
-        pitr.start(Duration.ofMinutes(2));
-        pitr.waitRecoveryFinished(Duration.ofMinutes(2));
+        pitr.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                Map.of("recovery_target_time", targetTime, "recovery_target_action", "promote"),
+                env, Duration.ofMinutes(2));
         Path pitrMarker = scratch.file("dumps/marker-pitr.tsv");
         pitr.dumpTable("marker", pitrMarker);
         Compare.assertSameLines(atT, pitrMarker, "marker table recovered to T");
@@ -160,11 +156,8 @@ class BackupPitrIT {
         source.stop();
         PgCluster full = PgCluster.unfilled(scratch, "full");
         walj.run(env, "backup-fetch", full.dataDir().toString(), cols[0]).requireSuccess();
-        full.adoptConfigurationOf(source)
-                .configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
-                .serverEnv(env).createRecoverySignal();
-        full.start(Duration.ofMinutes(2));
-        full.waitRecoveryFinished(Duration.ofMinutes(2));
+        full.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                env, Duration.ofMinutes(2));
         for (Map.Entry<String, Path> t : Map.of("marker", finalMarker, "pgbench_accounts", finalAccounts,
                 "pgbench_history", finalHistory).entrySet()) {
             Path got = scratch.file("dumps/full-" + t.getKey() + ".tsv");

@@ -101,11 +101,8 @@ class Lz4ArchiveIT {
         // restore with no compression configured: backup-fetch by suffix, wal-fetch finds .lz4 after .lzo
         PgCluster restored = PgCluster.unfilled(scratch, "restored");
         walj.run(env, "backup-fetch", restored.dataDir().toString(), "LATEST").requireSuccess();
-        restored.adoptConfigurationOf(source)
-                .configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
-                .serverEnv(env).createRecoverySignal();
-        restored.start(Duration.ofMinutes(2));
-        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        restored.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                env, Duration.ofMinutes(2));
         for (Map.Entry<String, Path> t : expected.entrySet()) {
             Path got = scratch.file("dumps/restored-" + t.getKey() + ".tsv");
             restored.dumpTable(t.getKey(), got);

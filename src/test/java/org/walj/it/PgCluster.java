@@ -327,7 +327,16 @@ public final class PgCluster implements AutoCloseable {
      * environment, {@code recovery.signal}; starts and waits until recovery finished and the server promoted.
      */
     public void recoverWith(String restoreCommand, Map<String, String> environment, Duration timeout) {
-        configure(Map.of("restore_command", restoreCommand, "recovery_target_timeline", "latest"));
+        recoverWith(restoreCommand, Map.of(), environment, timeout);
+    }
+
+    /** As {@link #recoverWith(String, Map, Duration)}, with more settings (a recovery target, archiving on). */
+    public void recoverWith(String restoreCommand, Map<String, String> settings, Map<String, String> environment,
+                            Duration timeout) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("restore_command", restoreCommand);
+        all.putIfAbsent("recovery_target_timeline", "latest");
+        configure(all);
         serverEnv(environment);
         createRecoverySignal();
         start(Duration.ofMinutes(2));

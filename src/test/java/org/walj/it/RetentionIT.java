@@ -68,12 +68,9 @@ class RetentionIT {
         // timeline 2: the second backup restored and promoted at the end of the archive, archiving on
         PgCluster promoted = PgCluster.unfilled(scratch, "tl2");
         walj.run(env, "backup-fetch", promoted.dataDir().toString(), backups.get(1)).requireSuccess();
-        promoted.adoptConfigurationOf(primary).configure(Map.of("archive_mode", "on",
-                        "archive_command", walj.shellCommand("wal-push", "%p"),
-                        "restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
-                .serverEnv(env).createRecoverySignal();
-        promoted.start(Duration.ofMinutes(2));
-        promoted.waitRecoveryFinished(Duration.ofMinutes(2));
+        promoted.adoptConfigurationOf(primary).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")),
+                env, Duration.ofMinutes(2));
         assertEquals("00000002", promoted.psql("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)").strip(),
                 "promotion made timeline 2");
         mark(promoted, 4);
@@ -206,11 +203,8 @@ class RetentionIT {
                                           String backup, Path marker, Path accounts) {
         PgCluster copy = PgCluster.unfilled(scratch, "restore" + RESTORES.incrementAndGet());
         walj.run(env, "backup-fetch", copy.dataDir().toString(), backup).requireSuccess();
-        copy.adoptConfigurationOf(source)
-                .configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p")))
-                .serverEnv(env).createRecoverySignal();
-        copy.start(Duration.ofMinutes(2));
-        copy.waitRecoveryFinished(Duration.ofMinutes(2));
+        copy.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
+                env, Duration.ofMinutes(2));
         Path m = scratch.file("dumps/" + copy.name() + "-marker.tsv");
         Path a = scratch.file("dumps/" + copy.name() + "-accounts.tsv");
         copy.dumpTable("marker", m);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -114,35 +113,13 @@ class WalGcsIT {
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.putAll(env);
         walEnv.remove("WALJ_RETRY_DEADLINE_SECONDS");
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
-        source.start();
-        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
-        source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 3000) g");
-        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
-        PgCluster restored = source.baseBackup("restored");
-        source.psql("CREATE TABLE after_backup AS SELECT g AS id, repeat(md5(g::text), 3) AS payload "
-                + "FROM generate_series(1, 4000) g; DELETE FROM before_backup WHERE id % 11 = 0;");
-        source.pgbench(Duration.ofMinutes(1), "-T", "3", "-c", "2", "-j", "2");
-        String last = source.switchWal();
-        String endOfWrites = source.currentWalLsn();
-        source.waitArchived(last, Duration.ofMinutes(2));
-        assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-        List<String> tables = List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
-        Map<String, Path> expected = source.dumpTables(tables, scratch.dir("dumps/src"));
-        source.stop();
-
-        List<String> names = namesUnder(pathPrefix);
-        assertTrue(names.contains("/" + pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in GCS: " + names);
-        assertTrue(names.stream().allMatch(n -> n.matches("/" + pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
-                names.toString());
-
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the GCS archive up to the source's last write");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from GCS");
-        restored.stop();
+        ArchiveRoundTrip.archiveAndRecover(scratch, walj, walEnv, "GCS", last -> {
+            List<String> names = namesUnder(pathPrefix);
+            assertTrue(names.contains("/" + pathPrefix + "wal_005/" + last + ".lzo"),
+                    "the last segment is in GCS: " + names);
+            assertTrue(names.stream().allMatch(n -> n.matches("/" + pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
+                    names.toString());
+        });
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,34 +85,12 @@ class WalS3IT {
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.putAll(env);
         walEnv.remove("WALJ_RETRY_DEADLINE_SECONDS");
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
-        source.start();
-        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
-        source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 3000) g");
-        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
-        PgCluster restored = source.baseBackup("restored");
-        source.psql("CREATE TABLE after_backup AS SELECT g AS id, repeat(md5(g::text), 3) AS payload "
-                + "FROM generate_series(1, 4000) g; DELETE FROM before_backup WHERE id % 11 = 0;");
-        source.pgbench(Duration.ofMinutes(1), "-T", "3", "-c", "2", "-j", "2");
-        String last = source.switchWal();
-        String endOfWrites = source.currentWalLsn();
-        source.waitArchived(last, Duration.ofMinutes(2));
-        assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-        List<String> tables = List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
-        Map<String, Path> expected = source.dumpTables(tables, scratch.dir("dumps/src"));
-        source.stop();
-
-        List<String> keys = keysUnder(pathPrefix);
-        assertTrue(keys.contains(pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in S3: " + keys);
-        assertTrue(keys.stream().allMatch(k -> k.matches(pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")), keys.toString());
-
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the S3 archive up to the source's last write");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from S3");
-        restored.stop();
+        ArchiveRoundTrip.archiveAndRecover(scratch, walj, walEnv, "S3", last -> {
+            List<String> keys = keysUnder(pathPrefix);
+            assertTrue(keys.contains(pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in S3: " + keys);
+            assertTrue(keys.stream().allMatch(k -> k.matches(pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
+                    keys.toString());
+        });
     }
 
     @Test
