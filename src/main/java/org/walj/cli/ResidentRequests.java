@@ -6,9 +6,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +25,7 @@ import org.walj.logging.LogRoute;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.wal.PrefetchSpawner;
+import org.walj.wal.PushAhead;
 import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
 
@@ -42,9 +45,12 @@ final class ResidentRequests implements DaemonServer.Handler {
     private final List<String> globalArguments;
     private final String build;
     private final ThreadPoolExecutor prefetches;
+    private final Optional<PushAhead> pushAhead;
 
-    ResidentRequests(ArchiveAccess archive, Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments) {
+    ResidentRequests(ArchiveAccess archive, Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments,
+                     Optional<PushAhead> pushAhead) {
         this.archive = archive;
+        this.pushAhead = pushAhead;
         this.environment = DaemonClient.relevant(daemonEnvironment);
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
@@ -66,7 +72,7 @@ final class ResidentRequests implements DaemonServer.Handler {
         try (LogRoute route = LogRoute.open(stderr);
              PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
-            Resident resident = new Resident(archive, Path.of(request.cwd()), this::prefetch);
+            Resident resident = new Resident(archive, Path.of(request.cwd()), this::prefetch, pushAhead);
             status = Main.runResident(args.toArray(String[]::new), new Environment(request.env()), resident, out, err);
         }
         // after the route is closed: this record is the daemon's own, not the client's
@@ -145,7 +151,9 @@ final class ResidentRequests implements DaemonServer.Handler {
         }
     }
 
-    void shutdown() {
+    /** After the requests: background uploads get {@code grace} to finish, prefetches are dropped. */
+    void shutdown(Duration grace) {
         prefetches.shutdownNow();
+        pushAhead.ifPresent(p -> p.shutdown(grace));
     }
 }

@@ -2,11 +2,13 @@ package org.walj.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.walj.logging.LogLevel;
 import org.walj.logging.LogRoute;
 import org.walj.logging.LogSetup;
 import org.walj.wal.PrefetchSpawner;
+import org.walj.wal.PushAhead;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +82,11 @@ public final class WalJCommand implements Callable<Integer> {
     /** Prefetching: a detached copy of this process, or in the daemon a background task. */
     PrefetchSpawner prefetchSpawner(String subcommand) {
         return resident != null ? resident.prefetch() : new PrefetchProcess(arguments, subcommand);
+    }
+
+    /** wal-push's background push-ahead of the daemon; empty in a normal process. */
+    Optional<PushAhead> pushAhead() {
+        return resident != null ? resident.pushAhead() : Optional.empty();
     }
 
     void configureLogging() {

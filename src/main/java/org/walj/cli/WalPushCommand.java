@@ -1,7 +1,9 @@
 package org.walj.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.walj.wal.PushAhead;
 import org.walj.wal.WalArchiver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +26,12 @@ final class WalPushCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
+        }
+        Optional<PushAhead> ahead = root.pushAhead();
+        if (ahead.isPresent()) {
+            // in the daemon: the other ready segments are pushed in the background, not while the client waits
+            ahead.get().archive(segment, root.resolve(segment), poolSize);
+            return ExitStatus.OK;
         }
         try (ArchiveAccess archive = root.openArchive()) {
             new WalArchiver(archive.storage(), archive.prefix(), archive.codec())

@@ -27,12 +27,25 @@ final class ReadySegments {
      * taken, never history or backup-history files, as WAL-E does.
      */
     static List<Path> after(Path explicit, int limit) throws IOException {
-        Path walDir = explicit.toAbsolutePath().getParent();
+        String explicitName = explicit.getFileName().toString();
+        List<Path> result = new ArrayList<>();
+        for (Path segment : all(explicit.toAbsolutePath().getParent())) {
+            if (result.size() >= limit) {
+                break;
+            }
+            if (!segment.getFileName().toString().equals(explicitName)) {
+                result.add(segment);
+            }
+        }
+        return result;
+    }
+
+    /** Every plain segment of {@code walDir} marked ready, in name order (PostgreSQL archives the oldest first). */
+    static List<Path> all(Path walDir) throws IOException {
         Path statusDir = walDir.resolve("archive_status");
         if (!Files.isDirectory(statusDir)) {
             return List.of();
         }
-        String explicitName = explicit.getFileName().toString();
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(statusDir)) {
             for (Path entry : entries) {
@@ -45,14 +58,9 @@ final class ReadySegments {
             return List.of();
         }
         Collections.sort(names);
-        List<Path> result = new ArrayList<>();
+        List<Path> result = new ArrayList<>(names.size());
         for (String n : names) {
-            if (result.size() >= limit) {
-                break;
-            }
-            if (!n.equals(explicitName)) {
-                result.add(walDir.resolve(n));
-            }
+            result.add(walDir.resolve(n));
         }
         return result;
     }

@@ -91,7 +91,8 @@ public final class WalArchiver {
         }
     }
 
-    private boolean uploadIfPresent(Path segment) throws IOException {
+    /** Stores a segment found as {@code .ready}; false (and logged) when its file is gone. */
+    boolean uploadIfPresent(Path segment) throws IOException {
         try {
             upload(segment, segment);
             return true;
@@ -128,6 +129,20 @@ public final class WalArchiver {
                 .detail("Archiving to \"" + url + "\" complete at " + rate + "KiB/s.")
                 .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
                 .kv("rate", rate).kv("seg", name.value()).kv("state", "complete"));
+    }
+
+    /**
+     * The record a push ends with, for a request the resident daemon answers without uploading: it stored the same
+     * file moments ago, ahead of PostgreSQL's call ({@link PushAhead}).
+     */
+    void reportStoredAhead(Path walFile, Path file) {
+        WalFileName name = new WalFileName(file.getFileName().toString());
+        String url = storage.url(ArchiveLayout.walObjectKey(name, codec.suffix()));
+        LOG.info(LogEvent.msg("completed archiving to a file")
+                .detail("Archiving to \"" + url + "\" complete: \"" + walFile
+                        + "\" was already stored ahead in the background by the daemon.")
+                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("seg", name.value()).kv("state", "complete"));
     }
 
     private static IOException await(Future<?> f) {
