@@ -170,12 +170,12 @@ public final class PushAhead {
 
     private void scan(Path walDir, int wanted) {
         List<Path> ready;
-        synchronized (this) {
-            scansQueued.remove(walDir);
-        }
         try {
             ready = ReadySegments.all(walDir);
         } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                scansQueued.remove(walDir);
+            }
             LOG.warning(LogEvent.msg("could not look for segments to push ahead")
                     .detail("Listing " + walDir.resolve("archive_status") + " failed: " + describe(e) + ".")
                     .kv("action", "push-wal"));
@@ -184,6 +184,9 @@ public final class PushAhead {
         Map<Path, Flight> claimed = new HashMap<>();
         List<Path> order = new ArrayList<>();
         synchronized (this) {
+            // a request answered from here on schedules a new scan; one answered during the listing finds its
+            // newer segments pushed after the next request
+            scansQueued.remove(walDir);
             boolean nextSeen = false;
             for (Path segment : ready) {
                 if (stopping || background >= wanted) {
@@ -238,7 +241,6 @@ public final class PushAhead {
         } finally {
             boolean markDone;
             synchronized (this) {
-                background--;
                 markDone = ok && !f.joined;
             }
             if (markDone) {
@@ -253,7 +255,21 @@ public final class PushAhead {
                         .kv("state", markDone ? "done" : "joined"));
             }
             land(segment, f, ok ? stamp : null); // a taken flight is no longer in the map: only completed
+            synchronized (this) {
+                background--;
+            }
         }
+    }
+
+    /** No scan queued, no background upload queued or running (for tests). */
+    synchronized boolean idle() {
+        return background == 0 && scansQueued.isEmpty();
+    }
+
+    /** A request waits for the background upload of {@code file} (for tests). */
+    synchronized boolean awaited(Path file) {
+        Flight f = flights.get(file.toAbsolutePath().normalize());
+        return f != null && f.joined;
     }
 
     private static String describe(Exception e) {
