@@ -9,7 +9,6 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -20,8 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -38,8 +35,6 @@ import org.walj.daemon.Protocol;
 @ExtendWith(ScratchExtension.class)
 class DaemonIT {
 
-    private static final Pattern DAEMON_PID = Pattern.compile("MSG: daemon started\\n.*\\n\\s+STRUCTURED: .* pid=(\\d+)");
-    private static final Pattern SERVED = Pattern.compile("MSG: served a request\\n\\s+DETAIL: (wal-push|wal-fetch) ");
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_tellers",
             "pgbench_history", "after_backup");
 
@@ -54,7 +49,7 @@ class DaemonIT {
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
         walEnv.put("WALJ_DAEMON_SOCKET", socket.toString());
 
-        Daemon daemon = Daemon.start(walj, walEnv, scratch, "daemon-1");
+        ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon-1");
 
         PgCluster source = PgCluster.initdb(scratch, "src");
         source.configure(Map.of(
@@ -95,7 +90,7 @@ class DaemonIT {
                 "with the daemon dead, archive_command did the work itself:\n" + source.logTail(40));
 
         // --- a new daemon replaces the stale socket and serves again
-        Daemon second = Daemon.start(walj, walEnv, scratch, "daemon-2");
+        ResidentDaemon second = ResidentDaemon.start(walj, walEnv, scratch, "daemon-2");
         source.psql("UPDATE after_backup SET payload = 'changed' WHERE id % 7 = 0");
         String last = source.switchWal();
         source.waitArchived(last, Duration.ofMinutes(1));
@@ -266,69 +261,5 @@ class DaemonIT {
             }
         }
         return compared;
-    }
-
-    /** A {@code wal-j daemon} process run as the server's user, with its stderr in a file. */
-    private static final class Daemon {
-        private final Process process;
-        private final Path stderr;
-        private final long pid;
-
-        private Daemon(Process process, Path stderr, long pid) {
-            this.process = process;
-            this.stderr = stderr;
-            this.pid = pid;
-        }
-
-        static Daemon start(WalJ walj, Map<String, String> env, Scratch scratch, String name) throws Exception {
-            Path out = scratch.file(name + ".out");
-            Path err = scratch.file(name + ".err");
-            // as systemd's unit does (UMask=0077): objects get the same modes as PostgreSQL's own archive_command
-            Map<String, String> all = new LinkedHashMap<>(walj.env());
-            all.putAll(env);
-            Process p = Exec.of("sh", "-c", "umask 077 && exec \"$0\" daemon", walj.launcher().toString())
-                    .as(scratch.user()).env(all).dir(scratch.root()).start(out, err);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = DAEMON_PID.matcher(Files.readString(err));
-                if (m.find()) {
-                    return new Daemon(p, err, Long.parseLong(m.group(1)));
-                }
-                if (!p.isAlive()) {
-                    throw new AssertionError("daemon exited " + p.exitValue() + ":\n" + Files.readString(err));
-                }
-                Thread.sleep(100);
-            }
-            p.destroyForcibly();
-            throw new AssertionError("daemon did not start within 60 s:\n" + Files.readString(err));
-        }
-
-        String log() {
-            try {
-                return Files.readString(stderr);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        long count(String text) {
-            return Pattern.compile(Pattern.quote(text)).matcher(log()).results().count();
-        }
-
-        int served(String subcommand) {
-            return (int) SERVED.matcher(log()).results().filter(r -> r.group(1).equals(subcommand)).count();
-        }
-
-        void kill() throws InterruptedException {
-            Exec.of("kill", "-KILL", Long.toString(pid)).runOk();
-            process.waitFor();
-        }
-
-        void terminate() throws InterruptedException {
-            Exec.of("kill", "-TERM", Long.toString(pid)).runOk();
-            if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new AssertionError("daemon did not stop on SIGTERM:\n" + log());
-            }
-        }
     }
 }
