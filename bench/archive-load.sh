@@ -6,7 +6,7 @@
 #   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s>
 # Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
 #   MODE: walj (cold: one JVM per archive_command), walj-resident (through `wal-j daemon`; needs a build that
-#         has it), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
+#         has it; BENCH_DAEMON_ARGS="--push-ahead 0" passes options to the daemon), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mode=${1:?usage: bench/archive-load.sh walj|walj-resident|walj-lz4|pgbackrest|wal-e [SECONDS [SCALE]]}
@@ -49,7 +49,8 @@ synchronous_commit = off
 archive_command = '$(printf '%s' "$command" | sed "s/'/''/g")'
 CONF
 if [ "$mode" = walj-resident ]; then
-  pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" "$walj" daemon >"$work/daemon.log" 2>&1 &
+  # shellcheck disable=SC2086 # word splitting of the options is wanted
+  pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" "$walj" daemon ${BENCH_DAEMON_ARGS:-} >"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   sleep 3
 fi
@@ -92,8 +93,12 @@ until [ "$(ready)" -eq 0 ]; do
 done
 drain=$(awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
 failed=$(psql_at $port "SELECT failed_count FROM pg_stat_archiver")
+calls=$(psql_at $port "SELECT archived_count FROM pg_stat_archiver")
 tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
-echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command failures: $failed"
+echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command calls: $calls, failures: $failed"
+if [ "$mode" = walj-resident ]; then
+  echo "daemon: $(grep -c 'MSG: pushed a segment ahead' "$work/daemon.log" || true) segments pushed ahead, $(grep -c 'state=done' "$work/daemon.log" || true) of them marked .done by it, $(grep -c 'could not rename file' "$work/pg.log" || true) rename WARNINGs in PostgreSQL's log"
+fi
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
   echo "the daemon served no request: these figures are not resident" >&2; exit 1
 fi
