@@ -140,7 +140,7 @@ public final class WalArchiver {
         String url = storage.url(ArchiveLayout.walObjectKey(name, codec.suffix()));
         LOG.info(LogEvent.msg("completed archiving to a file")
                 .detail("Archiving to \"" + url + "\" complete: \"" + walFile
-                        + "\" was already stored ahead in the background by the daemon.")
+                        + "\" was already stored by the daemon, ahead of this request.")
                 .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
                 .kv("seg", name.value()).kv("state", "complete"));
     }
