@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.layout.StoragePrefix;
+import org.walj.logging.LogRoute;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -220,6 +223,21 @@ class PushAheadTest {
         assertEquals(1, storage.puts(key(S3)));
         assertTrue(Files.exists(status.resolve(S3 + ".ready")));
         assertTrue(Files.exists(status.resolve(S4 + ".done")));
+    }
+
+    @Test
+    void backgroundRecordsStayOutOfTheRequestsLogRoute() throws IOException {
+        ahead = new PushAhead(archiver, 8, 4);
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        try (LogRoute route = LogRoute.open(client)) {
+            ahead.archive(pgWal.resolve(S1), pgWal.resolve(S1), 32); // starts the worker threads from this one
+            eventually(ahead::idle);
+        }
+        String routed = client.toString(StandardCharsets.UTF_8);
+        assertTrue(routed.contains("seg=" + S1), "the request's own records reach its client:\n" + routed);
+        assertFalse(routed.contains("seg=" + S3), "background uploads are the daemon's own:\n" + routed);
+        assertFalse(routed.contains("pushed a segment ahead"), routed);
+        assertTrue(Files.exists(status.resolve(S3 + ".done")));
     }
 
     @Test
