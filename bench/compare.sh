@@ -107,7 +107,7 @@ if walj_has daemon; then
   daemon_pid=$!
   sleep 3
   # CPU per call is the client's plus the daemon's: the daemon's is read from /proc around each median's runs
-  daemon_cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$daemon_pid/stat"; }
+  daemon_cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$(worker_pid "$daemon_pid")/stat"; }
   c0=$(daemon_cpu_s)
   timed_median "$runs" "" "${as_pg[@]}" env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" "$walj" \
     wal-push --pool-size 1 "$wal"
@@ -158,13 +158,14 @@ for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
   echo "==> archiving under load: $m, $load_seconds s" >&2
   line=$("$here/bench/archive-load.sh" "$m" "$load_seconds" 2>"$work/load-$m.err" | tail -n 1) \
     || { cat "$work/load-$m.err" >&2; exit 1; }
-  read -r _ _ produced rate maxb endb drain <<<"$line"
+  read -r _ _ produced rate maxb endb drain cpu <<<"$line"
   [ "$produced" = "-" ] && continue
   R["under load: WAL produced seg/s|$col"]=$produced
   R["under load: archived seg/s|$col"]=$rate
   R["under load: max backlog (segments)|$col"]=$maxb
   R["under load: backlog at end|$col"]=$endb
   R["under load: drain after load s|$col"]=$drain
+  R["under load: archiving CPU-s per segment|$col"]=$cpu
 done
 
 # ---------------------------------------------------------------- the table
@@ -173,7 +174,8 @@ cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "pgBackRest lz
 rows=("backup MB/s" "backup CPU-s" "backup peak RSS MiB" "restore MB/s" "restore CPU-s" "restore peak RSS MiB"
       "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push daemon CPU-s" "wal-push peak RSS MiB"
       "wal-fetch ms" "wal-fetch CPU-s" "wal-fetch daemon CPU-s" "wal-fetch peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
-      "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s")
+      "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s"
+      "under load: archiving CPU-s per segment")
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) vCPU; load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$(java -version 2>&1 | head -n 1); $(pgbackrest version); PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
