@@ -2,8 +2,10 @@
 # Benchmark, not a test: does archiving keep up? A PostgreSQL cluster whose archive_command is MODE runs pgbench
 # as fast as this machine can (synchronous_commit=off, 4 clients) for SECONDS; pg_stat_archiver and pg_wal/archive_status are sampled every second.
 # Prints WAL produced and archived (segments/s, counted in the archive), the backlog (.ready files) at the end of the load, and how long
-# after the load the backlog took to drain. The last line is machine-readable for bench/compare.sh:
-#   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s>
+# after the load the backlog took to drain, and the CPU-seconds archiving spent per archived segment: the CPU of every
+# archive_command process (PostgreSQL's archiver waits for each, so the kernel adds it to the archiver's children
+# time) plus, in resident mode, the daemon's own. The last line is machine-readable for bench/compare.sh:
+#   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s> <CPU-s per segment>
 # Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
 #   MODE: walj (cold: one JVM per archive_command), walj-resident (through `wal-j daemon`; needs a build that
 #         has it; BENCH_DAEMON_ARGS="--push-ahead 0" passes options to the daemon), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
@@ -24,14 +26,14 @@ case $mode in
   walj)          command="'$walj' wal-push %p" ;;
   walj-lz4)      command="'$walj' --compression lz4 wal-push %p" ;;
   walj-resident)
-    walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - -"; exit 0; }
+    walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - - -"; exit 0; }
     # the client only trusts a socket in a directory of its own user with mode 0700 (docs/daemon.md)
     pg mkdir -m 700 "$work/run"
     extra_env=(WALJ_DAEMON_SOCKET="$work/run/walj.sock")
     command="'$walj' wal-push %p" ;;
   pgbackrest)    need_tools pgbackrest:pgbackrest
                  command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
-  wal-e)         command -v wal-e >/dev/null || { echo "no wal-e on PATH: skipped"; echo "RESULT $mode - - - - -"; exit 0; }
+  wal-e)         command -v wal-e >/dev/null || { echo "no wal-e on PATH: skipped"; echo "RESULT $mode - - - - - -"; exit 0; }
                  command="wal-e wal-push %p" ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -67,9 +69,19 @@ archived() {
   else find "$work/archive/wal_005" -type f 2>/dev/null | grep -cE '/[0-9A-F]{24}\.' || true; fi
 }
 
+# CPU-seconds so far of the archiver's waited-for children (fields 16-17 of /proc/PID/stat), plus the daemon's own
+ticks=$(getconf CLK_TCK)
+archiver_pid=$(ps -o pid=,args= --ppid "$(head -n 1 "$data/postmaster.pid")" | awk '/archiver/ { print $1; exit }')
+[ -n "$archiver_pid" ] || { echo "no archiver process found" >&2; exit 1; }
+archiving_cpu() {
+  local d=0
+  [ -n "${daemon_pid:-}" ] && d=$(awk '{ print $14 + $15 }' "/proc/$(worker_pid "$daemon_pid")/stat")
+  awk -v t="$ticks" -v d="$d" '{ printf "%.2f", ($16 + $17 + d) / t }' "/proc/$archiver_pid/stat"
+}
+
 echo "mode $mode: archive_command = $command" >&2
 echo "pgbench -c 4 -j 2 -T $seconds (scale $scale) while sampling every second ..." >&2
-lsn0=$(lsn_bytes); arch0=$(archived)
+lsn0=$(lsn_bytes); arch0=$(archived); cpu0=$(archiving_cpu)
 pg "$pgbin/pgbench" -h "$work" -p $port -U postgres -c 4 -j 2 -T "$seconds" postgres >"$work/pgbench.out" 2>&1 &
 load=$!
 max_backlog=0
@@ -92,14 +104,17 @@ until [ "$(ready)" -eq 0 ]; do
   if awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { exit !(n - s > 600) }'; then echo "backlog not drained in 600 s" >&2; break; fi
 done
 drain=$(awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
+sleep 1 # the last archive_command returns before its .ready is renamed: let the archiver reap it
+cpu_per_segment=$(awk -v a="$cpu0" -v b="$(archiving_cpu)" -v n0="$arch0" -v n1="$(archived)" \
+  'BEGIN { if (n1 > n0) printf "%.3f", (b - a) / (n1 - n0); else print "-" }')
 failed=$(psql_at $port "SELECT failed_count FROM pg_stat_archiver")
 calls=$(psql_at $port "SELECT archived_count FROM pg_stat_archiver")
 tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
-echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command calls: $calls, failures: $failed"
+echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command calls: $calls, failures: $failed; archiving CPU ${cpu_per_segment} s per segment"
 if [ "$mode" = walj-resident ]; then
   echo "daemon: $(grep -c 'MSG: pushed a segment ahead' "$work/daemon.log" || true) segments pushed ahead, $(grep -c 'state=done' "$work/daemon.log" || true) of them marked .done by it, $(grep -c 'could not rename file' "$work/pg.log" || true) rename WARNINGs in PostgreSQL's log"
 fi
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
   echo "the daemon served no request: these figures are not resident" >&2; exit 1
 fi
-echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain"
+echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain $cpu_per_segment"

@@ -106,7 +106,18 @@ if walj_has daemon; then
   pg env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" "$walj" daemon >"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   sleep 3
-  walj_wal "wal-j lzo resident" "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock"
+  # CPU per call is the client's plus the daemon's: the daemon's is read from /proc around each median's runs
+  daemon_cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$(worker_pid "$daemon_pid")/stat"; }
+  c0=$(daemon_cpu_s)
+  timed_median "$runs" "" "${as_pg[@]}" env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" "$walj" \
+    wal-push --pool-size 1 "$wal"
+  record_wal "wal-push" "wal-j lzo resident"; c1=$(daemon_cpu_s)
+  timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" \
+    "$walj" wal-fetch --prefetch 0 "$seg" "$out"
+  record_wal "wal-fetch" "wal-j lzo resident"; c2=$(daemon_cpu_s)
+  cmp -s "$out" "$wal" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
+  R["wal-push daemon CPU-s|wal-j lzo resident"]=$(awk -v a="$c0" -v b="$c1" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
+  R["wal-fetch daemon CPU-s|wal-j lzo resident"]=$(awk -v a="$c1" -v b="$c2" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
   kill "$daemon_pid" 2>/dev/null || true; daemon_pid=
   served=$(grep -c 'served a request' "$work/daemon.log" || true)
   [ "$served" -ge $((2 * runs)) ] || { echo "the daemon served $served of $((2 * runs)) requests: resident figures are not resident" >&2; exit 1; }
@@ -123,7 +134,9 @@ if [ -f "$here/target/s3proxy.jar" ]; then
   java -Xmx512m -jar "$here/target/s3proxy.jar" --properties "$work/s3/s3proxy.properties" >"$work/s3/log" 2>&1 &
   s3proxy_pid=$!
   for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
-  walj_wal "wal-j lzo S3" WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" \
+  # a deployment archives to one backend, so its class-data archive (docs/daemon.md) holds that backend's classes
+  pg mkdir -m 700 "$work/cds-s3"
+  walj_wal "wal-j lzo S3" WALJ_CDS_DIR="$work/cds-s3" WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" \
     AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none
   kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
 else
@@ -145,22 +158,24 @@ for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
   echo "==> archiving under load: $m, $load_seconds s" >&2
   line=$("$here/bench/archive-load.sh" "$m" "$load_seconds" 2>"$work/load-$m.err" | tail -n 1) \
     || { cat "$work/load-$m.err" >&2; exit 1; }
-  read -r _ _ produced rate maxb endb drain <<<"$line"
+  read -r _ _ produced rate maxb endb drain cpu <<<"$line"
   [ "$produced" = "-" ] && continue
   R["under load: WAL produced seg/s|$col"]=$produced
   R["under load: archived seg/s|$col"]=$rate
   R["under load: max backlog (segments)|$col"]=$maxb
   R["under load: backlog at end|$col"]=$endb
   R["under load: drain after load s|$col"]=$drain
+  R["under load: archiving CPU-s per segment|$col"]=$cpu
 done
 
 # ---------------------------------------------------------------- the table
 cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "pgBackRest lz4")
 [ -n "$have_wale" ] && cols+=("WAL-E") || notes+=("WAL-E: no wal-e on PATH: no WAL-E column")
 rows=("backup MB/s" "backup CPU-s" "backup peak RSS MiB" "restore MB/s" "restore CPU-s" "restore peak RSS MiB"
-      "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push peak RSS MiB" "wal-fetch ms" "wal-fetch CPU-s"
-      "wal-fetch peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
-      "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s")
+      "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push daemon CPU-s" "wal-push peak RSS MiB"
+      "wal-fetch ms" "wal-fetch CPU-s" "wal-fetch daemon CPU-s" "wal-fetch peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
+      "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s"
+      "under load: archiving CPU-s per segment")
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) vCPU; load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$(java -version 2>&1 | head -n 1); $(pgbackrest version); PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"

@@ -8,6 +8,11 @@ pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 as_pg=()
 if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); fi
 pg() { "${as_pg[@]}" "$@"; }
+# worker_pid PID: the process doing the work of `pg COMMAND &` started as PID: runuser forks its command, so as root
+# that is PID's child (the launcher execs java, so the pid stays); without runuser it is PID itself
+worker_pid() {
+  if [ ${#as_pg[@]} -eq 0 ]; then echo "$1"; else ps -o pid= --ppid "$1" | head -n 1 | tr -d ' '; fi
+}
 
 # need_tools PROGRAM:PACKAGE…: stop with the apt-get line for whatever is missing
 need_tools() {

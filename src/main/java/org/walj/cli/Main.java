@@ -32,6 +32,8 @@ public final class Main {
 
     private static CommandLine commandLine(WalJCommand root, Environment env) {
         CommandLine cmd = new CommandLine(root);
+        // before the handlers below: picocli applies them to the subcommands present when they are set
+        Subcommands.register(cmd, root.arguments());
         ErrorReporter reporter = new ErrorReporter();
         cmd.setExecutionStrategy(parseResult -> {
             root.configureLogging();

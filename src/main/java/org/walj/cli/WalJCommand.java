@@ -17,22 +17,23 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "wal-j",
         description = "Continuous archiving for PostgreSQL, compatible with WAL-E.",
-        usageHelpAutoWidth = true,
-        subcommands = {
-                VersionCommand.class,
-                WalPushCommand.class,
-                WalFetchCommand.class,
-                WalPrefetchCommand.class,
-                BackupPushCommand.class,
-                BackupFetchCommand.class,
-                BackupListCommand.class,
-                BackupVerifyCommand.class,
-                DeleteCommand.class,
-                WalVerifyCommand.class,
-                DaemonCommand.class,
-                CommandLine.HelpCommand.class
-        })
+        usageHelpAutoWidth = true)
 public final class WalJCommand implements Callable<Integer> {
+    /** In the order the help lists them; registered by {@link Subcommands}, not by the annotation. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            VersionCommand.class,
+            WalPushCommand.class,
+            WalFetchCommand.class,
+            WalPrefetchCommand.class,
+            BackupPushCommand.class,
+            BackupFetchCommand.class,
+            BackupListCommand.class,
+            BackupVerifyCommand.class,
+            DeleteCommand.class,
+            WalVerifyCommand.class,
+            DaemonCommand.class,
+            CommandLine.HelpCommand.class);
+
     @Mixin
     GlobalOptions globals;
 

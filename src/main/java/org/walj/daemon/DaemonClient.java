@@ -72,12 +72,14 @@ public final class DaemonClient {
 
     /**
      * Something that identifies this wal-j build: the jar's path, size and modification time. A daemon started from
-     * another jar (an upgrade it has not been restarted for) refuses instead of running old code.
+     * another jar (an upgrade it has not been restarted for) refuses instead of running old code. The jar is the
+     * class path's last entry: the launcher puts the small client jar in front of it (docs/daemon.md).
      */
     public static String build() {
         String classPath = System.getProperty("java.class.path", "");
+        String last = classPath.substring(classPath.lastIndexOf(java.io.File.pathSeparatorChar) + 1);
         try {
-            Path jar = Path.of(classPath).toRealPath();
+            Path jar = Path.of(last).toRealPath();
             return new StringBuilder().append(jar).append(':').append(Files.size(jar)).append(':')
                     .append(Files.getLastModifiedTime(jar).toMillis()).toString();
         } catch (IOException | RuntimeException e) {

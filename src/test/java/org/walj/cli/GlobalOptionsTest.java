@@ -15,7 +15,9 @@ class GlobalOptionsTest {
 
     private static GlobalOptions parse(String... args) {
         WalJCommand root = new WalJCommand(new Environment(Map.of()), List.of(args));
-        new CommandLine(root).parseArgs(args);
+        CommandLine cmd = new CommandLine(root);
+        Subcommands.register(cmd, List.of(args));
+        cmd.parseArgs(args);
         return root.globals();
     }
 

@@ -15,7 +15,7 @@ import java.util.jar.JarFile;
 
 /**
  * The wal-j under test, installed as a user would: the launcher {@code packaging/wal-j} and the shaded
- * {@code target/wal-j.jar} side by side in {@code <scratch>/bin} (755/644, readable by the server's OS user,
+ * {@code target/wal-j.jar} (and {@code wal-j-client.jar}) side by side in {@code <scratch>/bin} (755/644, readable by the server's OS user,
  * who cannot read a checkout under /root). Failsafe passes their locations as the system properties
  * {@code walj.jar} and {@code walj.launcher}.
  *
@@ -58,8 +58,12 @@ public final class WalJ {
         try {
             Path launcher = Files.copy(srcLauncher, bin.resolve("wal-j"), StandardCopyOption.REPLACE_EXISTING);
             Path jar = Files.copy(srcJar, bin.resolve("wal-j.jar"), StandardCopyOption.REPLACE_EXISTING);
+            // the resident-mode client jar the build makes beside the full one (docs/daemon.md)
+            Path clientJar = Files.copy(srcJar.resolveSibling("wal-j-client.jar"), bin.resolve("wal-j-client.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(clientJar, PosixFilePermissions.fromString("rw-r--r--"));
             user.requireExecutable(java, "the launcher runs wal-j with the JDK that runs the tests; install the JDK"
                     + " where every user can read it (Debian: apt-get install openjdk-17-jdk-headless) or pass"
                     + " -Dwalj.it.java=/path/to/bin/java");
