@@ -5,7 +5,10 @@
 # after the load the backlog took to drain, and the CPU-seconds archiving spent per archived segment: the CPU of every
 # archive_command process (PostgreSQL's archiver waits for each, so the kernel adds it to the archiver's children
 # time) plus, in resident mode, the daemon's own. The last line is machine-readable for bench/compare.sh:
+# Each archive_command call runs under GNU time, so the median and maximum wall time of a call, as PostgreSQL waits
+# for it, are reported too.
 #   RESULT <mode> <produced seg/s> <archived seg/s> <max backlog> <backlog at end> <drain s> <CPU-s per segment>
+#          <median ms per archive_command call> <max ms>
 # Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
 #   MODE: walj (cold: one JVM per archive_command), walj-resident (through `wal-j daemon`; needs a build that
 #         has it; BENCH_DAEMON_ARGS="--push-ahead 0" passes options to the daemon), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
@@ -26,14 +29,14 @@ case $mode in
   walj)          command="'$walj' wal-push %p" ;;
   walj-lz4)      command="'$walj' --compression lz4 wal-push %p" ;;
   walj-resident)
-    walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - - -"; exit 0; }
+    walj_has daemon || { echo "this build has no 'wal-j daemon': resident mode skipped"; echo "RESULT $mode - - - - - - - -"; exit 0; }
     # the client only trusts a socket in a directory of its own user with mode 0700 (docs/daemon.md)
     pg mkdir -m 700 "$work/run"
     extra_env=(WALJ_DAEMON_SOCKET="$work/run/walj.sock")
     command="'$walj' wal-push %p" ;;
   pgbackrest)    need_tools pgbackrest:pgbackrest
                  command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
-  wal-e)         command -v wal-e >/dev/null || { echo "no wal-e on PATH: skipped"; echo "RESULT $mode - - - - - -"; exit 0; }
+  wal-e)         command -v wal-e >/dev/null || { echo "no wal-e on PATH: skipped"; echo "RESULT $mode - - - - - - - -"; exit 0; }
                  command="wal-e wal-push %p" ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -48,7 +51,7 @@ fi
 # WAL as fast as this machine can: commits do not wait for their flush (archiving still gets every segment)
 cat >>"$data/postgresql.conf" <<CONF
 synchronous_commit = off
-archive_command = '$(printf '%s' "$command" | sed "s/'/''/g")'
+archive_command = '$(printf '%s' "/usr/bin/time -a -o $work/calls -f %e $command" | sed "s/'/''/g")'
 CONF
 if [ "$mode" = walj-resident ]; then
   # shellcheck disable=SC2086 # word splitting of the options is wanted
@@ -117,4 +120,7 @@ fi
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
   echo "the daemon served no request: these figures are not resident" >&2; exit 1
 fi
-echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain $cpu_per_segment"
+call_ms=$(grep -E '^[0-9.]+$' "$work/calls" | awk '{ print $1 * 1000 }' | median)
+call_max_ms=$(grep -E '^[0-9.]+$' "$work/calls" | awk '{ print $1 * 1000 }' | sort -n | tail -n 1)
+echo "archive_command calls took median $call_ms ms, max $call_max_ms ms (wall, GNU time, under the load)"
+echo "RESULT $mode $produced $archived_rate $max_backlog $end_backlog $drain $cpu_per_segment $call_ms $call_max_ms"

@@ -48,6 +48,10 @@ public final class PushAhead {
     private final Set<Path> scansQueued = new HashSet<>();
     private int background;
     private boolean stopping;
+    /** WAL directories the watcher was asked to watch (successfully or not: asked once). */
+    private final Set<Path> watchedDirs = new HashSet<>();
+    /** Null where the platform offers no file watching: then only the scans after requests push ahead. */
+    private final ReadyWatcher watcher;
 
     /**
      * @param limit   background uploads queued or running at once (also at most a request's {@code --pool-size} − 1)
@@ -70,6 +74,7 @@ public final class PushAhead {
                     return t;
                 });
         this.workers.allowCoreThreadTimeOut(true);
+        this.watcher = startWatcher();
     }
 
     /**
@@ -105,7 +110,73 @@ public final class PushAhead {
             }
             // the upload it waited for failed: try again, this time itself
         }
+        watch(key.getParent());
         scanAfter(key, poolSize);
+    }
+
+    private ReadyWatcher startWatcher() {
+        try {
+            return new ReadyWatcher(this::anticipate);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(LogEvent.msg("cannot watch archive_status directories")
+                    .detail("Starting a file watcher failed: " + describe(e) + ". Segments are pushed ahead only after"
+                            + " requests.")
+                    .kv("action", "push-wal"));
+            return null;
+        }
+    }
+
+    private void watch(Path walDir) {
+        synchronized (this) {
+            if (watcher == null || stopping || !watchedDirs.add(walDir)) {
+                return;
+            }
+        }
+        try {
+            watcher.watch(walDir);
+        } catch (IOException | RuntimeException e) {
+            // e.g. a file pushed from outside pg_wal: nothing to watch there, and no need to say so on every request
+        }
+    }
+
+    /**
+     * PostgreSQL has just marked {@code segment} ready. When nothing else waits to be archived, its archiver hands this
+     * segment to archive_command at once, and that command's JVM needs tens of milliseconds to start: the upload
+     * starts now, and the request joins it. Its {@code .ready} stays for PostgreSQL to rename, as the request answers.
+     * With a backlog, the scan after the next request pushes ahead (and renames) as before.
+     */
+    void anticipate(Path segment) {
+        Path key = segment.toAbsolutePath().normalize();
+        List<Path> ready;
+        try {
+            ready = ReadySegments.all(key.getParent());
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        Flight f;
+        synchronized (this) {
+            if (stopping || flights.containsKey(key) || stored.contains(key)) {
+                return;
+            }
+            for (Path other : ready) {
+                // stored ones only wait for PostgreSQL's rename; anything else (in flight included) is a backlog,
+                // where renaming ahead saves whole archive_command calls
+                if (!other.equals(key) && !stored.contains(other)) {
+                    return;
+                }
+            }
+            f = fly(key, true);
+            f.anticipated = true;
+            background++;
+        }
+        try {
+            workers.execute(() -> pushInBackground(key, f));
+        } catch (RejectedExecutionException stopped) {
+            synchronized (this) {
+                background--;
+            }
+            land(key, f, null);
+        }
     }
 
     private Flight fly(Path key, boolean inBackground) {
@@ -241,7 +312,7 @@ public final class PushAhead {
         } finally {
             boolean markDone;
             synchronized (this) {
-                markDone = ok && !f.joined;
+                markDone = ok && !f.joined && !f.anticipated;
             }
             if (markDone) {
                 ReadySegments.markDone(segment);
@@ -250,9 +321,11 @@ public final class PushAhead {
                 LOG.info(LogEvent.msg("pushed a segment ahead")
                         .detail("Stored \"" + segment + "\" in the background; " + (markDone
                                 ? "its .ready is now .done, so PostgreSQL need not call archive_command for it."
+                                : f.anticipated && !f.joined
+                                ? "it was marked ready a moment ago; its archive_command is answered from this upload."
                                 : "PostgreSQL's archive_command for it waited for this upload."))
                         .kv("action", "push-wal").kv("seg", segment.getFileName().toString())
-                        .kv("state", markDone ? "done" : "joined"));
+                        .kv("state", markDone ? "done" : f.anticipated && !f.joined ? "anticipated" : "joined"));
             }
             land(segment, f, ok ? stamp : null); // a taken flight is no longer in the map: only completed
             synchronized (this) {
@@ -285,6 +358,13 @@ public final class PushAhead {
         synchronized (this) {
             stopping = true;
         }
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                // stopping anyway: the watcher's thread is a daemon thread
+            }
+        }
         workers.shutdown(); // queued uploads see `stopping` and end without starting
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -310,6 +390,8 @@ public final class PushAhead {
         boolean joined;
         /** Background, not yet started: a request pushes the file itself instead. */
         boolean taken;
+        /** Background, started when PostgreSQL marked the file ready: its request is expected, so no rename. */
+        boolean anticipated;
 
         Flight(boolean background) {
             this.background = background;

@@ -259,6 +259,33 @@ class PushAheadTest {
                 storage.list("").stream().map(o -> o.key()).toList(), "only the request's segment is stored");
     }
 
+    @Test
+    void aSegmentMarkedReadyWithNothingElseWaitingIsStoredBeforeItsRequestArrives() throws Exception {
+        for (String s : new String[] {S2, S3, S4, S5}) {
+            Files.delete(status.resolve(s + ".ready"));
+        }
+        ahead = new PushAhead(archiver, 8, 4);
+        ahead.archive(pgWal.resolve(S1), pgWal.resolve(S1), 32); // the first request: its directory is watched
+        Files.move(status.resolve(S1 + ".ready"), status.resolve(S1 + ".done")); // PostgreSQL's rename
+
+        Files.createFile(status.resolve(S2 + ".ready")); // as PostgreSQL marks the next segment
+        eventually(() -> storage.puts(key(S2)) == 1 && ahead.idle());
+        assertStored(S2);
+        assertTrue(Files.exists(status.resolve(S2 + ".ready")), "the rename stays PostgreSQL's: its request is coming");
+
+        ahead.archive(pgWal.resolve(S2), pgWal.resolve(S2), 32); // archive_command's request
+        assertEquals(1, storage.puts(key(S2)), "answered from the upload that started when the segment was marked");
+    }
+
+    @Test
+    void withABacklogAMarkedSegmentIsLeftForTheScanThatRenames() throws Exception {
+        ahead = new PushAhead(archiver, 8, 4);
+        ahead.archive(pgWal.resolve(S1), pgWal.resolve(S1), 1); // no scan: S2..S5 stay ready, unstored
+        ahead.anticipate(pgWal.resolve(S5));
+        assertTrue(ahead.idle(), "nothing started for S5: older segments wait");
+        assertEquals(0, storage.puts(key(S5)));
+    }
+
     private interface Action {
         void run() throws Exception;
     }
