@@ -99,6 +99,40 @@ class WalArchiverTest {
         assertEquals(List.of("wal_005/00000002.history.lzo"), keys());
     }
 
+    /**
+     * A segment pushed alone is compressed on several cores (this machine has two): the stored object must be byte
+     * for byte the sequential encoder's (same lzop header with the file's mode and mtime, same blocks), and the
+     * compression threads must all have ended.
+     */
+    @Test
+    void aSegmentPushedAloneIsStoredExactlyAsTheSequentialEncoderWritesIt() throws Exception {
+        byte[] content = new byte[16 << 20];
+        Random r = new Random(11);
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i % 8192 < 6000 ? i % 251 : r.nextInt()); // compressed and stored blocks
+        }
+        Path file = pgWal.resolve("000000010000000000000009");
+        Files.write(file, content);
+        archiver.archive(file, 32);
+
+        SourceFile source = SourceFile.open(file);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (InputStream in = source.stream();
+             java.io.OutputStream out = new ObjectCodec(Compression.LZO, Encryption.NONE)
+                     .encoder(expected, source.mode(), source.mtimeSeconds())) {
+            in.transferTo(out);
+        }
+        try (InputStream stored = storage.get("wal_005/000000010000000000000009.lzo")) {
+            assertArrayEquals(expected.toByteArray(), stored.readAllBytes());
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("wal-push-compress")) {
+                t.join(60_000); // the pool was shut down: an idle thread ends at once
+                assertFalse(t.isAlive(), "a compression thread outlived the push");
+            }
+        }
+    }
+
     private byte[] segment(String name, int seed) throws IOException {
         byte[] content = new byte[1 << 20];
         Random r = new Random(seed);
