@@ -50,10 +50,15 @@ final class ParallelBlockWriter {
         public void run() {
             synchronized (lock) {
                 if (state != State.QUEUED) {
-                    return; // abandoned before it started
+                    return; // abandoned, or the writing thread took it while it waited
                 }
                 state = State.RUNNING;
             }
+            encodeClaimed();
+        }
+
+        /** Encodes the block of a slot this thread moved to RUNNING, then publishes the outcome. */
+        void encodeClaimed() {
             Throwable t = null;
             try {
                 encoder.encode(input, 0, length);
@@ -220,20 +225,40 @@ final class ParallelBlockWriter {
         }
     }
 
-    /** Waits for the oldest submitted block, writes it and frees its slot. */
+    /**
+     * Waits for the oldest submitted block, writes it and frees its slot. While it waits, the writing thread encodes
+     * blocks no task has started yet (oldest first) itself: on a busy machine the executor's threads may not get a
+     * core soon, and the writer would otherwise sit idle.
+     */
     private void writeOldest() throws IOException {
         Slot s = pending.peek();
         Throwable failure;
-        synchronized (lock) {
-            while (s.state != State.DONE) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for a block to be compressed");
+        while (true) {
+            Slot help = null;
+            synchronized (lock) {
+                if (s.state == State.DONE) {
+                    failure = s.failure;
+                    break;
+                }
+                for (Slot q : pending) {
+                    if (q.state == State.QUEUED) {
+                        q.state = State.RUNNING;
+                        help = q;
+                        break;
+                    }
+                }
+                if (help == null) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for a block to be compressed");
+                    }
                 }
             }
-            failure = s.failure;
+            if (help != null) {
+                help.encodeClaimed();
+            }
         }
         if (failure != null) {
             throw failure instanceof IOException io ? new IOException(io.getMessage(), io)

@@ -26,6 +26,73 @@ public final class CodecThroughput {
         return bytes.toByteArray();
     }
 
+    /**
+     * LZO compression of one stream, sequential and with its blocks compressed in parallel (what wal-push of one
+     * segment does): {@code cores} blocks at once, on a pool of {@code cores - 1} threads plus the writing thread
+     * (wal-push's set-up) and, for comparison, on a pool of {@code cores} threads. Best of {@link #RUNS}, interleaved,
+     * after a warm-up of all; also checks that the bytes agree.
+     */
+    private static void parallelLzo(List<TestData.Input> inputs, byte[] buf) throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.ExecutorService helpers = pool(Math.max(1, cores - 1));
+        java.util.concurrent.ExecutorService full = pool(cores);
+        try {
+            BlockParallelism withWriter = new BlockParallelism(helpers, cores);
+            BlockParallelism onPool = new BlockParallelism(full, cores);
+            for (int warm = 0; warm < 2; warm++) {
+                for (TestData.Input input : inputs) {
+                    lzop(input.data(), buf, null);
+                    lzop(input.data(), buf, withWriter);
+                    lzop(input.data(), buf, onPool);
+                }
+            }
+            for (TestData.Input input : inputs) {
+                long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+                BlockParallelism[] modes = {null, withWriter, onPool};
+                byte[] reference = null;
+                for (int run = 0; run < RUNS * 2; run++) {
+                    for (int m = 0; m < modes.length; m++) {
+                        long t0 = System.nanoTime();
+                        byte[] out = lzop(input.data(), buf, modes[m]);
+                        best[m] = Math.min(best[m], System.nanoTime() - t0);
+                        if (reference == null) {
+                            reference = out;
+                        } else if (!java.util.Arrays.equals(reference, out)) {
+                            throw new IllegalStateException("parallel LZO differs on " + input.name());
+                        }
+                    }
+                }
+                double mib = input.data().length / (double) TestData.MIB;
+                System.out.printf("LZO %-12s compress: sequential %7.1f MiB/s | %d at once, %d pool threads + writer"
+                                + " %7.1f MiB/s | %d at once, %d pool threads %7.1f MiB/s%n", input.name(),
+                        mib / (best[0] / 1e9), cores, Math.max(1, cores - 1), mib / (best[1] / 1e9), cores, cores,
+                        mib / (best[2] / 1e9));
+            }
+        } finally {
+            helpers.shutdown();
+            full.shutdown();
+        }
+    }
+
+    private static java.util.concurrent.ExecutorService pool(int threads) {
+        return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lzo-bench");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static byte[] lzop(byte[] data, byte[] buf, BlockParallelism parallelism) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(data.length + 1024);
+        try (OutputStream out = parallelism == null ? new LzopOutputStream(bytes, 0, 0)
+                : new LzopOutputStream(bytes, 0, 0, LzopOutputStream.DEFAULT_FLAGS, parallelism)) {
+            for (int off = 0; off < data.length; off += buf.length) {
+                out.write(data, off, Math.min(buf.length, data.length - off));
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     public static void main(String[] args) throws IOException {
         List<TestData.Input> inputs = List.of(new TestData.Input("WAL segment", TestData.walSegment()),
                 new TestData.Input("text-like", TestData.compressible(16 * TestData.MIB, 91)),
@@ -38,6 +105,7 @@ public final class CodecThroughput {
                 }
             }
         }
+        parallelLzo(inputs, buf);
         for (Compression c : Compression.values()) {
             for (TestData.Input input : inputs) {
                 byte[] compressed = null;

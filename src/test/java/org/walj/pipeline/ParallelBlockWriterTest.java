@@ -124,6 +124,27 @@ class ParallelBlockWriterTest {
         }
     }
 
+    /**
+     * An executor whose threads never get a core (a stand-in that only queues the tasks): the writing thread encodes
+     * every block itself while it waits, and the tasks, run afterwards, find nothing left to do.
+     */
+    @Test
+    void theWriterEncodesBlocksNoTaskStartedAndTheLateTasksDoNothing() throws IOException {
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        StandInEncoders encoders = new StandInEncoders(-1, -1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ParallelBlockWriter w = new ParallelBlockWriter(out, new BlockParallelism(queued::add, 2), BLOCK,
+                encoders::create);
+        byte[] data = blocksData(9, 5);
+        w.write(data, 0, data.length);
+        w.finish();
+        assertArrayEquals(expected(data), out.toByteArray());
+        assertEquals(10, encoders.encoded.get());
+        assertEquals(10, queued.size());
+        queued.forEach(Runnable::run);
+        assertEquals(10, encoders.encoded.get(), "no block encoded twice");
+    }
+
     @Test
     void emptyAndExactMultiplesWriteNoEmptyBlock() throws IOException {
         for (byte[] data : new byte[][] {new byte[0], blocksData(3, 0)}) {

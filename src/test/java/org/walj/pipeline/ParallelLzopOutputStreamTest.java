@@ -175,14 +175,16 @@ class ParallelLzopOutputStreamTest {
     }
 
     @Test
-    void closeAfterASuccessfulStreamLeavesNothingRunning() throws IOException {
+    void oneTaskPerBlock() throws IOException {
         CountingExecutor executor = new CountingExecutor(pool);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new LzopOutputStream(bytes, 0, 0, LzopOutputStream.DEFAULT_FLAGS,
-                new BlockParallelism(executor, 2))) {
+        try (OutputStream out = new LzopOutputStream(bytes, Codecs.WAL_MODE, Codecs.FIXED_MTIME,
+                LzopOutputStream.DEFAULT_FLAGS, new BlockParallelism(executor, 2))) {
             out.write(TestData.compressible(10 * Lzop.BLOCK_SIZE + 3, 43));
         }
-        assertEquals(11, executor.started(), "one task per block");
+        assertEquals(11, executor.submitted(), "one task per block");
+        assertArrayEquals(sequential(TestData.compressible(10 * Lzop.BLOCK_SIZE + 3, 43), LzopOutputStream.DEFAULT_FLAGS),
+                bytes.toByteArray());
     }
 
     @Test
@@ -199,10 +201,10 @@ class ParallelLzopOutputStreamTest {
                 .noneMatch(t -> t.getName().equals("own-lzop-pool") && t.isAlive()));
     }
 
-    /** Runs on a real pool and counts the tasks that started. */
+    /** Runs on a real pool and counts the tasks submitted. */
     static final class CountingExecutor implements java.util.concurrent.Executor {
         private final java.util.concurrent.Executor delegate;
-        private final AtomicInteger started = new AtomicInteger();
+        private final AtomicInteger submitted = new AtomicInteger();
 
         CountingExecutor(java.util.concurrent.Executor delegate) {
             this.delegate = delegate;
@@ -210,14 +212,12 @@ class ParallelLzopOutputStreamTest {
 
         @Override
         public void execute(Runnable task) {
-            delegate.execute(() -> {
-                started.incrementAndGet();
-                task.run();
-            });
+            submitted.incrementAndGet();
+            delegate.execute(task);
         }
 
-        int started() {
-            return started.get();
+        int submitted() {
+            return submitted.get();
         }
     }
 }
