@@ -36,15 +36,14 @@ public record ObjectCodec(Compression compression, Encryption encryption) {
 
     /**
      * As {@link #encoder(OutputStream, int, long)}, compressing several blocks at once for a caller with one stream
-     * to encode; the bytes are the same. LZ4 frames are written sequentially (lz4-java's frame writer has no such
-     * mode).
+     * to encode; the bytes are the same (lzop blocks and our LZ4 frames' blocks are independent).
      */
     public OutputStream encoder(OutputStream sink, int mode, long mtimeSeconds, BlockParallelism parallelism)
             throws IOException {
         OutputStream encrypted = encryption.encrypt(sink);
         return compression == Compression.LZO
                 ? new LzopOutputStream(encrypted, mode, mtimeSeconds, LzopOutputStream.DEFAULT_FLAGS, parallelism)
-                : compression.compress(encrypted);
+                : Lz4Codec.compress(encrypted, parallelism);
     }
 
     /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */

@@ -122,6 +122,15 @@ final class ParallelBlockWriter {
 
     /** Encodes the last (short) block and writes every pending block, in order. Writes nothing else. */
     void finish() throws IOException {
+        writeAll();
+        finished = true;
+    }
+
+    /**
+     * Ends the current block early (for formats whose flush does, like lz4-java's frame writer) and writes every
+     * pending block; the writer stays usable.
+     */
+    void writeAll() throws IOException {
         ensureUsable();
         try {
             if (filling != null && filling.length > 0) {
@@ -132,7 +141,6 @@ final class ParallelBlockWriter {
             while (!pending.isEmpty()) {
                 writeOldest();
             }
-            finished = true;
         } catch (IOException | RuntimeException | Error e) {
             throw fail(e);
         }
