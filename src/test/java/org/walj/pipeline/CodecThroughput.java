@@ -14,6 +14,8 @@ import java.util.List;
 public final class CodecThroughput {
 
     private static final int RUNS = 4;
+    /** Whether {@link #parallelLzo} measures LZ4 frames instead (the same comparison). */
+    private static boolean lz4;
 
     /** Compresses in 64 KiB writes (like a copy loop) into a presized in-memory buffer. */
     private static byte[] compress(Compression c, byte[] data, byte[] buf) throws IOException {
@@ -63,7 +65,7 @@ public final class CodecThroughput {
                     }
                 }
                 double mib = input.data().length / (double) TestData.MIB;
-                System.out.printf("LZO %-12s compress: sequential %7.1f MiB/s | %d at once, %d pool threads + writer"
+                System.out.printf((lz4 ? "LZ4" : "LZO") + " %-12s compress: sequential %7.1f MiB/s | %d at once, %d pool threads + writer"
                                 + " %7.1f MiB/s | %d at once, %d pool threads %7.1f MiB/s%n", input.name(),
                         mib / (best[0] / 1e9), cores, Math.max(1, cores - 1), mib / (best[1] / 1e9), cores, cores,
                         mib / (best[2] / 1e9));
@@ -84,7 +86,9 @@ public final class CodecThroughput {
 
     private static byte[] lzop(byte[] data, byte[] buf, BlockParallelism parallelism) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(data.length + 1024);
-        try (OutputStream out = parallelism == null ? new LzopOutputStream(bytes, 0, 0)
+        try (OutputStream out = lz4 ? (parallelism == null ? Lz4Codec.compress(bytes)
+                : Lz4Codec.compress(bytes, parallelism))
+                : parallelism == null ? new LzopOutputStream(bytes, 0, 0)
                 : new LzopOutputStream(bytes, 0, 0, LzopOutputStream.DEFAULT_FLAGS, parallelism)) {
             for (int off = 0; off < data.length; off += buf.length) {
                 out.write(data, off, Math.min(buf.length, data.length - off));
@@ -106,6 +110,9 @@ public final class CodecThroughput {
             }
         }
         parallelLzo(inputs, buf);
+        lz4 = true;
+        parallelLzo(inputs, buf);
+        lz4 = false;
         for (Compression c : Compression.values()) {
             for (TestData.Input input : inputs) {
                 byte[] compressed = null;
