@@ -126,7 +126,12 @@ public final class LzopOutputStream extends OutputStream {
     public void write(int b) throws IOException {
         ensureOpen();
         if (parallel != null) {
-            writeParallel(new byte[] {(byte) b}, 0, 1);
+            try {
+                parallel.write(b);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
             return;
         }
         block[blockLength++] = (byte) b;
@@ -202,10 +207,21 @@ public final class LzopOutputStream extends OutputStream {
         }
     }
 
-    /** Flushes the underlying stream; buffered input stays pending until the block is full or the stream closed. */
+    /**
+     * Flushes the underlying stream; buffered input stays pending until the block is full or the stream closed. In
+     * parallel mode the blocks already complete are written first.
+     */
     @Override
     public void flush() throws IOException {
         ensureOpen();
+        if (parallel != null) {
+            try {
+                parallel.writeSubmitted();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
         out.flush();
     }
 

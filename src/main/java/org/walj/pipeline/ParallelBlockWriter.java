@@ -96,6 +96,15 @@ final class ParallelBlockWriter {
         this.blockSize = blockSize;
     }
 
+    void write(int b) throws IOException {
+        ensureUsable();
+        if (filling != null && filling.length < blockSize - 1) {
+            filling.input[filling.length++] = (byte) b; // the common case, without an array per byte
+            return;
+        }
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
     void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureUsable();
@@ -124,6 +133,21 @@ final class ParallelBlockWriter {
     void finish() throws IOException {
         writeAll();
         finished = true;
+    }
+
+    /**
+     * Writes every block submitted so far (waiting for their encoding); the block being filled stays open, so the
+     * output is the same as without this call (lzop's flush does not end a block).
+     */
+    void writeSubmitted() throws IOException {
+        ensureUsable();
+        try {
+            while (!pending.isEmpty()) {
+                writeOldest();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw fail(e);
+        }
     }
 
     /**

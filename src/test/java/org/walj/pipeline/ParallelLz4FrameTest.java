@@ -126,6 +126,11 @@ class ParallelLz4FrameTest {
         });
         assertEquals("disk full", e.getMessage());
         assertTrue(sink.written <= 5 * TestData.MIB, "no end mark after the failure");
+        try {
+            out.close(); // throws if the failure came from write(); a no-op if it came from the first close()
+        } catch (IOException incomplete) {
+            assertTrue(incomplete.getMessage().contains("earlier write failed"), incomplete.getMessage());
+        }
         assertTrue(sink.closed);
         assertThrows(IOException.class, () -> out.write(1), "unusable after the failure");
     }

@@ -118,6 +118,24 @@ class ParallelLzopOutputStreamTest {
         }
     }
 
+    /** flush() writes the complete blocks, never ends one: the bytes stay the sequential writer's. */
+    @Test
+    void flushWritesCompleteBlocksAndChangesNoByte() throws IOException {
+        byte[] data = TestData.mixed(3 * Lzop.BLOCK_SIZE + 100, 33);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new LzopOutputStream(bytes, Codecs.WAL_MODE, Codecs.FIXED_MTIME,
+                LzopOutputStream.DEFAULT_FLAGS, new BlockParallelism(pool, 2))) {
+            out.write(data, 0, 2 * Lzop.BLOCK_SIZE + 10);
+            out.flush();
+            // what has reached the target, closed with an end marker for the test-side parser
+            LzopLayout partial = LzopLayout.parse(java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() + 4));
+            assertEquals(2, partial.blocks().size(), "both complete blocks are out after flush()");
+            out.write(data, 2 * Lzop.BLOCK_SIZE + 10, data.length - (2 * Lzop.BLOCK_SIZE + 10));
+            out.flush();
+        }
+        assertArrayEquals(sequential(data, LzopOutputStream.DEFAULT_FLAGS), bytes.toByteArray());
+    }
+
     @Test
     void realLzopTestsAndRestoresTheParallelOutput() throws IOException {
         for (TestData.Input input : List.of(new TestData.Input("wal", TestData.walSegment()),
@@ -153,12 +171,21 @@ class ParallelLzopOutputStreamTest {
     }
 
     @Test
-    void sinkFailureWhileFinishingIsThrownByClose() throws IOException {
+    void sinkFailureOfTheLastBlocksIsThrownAndTheTargetClosed() throws IOException {
         LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(600_000);
         OutputStream out = new LzopOutputStream(sink, 0, 0, LzopOutputStream.DEFAULT_FLAGS,
                 new BlockParallelism(pool, 4));
-        out.write(TestData.random(3 * Lzop.BLOCK_SIZE, 42)); // all three blocks may still be in flight
-        assertEquals("disk full", assertThrows(IOException.class, out::close).getMessage());
+        // the third block does not fit; all three may still be in flight when close() comes, or already written
+        IOException e = assertThrows(IOException.class, () -> {
+            out.write(TestData.random(3 * Lzop.BLOCK_SIZE, 42));
+            out.close();
+        });
+        assertEquals("disk full", e.getMessage());
+        try {
+            out.close(); // throws if the failure came from write(); a no-op if it came from the first close()
+        } catch (IOException incomplete) {
+            assertTrue(incomplete.getMessage().contains("earlier write failed"), incomplete.getMessage());
+        }
         assertTrue(sink.closed);
     }
 
