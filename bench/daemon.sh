@@ -94,9 +94,14 @@ ab() {
   done
   for which in base new; do
     local d=$cpu_new; [ "$which" = base ] && d=$cpu_base
-    printf '%-8s %-43s %6.0f ms wall %6.0f ms CPU client %6.0f ms CPU daemon\n' "$which" "$label" \
-      "$(awk '{print $1*1000}' "$work/ab.$which" | median)" "$(awk '{print ($2+$3)*1000}' "$work/ab.$which" | median)" \
-      "$(awk -v d="$d" -v n="$(wc -l <"$work/ab.$which")" 'BEGIN {print d/n}')"
+    # the daemon's own time per request, from its "served a request" records (the last $runs of this subcommand)
+    local served
+    served=$(grep -o "DETAIL: $1 .*: exit 0 after [0-9]* ms" "$work/daemon-$which.log" | tail -n "$runs" \
+      | sed 's/.* after \([0-9]*\) ms/\1/' | median)
+    printf '%-8s %-43s %6.0f ms wall %6.0f ms CPU client %6.0f ms CPU daemon %6s ms served in daemon\n' "$which" \
+      "$label" "$(awk '{print $1*1000}' "$work/ab.$which" | median)" \
+      "$(awk '{print ($2+$3)*1000}' "$work/ab.$which" | median)" \
+      "$(awk -v d="$d" -v n="$(wc -l <"$work/ab.$which")" 'BEGIN {print d/n}')" "$served"
   done
 }
 stop_daemon() {
