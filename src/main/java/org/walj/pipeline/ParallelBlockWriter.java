@@ -11,15 +11,18 @@ import java.util.function.Supplier;
 /**
  * Cuts what is written into blocks of {@code blockSize} bytes, encodes up to {@link BlockParallelism#blocks()} of them
  * at once on the executor, and writes the encoded blocks to {@code out} strictly in input order, on the writing
- * thread. Only for containers whose blocks are encoded independently of each other (lzop's are), so that the output
- * is exactly the sequential writer's.
+ * thread. Only for containers whose blocks are encoded independently of each other (lzop's are, and those of the LZ4
+ * frames we write), so that the output is exactly the sequential writer's.
  *
  * <ul>
  * <li>Memory is bounded: at most {@code blocks + 1} slots (an input block and its encoder's buffer) exist: up to
  * {@code blocks + 1} submitted while the writer waits for the oldest, or {@code blocks} submitted and one filling.</li>
- * <li>A failed encoding or write is thrown by the next {@link #write}/{@link #finish} as an IOException; from then on
- * the writer is unusable. Before any of them throws, every task already started has finished and queued ones are
- * abandoned, so no task of this writer runs after it failed or finished.</li>
+ * <li>A failed encoding or write is thrown by the next {@link #write}, {@link #writeSubmitted}, {@link #writeAll} or
+ * {@link #finish} as an IOException; from then on the writer is unusable. Before any of them throws, every task
+ * already started has finished and queued ones are abandoned, so no block of this writer is encoded after it failed
+ * or finished.</li>
+ * <li>While it waits for the oldest block, the writing thread encodes blocks no task has started yet itself, so a
+ * busy executor (or machine) degrades this to the sequential writer's speed instead of below it.</li>
  * </ul>
  * For one writing thread; the tasks touch only their own slot.
  */
