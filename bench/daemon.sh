@@ -4,6 +4,8 @@
 # runs without a daemon, with and without the launcher's class-data archive, on every JDK under /usr/lib/jvm.
 # Per row: median wall ms and CPU ms of the client process (GNU time), the daemon's CPU ms per request (from
 # /proc/PID/stat around the runs), and the client's peak RSS.
+# Before/after: WALJ_BENCH_BASELINE=DIR (another checkout with its own target/wal-j.jar) adds resident file-backend
+# rows for it: both builds' daemons run side by side and the clients alternate between them in blocks of RUNS/3.
 # Usage: bench/daemon.sh [RUNS]   (needs target/wal-j.jar, target/s3proxy.jar: ./mvnw -B -DskipTests verify,
 #                                  PostgreSQL server programs, GNU time)
 set -euo pipefail
@@ -60,12 +62,47 @@ measure() {
     "$daemon_cpu" "$rss"
 }
 
-start_daemon() { # LABEL: starts wal-j daemon with the current environment, sets $daemon_pid
-  "$here/packaging/wal-j" daemon >"$work/daemon-$1.log" 2>&1 &
+start_daemon() { # LABEL [CHECKOUT]: starts wal-j daemon with the current environment, sets $daemon_pid
+  "${2:-$here}/packaging/wal-j" daemon >"$work/daemon-$1.log" 2>&1 &
   daemon_pid=$!
   pids+=("$daemon_pid")
   for _ in $(seq 1 300); do [ -S "$WALJ_DAEMON_SOCKET" ] && return 0; sleep 0.1; done
   cat "$work/daemon-$1.log" >&2; exit 1
+}
+
+# ab LABEL ARGS…: wal-j ARGS through the baseline's daemon ($base_pid, socket $base_sock) and this build's
+# ($new_pid, $new_sock), alternating blocks of runs; per build the median wall and client CPU, daemon CPU per request
+ab() {
+  local label=$1; shift
+  local block=$(( runs / 3 > 0 ? runs / 3 : 1 )) done=0 b
+  : >"$work/ab.base"; : >"$work/ab.new"
+  local cpu_base=0 cpu_new=0 before
+  while [ "$done" -lt "$runs" ]; do
+    for which in base new; do
+      if [ "$which" = base ]; then pid=$base_pid sock=$base_sock dir=$WALJ_BENCH_BASELINE; else pid=$new_pid sock=$new_sock dir=$here; fi
+      before=$(cpu_ms_of "$pid")
+      for _ in $(seq 1 "$block"); do
+        WALJ_DAEMON_SOCKET=$sock /usr/bin/time -o "$work/t" -f "%e %U %S %M" "$dir/packaging/wal-j" "$@" >/dev/null 2>"$work/err" \
+          || { cat "$work/err" >&2; exit 1; }
+        if grep -q 'working in-process' "$work/err"; then echo "$label: the daemon did not serve: $(head -n 1 "$work/err")" >&2; exit 1; fi
+        cat "$work/t" >>"$work/ab.$which"
+      done
+      b=$(awk -v a="$(cpu_ms_of "$pid")" -v b="$before" 'BEGIN {print a-b}')
+      if [ "$which" = base ]; then cpu_base=$(awk -v x="$cpu_base" -v y="$b" 'BEGIN {print x+y}'); else cpu_new=$(awk -v x="$cpu_new" -v y="$b" 'BEGIN {print x+y}'); fi
+    done
+    done=$(( done + block ))
+  done
+  for which in base new; do
+    local d=$cpu_new; [ "$which" = base ] && d=$cpu_base
+    # the daemon's own time per request, from its "served a request" records (the last $runs of this subcommand)
+    local served
+    served=$(grep -o "DETAIL: $1 .*: exit 0 after [0-9]* ms" "$work/daemon-$which.log" | tail -n "$runs" \
+      | sed 's/.* after \([0-9]*\) ms/\1/' | median)
+    printf '%-8s %-43s %6.0f ms wall %6.0f ms CPU client %6.0f ms CPU daemon %6s ms served in daemon\n' "$which" \
+      "$label" "$(awk '{print $1*1000}' "$work/ab.$which" | median)" \
+      "$(awk '{print ($2+$3)*1000}' "$work/ab.$which" | median)" \
+      "$(awk -v d="$d" -v n="$(wc -l <"$work/ab.$which")" 'BEGIN {print d/n}')" "$served"
+  done
 }
 stop_daemon() {
   echo "  daemon peak RSS: $(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$daemon_pid/status")"
@@ -84,6 +121,23 @@ measure "resident wal-push  file" "$daemon_pid" "$here/packaging/wal-j" wal-push
 measure "resident wal-fetch file" "$daemon_pid" "$here/packaging/wal-j" wal-fetch --prefetch 0 "$seg" "$work/restored"
 cmp -s "$work/restored" "$work/pg_wal/$seg" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
 stop_daemon
+
+# --- before/after, resident, file backend: the baseline's daemon and this build's side by side
+if [ -n "${WALJ_BENCH_BASELINE:-}" ]; then
+  [ -f "$WALJ_BENCH_BASELINE/target/wal-j.jar" ] || { echo "no $WALJ_BENCH_BASELINE/target/wal-j.jar" >&2; exit 1; }
+  base_sock=$work/run/base.sock new_sock=$work/run/new.sock
+  WALJ_DAEMON_SOCKET=$base_sock start_daemon base "$WALJ_BENCH_BASELINE"; base_pid=$daemon_pid
+  WALJ_DAEMON_SOCKET=$new_sock start_daemon new; new_pid=$daemon_pid
+  for w in 1 2 3; do  # warm both daemons' JIT the same way
+    WALJ_DAEMON_SOCKET=$base_sock "$WALJ_BENCH_BASELINE/packaging/wal-j" wal-push --pool-size 1 "pg_wal/$seg" 2>/dev/null
+    WALJ_DAEMON_SOCKET=$new_sock "$here/packaging/wal-j" wal-push --pool-size 1 "pg_wal/$seg" 2>/dev/null
+  done
+  ab "resident wal-push  file" wal-push --pool-size 1 "pg_wal/$seg"
+  ab "resident wal-fetch file" wal-fetch --prefetch 0 "$seg" "$work/restored"
+  cmp -s "$work/restored" "$work/pg_wal/$seg" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
+  kill "$base_pid" "$new_pid"; wait "$base_pid" "$new_pid" 2>/dev/null || true
+  [ -n "${WALJ_BENCH_AB_ONLY:-}" ] && exit 0
+fi
 unset WALE_FILE_PREFIX
 
 # --- resident, S3Proxy

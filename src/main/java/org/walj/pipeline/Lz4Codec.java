@@ -34,6 +34,18 @@ public final class Lz4Codec {
         return new Writer(frame, out);
     }
 
+    /**
+     * The same frame, byte for byte, with its 4 MiB blocks compressed several at once on {@code parallelism}'s
+     * executor ({@link Lz4ParallelFrame}); for a caller with one stream to encode.
+     */
+    public static OutputStream compress(OutputStream out, BlockParallelism parallelism) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Lz4ParallelFrame frame = new Lz4ParallelFrame(out, LZ4Factory.fastestJavaInstance().fastCompressor(),
+                XXHashFactory.fastestJavaInstance().hash32(),
+                XXHashFactory.fastestJavaInstance().newStreamingHash32(0), parallelism);
+        return new Writer(frame, out);
+    }
+
     /** Decodes LZ4 frames from {@code in} (which must start with one; no format sniffing here). */
     public static InputStream decompress(InputStream in) {
         return new Reader(Objects.requireNonNull(in, "in"));
@@ -48,7 +60,7 @@ public final class Lz4Codec {
         private boolean closed;
         private boolean failed;
 
-        Writer(LZ4FrameOutputStream frame, OutputStream target) {
+        Writer(OutputStream frame, OutputStream target) {
             super(frame);
             this.target = target;
         }
@@ -78,7 +90,7 @@ public final class Lz4Codec {
         public void flush() throws IOException {
             ensureOpen();
             try {
-                out.flush(); // lz4-java ends the current block here
+                out.flush(); // lz4-java ends the current block here (and so does Lz4ParallelFrame)
             } catch (IOException | RuntimeException e) {
                 throw failure(e);
             }
@@ -115,7 +127,7 @@ public final class Lz4Codec {
                     failure = failure(e);
                 }
             }
-            // lz4-java does not close its target when writing the end mark fails
+            // lz4-java (and Lz4ParallelFrame) do not close the target when writing the end mark fails
             try {
                 target.close();
             } catch (IOException | RuntimeException closeFailure) {

@@ -1,7 +1,5 @@
 package org.walj.pipeline;
 
-import io.airlift.compress.lzo.LzoCompressor;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -19,6 +17,10 @@ import java.util.zip.CRC32;
  *
  * <p>{@link #flush()} does not end a block (that would make the output differ from lzop's); it only flushes the
  * underlying stream. Not thread-safe.
+ *
+ * <p>With a {@link BlockParallelism}, blocks are compressed on its executor, several at once, and written in order
+ * ({@link ParallelBlockWriter}); blocks are independent in lzop, so the stream is byte for byte the same. Only for a
+ * caller with one stream to encode: one that already encodes several streams at once would only add threads.
  */
 public final class LzopOutputStream extends OutputStream {
 
@@ -30,18 +32,15 @@ public final class LzopOutputStream extends OutputStream {
             | Lzop.F_ADLER32_D | Lzop.F_CRC32_D | Lzop.F_ADLER32_C | Lzop.F_CRC32_C | Lzop.F_H_CRC32;
 
     private static final int HEADER_LENGTH = 25; // version .. name_len, with an empty name
-    private static final int MAX_BLOCK_HEADER = 24; // two lengths + up to four checksums
 
     private final OutputStream out;
     private final int flags;
-    private final LzoCompressor compressor = new LzoCompressor();
-    private final Adler32 adler = new Adler32();
-    private final CRC32 crc = new CRC32();
-    /** Pending uncompressed input, less than one block. */
-    private final byte[] block = new byte[Lzop.BLOCK_SIZE];
+    /** Sequential mode: the block encoder and the pending input (less than one block); null in parallel mode. */
+    private final LzopBlockEncoder encoder;
+    private final byte[] block;
     private int blockLength;
-    /** One encoded block: its header is written right-aligned before {@link #MAX_BLOCK_HEADER}, data after it. */
-    private final byte[] frame;
+    /** Parallel mode: cuts, encodes and writes the blocks; null in sequential mode. */
+    private final ParallelBlockWriter parallel;
     private boolean closed;
     private boolean failed;
 
@@ -56,6 +55,17 @@ public final class LzopOutputStream extends OutputStream {
      * checksum). The header is written immediately.
      */
     public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags) throws IOException {
+        this(out, mode, mtimeSeconds, flags, null);
+    }
+
+    /**
+     * As {@link #LzopOutputStream(OutputStream, int, long, int)}, compressing up to {@code parallelism.blocks()}
+     * blocks at once on its executor. The bytes written are exactly the sequential writer's; the blocks reach
+     * {@code out} in order, from the calling thread. A block's failure is thrown by a later write or by close(), and
+     * close() returns only once no task of this stream runs any more.
+     */
+    public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags, BlockParallelism parallelism)
+            throws IOException {
         this.out = Objects.requireNonNull(out, "out");
         if ((flags & ~WRITABLE_FLAGS) != 0) {
             throw new IllegalArgumentException(String.format("unsupported lzop flags 0x%08x", flags & ~WRITABLE_FLAGS));
@@ -66,8 +76,16 @@ public final class LzopOutputStream extends OutputStream {
             throw new IllegalArgumentException("an lzop compressed-data checksum needs the matching data checksum");
         }
         this.flags = flags;
-        int maxData = Math.max(Lzop.BLOCK_SIZE, compressor.maxCompressedLength(Lzop.BLOCK_SIZE));
-        this.frame = new byte[MAX_BLOCK_HEADER + maxData];
+        if (parallelism == null) {
+            this.encoder = new LzopBlockEncoder(flags);
+            this.block = new byte[Lzop.BLOCK_SIZE];
+            this.parallel = null;
+        } else {
+            this.encoder = null;
+            this.block = null;
+            this.parallel = new ParallelBlockWriter(out, parallelism, Lzop.BLOCK_SIZE,
+                    () -> new LzopBlockEncoder(flags));
+        }
         writeHeader(mode, mtimeSeconds);
     }
 
@@ -92,11 +110,11 @@ public final class LzopOutputStream extends OutputStream {
         h[p + 24] = 0; // no file name: lzop -c reading stdin stores none
         int checksum;
         if ((flags & Lzop.F_H_CRC32) != 0) {
-            crc.reset();
+            CRC32 crc = new CRC32();
             crc.update(h, p, HEADER_LENGTH);
             checksum = (int) crc.getValue();
         } else {
-            adler.reset();
+            Adler32 adler = new Adler32();
             adler.update(h, p, HEADER_LENGTH);
             checksum = (int) adler.getValue();
         }
@@ -107,6 +125,15 @@ public final class LzopOutputStream extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         ensureOpen();
+        if (parallel != null) {
+            try {
+                parallel.write(b);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+            return;
+        }
         block[blockLength++] = (byte) b;
         if (blockLength == block.length) {
             writeBlock(block, 0, blockLength);
@@ -118,6 +145,10 @@ public final class LzopOutputStream extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
+        if (parallel != null) {
+            writeParallel(b, off, len);
+            return;
+        }
         while (len > 0) {
             if (blockLength == 0 && len >= Lzop.BLOCK_SIZE) {
                 // whole block available in the caller's array: compress it from there, no copy
@@ -141,64 +172,21 @@ public final class LzopOutputStream extends OutputStream {
     /** Encodes and writes one block; any failure makes the stream unusable (a block may be lost). */
     private void writeBlock(byte[] src, int off, int len) throws IOException {
         try {
-            encodeBlock(src, off, len);
+            encoder.encode(src, off, len);
+            encoder.writeTo(out);
         } catch (IOException | RuntimeException e) {
             failed = true;
             throw e;
         }
     }
 
-    private void encodeBlock(byte[] src, int off, int len) throws IOException {
-        int dataStart = MAX_BLOCK_HEADER;
-        int compressedLength = compressor.compress(src, off, len, frame, dataStart, frame.length - dataStart);
-        boolean stored = compressedLength >= len; // lzop keeps the block only if it got strictly smaller
-        int dataLength = stored ? len : compressedLength;
-        if (stored) {
-            System.arraycopy(src, off, frame, dataStart, len);
+    private void writeParallel(byte[] b, int off, int len) throws IOException {
+        try {
+            parallel.write(b, off, len);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
         }
-
-        // the header goes right before the data so that one write() carries the whole block
-        int headerLength = 8;
-        if ((flags & Lzop.F_ADLER32_D) != 0) {
-            headerLength += 4;
-        }
-        if ((flags & Lzop.F_CRC32_D) != 0) {
-            headerLength += 4;
-        }
-        if (!stored && (flags & Lzop.F_ADLER32_C) != 0) {
-            headerLength += 4;
-        }
-        if (!stored && (flags & Lzop.F_CRC32_C) != 0) {
-            headerLength += 4;
-        }
-        int p = dataStart - headerLength;
-        Lzop.putU32(frame, p, len);
-        Lzop.putU32(frame, p + 4, dataLength);
-        p += 8;
-        if ((flags & Lzop.F_ADLER32_D) != 0) {
-            adler.reset();
-            adler.update(src, off, len);
-            Lzop.putU32(frame, p, (int) adler.getValue());
-            p += 4;
-        }
-        if ((flags & Lzop.F_CRC32_D) != 0) {
-            crc.reset();
-            crc.update(src, off, len);
-            Lzop.putU32(frame, p, (int) crc.getValue());
-            p += 4;
-        }
-        if (!stored && (flags & Lzop.F_ADLER32_C) != 0) {
-            adler.reset();
-            adler.update(frame, dataStart, dataLength);
-            Lzop.putU32(frame, p, (int) adler.getValue());
-            p += 4;
-        }
-        if (!stored && (flags & Lzop.F_CRC32_C) != 0) {
-            crc.reset();
-            crc.update(frame, dataStart, dataLength);
-            Lzop.putU32(frame, p, (int) crc.getValue());
-        }
-        emit(frame, dataStart - headerLength, headerLength + dataLength);
     }
 
     private void emit(byte[] b, int off, int len) throws IOException {
@@ -219,10 +207,21 @@ public final class LzopOutputStream extends OutputStream {
         }
     }
 
-    /** Flushes the underlying stream; buffered input stays pending until the block is full or the stream closed. */
+    /**
+     * Flushes the underlying stream; buffered input stays pending until the block is full or the stream closed. In
+     * parallel mode the blocks already complete are written first.
+     */
     @Override
     public void flush() throws IOException {
         ensureOpen();
+        if (parallel != null) {
+            try {
+                parallel.writeSubmitted();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
         out.flush();
     }
 
@@ -242,7 +241,14 @@ public final class LzopOutputStream extends OutputStream {
             if (failed) {
                 throw new IOException("lzop stream is incomplete: an earlier write failed");
             }
-            if (blockLength > 0) {
+            if (parallel != null) {
+                try {
+                    parallel.finish();
+                } catch (IOException | RuntimeException e) {
+                    failed = true;
+                    throw e;
+                }
+            } else if (blockLength > 0) {
                 writeBlock(block, 0, blockLength);
                 blockLength = 0;
             }
@@ -252,6 +258,9 @@ public final class LzopOutputStream extends OutputStream {
             primary = t;
             throw t;
         } finally {
+            if (parallel != null) {
+                parallel.abandon(); // no-op after finish(); otherwise waits for running blocks
+            }
             if (primary == null) {
                 out.close();
             } else {

@@ -34,6 +34,18 @@ public record ObjectCodec(Compression compression, Encryption encryption) {
                 : compression.compress(encrypted);
     }
 
+    /**
+     * As {@link #encoder(OutputStream, int, long)}, compressing several blocks at once for a caller with one stream
+     * to encode; the bytes are the same (lzop blocks and our LZ4 frames' blocks are independent).
+     */
+    public OutputStream encoder(OutputStream sink, int mode, long mtimeSeconds, BlockParallelism parallelism)
+            throws IOException {
+        OutputStream encrypted = encryption.encrypt(sink);
+        return compression == Compression.LZO
+                ? new LzopOutputStream(encrypted, mode, mtimeSeconds, LzopOutputStream.DEFAULT_FLAGS, parallelism)
+                : Lz4Codec.compress(encrypted, parallelism);
+    }
+
     /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */
     public InputStream decoder(String key, InputStream stored) throws IOException {
         Compression c = Compression.forObjectName(key).orElseThrow(

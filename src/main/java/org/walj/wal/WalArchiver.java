@@ -2,6 +2,7 @@ package org.walj.wal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
@@ -19,7 +21,9 @@ import org.walj.layout.WalFileName;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.WalELog;
+import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.EncodingInputStream;
+import org.walj.pipeline.IOFunction;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
@@ -30,6 +34,8 @@ import org.walj.storage.Storage;
  */
 public final class WalArchiver {
     private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
+    /** A 16 MiB segment is 64 lzop blocks; past a few threads, reading and writing them is the bottleneck. */
+    private static final int MAX_COMPRESSION_THREADS = 8;
 
     private final Storage storage;
     private final StoragePrefix prefix;
@@ -60,11 +66,11 @@ public final class WalArchiver {
         }
         List<Path> others = poolSize > 1 ? ReadySegments.after(file, poolSize - 1) : List.of();
         if (others.isEmpty()) {
-            upload(walFile, file);
+            uploadAlone(walFile, file);
             return;
         }
         int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("wal-push"));
         try {
             Future<?> explicit = pool.submit(() -> {
                 upload(walFile, file);
@@ -106,7 +112,33 @@ public final class WalArchiver {
         }
     }
 
+    /**
+     * The only upload of this call: its compression may use every core (the pool of other segments does that
+     * otherwise). The bytes stored are the same as {@link #upload(Path, Path)}'s.
+     */
+    private void uploadAlone(Path walFile, Path file) throws IOException {
+        int blocks = Math.min(Runtime.getRuntime().availableProcessors(), MAX_COMPRESSION_THREADS);
+        if (blocks < 2) {
+            upload(walFile, file);
+            return;
+        }
+        // per call, not shared: threads start only when a block is ready and end with the upload
+        ExecutorService compressors = Executors.newFixedThreadPool(blocks, daemonThreads("wal-push-compress"));
+        try {
+            BlockParallelism parallelism = new BlockParallelism(compressors, blocks);
+            upload(walFile, file,
+                    source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds(), parallelism));
+        } finally {
+            compressors.shutdown(); // idle by now: the encoder waited for every block before it closed
+        }
+    }
+
     private void upload(Path walFile, Path file) throws IOException {
+        upload(walFile, file, source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds()));
+    }
+
+    private void upload(Path walFile, Path file, Function<SourceFile, IOFunction<OutputStream, OutputStream>> encoder)
+            throws IOException {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
@@ -119,7 +151,7 @@ public final class WalArchiver {
         CountingInputStream encoded;
         try (InputStream in = source.stream();
              CountingInputStream counted = new CountingInputStream(
-                     EncodingInputStream.encoded(in, out -> codec.encoder(out, source.mode(), source.mtimeSeconds())))) {
+                     EncodingInputStream.encoded(in, encoder.apply(source)))) {
             encoded = counted;
             storage.put(key, counted, "application/octet-stream");
         }
@@ -165,9 +197,9 @@ public final class WalArchiver {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
         return r -> {
-            Thread t = new Thread(r, "wal-push");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         };

@@ -99,6 +99,44 @@ class WalArchiverTest {
         assertEquals(List.of("wal_005/00000002.history.lzo"), keys());
     }
 
+    /**
+     * A segment pushed alone is compressed on several cores (this machine has two): the stored object must be byte
+     * for byte the sequential encoder's (for LZO the same lzop header with the file's mode and mtime, same blocks),
+     * and the compression threads must all have ended.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Compression.class)
+    void aSegmentPushedAloneIsStoredExactlyAsTheSequentialEncoderWritesIt(Compression compression) throws Exception {
+        ObjectCodec codec = new ObjectCodec(compression, Encryption.NONE);
+        Path archive = Files.createDirectories(tmp.resolve("archive-" + compression));
+        FileStorage store = new FileStorage(archive);
+        WalArchiver alone = new WalArchiver(store, StoragePrefix.parse("file://localhost" + archive), codec);
+        byte[] content = new byte[16 << 20];
+        Random r = new Random(11);
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i % 8192 < 6000 ? i % 251 : r.nextInt()); // compressed and stored blocks
+        }
+        Path file = pgWal.resolve("000000010000000000000009");
+        Files.write(file, content);
+        alone.archive(file, 32);
+
+        SourceFile source = SourceFile.open(file);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (InputStream in = source.stream();
+             java.io.OutputStream out = codec.encoder(expected, source.mode(), source.mtimeSeconds())) {
+            in.transferTo(out);
+        }
+        try (InputStream stored = store.get("wal_005/000000010000000000000009" + compression.suffix())) {
+            assertArrayEquals(expected.toByteArray(), stored.readAllBytes());
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("wal-push-compress")) {
+                t.join(60_000); // the pool was shut down: an idle thread ends at once
+                assertFalse(t.isAlive(), "a compression thread outlived the push");
+            }
+        }
+    }
+
     private byte[] segment(String name, int seed) throws IOException {
         byte[] content = new byte[1 << 20];
         Random r = new Random(seed);
