@@ -32,6 +32,8 @@ import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.pipeline.BlockCompressors;
+import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.ConnectionSettings;
@@ -163,11 +165,13 @@ public final class BackupPusher {
             t.setDaemon(true);
             return t;
         });
-        try {
+        // the largest file is one partition and so one stream: its blocks use the cores the others have left
+        try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
             List<Future<?>> uploads = new ArrayList<>();
             for (Partition p : partitions) {
                 uploads.add(pool.submit(() -> {
-                    uploadPartition(name, p.number(), out -> writer.write(p, out, manifest));
+                    uploadPartition(name, p.number(), compressors.parallelism().orElse(null),
+                            out -> writer.write(p, out, manifest));
                     return null;
                 }));
             }
@@ -190,7 +194,7 @@ public final class BackupPusher {
     private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner,
                                  ManifestSink manifest) throws IOException {
         long now = System.currentTimeMillis();
-        uploadPartition(name, number, out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner,
+        uploadPartition(name, number, null, out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner,
                 manifest));
     }
 
@@ -207,14 +211,16 @@ public final class BackupPusher {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private void uploadPartition(BackupName name, int number, TarContent content) throws IOException {
+    /** {@code parallelism}: null to compress on the producer thread alone (small partitions). */
+    private void uploadPartition(BackupName name, int number, BlockParallelism parallelism, TarContent content)
+            throws IOException {
         String key = BackupLayout.partitionKey(name, number, codec.suffix());
         String url = storage.url(key);
         UPLOAD.info(LogEvent.msg("beginning volume compression").detail("Building volume " + number + "."));
         // The tar is written by the encoder's producer thread straight into the compressor (nothing to copy from a
         // source stream), so one partition in flight holds at most EncodingInputStream's few chunks in memory.
         InputStream encoded = EncodingInputStream.encoded(InputStream.nullInputStream(), sink -> {
-            OutputStream encoder = codec.encoder(sink);
+            OutputStream encoder = parallelism == null ? codec.encoder(sink) : codec.encoder(sink, parallelism);
             content.writeTo(encoder);
             return encoder;
         });

@@ -26,6 +26,14 @@ public record ObjectCodec(Compression compression, Encryption encryption) {
         return compression.compress(encryption.encrypt(sink));
     }
 
+    /**
+     * As {@link #encoder(OutputStream)}, with blocks compressed on {@code parallelism}'s executor as well as on the
+     * writing thread; the bytes are the same.
+     */
+    public OutputStream encoder(OutputStream sink, BlockParallelism parallelism) throws IOException {
+        return encoder(sink, 0, java.time.Instant.now().getEpochSecond(), parallelism);
+    }
+
     /** An encoder recording a source file's mode and mtime in the lzop header, as {@code lzop -c < file} does. */
     public OutputStream encoder(OutputStream sink, int mode, long mtimeSeconds) throws IOException {
         OutputStream encrypted = encryption.encrypt(sink);

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import org.walj.layout.WalFileName;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.WalELog;
+import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.IOFunction;
@@ -34,8 +36,6 @@ import org.walj.storage.Storage;
  */
 public final class WalArchiver {
     private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
-    /** A 16 MiB segment is 64 lzop blocks; past a few threads, reading and writing them is the bottleneck. */
-    private static final int MAX_COMPRESSION_THREADS = 8;
 
     private final Storage storage;
     private final StoragePrefix prefix;
@@ -117,19 +117,15 @@ public final class WalArchiver {
      * otherwise). The bytes stored are the same as {@link #upload(Path, Path)}'s.
      */
     private void uploadAlone(Path walFile, Path file) throws IOException {
-        int blocks = Math.min(Runtime.getRuntime().availableProcessors(), MAX_COMPRESSION_THREADS);
-        if (blocks < 2) {
-            upload(walFile, file);
-            return;
-        }
         // per call, not shared: threads start only when a block is ready and end with the upload
-        ExecutorService compressors = Executors.newFixedThreadPool(blocks, daemonThreads("wal-push-compress"));
-        try {
-            BlockParallelism parallelism = new BlockParallelism(compressors, blocks);
+        try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+            Optional<BlockParallelism> parallelism = compressors.parallelism();
+            if (parallelism.isEmpty()) {
+                upload(walFile, file);
+                return;
+            }
             upload(walFile, file,
-                    source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds(), parallelism));
-        } finally {
-            compressors.shutdown(); // idle by now: the encoder waited for every block before it closed
+                    source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds(), parallelism.get()));
         }
     }
 

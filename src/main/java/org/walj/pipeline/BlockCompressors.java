@@ -1,0 +1,45 @@
+package org.walj.pipeline;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Threads that compress the blocks of block-container streams ({@link BlockParallelism}), one per core (at most
+ * {@link #MAX_THREADS}), shared by every stream of one command. Threads start only when a block is submitted; closing
+ * lets them end once idle, which they are when every stream using them has been closed.
+ */
+public final class BlockCompressors implements AutoCloseable {
+    /** Past a few threads, reading the input and writing the output are the bottleneck. */
+    static final int MAX_THREADS = 8;
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+    private final ExecutorService threads;
+    private final BlockParallelism parallelism;
+
+    private BlockCompressors(int count) {
+        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, "walj-compress-" + THREAD_NUMBER.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.parallelism = threads == null ? null : new BlockParallelism(threads, count);
+    }
+
+    public static BlockCompressors forThisMachine() {
+        return new BlockCompressors(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS));
+    }
+
+    /** Empty on a single core, where compressing on the writing thread alone is as fast. */
+    public Optional<BlockParallelism> parallelism() {
+        return Optional.ofNullable(parallelism);
+    }
+
+    @Override
+    public void close() {
+        if (threads != null) {
+            threads.shutdown();
+        }
+    }
+}
