@@ -94,37 +94,46 @@ echo "==> wal-push / wal-fetch of $seg, median of $runs runs each" >&2
 record_wal() { R["$1 ms|$2"]=$m_ms; R["$1 CPU-s|$2"]=$m_cpu_s; R["$1 peak RSS MiB|$2"]=$m_rss; }
 walj_wal() { # column, env…
   local col=$1; shift
+  # the first call after an install may write the class-data archive (JDK 17/18, docs/daemon.md): once, not timed
+  "${as_pg[@]}" env "$@" "$walj" wal-push --pool-size 1 "$wal" 2>/dev/null
   timed_median "$runs" "touch '$wal'" "${as_pg[@]}" env "$@" "$walj" wal-push --pool-size 1 "$wal"; record_wal "wal-push" "$col"
   timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$@" "$walj" wal-fetch --prefetch 0 "$seg" "$out"; record_wal "wal-fetch" "$col"
   cmp -s "$out" "$wal" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
 }
 walj_wal "wal-j lzo" "$(walj_env lzo)"
 walj_wal "wal-j lz4" "$(walj_env lz4)" WALJ_COMPRESSION=lz4
-if walj_has daemon; then
+# resident_wal COLUMN ENV…: the same two calls through a `wal-j daemon` started with ENV
+resident_wal() {
+  local col=$1 sock=$work/run/walj.sock; shift
   # the client only trusts a socket in a directory of its own user with mode 0700 (docs/daemon.md)
-  pg mkdir -m 700 "$work/run"
-  pg env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" "$walj" daemon >"$work/daemon.log" 2>&1 &
+  pg mkdir -p -m 700 "$work/run"
+  pg env "$@" WALJ_DAEMON_SOCKET="$sock" "$walj" daemon >"$work/daemon.log" 2>&1 &
   daemon_pid=$!
-  sleep 3
+  for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+  "${as_pg[@]}" env "$@" WALJ_DAEMON_SOCKET="$sock" "$walj" wal-push --pool-size 1 "$wal" 2>/dev/null
   # CPU per call is the client's plus the daemon's: the daemon's is read from /proc around each median's runs
-  daemon_cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$(worker_pid "$daemon_pid")/stat"; }
+  local java_pid c0 c1 c2 served
+  java_pid=$(worker_pid "$daemon_pid")
+  daemon_cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$java_pid/stat"; }
   c0=$(daemon_cpu_s)
   # a new mtime each run: the daemon answers an unchanged file it stored moments ago without uploading it again
-  timed_median "$runs" "touch '$wal'" "${as_pg[@]}" env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" "$walj" \
-    wal-push --pool-size 1 "$wal"
-  record_wal "wal-push" "wal-j lzo resident"; c1=$(daemon_cpu_s)
-  timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$(walj_env lzo)" WALJ_DAEMON_SOCKET="$work/run/walj.sock" \
-    "$walj" wal-fetch --prefetch 0 "$seg" "$out"
-  record_wal "wal-fetch" "wal-j lzo resident"; c2=$(daemon_cpu_s)
+  timed_median "$runs" "touch '$wal'" "${as_pg[@]}" env "$@" WALJ_DAEMON_SOCKET="$sock" "$walj" wal-push --pool-size 1 "$wal"
+  record_wal "wal-push" "$col"; c1=$(daemon_cpu_s)
+  timed_median "$runs" "rm -f '$out'" "${as_pg[@]}" env "$@" WALJ_DAEMON_SOCKET="$sock" "$walj" wal-fetch --prefetch 0 "$seg" "$out"
+  record_wal "wal-fetch" "$col"; c2=$(daemon_cpu_s)
   cmp -s "$out" "$wal" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
-  R["wal-push daemon CPU-s|wal-j lzo resident"]=$(awk -v a="$c0" -v b="$c1" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
-  R["wal-fetch daemon CPU-s|wal-j lzo resident"]=$(awk -v a="$c1" -v b="$c2" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
-  kill "$daemon_pid" 2>/dev/null || true; daemon_pid=
+  R["wal-push daemon CPU-s|$col"]=$(awk -v a="$c0" -v b="$c1" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
+  R["wal-fetch daemon CPU-s|$col"]=$(awk -v a="$c1" -v b="$c2" -v n="$runs" 'BEGIN { printf "%.3f", (b - a) / n }')
+  R["daemon peak RSS MiB|$col"]=$(awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$java_pid/status")
+  kill "$java_pid" 2>/dev/null || true
+  while kill -0 "$java_pid" 2>/dev/null; do sleep 0.1; done # it removes its socket as it stops
+  daemon_pid=
   served=$(grep -c 'served a request' "$work/daemon.log" || true)
-  [ "$served" -ge $((2 * runs)) ] || { echo "the daemon served $served of $((2 * runs)) requests: resident figures are not resident" >&2; exit 1; }
-else
-  notes+=("resident: this build has no 'wal-j daemon' : the resident column is empty")
-fi
+  [ "$served" -ge $((2 * runs)) ] || { echo "$col: the daemon served $served of $((2 * runs)) requests: not resident figures" >&2; exit 1; }
+}
+has_daemon=; walj_has daemon && has_daemon=1
+[ -n "$has_daemon" ] && resident_wal "wal-j lzo resident" "$(walj_env lzo)"
+[ -n "$has_daemon" ] || notes+=("resident: this build has no 'wal-j daemon': no resident columns")
 if [ -f "$here/target/s3proxy.jar" ]; then
   s3port=$((20000 + RANDOM % 10000))
   mkdir -p "$work/s3/data/bench"; chown -R --reference="$work" "$work/s3"
@@ -137,8 +146,10 @@ if [ -f "$here/target/s3proxy.jar" ]; then
   for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
   # a deployment archives to one backend, so its class-data archive (docs/daemon.md) holds that backend's classes
   pg mkdir -m 700 "$work/cds-s3"
-  walj_wal "wal-j lzo S3" WALJ_CDS_DIR="$work/cds-s3" WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" \
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none
+  s3_env=(WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=bench
+          AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none)
+  walj_wal "wal-j lzo S3" WALJ_CDS_DIR="$work/cds-s3" "${s3_env[@]}"
+  [ -n "$has_daemon" ] && resident_wal "wal-j lzo S3 resident" "${s3_env[@]}"
   kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
 else
   notes+=("S3: no target/s3proxy.jar (./mvnw -B -DskipTests verify makes it): no S3 column")
@@ -171,11 +182,11 @@ for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
 done
 
 # ---------------------------------------------------------------- the table
-cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "pgBackRest lz4")
+cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "wal-j lzo S3 resident" "pgBackRest lz4")
 [ -n "$have_wale" ] && cols+=("WAL-E") || notes+=("WAL-E: no wal-e on PATH: no WAL-E column")
 rows=("backup MB/s" "backup CPU-s" "backup peak RSS MiB" "restore MB/s" "restore CPU-s" "restore peak RSS MiB"
       "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push daemon CPU-s" "wal-push peak RSS MiB"
-      "wal-fetch ms" "wal-fetch CPU-s" "wal-fetch daemon CPU-s" "wal-fetch peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
+      "wal-fetch ms" "wal-fetch CPU-s" "wal-fetch daemon CPU-s" "wal-fetch peak RSS MiB" "daemon peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
       "under load: max backlog (segments)" "under load: backlog at end" "under load: drain after load s"
       "under load: archiving CPU-s per segment" "under load: archive_command median / max ms")
 echo

@@ -8,10 +8,16 @@ pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 as_pg=()
 if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); fi
 pg() { "${as_pg[@]}" "$@"; }
-# worker_pid PID: the process doing the work of `pg COMMAND &` started as PID: runuser forks its command, so as root
-# that is PID's child (the launcher execs java, so the pid stays); without runuser it is PID itself
+# worker_pid PID: the JVM doing the work of `pg COMMAND &` started as PID: `pg` is a function (so PID is a subshell)
+# and runuser forks its command; the launcher execs java, so the JVM is the first java process below PID
 worker_pid() {
-  if [ ${#as_pg[@]} -eq 0 ]; then echo "$1"; else ps -o pid= --ppid "$1" | head -n 1 | tr -d ' '; fi
+  local p=$1 i
+  for i in 1 2 3 4; do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && { echo "$p"; return 0; }
+    p=$(ps -o pid= --ppid "$p" | head -n 1 | tr -d ' ')
+    [ -n "$p" ] || break
+  done
+  echo "no java process below $1" >&2; return 1
 }
 
 # need_tools PROGRAM:PACKAGE…: stop with the apt-get line for whatever is missing
