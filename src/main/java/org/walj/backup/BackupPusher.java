@@ -34,6 +34,7 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
+import org.walj.pipeline.Compression;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.ConnectionSettings;
@@ -165,12 +166,16 @@ public final class BackupPusher {
             t.setDaemon(true);
             return t;
         });
-        // the largest file is one partition and so one stream: its blocks use the cores the others have left
+        // The largest file is one partition and so one stream: its blocks use the cores the others have left. LZO
+        // only, two blocks at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot holds
+        // it and its output), so many cores would multiply LZ4's memory past the heap.
         try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+            BlockParallelism parallelism = codec.compression() == Compression.LZO
+                    ? compressors.parallelism(2).orElse(null) : null;
             List<Future<?>> uploads = new ArrayList<>();
             for (Partition p : partitions) {
                 uploads.add(pool.submit(() -> {
-                    uploadPartition(name, p.number(), compressors.parallelism().orElse(null),
+                    uploadPartition(name, p.number(), parallelism,
                             out -> writer.write(p, out, manifest));
                     return null;
                 }));
@@ -211,7 +216,7 @@ public final class BackupPusher {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** {@code parallelism}: null to compress on the producer thread alone (small partitions). */
+    /** {@code parallelism}: null to compress on the producer thread alone. */
     private void uploadPartition(BackupName name, int number, BlockParallelism parallelism, TarContent content)
             throws IOException {
         String key = BackupLayout.partitionKey(name, number, codec.suffix());

@@ -36,6 +36,11 @@ public final class BlockCompressors implements AutoCloseable {
         return Optional.ofNullable(parallelism);
     }
 
+    /** As {@link #parallelism()}, with at most {@code blocks} blocks of one stream at once: bounds its memory. */
+    public Optional<BlockParallelism> parallelism(int blocks) {
+        return parallelism().map(p -> new BlockParallelism(p.executor(), Math.min(p.blocks(), blocks)));
+    }
+
     @Override
     public void close() {
         if (threads != null) {

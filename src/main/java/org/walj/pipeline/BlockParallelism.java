@@ -6,8 +6,8 @@ import java.util.concurrent.Executor;
 /**
  * How a block-container writer (lzop, LZ4 frames) may use more than one core for one stream: up to {@code blocks}
  * blocks are compressed at once on {@code executor} (and by the caller's thread while it waits), and written in order
- * by the caller's thread. For callers with a single stream to encode (wal-push of one segment); callers that already
- * encode several streams at once (backup-push) use the sequential writers. The executor need not run a task soon, or
+ * by the caller's thread. For a single stream (wal-push of one segment), or for streams of uneven length that share
+ * one executor (backup-push's LZO partitions, whose largest is often one file). The executor need not run a task soon, or
  * at all (the caller's thread compresses blocks no task has started); a fixed pool of {@code blocks} threads gets the
  * full effect. It is the caller's, and is neither shut down nor waited for here.
  */
