@@ -169,13 +169,18 @@ public final class PushAhead {
             f.anticipated = true;
             background++;
         }
+        startInBackground(key, f);
+    }
+
+    /** Hands a claimed flight (counted in {@code background}) to a worker; undoes the claim if the pool stopped. */
+    private void startInBackground(Path segment, Flight f) {
         try {
-            workers.execute(() -> pushInBackground(key, f));
+            workers.execute(() -> pushInBackground(segment, f));
         } catch (RejectedExecutionException stopped) {
             synchronized (this) {
                 background--;
             }
-            land(key, f, null);
+            land(segment, f, null);
         }
     }
 
@@ -280,15 +285,7 @@ public final class PushAhead {
             }
         }
         for (Path segment : order) {
-            Flight f = claimed.get(segment);
-            try {
-                workers.execute(() -> pushInBackground(segment, f));
-            } catch (RejectedExecutionException stopped) {
-                synchronized (this) {
-                    background--;
-                }
-                land(segment, f, null);
-            }
+            startInBackground(segment, claimed.get(segment));
         }
     }
 
