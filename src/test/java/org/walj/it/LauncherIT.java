@@ -3,6 +3,7 @@ package org.walj.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -164,6 +166,47 @@ class LauncherIT {
                 assertEquals("", damaged.stderr(), damaged.describe());
             }
         }
+    }
+
+    @Test
+    void jdk17DumpsAgainForAJarAtAnotherPathOrWithAnotherMtime() throws IOException {
+        List<Path> jdk17s = new ArrayList<>();
+        for (Path home : jdkHomes()) {
+            if (releaseFeature(home) < 19) {
+                jdk17s.add(home);
+            }
+        }
+        assumeTrue(!jdk17s.isEmpty(), "no JDK 17 or 18 under /usr/lib/jvm: their archive bookkeeping is the launcher's");
+        for (Path home : jdk17s) {
+            Path cache = tmp.resolve("key-cache-" + home.getFileName());
+            Map<String, String> env = Map.of("WALJ_JAVA", home.resolve("bin/java").toString(),
+                    "WALJ_CDS_DIR", cache.toString());
+            Path bin = install("key-" + home.getFileName() + "/bin");
+            Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
+            assertTrue(dumps(bin, env), "first run dumps");
+            assertFalse(dumps(bin, env), "second run uses the archive");
+            // a package that keeps its jar's build mtime: older than the archive, yet another jar
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(1_600_000_000_000L));
+            assertTrue(dumps(bin, env), "a jar with another mtime is dumped again");
+            assertFalse(dumps(bin, env));
+            // another installation sharing the user's cache: the JVM would silently ignore the other class path
+            Path other = install("key-" + home.getFileName() + "/other/bin");
+            copy(probeJar, other.resolve("wal-j.jar"));
+            Files.setLastModifiedTime(other.resolve("wal-j.jar"), FileTime.fromMillis(1_600_000_000_000L));
+            assertTrue(dumps(other, env), "another jar path is dumped again");
+            assertFalse(dumps(other, env));
+        }
+    }
+
+    /** Runs a wal-push through the launcher in {@code bin}: whether that run wrote the class-data archive. */
+    private boolean dumps(Path bin, Map<String, String> env) {
+        ProcessResult r = launch(bin.resolve("wal-j").toString(), "wal-push", "x").env(env).run();
+        assertEquals(0, r.exitCode(), r.describe());
+        assertEquals("", r.stderr(), r.describe());
+        List<String> jvm = Probe.parse(r).jvm();
+        boolean dump = jvm.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit="));
+        assertTrue(dump || jvm.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")), jvm.toString());
+        return dump;
     }
 
     @Test
