@@ -30,13 +30,15 @@ public final class WalJ {
     private final Path java;
     private final ServerUser user;
     private final Path workDir;
+    private final Path classDataCache;
 
-    private WalJ(Path launcher, Path jar, Path java, ServerUser user, Path workDir) {
+    private WalJ(Path launcher, Path jar, Path java, ServerUser user, Path workDir, Path classDataCache) {
         this.launcher = launcher;
         this.jar = jar;
         this.java = java;
         this.user = user;
         this.workDir = workDir;
+        this.classDataCache = classDataCache;
     }
 
     /** Copies launcher and jar into {@code <scratch>/bin} and checks the server user can run them. */
@@ -68,7 +70,7 @@ public final class WalJ {
                     + " where every user can read it (Debian: apt-get install openjdk-17-jdk-headless) or pass"
                     + " -Dwalj.it.java=/path/to/bin/java");
             user.requireExecutable(launcher, "scratch directory not reachable by the server user");
-            return new WalJ(launcher, jar, java, user, scratch.dir("walj-cwd"));
+            return new WalJ(launcher, jar, java, user, scratch.dir("walj-cwd"), scratch.dir("walj-cds"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install wal-j into " + bin, e);
         }
@@ -99,9 +101,13 @@ public final class WalJ {
         return jar;
     }
 
-    /** Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}. */
+    /**
+     * Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}, and a
+     * class-data cache of this scratch directory, so that tests neither use nor leave archives in the server
+     * user's home.
+     */
     public Map<String, String> env() {
-        return Map.of("WALJ_JAVA", java.toString());
+        return Map.of("WALJ_JAVA", java.toString(), "WALJ_CDS_DIR", classDataCache.toString());
     }
 
     /**
