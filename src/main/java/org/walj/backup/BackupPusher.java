@@ -1,6 +1,5 @@
 package org.walj.backup;
 
-import org.walj.TaskFailure;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -22,7 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.walj.DaemonThreads;
+import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
@@ -55,7 +55,6 @@ public final class BackupPusher {
     private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     private static final WalELog UPLOAD = WalELog.get(LoggerNames.WORKER_UPLOAD);
     private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final Storage storage;
     private final ObjectCodec codec;
@@ -161,11 +160,7 @@ public final class BackupPusher {
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
         TarPartitionWriter writer = new TarPartitionWriter(rateLimit);
-        ExecutorService pool = Executors.newFixedThreadPool(poolSize, r -> {
-            Thread t = new Thread(r, "walj-partition-" + THREAD_NUMBER.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(poolSize, DaemonThreads.numbered("walj-partition-"));
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. LZO
         // only, two blocks at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot holds
         // it and its output), so many cores would multiply LZ4's memory past the heap.

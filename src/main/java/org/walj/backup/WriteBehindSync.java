@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.walj.DaemonThreads;
 
 /**
  * fsyncs restored files in the background while extraction goes on. The kernel does not start writing back a
@@ -18,11 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class WriteBehindSync {
     private static final int THREADS = 2;
     private final ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "walj-write-behind");
-                t.setDaemon(true);
-                return t;
-            });
+            new LinkedBlockingQueue<>(), DaemonThreads.named("walj-write-behind"));
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
     WriteBehindSync() {

@@ -3,7 +3,7 @@ package org.walj.pipeline;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.walj.DaemonThreads;
 
 /**
  * Threads that compress the blocks of block-container streams ({@link BlockParallelism}), one per core (at most
@@ -13,17 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BlockCompressors implements AutoCloseable {
     /** Past a few threads, reading the input and writing the output are the bottleneck. */
     static final int MAX_THREADS = 8;
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final ExecutorService threads;
     private final BlockParallelism parallelism;
 
     private BlockCompressors(int count) {
-        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, r -> {
-            Thread t = new Thread(r, "walj-compress-" + THREAD_NUMBER.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, DaemonThreads.numbered("walj-compress-"));
         this.parallelism = threads == null ? null : new BlockParallelism(threads, count);
     }
 

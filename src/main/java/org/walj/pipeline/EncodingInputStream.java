@@ -10,7 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.walj.DaemonThreads;
 
 /**
  * Turns an encoder that writes to an {@link OutputStream} (compression, later encryption) into an
@@ -31,7 +33,7 @@ public final class EncodingInputStream extends InputStream {
     public static final int CHUNK_SIZE = 1024 * 1024;
     public static final int CHUNKS = 4;
 
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    private static final ThreadFactory ENCODER_THREADS = DaemonThreads.numbered("walj-encoder-");
     /** Put into the free list by close() to wake a producer waiting for a chunk. */
     private static final byte[] CANCELLED = new byte[0];
 
@@ -57,11 +59,7 @@ public final class EncodingInputStream extends InputStream {
     /** The bytes {@code encoder} produces from {@code source}, encoded on a new daemon thread. */
     public static InputStream encoded(InputStream source, IOFunction<OutputStream, OutputStream> encoder)
             throws IOException {
-        return encoded(source, encoder, task -> {
-            Thread t = new Thread(task, "walj-encoder-" + THREAD_NUMBER.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
-        });
+        return encoded(source, encoder, task -> ENCODER_THREADS.newThread(task).start());
     }
 
     /**

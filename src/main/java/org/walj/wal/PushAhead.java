@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.walj.DaemonThreads;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -63,16 +63,11 @@ public final class PushAhead {
         }
         this.archiver = archiver;
         this.limit = limit;
-        AtomicInteger n = new AtomicInteger();
         // the queue holds at most `limit` uploads and one scan per WAL directory: bounded by construction
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 // not inheriting thread-locals: the log route of the request that happened to start a worker thread
                 // must not send background records to that client
-                r -> {
-                    Thread t = new Thread(null, r, "wal-j-push-ahead-" + n.incrementAndGet(), 0, false);
-                    t.setDaemon(true);
-                    return t;
-                });
+                DaemonThreads.numbered("wal-j-push-ahead-", false));
         this.workers.allowCoreThreadTimeOut(true);
         this.watcher = startWatcher();
     }

@@ -38,14 +38,13 @@ final class ReadyWatcher implements Closeable {
         this.thread.start();
     }
 
-    /** Starts watching {@code walDir}'s {@code archive_status/}; watching a directory twice is harmless. */
+    /**
+     * Starts watching {@code walDir}'s {@code archive_status/}. Watching a directory twice is harmless: the watch
+     * service hands out the same key again.
+     */
     synchronized void watch(Path walDir) throws IOException {
         Path dir = walDir.toAbsolutePath().normalize();
-        if (walDirs.containsValue(dir)) {
-            return;
-        }
-        WatchKey key = dir.resolve("archive_status").register(service, StandardWatchEventKinds.ENTRY_CREATE);
-        walDirs.put(key, dir);
+        walDirs.put(dir.resolve("archive_status").register(service, StandardWatchEventKinds.ENTRY_CREATE), dir);
     }
 
     synchronized boolean watches(Path walDir) {

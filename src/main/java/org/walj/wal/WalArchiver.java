@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.walj.DaemonThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
@@ -70,7 +71,7 @@ public final class WalArchiver {
             return;
         }
         int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("wal-push"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("wal-push"));
         try {
             Future<?> explicit = pool.submit(() -> {
                 upload(walFile, file);
@@ -191,13 +192,5 @@ public final class WalArchiver {
         } catch (InterruptedException | ExecutionException e) {
             return false;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

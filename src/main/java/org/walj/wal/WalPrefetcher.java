@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.walj.DaemonThreads;
 import org.walj.layout.SegmentName;
 import org.walj.layout.WalFileName;
 
@@ -28,11 +29,8 @@ public final class WalPrefetcher {
     public List<SegmentName> prefetch(Path base, List<SegmentName> segments, int parallelism) throws IOException {
         PrefetchDirectory area = new PrefetchDirectory(base);
         area.create();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, segments.size())), r -> {
-            Thread t = new Thread(r, "wal-prefetch");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, segments.size())),
+                DaemonThreads.named("wal-prefetch"));
         try {
             List<Future<Boolean>> results = new ArrayList<>();
             for (SegmentName s : segments) {

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import org.walj.DaemonThreads;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Retrier;
@@ -56,12 +56,8 @@ public final class S3Storage implements Storage {
         // one buffer being filled per upload plus the parts in flight
         this.buffers = new PartBuffers(settings.parallelParts() + 1);
         this.partSizes = new PartSizes(settings.partSize());
-        AtomicInteger threads = new AtomicInteger();
-        this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(), r -> {
-            Thread t = new Thread(r, "s3-part-upload-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(),
+                DaemonThreads.numbered("s3-part-upload-"));
         this.client = S3ClientFactory.build(settings);
     }
 
