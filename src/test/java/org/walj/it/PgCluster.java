@@ -1,5 +1,7 @@
 package org.walj.it;
 
+import org.walj.testsupport.Orphans;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -222,6 +224,7 @@ public final class PgCluster implements AutoCloseable {
         ProcessResult r = exec(Tools.pg("pg_ctl").toString(), "start", "-D", data.toString(), "-l", log.toString(),
                 "-w", "-t", Long.toString(secs))
                 .env(serverEnv).timeout(timeout.plusSeconds(30)).run();
+        Orphans.postgres(data); // even a failed start may have left a postmaster
         if (!r.succeeded()) {
             throw failure("pg_ctl start of " + name + " failed", r);
         }

@@ -1,5 +1,7 @@
 package org.walj.it;
 
+import org.walj.testsupport.Orphans;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ final class ResidentDaemon {
         command.addAll(List.of(args));
         Process p = Exec.of(command.toArray(String[]::new)).as(scratch.user()).env(all).dir(scratch.root())
                 .start(out, err);
+        Orphans.child(p.toHandle());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = DAEMON_PID.matcher(Files.readString(err));

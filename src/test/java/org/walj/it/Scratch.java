@@ -1,5 +1,7 @@
 package org.walj.it;
 
+import org.walj.testsupport.Orphans;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -36,6 +38,7 @@ public final class Scratch implements AutoCloseable {
     /** Makes a new scratch tree; {@code label} (e.g. the test's name) only helps a human find it. */
     public static Scratch create(String label) {
         ServerUser user = ServerUser.detect();
+        Orphans.reapOnce();
         try {
             String safe = label.replaceAll("[^A-Za-z0-9_-]", "_");
             if (safe.length() > 20) {

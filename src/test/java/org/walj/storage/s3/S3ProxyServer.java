@@ -1,5 +1,7 @@
 package org.walj.storage.s3;
 
+import org.walj.testsupport.Orphans;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -84,6 +86,7 @@ public final class S3ProxyServer {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("s3proxy.log").toFile())
                     .start();
+            Orphans.child(p.toHandle());
             S3ProxyServer server = new S3ProxyServer(p, port, dir);
             server.awaitReady(Duration.ofSeconds(60));
             return server;

@@ -1,0 +1,154 @@
+package org.walj.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Servers and children that a test JVM starts (PostgreSQL clusters, S3Proxy, wal-j daemons) must not outlive it.
+ * Closing fixtures and shutdown hooks handle a test that fails or a JVM that is told to stop; neither runs when the
+ * JVM is killed with SIGKILL (a CI time-out, an operator's kill -9). So each JVM writes what it started into a file
+ * of its own under {@code <tmp>/walj-test-owners/}, and the first fixture of any later test JVM stops what a dead
+ * JVM left: a child only if it is still the same process (pid and start time), a postmaster only if it still runs
+ * in the data directory it was started for (its working directory).
+ */
+public final class Orphans {
+    private static final Path DIR = Path.of(System.getProperty("java.io.tmpdir"), "walj-test-owners");
+    private static final ProcessHandle SELF = ProcessHandle.current();
+    private static boolean reaped;
+
+    private Orphans() {
+    }
+
+    /** Records a child process started by this JVM. */
+    public static void child(ProcessHandle child) {
+        Optional<Instant> start = child.info().startInstant();
+        record("process " + child.pid() + " " + start.map(Instant::toEpochMilli).orElse(-1L));
+    }
+
+    /** Records a PostgreSQL data directory whose postmaster this JVM started. */
+    public static void postgres(Path dataDirectory) {
+        record("postgres " + dataDirectory.toAbsolutePath());
+    }
+
+    /** Stops what JVMs that are gone left running; once per JVM, before its first server starts. */
+    public static synchronized void reapOnce() {
+        if (reaped) {
+            return;
+        }
+        reaped = true;
+        reapNow();
+    }
+
+    /** Stops what JVMs that are gone left running. */
+    static synchronized void reapNow() {
+        if (!Files.isDirectory(DIR)) {
+            return;
+        }
+        try (DirectoryStream<Path> owners = Files.newDirectoryStream(DIR)) {
+            for (Path owner : owners) {
+                if (!alive(owner.getFileName().toString())) {
+                    reap(owner);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("could not look for servers left by earlier test runs: " + e);
+        }
+    }
+
+    private static synchronized void record(String line) {
+        reapOnce();
+        try {
+            Files.createDirectories(DIR);
+            Files.writeString(ownFile(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record a started server in " + DIR, e);
+        }
+    }
+
+    private static Path ownFile() {
+        return DIR.resolve(SELF.pid() + "-" + SELF.info().startInstant().map(Instant::toEpochMilli).orElse(-1L));
+    }
+
+    /** An owner file is named {@code <pid>-<start millis>}; it is alive while that very process runs. */
+    private static boolean alive(String ownerName) {
+        int dash = ownerName.indexOf('-');
+        if (dash < 0) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(ownerName.substring(0, dash));
+            long start = Long.parseLong(ownerName.substring(dash + 1));
+            return sameProcess(pid, start);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameProcess(long pid, long startMillis) {
+        return ProcessHandle.of(pid)
+                .flatMap(h -> h.info().startInstant())
+                .map(i -> i.toEpochMilli() == startMillis)
+                .orElse(false);
+    }
+
+    private static void reap(Path owner) {
+        try {
+            for (String line : Files.readAllLines(owner)) {
+                String[] f = line.split(" ", 3);
+                if (f.length == 3 && f[0].equals("process")) {
+                    killChild(Long.parseLong(f[1]), Long.parseLong(f[2]));
+                } else if (f.length >= 2 && f[0].equals("postgres")) {
+                    killPostmaster(Path.of(line.substring("postgres ".length())));
+                }
+            }
+            Files.deleteIfExists(owner);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not stop what " + owner + " records: " + e);
+        }
+    }
+
+    private static void killChild(long pid, long startMillis) {
+        if (sameProcess(pid, startMillis)) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+                System.err.println("stopped process " + pid + " left running by a killed test JVM");
+            });
+        }
+    }
+
+    private static void killPostmaster(Path data) throws IOException {
+        List<String> pidFile;
+        try {
+            pidFile = Files.readAllLines(data.resolve("postmaster.pid"));
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (pidFile.isEmpty()) {
+            return;
+        }
+        long pid = Long.parseLong(pidFile.get(0).trim());
+        Path cwd;
+        try {
+            cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
+        } catch (IOException e) {
+            return; // gone, or not ours to look at
+        }
+        if (cwd.equals(data.toRealPath())) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly(); // its backends notice the postmaster's death and exit
+                System.err.println("stopped PostgreSQL " + pid + " on " + data + " left running by a killed test JVM");
+            });
+        }
+    }
+}
