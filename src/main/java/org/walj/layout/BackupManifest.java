@@ -109,7 +109,7 @@ public final class BackupManifest {
         lineNumber++;
         Map<String, Object> header = object(line, lineNumber);
         Object version = header.get("walj_manifest");
-        int v = version instanceof BigDecimal d && (d.compareTo(BigDecimal.ONE) == 0
+        int v = version instanceof BigDecimal d && (d.compareTo(BigDecimal.valueOf(FILES_ONLY_VERSION)) == 0
                 || d.compareTo(BigDecimal.valueOf(FORMAT_VERSION)) == 0) ? d.intValue() : 0;
         if (v == 0 || !"sha256".equals(header.get("digest"))) {
             throw new IOException("manifest: line 1 is not a version " + FILES_ONLY_VERSION + " or " + FORMAT_VERSION
