@@ -92,6 +92,14 @@ class ManifestCompletenessTest {
     }
 
     @Test
+    void aDirectoryListedOnceButInTheBackupTwiceFails() throws IOException {
+        TarArchiveEntry dir = new TarArchiveEntry("base/1/", TarConstants.LF_DIR, true);
+        dir.setMode(040700);
+        inject(new GenuineBackup.Member(dir, new byte[0]));
+        assertFetchAndVerifyFail("\"base/1/\" is in the backup more than once");
+    }
+
+    @Test
     void anInjectedFileFails() throws IOException {
         TarArchiveEntry file = new TarArchiveEntry("base/1/16384", true);
         file.setMode(0100600);
