@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.UserException;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupLayout;
@@ -40,13 +41,22 @@ public final class BackupFetch {
     private final ObjectCodec codec;
     private final WalELog workerLog;
 
-    /** Options of one fetch; {@code restoreSpec} is a file's content, or empty, or "SOURCE" handled by the caller. */
+    /**
+     * Options of one fetch; {@code restoreSpec} is a file's content, or empty, or "SOURCE" handled by the caller.
+     * {@code requireManifest}: refuse a backup without an integrity manifest (one made by WAL-E) before writing
+     * anything.
+     */
     public record Options(int poolSize, boolean blindRestore, Optional<String> restoreSpecJson,
-                          boolean applyOwnership) {
+                          boolean applyOwnership, boolean requireManifest) {
         public Options {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("pool size must be at least 1");
             }
+        }
+
+        /** Without {@code --require-manifest}. */
+        public Options(int poolSize, boolean blindRestore, Optional<String> restoreSpecJson, boolean applyOwnership) {
+            this(poolSize, blindRestore, restoreSpecJson, applyOwnership, false);
         }
     }
 
@@ -72,6 +82,12 @@ public final class BackupFetch {
         RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpecJson(), data);
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = StoredManifest.load(storage, codec, backup.name());
+        if (manifest.isEmpty() && options.requireManifest()) {
+            throw new UserException("backup " + backup.name() + " has no integrity manifest",
+                    "--require-manifest was given; backups made by WAL-E have none. Nothing was written.",
+                    "Restore a backup made by wal-j backup-push, or leave out --require-manifest to restore this "
+                            + "one unchecked.");
+        }
         List<Path> locations = options.blindRestore() ? List.of() : tablespaceLocations(data, spec);
 
         Files.createDirectories(data);
@@ -93,7 +109,8 @@ public final class BackupFetch {
             requireAllSeen(check);
         }
         extractor.finish(tablespaces.isEmpty() ? null : tablespaceMap(spec, tablespaces));
-        String verified = check == null ? "" : " " + check.files() + " files matched the backup manifest.";
+        String verified = check == null ? "" : " " + check.members() + " " + (check.complete() ? "members" : "files")
+                + " matched the backup manifest.";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
                 .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + "."
                         + verified)
@@ -204,13 +221,13 @@ public final class BackupFetch {
         return b.toString();
     }
 
-    /** Before pg_control is put in place: a file the manifest lists that no partition held fails the fetch. */
+    /** Before pg_control is put in place: a member the manifest lists that no partition held fails the fetch. */
     private static void requireAllSeen(ManifestCheck check) throws IOException {
         List<ManifestEntry> unseen = check.unseen();
         if (!unseen.isEmpty()) {
             ManifestEntry first = unseen.get(0);
-            throw new IOException("the backup manifest lists " + unseen.size() + " file(s) no partition contained, "
-                    + "the first \"" + first.name() + "\" (partition " + first.partition() + ")");
+            throw new IOException("the backup manifest lists " + unseen.size() + " " + check.what() + " no partition "
+                    + "contained, the first \"" + first.name() + "\" (partition " + first.partition() + ")");
         }
     }
 
@@ -223,10 +240,21 @@ public final class BackupFetch {
             throws IOException {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
-        FileCheck fileCheck = check == null ? null : (file, size, sha) -> {
-            Optional<String> problem = check.file(number, file, size, sha);
-            if (problem.isPresent()) {
-                throw new IOException(problem.get());
+        FileCheck fileCheck = check == null ? null : new FileCheck() {
+            @Override
+            public void member(TarArchiveEntry entry, MemberType type) throws IOException {
+                fail(check.member(number, entry, type));
+            }
+
+            @Override
+            public void file(TarArchiveEntry entry, long size, byte[] sha256) throws IOException {
+                fail(check.file(number, entry, size, sha256));
+            }
+
+            private void fail(Optional<String> problem) throws IOException {
+                if (problem.isPresent()) {
+                    throw new IOException(problem.get());
+                }
             }
         };
         workerLog.info(LogEvent.msg("beginning partition download")

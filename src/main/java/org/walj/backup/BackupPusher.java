@@ -202,7 +202,8 @@ public final class BackupPusher {
     private void storeManifest(ManifestSpool manifest) throws IOException {
         String key = manifest.store(storage, codec);
         OPERATOR.info(LogEvent.msg("backup manifest upload complete")
-                .detail("Stored the size and SHA-256 of " + manifest.files() + " files at " + storage.url(key) + "."));
+                .detail("Stored the type and mode of " + manifest.members() + " members, and the size and SHA-256 of "
+                        + manifest.files() + " files, at " + storage.url(key) + "."));
     }
 
     /** A tar writer into an encoder's output. */

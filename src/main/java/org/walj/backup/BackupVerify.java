@@ -45,7 +45,10 @@ public final class BackupVerify {
         }
     }
 
-    /** What a successful verification established. */
+    /**
+     * What a successful verification established; {@code filesChecksummed} counts the members that matched a complete
+     * (version 2) manifest, the files that matched a version 1 one.
+     */
     public record Report(String backup, int partitions, long filesChecksummed, boolean checksummed,
                          Optional<WalCoverageSummary> wal) {
     }
@@ -83,7 +86,8 @@ public final class BackupVerify {
         ManifestCheck check = manifest.map(ManifestCheck::new).orElse(null);
         BASE_LOG.info(LogEvent.msg("verifying base backup")
                 .detail("Reading " + backup.name() + " (" + partitions.size() + " partitions"
-                        + (check == null ? "" : ", " + check.files() + " files in its manifest")
+                        + (check == null ? "" : ", " + check.members() + " " + (check.complete() ? "members"
+                                : "files") + " in its manifest")
                         + ") without writing anything."));
 
         Set<Integer> unreadable = ConcurrentHashMap.newKeySet();
@@ -132,7 +136,8 @@ public final class BackupVerify {
         }
         BASE_LOG.info(LogEvent.msg("base backup verified")
                 .detail(backup.name() + ": " + partitions.size() + " partitions decoded"
-                        + (check == null ? "" : ", " + matched.get() + " files match the manifest") + "." + walText));
+                        + (check == null ? "" : ", " + matched.get() + (check.complete() ? " members" : " files")
+                                + " match the manifest") + "." + walText));
         return new Report(backup.name().toString(), partitions.size(), matched.get(), check != null, wal);
     }
 
@@ -143,15 +148,28 @@ public final class BackupVerify {
         workerLog.info(LogEvent.msg("beginning partition verification")
                 .detail("The partition being verified is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
-        FileCheck fileCheck = check == null ? null : (file, size, sha) -> {
-            Optional<String> problem = check.file(number, file, size, sha);
-            if (problem.isPresent()) {
-                problems.add(name + ": " + problem.get());
-            } else {
-                matched.incrementAndGet();
+        FileCheck fileCheck = check == null ? null : new FileCheck() {
+            @Override
+            public void member(TarArchiveEntry entry, MemberType type) {
+                if (check.complete()) { // a version 1 manifest lists files only
+                    note(check.member(number, entry, type));
+                }
+            }
+
+            @Override
+            public void file(TarArchiveEntry entry, long size, byte[] sha256) {
+                note(check.file(number, entry, size, sha256));
+            }
+
+            private void note(Optional<String> problem) {
+                if (problem.isPresent()) {
+                    problems.add(name + ": " + problem.get());
+                } else {
+                    matched.incrementAndGet();
+                }
             }
         };
-        PartitionReader.Members members = new NoteBackupLabel(backupLabel);
+        PartitionReader.Members members = new NullSink(backupLabel, problems, name);
         try (InputStream stored = storage.get(partition.key());
              InputStream tar = codec.decoder(partition.key(), stored)) {
             PartitionReader.read(tar, members, fileCheck);
@@ -183,7 +201,8 @@ public final class BackupVerify {
             problems.add("partition " + p + " is in the backup manifest but not stored");
         }
         if (inUnreadable > 0) {
-            BASE_LOG.warning(LogEvent.msg(inUnreadable + " files of unreadable partitions were not checked"));
+            BASE_LOG.warning(LogEvent.msg(inUnreadable + " " + check.what() + " of unreadable partitions were not "
+                    + "checked"));
         }
     }
 
@@ -193,12 +212,20 @@ public final class BackupVerify {
         return m.lines().findFirst().orElse(m);
     }
 
-    /** The verifier's null sink, noting whether the backup has a {@code backup_label} at its root. */
-    private static final class NoteBackupLabel implements PartitionReader.Members {
+    /**
+     * The verifier's null sink, noting whether the backup has a {@code backup_label} at its root, and naming any
+     * member handed on as a file that is not one (a device, a FIFO: backup-fetch refuses them, so a backup holding
+     * one cannot be restored), whether or not the backup has a manifest.
+     */
+    private static final class NullSink implements PartitionReader.Members {
         private final AtomicBoolean seen;
+        private final VerificationProblems problems;
+        private final String partition;
 
-        NoteBackupLabel(AtomicBoolean seen) {
+        NullSink(AtomicBoolean seen, VerificationProblems problems, String partition) {
             this.seen = seen;
+            this.problems = problems;
+            this.partition = partition;
         }
 
         @Override
@@ -207,6 +234,12 @@ public final class BackupVerify {
 
         @Override
         public void file(MemberName name, TarArchiveEntry entry, InputStream content) {
+            MemberType type = MemberType.ofFileMember(entry);
+            if (type != MemberType.FILE) {
+                problems.add(partition + ": " + new UnsafeMemberException(entry.getName(), type.words()
+                        + " is not restored (only files, directories, symbolic and hard links are)").getMessage());
+                return;
+            }
             if (name.relative().equals("backup_label")) {
                 seen.set(true);
             }

@@ -1,12 +1,17 @@
 package org.walj.backup;
 
 import java.io.IOException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * Told about every regular file read from a partition: its name as in the tar, the bytes read and their SHA-256.
- * backup-fetch throws at the first file that does not match the manifest; backup-verify records it and goes on.
+ * Told about every member read from a partition: directories and links before they are handed on, regular files
+ * after their content, with the bytes read and their SHA-256. backup-fetch throws at the first member that does not
+ * match the manifest; backup-verify records it and goes on.
  */
-@FunctionalInterface
 interface FileCheck {
-    void file(String name, long size, byte[] sha256) throws IOException;
+    /** A directory, symbolic link or hard link ({@code type} as the reader decided it). */
+    void member(TarArchiveEntry entry, MemberType type) throws IOException;
+
+    /** What the reader took for a regular file (a device or FIFO too, by its type flag: {@link MemberType}). */
+    void file(TarArchiveEntry entry, long size, byte[] sha256) throws IOException;
 }

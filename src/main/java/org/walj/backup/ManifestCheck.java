@@ -7,36 +7,44 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.ManifestEntry;
 
 /**
- * Compares the regular files read from a backup's partitions with its manifest, from several partition threads at
- * once: each file must be in the manifest, in the recorded partition, with the recorded size and SHA-256, and be
- * seen once; {@link #unseen} lists what no partition contained.
+ * Compares the members read from a backup's partitions with its manifest, from several partition threads at once.
+ * With a complete (version 2) manifest every member must be listed under its exact tar name, in the recorded
+ * partition, with the recorded type, mode and (symbolic link) target, files with the recorded size and SHA-256, and
+ * each be seen once; so a member added to, changed in or removed from a wal-j backup after backup-push is found. With
+ * a version 1 manifest only regular files are compared (size and SHA-256), as before. {@link #unseen} lists what no
+ * partition contained.
  */
 final class ManifestCheck {
     private final BackupManifest manifest;
+    /** The manifest's own name strings (not the tar's copies): one set node per member seen, nothing more. */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     ManifestCheck(BackupManifest manifest) {
         this.manifest = manifest;
     }
 
-    /** Empty when the file matches; else one line naming the file and what differs. */
-    Optional<String> file(int partition, String name, long size, byte[] sha256) {
-        ManifestEntry recorded = manifest.entries().get(name);
-        String quoted = "\"" + name + "\"";
-        if (recorded == null) {
-            return Optional.of(quoted + " is not in the backup manifest");
+    /** A directory, symbolic or hard link: empty when it matches, or a version 1 manifest does not list such. */
+    Optional<String> member(int partition, TarArchiveEntry entry, MemberType type) {
+        if (!manifest.complete()) {
+            return Optional.empty();
         }
-        if (!seen.add(name)) {
-            return Optional.of(quoted + " is in the backup more than once");
+        return compare(partition, entry, type);
+    }
+
+    /** What the reader took for a regular file: empty when it matches; else one line naming it and what differs. */
+    Optional<String> file(int partition, TarArchiveEntry entry, long size, byte[] sha256) {
+        MemberType type = manifest.complete() ? MemberType.ofFileMember(entry) : MemberType.FILE;
+        Optional<String> problem = compare(partition, entry, type);
+        if (problem.isPresent()) {
+            return problem;
         }
-        if (recorded.partition() != partition) {
-            return Optional.of(quoted + " is in partition " + partition + ", the backup manifest records partition "
-                    + recorded.partition());
-        }
+        ManifestEntry recorded = manifest.entries().get(entry.getName());
+        String quoted = "\"" + entry.getName() + "\"";
         if (recorded.size() != size) {
             return Optional.of(quoted + " has " + size + " bytes, the backup manifest records " + recorded.size());
         }
@@ -47,7 +55,39 @@ final class ManifestCheck {
         return Optional.empty();
     }
 
-    /** The manifest's files no partition contained, by partition then name. Call after every partition was read. */
+    /** Name, once only, partition, type, mode and target: what every member has. */
+    private Optional<String> compare(int partition, TarArchiveEntry entry, MemberType type) {
+        String name = entry.getName();
+        ManifestEntry recorded = manifest.entries().get(name);
+        String quoted = "\"" + name + "\"";
+        if (recorded == null) {
+            return Optional.of(quoted + (type == MemberType.FILE ? "" : " (" + type.words() + ")")
+                    + " is not in the backup manifest");
+        }
+        if (!seen.add(recorded.name())) {
+            return Optional.of(quoted + " is in the backup more than once");
+        }
+        if (recorded.partition() != partition) {
+            return Optional.of(quoted + " is in partition " + partition + ", the backup manifest records partition "
+                    + recorded.partition());
+        }
+        if (type.manifestType() != recorded.type()) {
+            return Optional.of(quoted + " is " + type.words() + ", the backup manifest records "
+                    + MemberType.words(recorded.type()));
+        }
+        int mode = entry.getMode() & 07777;
+        if (recorded.hasMode() && recorded.mode() != mode) {
+            return Optional.of(quoted + " has mode " + ManifestEntry.modeText(mode) + ", the backup manifest records "
+                    + ManifestEntry.modeText(recorded.mode()));
+        }
+        if (recorded.type() == ManifestEntry.Type.SYMLINK && !recorded.target().equals(entry.getLinkName())) {
+            return Optional.of(quoted + " links to \"" + entry.getLinkName() + "\", the backup manifest records \""
+                    + recorded.target() + "\"");
+        }
+        return Optional.empty();
+    }
+
+    /** The manifest's members no partition contained, by partition then name. Call after every partition was read. */
     List<ManifestEntry> unseen() {
         List<ManifestEntry> out = new ArrayList<>();
         for (ManifestEntry e : manifest.entries().values()) {
@@ -59,7 +99,22 @@ final class ManifestCheck {
         return out;
     }
 
-    int files() {
+    /** The number of regular files the manifest lists. */
+    long files() {
+        return manifest.files();
+    }
+
+    /** The number of members the manifest lists (its files, for a version 1 manifest). */
+    int members() {
         return manifest.entries().size();
+    }
+
+    boolean complete() {
+        return manifest.complete();
+    }
+
+    /** How the members are called in messages: every member of a complete manifest, files of an old one. */
+    String what() {
+        return manifest.complete() ? "member(s)" : "file(s)";
     }
 }

@@ -24,6 +24,7 @@ final class ManifestSpool implements ManifestSink, AutoCloseable {
     private final BackupName backup;
     private final Path file;
     private final Writer out;
+    private long members;
     private long files;
     private long bytes;
     private boolean finished;
@@ -46,14 +47,17 @@ final class ManifestSpool implements ManifestSink, AutoCloseable {
             throw new IllegalStateException("manifest already stored");
         }
         line(entry.toJsonLine());
-        files++;
-        bytes += entry.size();
+        members++;
+        if (entry.type() == ManifestEntry.Type.FILE) {
+            files++;
+            bytes += entry.size();
+        }
     }
 
     /** Writes the trailer and stores the manifest; returns its key. No entry may be added afterwards. */
     synchronized String store(Storage storage, ObjectCodec codec) throws IOException {
         finished = true;
-        line(BackupManifest.trailerLine(files, bytes));
+        line(BackupManifest.trailerLine(members, files, bytes));
         out.close();
         String key = BackupLayout.manifestKey(backup, codec.suffix());
         try (InputStream encoded = EncodingInputStream.encoded(Files.newInputStream(file), codec::encoder)) {
@@ -64,6 +68,10 @@ final class ManifestSpool implements ManifestSink, AutoCloseable {
 
     synchronized long files() {
         return files;
+    }
+
+    synchronized long members() {
+        return members;
     }
 
     private void line(String text) throws IOException {

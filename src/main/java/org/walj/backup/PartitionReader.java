@@ -35,7 +35,8 @@ final class PartitionReader {
     /**
      * Reads one tar stream completely.
      *
-     * @param check told about each regular file with its SHA-256, or null to hash nothing (no manifest)
+     * @param check told about each member before it is handed on, and about each regular file with its SHA-256
+     *              after it; null to check and hash nothing (no manifest)
      */
     static void read(InputStream tarStream, Members members, FileCheck check) throws IOException {
         TarEndCheck checked = new TarEndCheck(tarStream);
@@ -48,14 +49,23 @@ final class PartitionReader {
         while ((entry = tar.getNextEntry()) != null) {
             MemberName name = MemberName.parse(entry.getName());
             if (entry.isDirectory()) {
+                if (check != null) {
+                    check.member(entry, MemberType.DIRECTORY);
+                }
                 members.directory(name, entry);
             } else if (entry.isSymbolicLink()) {
                 if (name.isRoot()) {
                     throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
                             + "directory");
                 }
+                if (check != null) {
+                    check.member(entry, MemberType.SYMLINK);
+                }
                 members.symlink(name, entry);
             } else if (entry.isLink()) {
+                if (check != null) {
+                    check.member(entry, MemberType.HARD_LINK);
+                }
                 members.hardLink(name, MemberName.parse(entry.getLinkName()), entry);
             } else if (entry.isFile()) {
                 if (name.isRoot()) {
@@ -85,7 +95,7 @@ final class PartitionReader {
                     + entry.getSize() + " bytes");
         }
         if (check != null) {
-            check.file(entry.getName(), content.count, sha.digest());
+            check.file(entry, content.count, sha.digest());
         }
     }
 

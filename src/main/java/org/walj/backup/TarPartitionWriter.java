@@ -34,9 +34,10 @@ public final class TarPartitionWriter {
     }
 
     /**
-     * Writes {@code partition} to {@code out} and finishes the archive; does not close {@code out}. Each regular file
-     * is reported to {@code manifest} with the SHA-256 of exactly the bytes that went into the tar, computed as they
-     * are written (the file is read once).
+     * Writes {@code partition} to {@code out} and finishes the archive; does not close {@code out}. Every member is
+     * reported to {@code manifest} as written into the tar (name, type, mode, a symbolic link's target), each regular
+     * file with the SHA-256 of exactly the bytes that went into the tar, computed as they are written (the file is
+     * read once).
      */
     public void write(Partition partition, OutputStream out, ManifestSink manifest) throws IOException {
         TarArchiveOutputStream tar = open(out);
@@ -45,8 +46,13 @@ public final class TarPartitionWriter {
         for (ClusterMember m : partition.members()) {
             switch (m.type()) {
                 case DIRECTORY, SYMLINK -> {
-                    tar.putArchiveEntry(entry(m));
+                    TarArchiveEntry e = entry(m);
+                    tar.putArchiveEntry(e);
                     tar.closeArchiveEntry();
+                    manifest.add(m.type() == ClusterMember.Type.DIRECTORY
+                            ? ManifestEntry.directory(partition.number(), e.getName(), e.getMode() & 07777)
+                            : ManifestEntry.symlink(partition.number(), e.getName(), e.getMode() & 07777,
+                                    e.getLinkName()));
                 }
                 case FILE -> writeFile(tar, m, buffer, sha, partition.number(), manifest);
                 default -> throw new IllegalStateException("unknown member type " + m.type());
@@ -78,7 +84,8 @@ public final class TarPartitionWriter {
             tar.putArchiveEntry(e);
             tar.write(bytes);
             tar.closeArchiveEntry();
-            manifest.add(new ManifestEntry(number, e.getName(), bytes.length, sha.digest(bytes)));
+            manifest.add(ManifestEntry.file(number, e.getName(), e.getMode() & 07777, bytes.length,
+                    sha.digest(bytes)));
         }
         tar.finish();
     }
@@ -132,7 +139,7 @@ public final class TarPartitionWriter {
                 }
             }
             tar.closeArchiveEntry();
-            manifest.add(new ManifestEntry(partition, e.getName(), m.size(), sha.digest()));
+            manifest.add(ManifestEntry.file(partition, e.getName(), e.getMode() & 07777, m.size(), sha.digest()));
         }
     }
 

@@ -44,6 +44,10 @@ final class BackupFetchCommand implements Callable<Integer> {
                     + "or SOURCE for the spec as recorded.")
     String restoreSpec;
 
+    @Option(names = "--require-manifest",
+            description = "Refuse a backup that has no integrity manifest (made by WAL-E) before writing anything.")
+    boolean requireManifest;
+
     @Override
     public Integer call() throws Exception {
         int poolSize = PoolSize.orDefault(this.poolSize);
@@ -55,7 +59,8 @@ final class BackupFetchCommand implements Callable<Integer> {
                 ? Optional.empty() : Optional.of(readSpec(Path.of(restoreSpec)));
         try (ArchiveAccess archive = root.openArchive()) {
             BackupFetch fetch = new BackupFetch(archive.storage(), archive.codec(), workerLogger(archive));
-            fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot()));
+            fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
+                    requireManifest));
         }
         return ExitStatus.OK;
     }

@@ -14,20 +14,30 @@ import java.util.regex.Pattern;
 
 /**
  * wal-j's integrity manifest of one base backup ({@code walj_manifest.jsonl}, see docs/integrity.md): JSON Lines, a
- * header naming the backup, one {@link ManifestEntry} per regular file in any order (partitions are written in
- * parallel), and a trailer with the count, so a manifest cut short is recognised even when its container is not:
+ * header naming the backup, one {@link ManifestEntry} per tar member in any order (partitions are written in
+ * parallel), and a trailer with the counts, so a manifest cut short is recognised even when its container is not:
  *
  * <pre>
- * {"walj_manifest": 1, "backup": "base_000000010000000000000002_00000040", "digest": "sha256"}
- * {"partition": 0, "name": "base/1/1259", "size": 8192, "sha256": "9f86d0…"}
- * {"end": true, "files": 1, "bytes": 8192}
+ * {"walj_manifest": 2, "backup": "base_000000010000000000000002_00000040", "digest": "sha256"}
+ * {"partition": 0, "name": "./", "type": "dir", "mode": "0700"}
+ * {"partition": 0, "name": "base/1/1259", "type": "file", "mode": "0600", "size": 8192, "sha256": "9f86d0…"}
+ * {"partition": 0, "name": "pg_wal", "type": "symlink", "mode": "0777", "target": "/srv/wal"}
+ * {"end": true, "members": 3, "files": 1, "bytes": 8192}
  * </pre>
  *
- * Lines are written one at a time ({@link #headerLine}, {@link ManifestEntry#toJsonLine}, {@link #trailerLine}), so
- * building one never holds the list in memory. Reading it does: {@link #entries()} is looked up by member name.
+ * Version 2 lists <em>every</em> member ({@link #complete()}), so a member it does not list was not written by
+ * backup-push. Version 1 (wal-j before it) listed regular files only, with size and SHA-256 and no mode; it is still
+ * read, and checked as before (files only).
+ *
+ * <p>Lines are written one at a time ({@link #headerLine}, {@link ManifestEntry#toJsonLine}, {@link #trailerLine}),
+ * so building one never holds the list in memory. Reading it does: {@link #entries()} is looked up by member name.
  */
 public final class BackupManifest {
-    public static final int FORMAT_VERSION = 1;
+    /** The version backup-push writes: every member listed. */
+    public static final int FORMAT_VERSION = 2;
+    /** Files only, no modes: still read. */
+    public static final int FILES_ONLY_VERSION = 1;
+    private static final Pattern MODE = Pattern.compile("[0-7]{4}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     /** Member names are at most a few KiB; a longer line is not a manifest line. */
     private static final int MAX_LINE_CHARS = 1 << 20;
@@ -35,18 +45,36 @@ public final class BackupManifest {
     private final BackupName backup;
     private final Map<String, ManifestEntry> entries;
     private final long bytes;
+    private final long files;
+    private final boolean complete;
 
-    private BackupManifest(BackupName backup, Map<String, ManifestEntry> entries, long bytes) {
+    private BackupManifest(BackupName backup, Map<String, ManifestEntry> entries, long files, long bytes,
+                           boolean complete) {
         this.backup = backup;
         this.entries = Collections.unmodifiableMap(entries);
+        this.files = files;
         this.bytes = bytes;
+        this.complete = complete;
+    }
+
+    /**
+     * True for a version 2 manifest, which lists every member of the backup (directories and symbolic links too,
+     * with modes); false for a version 1 manifest, which lists regular files only.
+     */
+    public boolean complete() {
+        return complete;
+    }
+
+    /** The number of regular files listed. */
+    public long files() {
+        return files;
     }
 
     public BackupName backup() {
         return backup;
     }
 
-    /** Member name → entry; safe to read from several threads. */
+    /** Member name → entry (files only in a version 1 manifest); safe to read from several threads. */
     public Map<String, ManifestEntry> entries() {
         return entries;
     }
@@ -61,8 +89,10 @@ public final class BackupManifest {
                 + ", \"digest\": \"sha256\"}";
     }
 
-    public static String trailerLine(long files, long bytes) {
-        return "{\"end\": true, \"files\": " + files + ", \"bytes\": " + bytes + "}";
+    /** {@code members}: every entry; {@code files} and {@code bytes}: the regular files' count and total size. */
+    public static String trailerLine(long members, long files, long bytes) {
+        return "{\"end\": true, \"members\": " + members + ", \"files\": " + files + ", \"bytes\": " + bytes
+                + "}";
     }
 
     /**
@@ -79,51 +109,104 @@ public final class BackupManifest {
         lineNumber++;
         Map<String, Object> header = object(line, lineNumber);
         Object version = header.get("walj_manifest");
-        if (!(version instanceof BigDecimal v) || v.intValue() != FORMAT_VERSION
-                || !"sha256".equals(header.get("digest"))) {
-            throw new IOException("manifest: line 1 is not a version " + FORMAT_VERSION + " wal-j manifest header");
+        int v = version instanceof BigDecimal d && (d.compareTo(BigDecimal.valueOf(FILES_ONLY_VERSION)) == 0
+                || d.compareTo(BigDecimal.valueOf(FORMAT_VERSION)) == 0) ? d.intValue() : 0;
+        if (v == 0 || !"sha256".equals(header.get("digest"))) {
+            throw new IOException("manifest: line 1 is not a version " + FILES_ONLY_VERSION + " or " + FORMAT_VERSION
+                    + " wal-j manifest header");
         }
+        boolean complete = v == FORMAT_VERSION;
         String name = JsonFields.string(header, "backup", "manifest line 1");
         if (!name.equals(expected.toString())) {
             throw new IOException("manifest: it belongs to backup " + name + ", not to " + expected);
         }
         Map<String, ManifestEntry> entries = new HashMap<>();
         long bytes = 0;
+        long files = 0;
         while ((line = nextLine(in, lineNumber + 1)) != null) {
             lineNumber++;
             Map<String, Object> o = object(line, lineNumber);
             if (o.containsKey("end")) {
-                long files = number(o, "files", lineNumber);
+                long countedFiles = number(o, "files", lineNumber);
                 long total = number(o, "bytes", lineNumber);
-                if (files != entries.size() || total != bytes) {
-                    throw new IOException("manifest: the trailer counts " + files + " files of " + total
-                            + " bytes, the manifest lists " + entries.size() + " of " + bytes);
+                long members = complete ? number(o, "members", lineNumber) : countedFiles;
+                if (members != entries.size() || countedFiles != files || total != bytes) {
+                    throw new IOException("manifest: the trailer counts " + (complete ? members + " members, " : "")
+                            + countedFiles + " files of " + total + " bytes, the manifest lists "
+                            + (complete ? entries.size() + " members, " : "") + files + " of " + bytes);
                 }
                 if (nextLine(in, lineNumber + 1) != null) {
                     throw new IOException("manifest: text after the trailer on line " + (lineNumber + 1));
                 }
-                return new BackupManifest(expected, entries, bytes);
+                return new BackupManifest(expected, entries, files, bytes, complete);
             }
-            ManifestEntry e = entry(o, lineNumber);
+            ManifestEntry e = complete ? entry(o, lineNumber) : fileEntry(o, lineNumber);
             if (entries.putIfAbsent(e.name(), e) != null) {
                 throw new IOException("manifest: \"" + e.name() + "\" is listed twice (line " + lineNumber + ")");
             }
-            bytes += e.size();
+            if (e.type() == ManifestEntry.Type.FILE) {
+                files++;
+                bytes += e.size();
+            }
         }
         throw new IOException("manifest: truncated after line " + lineNumber + " (no trailer)");
     }
 
+    /** A version 1 line: a regular file, no type, no mode. */
+    private static ManifestEntry fileEntry(Map<String, Object> o, int line) throws IOException {
+        int partition = partition(o, line);
+        String name = name(o, line);
+        long size = number(o, "size", line);
+        return new ManifestEntry(partition, name, size, sha256(o, line));
+    }
+
+    /** A version 2 line: any member, with its type and mode. */
     private static ManifestEntry entry(Map<String, Object> o, int line) throws IOException {
         String what = "manifest line " + line;
-        long partition = number(o, "partition", line);
-        String name = JsonFields.string(o, "name", what);
-        long size = number(o, "size", line);
-        String hex = JsonFields.string(o, "sha256", what);
-        if (partition > Integer.MAX_VALUE || !SHA256_HEX.matcher(hex).matches() || name.isEmpty()
-                || name.indexOf('\n') >= 0) {
-            throw new IOException(what + ": not a file entry");
+        int partition = partition(o, line);
+        String name = name(o, line);
+        ManifestEntry.Type type = ManifestEntry.Type.ofJson(JsonFields.string(o, "type", what));
+        String mode = JsonFields.string(o, "mode", what);
+        if (type == null || !MODE.matcher(mode).matches()) {
+            throw new IOException(what + ": not a member entry (type \"file\", \"dir\" or \"symlink\", and a mode "
+                    + "of four octal digits)");
         }
-        return new ManifestEntry((int) partition, name, size, HexFormat.of().parseHex(hex));
+        int bits = Integer.parseInt(mode, 8);
+        return switch (type) {
+            case FILE -> ManifestEntry.file(partition, name, bits, number(o, "size", line), sha256(o, line));
+            case DIRECTORY -> ManifestEntry.directory(partition, name, bits);
+            case SYMLINK -> {
+                String target = JsonFields.string(o, "target", what);
+                if (target.isEmpty() || target.indexOf('\0') >= 0) {
+                    throw new IOException(what + ": not a symbolic link's target");
+                }
+                yield ManifestEntry.symlink(partition, name, bits, target);
+            }
+        };
+    }
+
+    private static int partition(Map<String, Object> o, int line) throws IOException {
+        long partition = number(o, "partition", line);
+        if (partition > Integer.MAX_VALUE) {
+            throw new IOException("manifest line " + line + ": not a partition number");
+        }
+        return (int) partition;
+    }
+
+    private static String name(Map<String, Object> o, int line) throws IOException {
+        String name = JsonFields.string(o, "name", "manifest line " + line);
+        if (name.isEmpty() || name.indexOf('\n') >= 0) {
+            throw new IOException("manifest line " + line + ": not a member name");
+        }
+        return name;
+    }
+
+    private static byte[] sha256(Map<String, Object> o, int line) throws IOException {
+        String hex = JsonFields.string(o, "sha256", "manifest line " + line);
+        if (!SHA256_HEX.matcher(hex).matches()) {
+            throw new IOException("manifest line " + line + ": not a file entry");
+        }
+        return HexFormat.of().parseHex(hex);
     }
 
     private static long number(Map<String, Object> o, String key, int line) throws IOException {

@@ -7,13 +7,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.walj.layout.BackupLayout;
-import org.walj.layout.BackupManifest;
 import org.walj.layout.BackupName;
 import org.walj.layout.ManifestEntry;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
-/** Writes manifests for tests, in the format backup-push writes (header, entries, trailer), through a codec. */
+/**
+ * Writes manifests for tests through a codec, in the version 1 form wal-j's backup-push wrote before manifests listed
+ * every member (header, one line per regular file, trailer); the current form comes from a real backup-push
+ * ({@link GenuineBackup}).
+ */
 final class ManifestObjects {
     private ManifestObjects() {
     }
@@ -24,13 +27,15 @@ final class ManifestObjects {
     }
 
     static String text(BackupName backup, List<ManifestEntry> entries) {
-        StringBuilder b = new StringBuilder(BackupManifest.headerLine(backup)).append('\n');
+        StringBuilder b = new StringBuilder("{\"walj_manifest\": 1, \"backup\": \"" + backup
+                + "\", \"digest\": \"sha256\"}").append('\n');
         long bytes = 0;
         for (ManifestEntry e : entries) {
             b.append(e.toJsonLine()).append('\n');
             bytes += e.size();
         }
-        return b.append(BackupManifest.trailerLine(entries.size(), bytes)).append('\n').toString();
+        return b.append("{\"end\": true, \"files\": " + entries.size() + ", \"bytes\": " + bytes + "}")
+                .append('\n').toString();
     }
 
     static void put(Storage storage, ObjectCodec codec, String backup, List<ManifestEntry> entries)

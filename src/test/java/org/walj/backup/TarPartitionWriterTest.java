@@ -48,13 +48,22 @@ class TarPartitionWriterTest {
         Map<String, ManifestEntry> byName = new LinkedHashMap<>();
         manifest.forEach(e -> byName.put(e.name(), e));
         assertEquals(manifest.size(), byName.size());
-        assertEquals(java.util.Set.of("grows", "shrinks", longName), byName.keySet());
-        for (String name : byName.keySet()) {
+        // every member: the directories and the symbolic link too, with their modes and the link's target
+        String longDir = longName.substring(0, longName.lastIndexOf('/'));
+        assertEquals(java.util.Set.of("./", "grows", "shrinks", "link", longDir.substring(0, 120) + "/",
+                longDir + "/", longName), byName.keySet());
+        for (String name : List.of("grows", "shrinks", longName)) {
             ManifestEntry e = byName.get(name);
             assertEquals(0, e.partition());
+            assertEquals(ManifestEntry.Type.FILE, e.type());
             assertEquals(read.get(name).length, e.size(), name);
             assertArrayEquals(sha256(read.get(name)), e.sha256(), name);
+            assertEquals(Files.getAttribute(data.resolve(name), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                    0100000 | e.mode(), name);
         }
+        assertEquals(ManifestEntry.directory(0, "./", (Integer) Files.getAttribute(data, "unix:mode") & 07777),
+                byName.get("./"));
+        assertEquals(ManifestEntry.symlink(0, "link", 0777, "/somewhere/else"), byName.get("link"));
         byte[] padded = new byte[10];
         System.arraycopy("0123".getBytes(StandardCharsets.US_ASCII), 0, padded, 0, 4);
         assertArrayEquals(padded, read.get("shrinks"));
@@ -104,7 +113,7 @@ class TarPartitionWriterTest {
         files.put("backup_label", "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n");
         List<ManifestEntry> manifest = new ArrayList<>();
         TarPartitionWriter.writeGenerated(out, 7, files, 1_700_000_000_000L, owner, manifest::add);
-        assertEquals(List.of(new ManifestEntry(7, "backup_label", files.get("backup_label").length(),
+        assertEquals(List.of(ManifestEntry.file(7, "backup_label", 0600, files.get("backup_label").length(),
                 sha256(files.get("backup_label").getBytes(StandardCharsets.UTF_8)))), manifest);
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
             TarArchiveEntry e = in.getNextEntry();

@@ -60,7 +60,7 @@ class BackupVerifyIT {
         assertTrue(Files.isRegularFile(manifest), "manifest stored at " + manifest);
         Exec.of(lzop.toString(), "-t", manifest.toString()).runOk();
         String manifestText = Exec.of(lzop.toString(), "-dc", manifest.toString()).runOk().stdout();
-        assertTrue(manifestText.startsWith("{\"walj_manifest\": 1, \"backup\": \"" + name + "\""), manifestText);
+        assertTrue(manifestText.startsWith("{\"walj_manifest\": 2, \"backup\": \"" + name + "\""), manifestText);
         assertTrue(manifestText.contains("\"name\": \"global/pg_control\""), "pg_control is in the manifest");
         assertTrue(manifestText.contains("\"name\": \"backup_label\""), "the generated backup_label is in it too");
         Path aside = scratch.root().resolve("manifest-aside");
@@ -107,6 +107,93 @@ class BackupVerifyIT {
         source.stop();
     }
 
+    /**
+     * A real data directory with what PostgreSQL really has: group access (0750 directories, 0640 files, initdb
+     * -g's modes), pg_wal a symlink to another directory (initdb --waldir), a tablespace under pg_tblspc. Its backup's
+     * manifest lists every member; backup-verify and backup-fetch accept it with --require-manifest; one symbolic
+     * link appended to a partition by GNU tar (re-compressed by the real lzop) is named by both, and the fetch leaves
+     * no pg_control.
+     */
+    @Test
+    void aRealClusterBackupIsAcceptedWholeAndAnAppendedSymlinkIsNamed(Scratch scratch) throws IOException {
+        Path lzop = Tools.require("lzop", "lzop");
+        Path gnuTar = Tools.require("tar", "tar");
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.dir("archive");
+        Map<String, String> env = new LinkedHashMap<>(walj.env());
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        PgCluster source = PgCluster.initdb(scratch, "src")
+                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
+                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
+                .serverEnv(env);
+        Path wal = scratch.root().resolve("src-wal");
+        Path data = source.dataDir();
+        Exec.of(scratch.user().wrap(List.of("sh", "-c", "mv \"$1/pg_wal\" \"$2\" && ln -s \"$2\" \"$1/pg_wal\" "
+                + "&& chmod -R g+rX \"$1\" \"$2\"", "sh", data.toString(), wal.toString()))).runOk();
+        source.start();
+        Path location = scratch.dir("ts1");
+        source.psql("CREATE TABLESPACE ts1 LOCATION '" + location + "';"
+                + "CREATE TABLE in_ts (id int) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 1000);");
+        String oid = source.psql("SELECT oid FROM pg_tablespace WHERE spcname = 'ts1'");
+        String relfile = source.psql("SELECT pg_relation_filepath('in_ts')");
+        Map<String, String> pgEnv = new LinkedHashMap<>(env);
+        pgEnv.put("PGHOST", source.socketDir().toString());
+        pgEnv.put("PGPORT", Integer.toString(source.port()));
+        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString()).requireSuccess();
+        source.waitArchived(source.switchWal(), Duration.ofSeconds(60));
+        String name = walj.run(env, "backup-list").requireSuccess().stdout().split("\r\n")[1].split("\t")[0];
+
+        Path backupDir = archive.resolve("basebackups_005/" + name);
+        String manifest = Exec.of(lzop.toString(), "-dc", backupDir.resolve("walj_manifest.jsonl.lzo").toString())
+                .runOk().stdout();
+        assertTrue(manifest.contains("{\"partition\": 0, \"name\": \"pg_wal\", \"type\": \"symlink\", \"mode\": "
+                + "\"0777\", \"target\": \"" + wal + "\"}"), manifest);
+        assertTrue(manifest.contains("\"name\": \"./\", \"type\": \"dir\", \"mode\": \"0750\"}"), manifest);
+        assertTrue(manifest.contains("\"name\": \"global/pg_control\", \"type\": \"file\", \"mode\": \"0640\""),
+                manifest);
+        assertTrue(manifest.contains("\"name\": \"" + relfile + "\", \"type\": \"file\""), manifest);
+        assertTrue(manifest.contains("\"name\": \"backup_label\", \"type\": \"file\", \"mode\": \"0600\""),
+                manifest);
+
+        ProcessResult verified = walj.run(env, "backup-verify", "--require-manifest", "LATEST").requireSuccess();
+        assertTrue(verified.stderr().contains("MSG: base backup verified"), verified.describe());
+        Path relocated = scratch.root().resolve("ts-restored");
+        Path spec = scratch.file("spec.json");
+        Files.writeString(spec, "{\"" + oid + "\": {\"loc\": \"" + relocated + "/\", \"link\": \"pg_tblspc/" + oid
+                + "\"}}");
+        scratch.user().own(spec);
+        PgCluster restored = PgCluster.unfilled(scratch, "restored");
+        ProcessResult fetched = walj.run(env, "backup-fetch", "--require-manifest", "--restore-spec",
+                spec.toString(), restored.dataDir().toString(), "LATEST").requireSuccess();
+        assertTrue(fetched.stderr().contains("members matched the backup manifest"), fetched.describe());
+        assertEquals(wal, Files.readSymbolicLink(restored.dataDir().resolve("pg_wal")));
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(restored.dataDir().resolve("PG_VERSION"))));
+        assertTrue(Files.isRegularFile(relocated.resolve(relfile.substring(("pg_tblspc/" + oid + "/").length()))));
+        source.stop();
+
+        // someone with write access to the archive appends a symbolic link to partition 0, with GNU tar
+        Path part = backupDir.resolve("tar_partitions/part_00000000.tar.lzo");
+        Path tar = scratch.root().resolve("part0.tar");
+        Path staging = Files.createDirectories(scratch.root().resolve("staging"));
+        Files.createSymbolicLink(staging.resolve("pg_xact"), Path.of("/etc"));
+        Exec.of("sh", "-c", "\"$1\" -dc < \"$2\" > \"$3\" && \"$4\" --append -f \"$3\" -C \"$5\" pg_xact "
+                + "&& \"$1\" -c < \"$3\" > \"$2\"", "sh", lzop.toString(), part.toString(), tar.toString(),
+                gnuTar.toString(), staging.toString()).runOk();
+        scratch.user().own(part);
+        ProcessResult bad = walj.run(env, "backup-verify", "LATEST");
+        assertOneError(bad, "MSG: base backup " + name + " failed verification");
+        assertTrue(bad.stderr().contains("part_00000000.tar.lzo: \"pg_xact\" (a symbolic link) is not in the "
+                + "backup manifest"), bad.describe());
+        PgCluster injected = PgCluster.unfilled(scratch, "injected");
+        ProcessResult refused = walj.run(env, "backup-fetch", "--blind-restore", injected.dataDir().toString(),
+                "LATEST");
+        assertOneError(refused, "MSG: partition part_00000000.tar.lzo could not be restored: \"pg_xact\" (a "
+                + "symbolic link) is not in the backup manifest");
+        assertFalse(Files.exists(injected.dataDir().resolve("global/pg_control")));
+    }
+
     @Test
     void aWalEStyleBackupFetchesAndVerifiesWithoutChecksums(Scratch scratch) throws IOException {
         Tools.require("lzop", "lzop");
@@ -138,6 +225,10 @@ class BackupVerifyIT {
         assertTrue(verified.stderr().contains("MSG: base backup verified"), verified.describe());
         assertOneError(walj.run(env, "backup-verify", "--require-manifest", "LATEST"),
                 "MSG: backup " + pushed.name() + " has no integrity manifest");
+        PgCluster refused = PgCluster.unfilled(scratch, "refused");
+        assertOneError(walj.run(env, "backup-fetch", "--require-manifest", refused.dataDir().toString(), "LATEST"),
+                "MSG: backup " + pushed.name() + " has no integrity manifest");
+        assertFalse(Files.exists(refused.dataDir()), "refused before anything is written");
 
         PgCluster restored = PgCluster.unfilled(scratch, "restored");
         ProcessResult fetched = walj.run(env, "backup-fetch", restored.dataDir().toString(), "LATEST")
