@@ -118,9 +118,9 @@ class PushSideHardeningIT {
         assertTrue(term.waitFor(2, TimeUnit.MINUTES), "the push stopped on SIGTERM");
         String termErr = Files.readString(scratch.file("term.err"));
         assertNotEquals(0, term.exitValue(), termErr);
-        assertTrue(termErr.contains("MSG: backup-push stopped by a signal"), termErr);
         assertEquals(List.of(), temporaries(archive), "no temporary object left:\n" + termErr);
         assertEquals(List.of(), list(spool), "no spool left");
+        assertTrue(termErr.contains("MSG: backup-push stopped by a signal"), termErr);
         assertEquals(List.of(), sentinels(archive));
 
         // --- SIGKILL: nothing can run, so the temporary files stay; delete everything removes them
