@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.walj.UserException;
+import org.walj.storage.EndpointText;
 
 /**
  * WAL-E's {@code WALE_S3_ENDPOINT}: {@code <protocol>+<style>://host[:port]} with protocol {@code http} or
@@ -78,42 +79,8 @@ public record S3Endpoint(boolean https, Style style, String host, int port) {
 
     private static UserException invalid(String value, String why) {
         // no cause attached: a URISyntaxException's message quotes the whole value
-        return new UserException("invalid WALE_S3_ENDPOINT \"" + redacted(value) + "\"",
+        return new UserException("invalid WALE_S3_ENDPOINT \"" + EndpointText.redacted(value) + "\"",
                 "The endpoint is unusable: " + why + ".",
                 "Endpoints look like https+path://minio.example.com:9000 or http+path://127.0.0.1:9000.");
-    }
-
-    /**
-     * The value as it may be shown: user info ({@code KEY:SECRET@}) and query or fragment replaced by {@code ***}.
-     * Plain text, not URI parsing: a value that does not parse (a secret holding '/', '#' or '%') must be redacted
-     * too. Everything from the scheme's "//" to the last '@' is user info, everything from the first '?' or '#'
-     * after it is a query or fragment.
-     */
-    static String redacted(String value) {
-        String v = value.trim();
-        int slashes = v.indexOf("//");
-        int hostStart = slashes < 0 ? 0 : slashes + 2;
-        int at = v.lastIndexOf('@');
-        StringBuilder out = new StringBuilder(v.length());
-        if (at >= hostStart) {
-            out.append(v, 0, hostStart).append("***@");
-            hostStart = at + 1;
-        } else {
-            out.append(v, 0, hostStart);
-        }
-        String rest = v.substring(hostStart);
-        int query = indexOfAny(rest, '?', '#');
-        if (query >= 0) {
-            out.append(rest, 0, query + 1).append("***");
-        } else {
-            out.append(rest);
-        }
-        return out.toString();
-    }
-
-    private static int indexOfAny(String s, char a, char b) {
-        int i = s.indexOf(a);
-        int j = s.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 }

@@ -50,7 +50,7 @@ class S3SettingsTest {
         assertEquals("invalid WALE_S3_ENDPOINT \"http+path://***@127.0.0.1:9000\"", e.getMessage());
         e = assertThrows(UserException.class, () -> S3Endpoint.parse("https+path://h:9000?sig=" + secret));
         assertEquals("invalid WALE_S3_ENDPOINT \"https+path://h:9000?***\"", e.getMessage());
-        assertEquals("https+path://h:9000", S3Endpoint.redacted("https+path://h:9000"));
+        assertEquals("https+path://h:9000", org.walj.storage.EndpointText.redacted("https+path://h:9000"));
     }
 
     @Test
