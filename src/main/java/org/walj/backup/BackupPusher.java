@@ -84,7 +84,8 @@ public final class BackupPusher {
 
             Uploaded uploaded = null;
             PgSession.StopResult stop;
-            try (ManifestSpool manifest = new ManifestSpool(name)) {
+            try (InterruptedPushCleanup cleanup = InterruptedPushCleanup.register(storage);
+                 ManifestSpool manifest = new ManifestSpool(name)) {
                 try {
                     uploaded = uploadCluster(name, dataDirectory, version, manifest);
                 } finally {
@@ -127,7 +128,8 @@ public final class BackupPusher {
         }
         WalPosition start = control.redoPosition();
         BackupName name = name(start);
-        try (ManifestSpool manifest = new ManifestSpool(name)) {
+        try (InterruptedPushCleanup cleanup = InterruptedPushCleanup.register(storage);
+             ManifestSpool manifest = new ManifestSpool(name)) {
             Uploaded uploaded = null;
             try {
                 uploaded = uploadCluster(name, dataDirectory, control.version(), manifest);

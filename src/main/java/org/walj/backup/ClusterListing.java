@@ -17,7 +17,8 @@ import org.walj.layout.Tablespace;
 /**
  * The members of a base backup and its restore spec, listed by WAL-E's rules ({@code tar_partition.py: partition};
  * docs/backup-push.md): which directories keep only their entry, which files are never copied, tablespaces walked
- * through their {@code pg_tblspc} links.
+ * through their {@code pg_tblspc} links. A name or link target the JVM cannot read exactly fails the listing
+ * ({@link ExactNames}): it would be stored under another name.
  *
  * @param expandedSizeBytes the sum of the listed regular files' sizes: the sentinel's {@code expanded_size_bytes}
  */
@@ -60,8 +61,10 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
                 if (!Files.isSymbolicLink(link) || !Files.isDirectory(link) || !oid.matches("[0-9]+")) {
                     continue; // a broken link is ignored, as WAL-E does
                 }
-                String target = Files.readSymbolicLink(link).toString();
+                Path targetPath = Files.readSymbolicLink(link);
                 String name = "pg_tblspc/" + oid;
+                ExactNames.requireExactTarget(name, targetPath); // the spec's loc: where a restore puts it
+                String target = targetPath.toString();
                 tablespaces.add(new Tablespace(oid, target.endsWith("/") ? target : target + "/", name));
                 walk.directory(link, name + "/", false);
             }
@@ -127,6 +130,9 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
          * itself, which may be reached through a symlink.
          */
         ClusterMember member(Path path, String name, boolean follow) throws IOException {
+            if (!follow) {
+                ExactNames.requireExactName(path, name.substring(0, name.lastIndexOf('/') + 1));
+            }
             Map<String, Object> a;
             try {
                 a = follow
@@ -148,11 +154,14 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
                 size = (Long) a.get("size");
             } else if (format == 0120000) {
                 type = ClusterMember.Type.SYMLINK;
+                Path targetPath;
                 try {
-                    target = Files.readSymbolicLink(path).toString();
+                    targetPath = Files.readSymbolicLink(path);
                 } catch (NoSuchFileException vanished) {
                     return null;
                 }
+                ExactNames.requireExactTarget(name, targetPath);
+                target = targetPath.toString();
             } else {
                 return null; // sockets, FIFOs, devices: nothing PostgreSQL keeps in a data directory
             }

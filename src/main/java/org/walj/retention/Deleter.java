@@ -46,6 +46,14 @@ public final class Deleter {
                 storage.delete(batch);
             }
         }
+        for (DeletionPlan.Doomed d : plan.leftovers()) {
+            LogEvent event = LogEvent.msg("deleting " + d.kind())
+                    .detail("The file being deleted is \"" + d.key() + "\" below the archive's root.");
+            LOG.info(dryRun ? event.hint("This is only a dry run -- no actual data is being deleted") : event);
+        }
+        if (!dryRun && !plan.leftovers().isEmpty()) {
+            storage.deleteLeftovers(plan.leftovers().stream().map(DeletionPlan.Doomed::key).toList());
+        }
         return plan.inOrder().size();
     }
 }

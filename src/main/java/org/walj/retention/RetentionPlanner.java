@@ -191,7 +191,14 @@ public final class RetentionPlanner {
         }
         List<DeletionPlan.Doomed> wal = storage.list("wal_" + version + "/").stream()
                 .map(o -> new DeletionPlan.Doomed(o.key(), "part of wal logs")).toList();
-        return new DeletionPlan(sentinels, data, wal);
+        // a killed push or wal-push leaves what no listing shows; "everything" means the prefix ends up empty
+        List<DeletionPlan.Doomed> leftovers = new ArrayList<>();
+        for (String prefix : List.of(backups, "wal_" + version + "/")) {
+            for (String name : storage.leftovers(prefix)) {
+                leftovers.add(new DeletionPlan.Doomed(name, "the leftover of an interrupted upload"));
+            }
+        }
+        return new DeletionPlan(sentinels, data, wal, leftovers);
     }
 
     /** What WAL-E's {@code old-versions} meant to do (its code calls a function with the wrong arguments). */
@@ -199,13 +206,15 @@ public final class RetentionPlanner {
         List<DeletionPlan.Doomed> sentinels = new ArrayList<>();
         List<DeletionPlan.Doomed> data = new ArrayList<>();
         List<DeletionPlan.Doomed> wal = new ArrayList<>();
+        List<DeletionPlan.Doomed> leftovers = new ArrayList<>();
         for (String v : OBSOLETE_VERSIONS) {
             DeletionPlan p = everything(v);
             sentinels.addAll(p.sentinels());
             data.addAll(p.backupData());
             wal.addAll(p.wal());
+            leftovers.addAll(p.leftovers());
         }
-        return new DeletionPlan(sentinels, data, wal);
+        return new DeletionPlan(sentinels, data, wal, leftovers);
     }
 
     private ArchiveBackups listBackups() throws IOException {

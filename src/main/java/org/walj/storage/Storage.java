@@ -48,6 +48,27 @@ public interface Storage extends AutoCloseable {
     /** Deletes the given objects; keys that do not exist are ignored. */
     void delete(Collection<String> keys) throws IOException;
 
+    /**
+     * The process is being stopped (SIGTERM, SIGINT: called from a shutdown hook while puts may still run): removes
+     * what unfinished puts have written so far and makes every later put fail, so that an interrupted upload leaves
+     * nothing behind. Backends whose unfinished uploads are invisible and expire on their own do nothing.
+     */
+    default void abandonUploads() {
+    }
+
+    /**
+     * What puts killed outright (SIGKILL, a crash) left under {@code keyPrefix}: storage that {@link #list} never
+     * shows, such as the file backend's temporary files. Names relative to the prefix's root, for the log and for
+     * {@link #deleteLeftovers}. Only for deleting a whole prefix: a put still running would lose its upload.
+     */
+    default List<String> leftovers(String keyPrefix) throws IOException {
+        return List.of();
+    }
+
+    /** Deletes leftovers named by {@link #leftovers}; names that are gone are ignored. */
+    default void deleteLeftovers(Collection<String> names) throws IOException {
+    }
+
     /** The object's address as WAL-E prints it in logs, e.g. {@code s3://bucket/pfx/wal_005/X.lzo}. */
     String url(String key);
 

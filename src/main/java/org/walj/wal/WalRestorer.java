@@ -3,13 +3,17 @@ package org.walj.wal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.StoragePrefix;
@@ -28,6 +32,7 @@ import org.walj.storage.Storage;
  */
 public final class WalRestorer {
     private static final WalELog LOG = WalELog.get("wal_e.operator.backup");
+    private static final Set<PosixFilePermission> WAL_FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     /** What PostgreSQL needs to know: restored, or not in the archive (its end-of-archive signal). */
     public enum Outcome { RESTORED, NOT_FOUND }
@@ -71,14 +76,18 @@ public final class WalRestorer {
 
     /**
      * Decodes the whole object into {@code tmp}, then renames it to {@code destination} (same file system);
-     * on failure neither is left behind.
+     * on failure neither is left behind. The file is mode 0600 whatever the umask, as PostgreSQL's own WAL files: a
+     * daemon started by hand (umask 022) must not hand the server world-readable WAL.
      */
     static void writeVerified(Found found, Path tmp, Path destination) throws IOException {
         try {
             try (InputStream raw = found.stream();
                  InputStream plain = found.codec().decoder(found.key(), raw);
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                         StandardOpenOption.WRITE)) {
+                 OutputStream out = Channels.newOutputStream(Files.newByteChannel(tmp,
+                         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                         PosixFilePermissions.asFileAttribute(WAL_FILE_MODE)))) {
+                // the umask masks the creation mode and could take the owner's bits too
+                Files.setPosixFilePermissions(tmp, WAL_FILE_MODE);
                 plain.transferTo(out);
             }
             Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -2,9 +2,11 @@ package org.walj.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.UserException;
 import org.walj.layout.Tablespace;
 
 /** WAL-E's file selection (spec 6.3, 6.4) on a temporary tree shaped like a data directory. */
@@ -94,6 +97,84 @@ class ClusterListingTest {
         assertEquals(files, listing.expandedSizeBytes());
         assertEquals(3 + 8192 + 100 + 4 + 4 + 10 + "only top-level pg_wal is skipped".length(),
                 listing.expandedSizeBytes());
+    }
+
+    // ------------------------------------------------------------------------ issue 12 item 5: exact names
+
+    /** A file whose name is the raw bytes {@code percentEncoded} (a file URI's syntax), in {@code dir}. */
+    private static Path rawName(Path dir, String percentEncoded) {
+        return Path.of(URI.create(dir.toUri() + percentEncoded));
+    }
+
+    private static Path cluster(Path tmp) throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        write(data, "PG_VERSION", "15\n");
+        write(data, "global/pg_control", "x");
+        Files.createDirectories(data.resolve("base/16384"));
+        return data;
+    }
+
+    private static final boolean UTF8_FILE_NAMES = "UTF-8".equals(System.getProperty("sun.jnu.encoding"));
+
+    @Test
+    void aNameThatIsNotUtf8FailsTheListingNamingItsBytes(@TempDir Path tmp) throws IOException {
+        Path data = cluster(tmp);
+        Files.writeString(rawName(data.resolve("base/16384"), "caf%E9"), "latin-1 name");
+        UserException e = assertThrows(UserException.class, () -> ClusterListing.of(data));
+        assertTrue(e.getMessage().startsWith("cannot back up \"base/16384/caf\\xe9\": its name cannot be stored"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\uFFFD"), e.getMessage());
+    }
+
+    @Test
+    void twoNamesThatWouldBothDecodeToTheReplacementCharacterNeverCollide(@TempDir Path tmp) throws IOException {
+        Path data = cluster(tmp);
+        Files.writeString(rawName(data.resolve("base"), "x%FF"), "one");
+        Files.writeString(rawName(data.resolve("base"), "x%FE"), "two");
+        UserException e = assertThrows(UserException.class, () -> ClusterListing.of(data));
+        assertTrue(e.getMessage().startsWith("cannot back up \"base/x\\xf"), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryOrLinkTargetThatIsNotUtf8FailsTheListingToo(@TempDir Path tmp) throws IOException {
+        Path data = cluster(tmp);
+        Files.createDirectory(rawName(data, "d%C3%28"));
+        UserException dir = assertThrows(UserException.class, () -> ClusterListing.of(data));
+        assertTrue(dir.getMessage().startsWith("cannot back up \"d\\xc3(\""), dir.getMessage());
+        Files.delete(rawName(data, "d%C3%28"));
+
+        Files.createSymbolicLink(data.resolve("link"), rawName(tmp, "t%E9"));
+        UserException link = assertThrows(UserException.class, () -> ClusterListing.of(data));
+        assertTrue(link.getMessage().startsWith("cannot back up \"link\": the target of this symbolic link"),
+                link.getMessage());
+        Files.delete(data.resolve("link"));
+
+        Path ts = Files.createDirectory(rawName(tmp, "ts%E9"));
+        Files.createDirectories(data.resolve("pg_tblspc"));
+        Files.createSymbolicLink(data.resolve("pg_tblspc/16385"), ts);
+        UserException tablespace = assertThrows(UserException.class, () -> ClusterListing.of(data));
+        assertTrue(tablespace.getMessage().startsWith("cannot back up \"pg_tblspc/16385\": the target"),
+                tablespace.getMessage());
+    }
+
+    @Test
+    void aUtf8NameIsListedExactlyWhenFileNamesAreUtf8AndRefusedOtherwise(@TempDir Path tmp) throws IOException {
+        Path data = cluster(tmp);
+        Path cafe = rawName(data.resolve("base/16384"), "caf%C3%A9%EF%BF%BD"); // "café" and a real U+FFFD
+        Files.writeString(cafe, "utf-8 name");
+        if (UTF8_FILE_NAMES) {
+            List<String> names = ClusterListing.of(data).members().stream().map(ClusterMember::name).toList();
+            assertTrue(names.contains("base/16384/caf\u00e9\uFFFD"), names.toString());
+        } else {
+            UserException e = assertThrows(UserException.class, () -> ClusterListing.of(data));
+            assertTrue(e.getMessage().contains("base/16384/caf\\xc3\\xa9\\xef\\xbf\\xbd"), e.getMessage());
+            assertTrue(e.detail().orElseThrow().contains("not UTF-8"), e.detail().orElseThrow());
+        }
+    }
+
+    @Test
+    void escapedBytesAreOneLineAndExact() {
+        assertEquals("a\\\\b\\x0ac\\xffd", ExactNames.escape(new byte[] {'a', '\\', 'b', '\n', 'c', (byte) 0xff, 'd'}));
     }
 
     private static void write(Path root, String relative, String content) throws IOException {

@@ -262,8 +262,15 @@ class BackupFetchIT {
                             + "\"spec\": {\"base_prefix\": \"/x/\", \"tablespaces\": []}}");
             Path target = scratch.root().resolve("restored-" + formats[i]);
             if (!formats[i].equals("ustar")) {
-                // under LANG=C the JVM cannot create a non-ASCII file name: one clear error naming the member
-                ProcessResult c = walj.run(env, "backup-fetch", scratch.root().resolve("c-locale-" + i).toString(), name);
+                // under LANG=C (every Exec) the launcher gives the JVM a UTF-8 character type: the exact name
+                Path cLocale = scratch.root().resolve("c-locale-" + i);
+                walj.run(env, "backup-fetch", cLocale.toString(), name).requireSuccess();
+                assertEquals("non-ascii", Files.readString(cLocale.resolve("caf\u00e9")), formats[i]);
+                // a UTF-8 locale that is not installed leaves the JVM with ASCII names: one clear error
+                Map<String, String> missing = new LinkedHashMap<>(env);
+                missing.put("LC_ALL", "xx_XX.UTF-8");
+                ProcessResult c = walj.run(missing, "backup-fetch", scratch.root().resolve("ascii-" + i).toString(),
+                        name);
                 assertOneError(c, "LANG=C.UTF-8");
                 assertTrue(c.stderr().contains("refusing tar member \"./caf\u00e9\""), c.describe());
             }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,35 @@ class LauncherIT {
         // backup-verify hashes every file: SHA-256 is about 20 times faster with C2 than with C1 alone
         r = Exec.of(bin.resolve("wal-j").toString(), "backup-verify", "LATEST").env("WALJ_JAVA", java).runOk();
         assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
+    }
+
+    /**
+     * issue 12 item 5: under LANG=C the JVM decoded file names as ASCII (-Dsun.jnu.encoding is ignored on JDK 17);
+     * the launcher gives it the C.UTF-8 character type, changing nothing else, and leaves a UTF-8 locale alone.
+     */
+    @Test
+    void theJvmAlwaysGetsUtf8FileNamesAndOtherLocaleCategoriesKeepTheirValue() throws IOException {
+        Path bin = install("a/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        Map<String, String> none = new LinkedHashMap<>();
+        none.put("LC_ALL", null);
+        none.put("LANG", null);
+        List<Map<String, String>> cases = List.of(Map.of("LC_ALL", "C", "LANG", "C"), none,
+                Map.of("LC_ALL", "", "LANG", "POSIX"), Map.of("LC_ALL", "", "LANG", "C.UTF-8", "LC_CTYPE", "C"));
+        for (Map<String, String> env : cases) {
+            ProcessResult r = launch(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java).env(env).runOk();
+            assertTrue(r.stdout().contains("jnu=UTF-8\n"), env + ":\n" + r.stdout());
+            assertTrue(r.stdout().contains("env=LC_CTYPE=C.UTF-8\n"), env + ":\n" + r.stdout());
+        }
+        ProcessResult c = launch(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java)
+                .env(Map.of("LC_ALL", "C", "LANG", "C")).runOk();
+        assertTrue(c.stdout().contains("env=LC_ALL=null\n") && c.stdout().contains("env=LC_MESSAGES=C\n")
+                && c.stdout().contains("env=LC_NUMERIC=C\n"), "LC_ALL's value kept for the other categories:\n"
+                + c.stdout());
+        ProcessResult utf8 = launch(bin.resolve("wal-j").toString()).env("WALJ_JAVA", java)
+                .env(Map.of("LC_ALL", "C.UTF-8", "LANG", "C")).runOk();
+        assertTrue(utf8.stdout().contains("jnu=UTF-8\n") && utf8.stdout().contains("env=LC_ALL=C.UTF-8\n")
+                && utf8.stdout().contains("env=LC_CTYPE=null\n"), "a UTF-8 locale is left alone:\n" + utf8.stdout());
     }
 
     @Test

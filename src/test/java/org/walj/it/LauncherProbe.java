@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Stand-in main class for {@link LauncherIT}: reports what the launcher started (JDK feature version, JVM
- * options, arguments, jar) and exits with a chosen code ({@code exit N}).
+ * options, arguments, jar, file-name encoding, locale variables) and exits with a chosen code ({@code exit N}).
  */
 public final class LauncherProbe {
 
@@ -16,6 +16,10 @@ public final class LauncherProbe {
         System.out.println("jar=" + LauncherProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             System.out.println("jvm=" + option);
+        }
+        System.out.println("jnu=" + System.getProperty("sun.jnu.encoding"));
+        for (String name : new String[] {"LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_NUMERIC", "LANG"}) {
+            System.out.println("env=" + name + "=" + System.getenv(name));
         }
         for (String arg : args) {
             System.out.println("arg=" + arg);

@@ -33,12 +33,18 @@ final class ResidentDaemon {
     /** Starts {@code wal-j daemon ARGS...} and waits until it says it serves. */
     static ResidentDaemon start(WalJ walj, Map<String, String> env, Scratch scratch, String name, String... args)
             throws Exception {
+        return startWithUmask(walj, env, scratch, name, "077", args);
+    }
+
+    /** As {@link #start}, under {@code umask} (e.g. 022: a daemon started by hand from a login shell). */
+    static ResidentDaemon startWithUmask(WalJ walj, Map<String, String> env, Scratch scratch, String name,
+                                         String umask, String... args) throws Exception {
         Path out = scratch.file(name + ".out");
         Path err = scratch.file(name + ".err");
         // as systemd's unit does (UMask=0077): objects get the same modes as PostgreSQL's own archive_command
         Map<String, String> all = new LinkedHashMap<>(walj.env());
         all.putAll(env);
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$0\" daemon \"$@\"",
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$0\" daemon \"$@\"",
                 walj.launcher().toString()));
         command.addAll(List.of(args));
         Process p = Exec.of(command.toArray(String[]::new)).as(scratch.user()).env(all).dir(scratch.root())

@@ -172,6 +172,23 @@ class RetentionPlannerTest {
         assertTrue(current.size() > 40);
     }
 
+    /** issue 12 item 10: the temp files of a SIGKILLed push kept "delete everything" from emptying the archive. */
+    @Test
+    void everythingAlsoRemovesWhatKilledUploadsLeftAndADryRunKeepsIt() throws IOException {
+        String killed = "basebackups_005/base_000000010000000000000009_00000040/tar_partitions/";
+        a.incomplete("base_000000010000000000000009_00000040", 5000);
+        Path partial = a.root.resolve(killed + ".part_00000002.tar.lzo.tmp-0123456789abcdef");
+        Path walPartial = a.root.resolve("wal_005/.000000010000000000000009.lzo.tmp-00000000000000ff");
+        java.nio.file.Files.writeString(partial, "half a partition");
+        java.nio.file.Files.writeString(walPartial, "half a segment");
+
+        run(new DeleteRequest.Everything(), true);
+        assertTrue(java.nio.file.Files.exists(partial) && java.nio.file.Files.exists(walPartial), "a dry run");
+        run(new DeleteRequest.Everything(), false);
+        assertFalse(java.nio.file.Files.exists(a.root.resolve("basebackups_005")), "nothing left of the backups");
+        assertFalse(java.nio.file.Files.exists(a.root.resolve("wal_005")), "nothing left of the WAL");
+    }
+
     @Test
     void aDeleteThatDiesMidwayLeavesNoListedBackupWithoutItsData() throws IOException {
         Storage dying = new StorageDyingAfterDeletes(a.storage, 1);

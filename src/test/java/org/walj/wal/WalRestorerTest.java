@@ -58,6 +58,18 @@ class WalRestorerTest {
         assertEquals(List.of("RECOVERYXLOG"), files(pgWal));
     }
 
+    /** issue 12 item 10: under a daemon's umask 022 the restored WAL was 0644. */
+    @Test
+    void theRestoredFileIs0600WhateverTheUmask() throws IOException {
+        Path probe = Files.createFile(tmp.resolve("probe"));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(probe)), "this test needs the usual umask 022 to mean anything");
+        store("wal_005/" + SEG + ".lzo", encode(Compression.LZO, content));
+        assertEquals(WalRestorer.Outcome.RESTORED, restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(pgWal.resolve("RECOVERYXLOG"))));
+    }
+
     @Test
     void findsAnLz4ObjectWhenNoLzoOneExists() throws IOException {
         store("wal_005/" + SEG + ".lz4", encode(Compression.LZ4, content));

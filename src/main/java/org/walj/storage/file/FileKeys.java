@@ -78,6 +78,27 @@ final class FileKeys {
         }
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} unless {@code name} is a temporary file's name below the root: a valid
+     * key's directories and a last segment that is a temporary name (the only files {@code deleteLeftovers} removes).
+     */
+    static String requireLeftoverName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name is null");
+        }
+        int slash = name.lastIndexOf('/');
+        if (!isTempName(name.substring(slash + 1))) {
+            throw new IllegalArgumentException("not a temporary upload file: " + printable(name));
+        }
+        if (slash >= 0) {
+            requireValidSegments(name.substring(0, slash), name, false);
+        }
+        if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("name contains NUL or a backslash: " + printable(name));
+        }
+        return name;
+    }
+
     static boolean isTempName(String fileName) {
         return TEMP_NAME.matcher(fileName).matches();
     }

@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +29,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.walj.storage.ObjectInfo;
@@ -56,11 +61,18 @@ public final class FileStorage implements Storage {
     private static final int COPY_BUFFER = 128 * 1024;
     private static final int TEMP_NAME_MAX_BASE = 200; // keeps ".<base>.tmp-<16>" under NAME_MAX (255)
     private static final int CREATE_ATTEMPTS = 5;
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final FileAttribute<?>[] PRIVATE_FILE = {PosixFilePermissions.asFileAttribute(FILE_MODE)};
+    private static final FileAttribute<?>[] PRIVATE_DIRECTORY = {PosixFilePermissions.asFileAttribute(DIRECTORY_MODE)};
 
     /** Listings are ordered by code point, which is also the UTF-8 byte order object stores list in. */
     static final Comparator<String> KEY_ORDER = CodePointOrder.INSTANCE;
 
     private final Path root;
+    /** Temporary files of the puts in progress, for {@link #abandonUploads}. */
+    private final Set<Path> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean abandoned;
 
     /**
      * @param root absolute path of the archive directory, e.g. {@code /backups/pg} for {@code file://localhost/backups/pg};
@@ -97,13 +109,16 @@ public final class FileStorage implements Storage {
      * <p>Temp file, {@code fsync}, {@code rename(2)}, directory {@code fsync}. One case breaks the "nothing on
      * failure" rule: if the final directory fsync fails (an I/O error after the rename), the new object is in place
      * but its durability is unknown, and {@link StorageUnavailableException} is thrown so the caller retries.
-     * Files and directories get the process umask's default permissions, as with WAL-E.
+     * Object files are mode 0600 and directories this backend creates 0700, whatever the process umask: the
+     * archive holds a copy of the whole cluster, and a daemon started by hand (umask 022) must not store it more
+     * openly than PostgreSQL's archive_command (umask 077) does.
      */
     @Override
     public void put(String key, InputStream content, String contentType) throws IOException {
         Objects.requireNonNull(content, "content");
         Path target = pathOf(key);
         Path dir = target.getParent();
+        requireNotAbandoned();
         requireRoot();
 
         Path temp = null;
@@ -113,22 +128,29 @@ public final class FileStorage implements Storage {
                 try {
                     createDirectories(dir);
                     temp = dir.resolve(tempName(target.getFileName().toString()));
-                    channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    // registered before it exists: abandonUploads either sees it or has set the flag checked below
+                    inFlight.add(temp);
+                    channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            PRIVATE_FILE);
                     break;
                 } catch (NoSuchFileException | FileAlreadyExistsException e) {
                     // NoSuchFile: a concurrent delete removed a directory we saw or made (it was empty): make it
                     // again. FileAlreadyExists: the random temp name is taken (CREATE_NEW never opens an existing
                     // file or follows a planted symlink): draw another.
+                    forget(temp);
                     temp = null;
                     if (attempt >= CREATE_ATTEMPTS) {
                         throw unavailable(dir, e);
                     }
                 } catch (IOException e) {
+                    forget(temp);
                     temp = null;
                     throw unavailable(dir, e);
                 }
             }
             try (FileChannel out = channel) {
+                requireNotAbandoned();
+                requireMode(temp, FILE_MODE);
                 copy(content, out, temp);
                 try {
                     out.force(true);
@@ -142,14 +164,46 @@ public final class FileStorage implements Storage {
             } catch (IOException e) {
                 throw unavailable(target, e);
             }
+            forget(temp);
             temp = null;
         } catch (IOException | RuntimeException | Error e) {
             if (temp != null) {
                 deleteQuietly(temp, e);
+                forget(temp);
             }
             throw e;
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deletes the temporary file of every put in progress; a put then fails at its rename, or, if it has not
+     * created its file yet, on the flag.
+     */
+    @Override
+    public void abandonUploads() {
+        abandoned = true;
+        for (Path temp : inFlight) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException | RuntimeException e) {
+                // the process is stopping: what cannot be deleted now is for delete everything to remove
+            }
+        }
+    }
+
+    private void forget(Path temp) {
+        if (temp != null) {
+            inFlight.remove(temp);
+        }
+    }
+
+    private void requireNotAbandoned() throws StorageUnavailableException {
+        if (abandoned) {
+            throw new StorageUnavailableException("the process is stopping: no more objects are stored");
+        }
     }
 
     /** Copies the content; its own exceptions pass through unchanged, write failures become storage failures. */
@@ -190,7 +244,8 @@ public final class FileStorage implements Storage {
         for (int i = missing.size() - 1; i >= 0; i--) {
             Path p = missing.get(i);
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, PRIVATE_DIRECTORY);
+                requireMode(p, DIRECTORY_MODE);
             } catch (FileAlreadyExistsException e) {
                 if (!isDirectory(p)) {
                     throw new StorageUnavailableException(p + ": exists and is not a directory", e);
@@ -203,6 +258,18 @@ public final class FileStorage implements Storage {
                 throw unavailable(p, e);
             }
             fsyncDirectory(p.getParent());
+        }
+    }
+
+    /**
+     * The creation mode is masked by the umask, which can only take bits away; an unusual umask (0277) could take
+     * the owner's own, so the exact mode is set afterwards. File systems without POSIX modes keep theirs.
+     */
+    private static void requireMode(Path p, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, mode);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to set
         }
     }
 
@@ -303,7 +370,7 @@ public final class FileStorage implements Storage {
 
         List<ObjectInfo> out = new ArrayList<>();
         // Only the subtree that can match is read: the prefix's directory, then matching entries in it.
-        walk(start, dirKey, namePrefix, out);
+        walk(start, dirKey, namePrefix, false, out);
         if (out.isEmpty()) {
             requireRoot(); // distinguish "nothing there" from "the root went away while we looked"
         }
@@ -311,12 +378,14 @@ public final class FileStorage implements Storage {
         return out;
     }
 
-    private void walk(Path dir, String dirKey, String namePrefix, List<ObjectInfo> out) throws IOException {
+    /** {@code temporaries}: list the temporary files of puts instead of the objects. */
+    private void walk(Path dir, String dirKey, String namePrefix, boolean temporaries, List<ObjectInfo> out)
+            throws IOException {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path entry : stream) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(namePrefix) && !FileKeys.isTempName(name)) {
+                if (name.startsWith(namePrefix) && (temporaries || !FileKeys.isTempName(name))) {
                     entries.add(entry);
                 }
             }
@@ -347,11 +416,53 @@ public final class FileStorage implements Storage {
                 throw unavailable(entry, e);
             }
             if (a.isDirectory()) {
-                walk(entry, key + "/", "", out);
-            } else if (a.isRegularFile()) {
+                walk(entry, key + "/", "", temporaries, out);
+            } else if (a.isRegularFile() && temporaries == FileKeys.isTempName(entry.getFileName().toString())) {
                 out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
             }
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- leftovers
+
+    /** {@inheritDoc} Here: the {@code .<name>.tmp-<16 hex>} files of puts that were killed. */
+    @Override
+    public List<String> leftovers(String keyPrefix) throws IOException {
+        FileKeys.requireValidPrefix(keyPrefix);
+        requireRoot();
+        int slash = keyPrefix.lastIndexOf('/');
+        String dirKey = keyPrefix.substring(0, slash + 1);
+        List<ObjectInfo> found = new ArrayList<>();
+        walk(dirKey.isEmpty() ? root : root.resolve(dirKey), dirKey, keyPrefix.substring(slash + 1), true, found);
+        return found.stream().map(ObjectInfo::key).sorted(KEY_ORDER).toList();
+    }
+
+    @Override
+    public void deleteLeftovers(Collection<String> names) throws IOException {
+        List<Path> paths = new ArrayList<>(names.size());
+        for (String name : names) {
+            paths.add(root.resolve(FileKeys.requireLeftoverName(name))); // every name checked before any delete
+        }
+        if (paths.isEmpty()) {
+            return;
+        }
+        requireRoot();
+        TreeSet<Path> parents = new TreeSet<>(Comparator.comparingInt(Path::getNameCount).reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        for (Path path : paths) {
+            try {
+                if (Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+                    continue;
+                }
+                Files.delete(path);
+            } catch (NoSuchFileException e) {
+                // gone already
+            } catch (IOException e) {
+                throw unavailable(path, e);
+            }
+            parents.add(path.getParent());
+        }
+        removeEmptyDirectories(parents);
     }
 
     // ---------------------------------------------------------------------------------------------------- delete

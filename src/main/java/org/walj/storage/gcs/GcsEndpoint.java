@@ -3,6 +3,7 @@ package org.walj.storage.gcs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
+import org.walj.storage.EndpointText;
 
 /**
  * Where the GCS JSON API is served when it is not Google's: an emulator or a private endpoint, given as
@@ -16,6 +17,7 @@ public record GcsEndpoint(URI uri) {
 
     /** @throws IllegalArgumentException with a one-line reason */
     public static GcsEndpoint parse(String text) {
+        String shown = EndpointText.redacted(text); // never echo user info or a query: they may hold secrets
         String value = text.trim();
         if (!value.contains("://")) {
             value = "http://" + value;
@@ -24,21 +26,20 @@ public record GcsEndpoint(URI uri) {
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a URL");
+            throw new IllegalArgumentException("\"" + shown + "\" is not a URL");
         }
         if (uri.getRawUserInfo() != null) {
-            // never echo it: it may be a password
             throw new IllegalArgumentException("the endpoint must not carry user credentials");
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("\"" + text + "\" must start with http:// or https://");
+            throw new IllegalArgumentException("\"" + shown + "\" must start with http:// or https://");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("\"" + text + "\" names no host");
+            throw new IllegalArgumentException("\"" + shown + "\" names no host");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (!(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("\"" + text + "\" must be only scheme, host and port");
+            throw new IllegalArgumentException("\"" + shown + "\" must be only scheme, host and port");
         }
         return new GcsEndpoint(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.walj.UserException;
+import org.walj.storage.EndpointText;
 
 /**
  * WAL-E's {@code WALE_S3_ENDPOINT}: {@code <protocol>+<style>://host[:port]} with protocol {@code http} or
@@ -77,7 +78,9 @@ public record S3Endpoint(boolean https, Style style, String host, int port) {
     }
 
     private static UserException invalid(String value, String why) {
-        return new UserException("invalid WALE_S3_ENDPOINT \"" + value + "\"", "The endpoint is unusable: " + why + ".",
+        // no cause attached: a URISyntaxException's message quotes the whole value
+        return new UserException("invalid WALE_S3_ENDPOINT \"" + EndpointText.redacted(value) + "\"",
+                "The endpoint is unusable: " + why + ".",
                 "Endpoints look like https+path://minio.example.com:9000 or http+path://127.0.0.1:9000.");
     }
 }

@@ -90,12 +90,101 @@ class FileStorageTest extends StorageContract {
         assertThrows(IllegalArgumentException.class, () -> new FileStorage(Paths.get("relative/dir")));
     }
 
+    /** issue 12 item 10: a daemon started by hand (umask 022) gave 0644; the archive is a copy of the cluster. */
     @Test
-    void filesAreCreatedWithTheUmaskDefault() throws Exception {
+    void objectsAre0600AndTheirDirectories0700WhateverTheUmask() throws Exception {
         Path probe = Files.createFile(tmp.resolve("probe"));
-        storage.put("wal_005/X.lzo", bytes("x"), null);
-        assertEquals(Files.getPosixFilePermissions(probe),
-                Files.getPosixFilePermissions(root.resolve("wal_005/X.lzo")));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(probe)),
+                "this test needs the usual umask 022 to mean anything");
+        storage.put("basebackups_005/base_X/tar_partitions/part_0.tar.lzo", bytes("x"), null);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                root.resolve("basebackups_005/base_X/tar_partitions/part_0.tar.lzo"))));
+        for (String dir : List.of("basebackups_005", "basebackups_005/base_X", "basebackups_005/base_X/tar_partitions")) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(dir))),
+                    dir);
+        }
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)),
+                "the root is the operator's: left as it is");
+    }
+
+    // ------------------------------------------------------------------------------------------- interrupted puts
+
+    /** issue 12 item 10: what a SIGTERM's shutdown hook does while a put is writing. */
+    @Test
+    void abandonUploadsRemovesTheTempFileOfAPutInProgressAndRefusesLaterPuts() throws Exception {
+        String key = "basebackups_005/base_X/tar_partitions/part_1.tar.lzo";
+        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        InputStream paused = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent == 1000) {
+                    halfway.countDown();
+                    try {
+                        resume.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+                return sent < 200_000 ? (sent++ & 0x7f) : -1;
+            }
+        };
+        FileStorage fileStorage = (FileStorage) storage;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Path dir = root.resolve("basebackups_005/base_X/tar_partitions");
+        try {
+            Future<?> put = pool.submit(() -> {
+                storage.put(key, paused, null);
+                return null;
+            });
+            assertTrue(halfway.await(30, TimeUnit.SECONDS));
+            assertEquals(1, names(dir).size(), "the temp file is there");
+            fileStorage.abandonUploads();
+            assertEquals(List.of(), names(dir), "removed at once, while its put still writes");
+            resume.countDown();
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> put.get(30, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof StorageUnavailableException, failed.getCause().toString());
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), names(dir), "nothing under the key, no temp file");
+        assertThrows(StorageUnavailableException.class, () -> storage.put("wal_005/A.lzo", bytes("a"), null));
+        assertFalse(Files.exists(root.resolve("wal_005")), "a put after abandonUploads stores nothing");
+    }
+
+    /** What SIGKILL leaves: found and deleted for delete everything, objects and other dot files untouched. */
+    @Test
+    void leftoversAreTheTempFilesOfKilledPutsAndOnlyThose() throws Exception {
+        storage.put("basebackups_005/base_X/tar_partitions/part_0.tar.lzo", bytes("p0"), null);
+        Path parts = root.resolve("basebackups_005/base_X/tar_partitions");
+        Files.writeString(parts.resolve(".part_1.tar.lzo.tmp-0123456789abcdef"), "half");
+        Files.createDirectories(root.resolve("basebackups_005/base_Y/tar_partitions"));
+        Files.writeString(root.resolve("basebackups_005/base_Y/tar_partitions/.part_0.tar.lzo.tmp-fedcba9876543210"),
+                "half");
+        Files.createDirectories(root.resolve("wal_005"));
+        Files.writeString(root.resolve("wal_005/.000000010000000000000002.lzo.tmp-00000000000000aa"), "half");
+        Files.writeString(root.resolve("wal_005/.hidden"), "an object");
+        Files.writeString(root.resolve(".top.tmp-1111111111111111"), "outside the prefixes");
+
+        assertEquals(List.of("basebackups_005/base_X/tar_partitions/.part_1.tar.lzo.tmp-0123456789abcdef",
+                "basebackups_005/base_Y/tar_partitions/.part_0.tar.lzo.tmp-fedcba9876543210"),
+                storage.leftovers("basebackups_005/"));
+        assertEquals(List.of("wal_005/.000000010000000000000002.lzo.tmp-00000000000000aa"),
+                storage.leftovers("wal_005/"));
+        for (String bad : List.of("wal_005/.hidden", "wal_005/../.top.tmp-1111111111111111",
+                "/etc/.x.tmp-1111111111111111", "basebackups_005/base_X/tar_partitions/part_0.tar.lzo")) {
+            assertThrows(IllegalArgumentException.class, () -> storage.deleteLeftovers(List.of(bad)), bad);
+        }
+        storage.delete(List.of("basebackups_005/base_X/tar_partitions/part_0.tar.lzo"));
+        storage.deleteLeftovers(storage.leftovers("basebackups_005/"));
+        storage.deleteLeftovers(storage.leftovers("wal_005/"));
+        assertFalse(Files.exists(root.resolve("basebackups_005")), "emptied directories go too");
+        assertEquals(List.of(".hidden"), names(root.resolve("wal_005")));
+        assertTrue(Files.exists(root.resolve(".top.tmp-1111111111111111")));
     }
 
     // ------------------------------------------------------------------------------------------- unreachable root

@@ -28,6 +28,31 @@ class S3SettingsTest {
         }
     }
 
+    /** issue 12 item 7: the error that rejects an endpoint with credentials must not repeat them. */
+    @Test
+    void anEndpointErrorNeverShowsCredentialsOrQuery() {
+        String secret = "wJalrXUtnFEMI-K7MDENG";
+        for (String bad : new String[] {"http+path://AKIAKEY:" + secret + "@127.0.0.1:9000",
+                "https+path://AKIAKEY:" + secret + "@minio.local", "http+path://AKIAKEY:a/b" + secret + "@h:1",
+                "http+path://AKIAKEY:a#" + secret + "@h:1", "http+path://AKIAKEY:%zz" + secret + "@h:1",
+                "http+path://" + secret + "@h:1", "https+path://h:9000?X-Amz-Signature=" + secret,
+                "https+path://h:9000/?token=" + secret + "#frag", "https+path://h:9000#" + secret,
+                "ftp+path://AKIAKEY:" + secret + "@h", "https+dns://AKIAKEY:" + secret + "@h",
+                " http+path://AKIAKEY:" + secret + "@h:1 "}) {
+            UserException e = assertThrows(UserException.class, () -> S3Endpoint.parse(bad), bad);
+            String shown = e.getMessage() + "\n" + e.detail().orElse("") + "\n" + e.hint().orElse("");
+            assertFalse(shown.contains(secret), shown);
+            assertFalse(shown.contains("AKIAKEY"), shown);
+            assertEquals(null, e.getCause(), "no cause whose message could quote the value");
+        }
+        UserException e = assertThrows(UserException.class,
+                () -> S3Endpoint.parse("http+path://AKIAKEY:" + secret + "@127.0.0.1:9000"));
+        assertEquals("invalid WALE_S3_ENDPOINT \"http+path://***@127.0.0.1:9000\"", e.getMessage());
+        e = assertThrows(UserException.class, () -> S3Endpoint.parse("https+path://h:9000?sig=" + secret));
+        assertEquals("invalid WALE_S3_ENDPOINT \"https+path://h:9000?***\"", e.getMessage());
+        assertEquals("https+path://h:9000", org.walj.storage.EndpointText.redacted("https+path://h:9000"));
+    }
+
     @Test
     void keysAreWalEsWithoutLeadingSlashAndWithSlashRunsCollapsed() {
         S3Keys keys = new S3Keys("b", "pitr//a/");
