@@ -11,7 +11,8 @@ import org.walj.layout.ManifestEntry;
 
 /**
  * The reading half of backup-fetch, shared with backup-verify: walks one tar partition member by member, refuses
- * names and member types no restore may write ({@link MemberName}; devices, FIFOs), checks every regular file is
+ * names and member types no restore may write ({@link MemberName}, {@link MemberType}: devices, FIFOs, sparse
+ * files), checks every regular file is
  * complete and, when a {@link FileCheck} is given, hashes its content on the way through; and requires tar's
  * end-of-archive blocks and reads the stream to its end, so the decompressor below verifies its own checksums.
  * What happens to a member is {@link Members}' business: the extractor writes it, the verifier drops it.
@@ -45,29 +46,46 @@ final class PartitionReader {
         MessageDigest sha = check == null ? null : ManifestEntry.newDigest();
         byte[] drain = new byte[64 * 1024];
         TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
+        while (true) {
+            checked.nextHeaderAt();
+            entry = tar.getNextEntry();
+            if (entry == null) {
+                break;
+            }
             MemberName name = MemberName.parse(entry.getName());
-            if (entry.isDirectory()) {
-                members.directory(name, entry);
-            } else if (entry.isSymbolicLink()) {
-                if (name.isRoot()) {
-                    throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
-                            + "directory");
+            switch (MemberType.of(entry)) {
+                case DIRECTORY -> members.directory(name, entry);
+                case SYMLINK -> {
+                    if (name.isRoot()) {
+                        throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
+                                + "directory");
+                    }
+                    members.symlink(name, entry);
                 }
-                members.symlink(name, entry);
-            } else if (entry.isLink()) {
-                members.hardLink(name, MemberName.parse(entry.getLinkName()), entry);
-            } else if (entry.isFile()) {
-                if (name.isRoot()) {
-                    throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore directory");
+                case HARD_LINK -> members.hardLink(name, linkTarget(entry), entry);
+                case FILE -> {
+                    if (name.isRoot()) {
+                        throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore "
+                                + "directory");
+                    }
+                    file(tar, entry, name, members, check, sha, drain);
                 }
-                file(tar, entry, name, members, check, sha, drain);
-            } else {
-                throw new UnsafeMemberException(entry.getName(), "unsupported tar member type (only files, "
-                        + "directories, symbolic and hard links are restored)");
+                default -> throw new UnsafeMemberException(entry.getName(), "unsupported tar member type ("
+                        + MemberType.describe(entry) + "; only regular files, directories, symbolic and hard links "
+                        + "are restored)");
             }
         }
         checked.drainAndCheck();
+    }
+
+    /** A hard link's target, judged as a name; a refusal names the link member, not only its target. */
+    private static MemberName linkTarget(TarArchiveEntry entry) throws UnsafeMemberException {
+        try {
+            return MemberName.parse(entry.getLinkName());
+        } catch (UnsafeMemberException e) {
+            throw new UnsafeMemberException(entry.getName(), "hard link to \"" + entry.getLinkName() + "\": "
+                    + e.why());
+        }
     }
 
     private static void file(TarArchiveInputStream tar, TarArchiveEntry entry, MemberName name, Members members,
@@ -75,7 +93,7 @@ final class PartitionReader {
         if (sha != null) {
             sha.reset();
         }
-        Content content = new Content(tar, sha);
+        Content content = new Content(tar, sha, entry.getName());
         members.file(name, entry, content);
         while (content.read(drain, 0, drain.length) >= 0) {
             // what the handler did not read still counts, and is hashed
@@ -92,11 +110,13 @@ final class PartitionReader {
     /** One member's bytes, counted and hashed as they pass; closing it does not close the tar. */
     private static final class Content extends FilterInputStream {
         private final MessageDigest sha;
+        private final String member;
         private long count;
 
-        Content(InputStream tar, MessageDigest sha) {
+        Content(InputStream tar, MessageDigest sha, String member) {
             super(tar);
             this.sha = sha;
+            this.member = member;
         }
 
         @Override
@@ -108,7 +128,14 @@ final class PartitionReader {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                // the tar reader's own message ("Truncated TAR archive") does not say which member
+                throw new IOException("tar member \"" + member + "\" is truncated or unreadable after " + count
+                        + " bytes: " + e.getMessage(), e);
+            }
             if (n > 0) {
                 count += n;
                 if (sha != null) {
