@@ -387,7 +387,7 @@ public final class PartitionExtractor {
 
     /**
      * After every partition: wait for the write-behind fsyncs, fsync everything, make the delayed symbolic links,
-     * put the held-back files in place ({@code pg_control} last, each rename fsynced), apply directory mtimes, fsync
+     * apply directory mtimes, put the held-back files in place ({@code pg_control} last, each rename fsynced), fsync
      * the directories. {@code tablespaceMap}, when given, replaces the content of {@code tablespace_map} (tablespaces
      * restored by spec). On any failure there is no {@code global/pg_control}.
      */
@@ -401,6 +401,10 @@ public final class PartitionExtractor {
             Durability.syncTree(ts);
         }
         makeDelayedLinks();
+        // before the renames, so that whatever fails here leaves no pg_control
+        for (DirectoryTimes t : directoryTimes) {
+            setTimes(t.path(), t.mtime());
+        }
         Path data = target.dataDirectory();
         if (heldBack.contains(TABLESPACE_MAP)) {
             Path partial = data.resolve(TABLESPACE_MAP + INCOMPLETE_SUFFIX);
@@ -413,8 +417,11 @@ public final class PartitionExtractor {
             putInPlace(data.resolve(BACKUP_LABEL + INCOMPLETE_SUFFIX), data.resolve(BACKUP_LABEL));
         }
         putInPlace(data.resolve(PG_CONTROL + INCOMPLETE_SUFFIX), data.resolve(PG_CONTROL));
+        Path global = data.resolve(PG_CONTROL).getParent();
         for (DirectoryTimes t : directoryTimes) {
-            setTimes(t.path(), t.mtime());
+            if (t.path().equals(global)) {
+                setTimes(t.path(), t.mtime()); // the rename changed it; it was set a moment ago, so this succeeds
+            }
         }
         Durability.syncDirectories(data);
         for (Path ts : target.tablespaceDirectories().values()) {

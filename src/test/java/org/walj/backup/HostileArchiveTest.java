@@ -444,13 +444,13 @@ class HostileArchiveTest {
                     failures.add(e.getCause());
                 }
             }
+            s.assertOutsideUntouched();
             assertEquals(1, failures.size(), failures.toString());
             assertEquals("refusing tar member \"x\": its path is already restored by the member \"x\" (a regular "
                     + "file); each path is restored once", failures.get(0).getMessage());
         } finally {
             pool.shutdownNow();
         }
-        s.assertOutsideUntouched();
         assertTrue(Files.isRegularFile(s.data.resolve("x"), LinkOption.NOFOLLOW_LINKS));
         assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.data.resolve("x"),
                 LinkOption.NOFOLLOW_LINKS)));
