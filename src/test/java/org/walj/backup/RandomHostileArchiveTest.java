@@ -19,6 +19,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
+import org.walj.layout.Tablespace;
 
 /**
  * Random member sequences over two or three partitions, extracted at once by backup-fetch: whatever the order and
@@ -28,9 +29,13 @@ import org.walj.UserException;
  * {@code -Dwalj.hostile.cases=N} runs more).
  */
 class RandomHostileArchiveTest {
-    private static final String[] NAMES = {"a", "b", "a/b", "a/c", "d", "d/x", "d/x/y", "base/1/1", "base",
-        "global/pg_control", "backup_label", "tablespace_map", "tablespace_map.walj-incomplete", "../escape",
-        "./a", "pg_wal", "pg_wal/000000010000000000000001"};
+    /** Names where members meet: parents of each other, PostgreSQL's special paths, the tablespace's. */
+    private static final String[] TRICKY = {"a", "b", "a/b", "a/c", "d", "d/x", "d/x/y", "base", "base/1",
+        "global/pg_control", "backup_label", "tablespace_map", "pg_wal", "pg_wal/000000010000000000000001",
+        "pg_tblspc", "pg_tblspc/16385", "pg_tblspc/16385/PG_15", "pg_tblspc/16385/PG_15/1"};
+    /** Names no restore accepts. */
+    private static final String[] HOSTILE = {"../escape", "a/../../escape", "tablespace_map.walj-incomplete",
+        "pg_tblspc/16385/x.walj-incomplete"};
 
     @TempDir
     Path tmp;
@@ -49,29 +54,40 @@ class RandomHostileArchiveTest {
         long seed = Long.getLong("walj.hostile.seed", System.nanoTime());
         int cases = Integer.getInteger("walj.hostile.cases", 200);
         boolean root = HostileSandbox.runningAsRoot();
+        int restored = 0;
         for (int i = 0; i < cases; i++) {
             Random random = new Random(seed + i);
             HostileSandbox s = new HostileSandbox(tmp.resolve("case-" + i));
             List<List<Member>> partitions = generate(random, s);
             String replay = "seed " + seed + ", case " + i + " (-Dwalj.hostile.seed=" + (seed + i)
                     + " -Dwalj.hostile.cases=1): " + partitions;
+            // half the cases restore tablespace 16385 (declared by the sentinel, created by --restore-spec SOURCE)
+            boolean tablespace = random.nextBoolean();
+            replay += tablespace ? " with tablespace 16385" : "";
             try {
-                s.sentinel(List.of());
+                s.sentinel(tablespace ? List.of(new Tablespace("16385", s.tablespace("ts1") + "/", "pg_tblspc/16385"))
+                        : List.of());
                 for (int p = 0; p < partitions.size(); p++) {
                     s.partition(p, tar(partitions.get(p)));
                 }
-                Exception failure = s.fetch(BackupFetch.RestoreSpecOption.NONE, root);
-                check(s, partitions, failure);
+                Exception failure = s.fetch(tablespace ? BackupFetch.RestoreSpecOption.SOURCE
+                        : BackupFetch.RestoreSpecOption.NONE, root);
+                check(s, partitions, failure, tablespace);
+                restored += failure == null ? 1 : 0;
             } catch (AssertionError | IOException | RuntimeException e) {
                 throw new AssertionError(replay + ": " + e.getMessage(), e);
             }
             Files.walk(s.root).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        System.out.println("random hostile archives, seed " + seed + ": " + restored + " of " + cases + " restored");
+        // the generator must produce both outcomes, or one half of the invariants is never exercised
+        assertTrue(restored > 0 && restored < cases, "seed " + seed + ": " + restored + " of " + cases + " restored");
     }
 
-    private static void check(HostileSandbox s, List<List<Member>> partitions, Exception failure) throws IOException {
+    private static void check(HostileSandbox s, List<List<Member>> partitions, Exception failure, boolean tablespace)
+            throws IOException {
         s.assertOutsideUntouched();
-        String mustFail = mustFail(partitions);
+        String mustFail = mustFail(partitions, tablespace);
         if (failure != null) {
             assertNotNull(failure.getMessage());
             assertFalse(failure.getMessage().contains("\n"), failure.getMessage());
@@ -81,6 +97,13 @@ class RandomHostileArchiveTest {
         }
         assertEquals(null, mustFail, "the fetch succeeded");
         assertTrue(Files.isRegularFile(s.data.resolve("global/pg_control"), LinkOption.NOFOLLOW_LINKS));
+        if (tablespace) {
+            assertEquals(s.tablespace("ts1"), Files.readSymbolicLink(s.data.resolve("pg_tblspc/16385")));
+            if (Files.exists(s.data.resolve("tablespace_map"), LinkOption.NOFOLLOW_LINKS)) {
+                assertEquals("16385 " + s.tablespace("ts1").toRealPath() + "\n",
+                        Files.readString(s.data.resolve("tablespace_map")));
+            }
+        }
         try (Stream<Path> w = Files.walk(s.data)) {
             for (Path p : w.toList()) {
                 assertFalse(p.getFileName().toString().endsWith(".walj-incomplete"), p.toString());
@@ -95,7 +118,7 @@ class RandomHostileArchiveTest {
     }
 
     /** Why the archive can never restore, or null when it might. */
-    private static String mustFail(List<List<Member>> partitions) {
+    private static String mustFail(List<List<Member>> partitions, boolean tablespace) {
         Map<String, Type> claimed = new HashMap<>();
         boolean pgControl = false;
         for (List<Member> members : partitions) {
@@ -106,6 +129,10 @@ class RandomHostileArchiveTest {
                 }
                 if (m.type() == Type.FIFO) {
                     return "FIFO " + m.name();
+                }
+                if (n.equals("pg_tblspc/16385") && (m.type() == Type.SYMLINK
+                        || tablespace && m.type() == Type.DIR)) {
+                    continue; // the fetch makes that link itself; with the tablespace it is the tablespace's directory
                 }
                 Type earlier = claimed.put(n, m.type());
                 if (earlier != null && !(earlier == Type.DIR && m.type() == Type.DIR)) {
@@ -125,6 +152,7 @@ class RandomHostileArchiveTest {
     private static List<List<Member>> generate(Random random, HostileSandbox s) {
         String[] linkTargets = {s.decoy.toString(), s.decoyDir.toString(), "../../outside/decoy", "../../outside",
             "a", "/", "d"};
+        List<String> named = new ArrayList<>();
         int count = 2 + random.nextInt(2);
         List<List<Member>> partitions = new ArrayList<>();
         for (int p = 0; p < count; p++) {
@@ -134,21 +162,38 @@ class RandomHostileArchiveTest {
             }
             int n = 1 + random.nextInt(6);
             for (int i = 0; i < n; i++) {
-                String name = NAMES[random.nextInt(NAMES.length)];
+                String name = name(random);
                 int r = random.nextInt(100);
-                Type type = r < 40 ? Type.FILE : r < 60 ? Type.DIR : r < 85 ? Type.SYMLINK : r < 97 ? Type.HARD_LINK
+                Type type = r < 50 ? Type.FILE : r < 70 ? Type.DIR : r < 87 ? Type.SYMLINK : r < 98 ? Type.HARD_LINK
                         : Type.FIFO;
                 String target = switch (type) {
                     case SYMLINK -> linkTargets[random.nextInt(linkTargets.length)];
-                    case HARD_LINK -> random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)]
+                    case HARD_LINK -> !named.isEmpty() && random.nextInt(10) < 7
+                            ? named.get(random.nextInt(named.size())) : random.nextBoolean() ? name(random)
                             : linkTargets[random.nextInt(linkTargets.length)];
                     default -> null;
                 };
                 members.add(new Member(type, name, target));
+                named.add(name);
             }
             partitions.add(members);
         }
         return partitions;
+    }
+
+    /** Mostly distinct ordinary names, often names where members meet, sometimes forbidden ones. */
+    private static String name(Random random) {
+        int r = random.nextInt(100);
+        if (r < 55) {
+            return "base/" + (1 + random.nextInt(3)) + "/" + (16384 + random.nextInt(40));
+        }
+        if (r < 85) {
+            return TRICKY[random.nextInt(TRICKY.length)];
+        }
+        if (r < 95) {
+            return "./" + TRICKY[random.nextInt(TRICKY.length)];
+        }
+        return HOSTILE[random.nextInt(HOSTILE.length)];
     }
 
     private static byte[] tar(List<Member> members) throws IOException {
