@@ -110,7 +110,9 @@ public final class BackupFetch {
         if (check != null) {
             requireAllSeen(check);
         }
-        extractor.finish(tablespaces.isEmpty() ? null : TablespaceRestore.tablespaceMap(tablespaces));
+        // tablespace_map from the archive would have PostgreSQL make pg_tblspc links to wherever it says when it
+        // starts: it always lists exactly the tablespaces restored here (none with --blind-restore)
+        extractor.finish(TablespaceRestore.tablespaceMap(tablespaces));
         String verified = check == null ? "" : " " + check.files() + " files matched the backup manifest.";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
                 .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + "."

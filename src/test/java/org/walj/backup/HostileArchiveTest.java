@@ -381,6 +381,26 @@ class HostileArchiveTest {
         }
     }
 
+    /**
+     * PostgreSQL makes a {@code pg_tblspc/<oid>} link for every line of {@code tablespace_map} when it starts, then
+     * writes through it: the archive's map is replaced by one listing exactly the tablespaces this fetch restored.
+     */
+    @Test
+    void tablespaceMapFromTheArchiveCannotPointPostgresqlElsewhere() throws IOException {
+        int i = 0;
+        for (boolean blind : new boolean[]{false, true}) {
+            HostileSandbox s = new HostileSandbox(tmp.resolve("map-" + i++));
+            s.sentinel(blind ? List.of(new Tablespace("16385", "/srv/ts1/", "pg_tblspc/16385")) : List.of());
+            s.partition(0, new Tars().file("global/pg_control", "c")
+                    .file("tablespace_map", "16390 " + s.decoyDir + "\n").file("pg_tblspc/16385/PG_15/1", "t").bytes());
+            new BackupFetch(s.storage, HostileSandbox.CODEC, org.walj.logging.LoggerNames.WORKER_FILE).fetch(s.data,
+                    HostileSandbox.NAME, new BackupFetch.Options(2, blind, NONE, false));
+            assertEquals("", Files.readString(s.data.resolve("tablespace_map")), blind ? "blind" : "no tablespaces");
+            assertEquals("t", Files.readString(s.data.resolve("pg_tblspc/16385/PG_15/1")));
+            s.assertOutsideUntouched();
+        }
+    }
+
     /** The sandbox itself: an honest backup restores, so the refusals above are about the hostile parts. */
     @Test
     void anHonestBackupWithSymlinksHardLinksAndATablespaceRestores() throws IOException {
