@@ -11,10 +11,10 @@ import org.walj.layout.ManifestEntry;
 
 /**
  * The reading half of backup-fetch, shared with backup-verify: walks one tar partition member by member, refuses
- * names and member types no restore may write ({@link MemberName}, {@link MemberType}: devices, FIFOs, sparse
- * files), checks every regular file is
- * complete and, when a {@link FileCheck} is given, hashes its content on the way through; and requires tar's
- * end-of-archive blocks and reads the stream to its end, so the decompressor below verifies its own checksums.
+ * names and member types no restore may write ({@link MemberName}; {@link MemberType}: devices, FIFOs, sparse
+ * files), checks every regular file is complete and, when a {@link FileCheck} is given, hashes its content on the
+ * way through; and requires tar's end-of-archive blocks and reads the stream to its end, so the decompressor below
+ * verifies its own checksums.
  * What happens to a member is {@link Members}' business: the extractor writes it, the verifier drops it.
  */
 final class PartitionReader {
@@ -46,36 +46,37 @@ final class PartitionReader {
         MessageDigest sha = check == null ? null : ManifestEntry.newDigest();
         byte[] drain = new byte[64 * 1024];
         TarArchiveEntry entry;
-        while (true) {
-            checked.nextHeaderAt();
-            entry = tar.getNextEntry();
-            if (entry == null) {
-                break;
-            }
+        while ((entry = nextEntry(tar, checked)) != null) {
             MemberName name = MemberName.parse(entry.getName());
-            switch (MemberType.of(entry)) {
-                case DIRECTORY -> members.directory(name, entry);
-                case SYMLINK -> {
-                    if (name.isRoot()) {
-                        throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
-                                + "directory");
-                    }
-                    members.symlink(name, entry);
+            MemberType type = MemberType.of(entry);
+            if (type == MemberType.DIRECTORY) {
+                members.directory(name, entry);
+            } else if (type == MemberType.SYMLINK) {
+                if (name.isRoot()) {
+                    throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
+                            + "directory");
                 }
-                case HARD_LINK -> members.hardLink(name, linkTarget(entry), entry);
-                case FILE -> {
-                    if (name.isRoot()) {
-                        throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore "
-                                + "directory");
-                    }
-                    file(tar, entry, name, members, check, sha, drain);
+                members.symlink(name, entry);
+            } else if (type == MemberType.HARD_LINK) {
+                members.hardLink(name, linkTarget(entry), entry);
+            } else if (type == MemberType.FILE) {
+                if (name.isRoot()) {
+                    throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore directory");
                 }
-                default -> throw new UnsafeMemberException(entry.getName(), "unsupported tar member type ("
+                file(tar, entry, name, members, check, sha, drain);
+            } else {
+                throw new UnsafeMemberException(entry.getName(), "unsupported tar member type ("
                         + MemberType.describe(entry) + "; only regular files, directories, symbolic and hard links "
                         + "are restored)");
             }
         }
         checked.drainAndCheck();
+    }
+
+    /** The next header; the end check learns where it starts, to tell the end-of-archive blocks from garbage. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, TarEndCheck checked) throws IOException {
+        checked.nextHeaderAt();
+        return tar.getNextEntry();
     }
 
     /** A hard link's target, judged as a name; a refusal names the link member, not only its target. */

@@ -98,7 +98,8 @@ class HostileArchiveTest {
                 }));
         cases.add(new Case("item 6: a newline in loc would forge tablespace_map lines", "contains a control character",
                 s -> {
-                    s.sentinel(List.of(new Tablespace("16385", s.tablespace("ts1") + "\n16386 /etc/", "pg_tblspc/16385")));
+                    s.sentinel(List.of(new Tablespace("16385", s.tablespace("ts1") + "\n16386 /etc/",
+                            "pg_tblspc/16385")));
                     s.partition(0, new Tars().file("global/pg_control", "c").file("tablespace_map", "x").bytes());
                     return SOURCE;
                 }));
@@ -160,8 +161,8 @@ class HostileArchiveTest {
             return NONE;
         }));
         // ---- item 10: garbage after the end-of-archive blocks
-        cases.add(new Case("garbage after end-of-archive", HostileSandbox.PARTITION_0 + " could not be restored: the tar stream has "
-                + "data after its end-of-archive blocks", s -> {
+        cases.add(new Case("garbage after end-of-archive", HostileSandbox.PARTITION_0 + " could not be restored: "
+                + "the tar stream has data after its end-of-archive blocks", s -> {
             s.sentinel(List.of());
             byte[] tar = new Tars().file("global/pg_control", "c").bytes();
             byte[] evil = new Tars().file("evil", "x").bytes();
@@ -491,7 +492,8 @@ class HostileArchiveTest {
                 null));
         // the types restored still pass, old-style directories (a / at the end of a regular member) included
         PartitionReader.read(new ByteArrayInputStream(new Tars().file("f", "1").dir("d", 0700).symlink("s", "f")
-                .hardLink("h", "f").special("old-dir/", TarConstants.LF_OLDNORM).special("contig", TarConstants.LF_CONTIG)
+                .hardLink("h", "f").special("old-dir/", TarConstants.LF_OLDNORM)
+                .special("contig", TarConstants.LF_CONTIG)
                 .bytes()), new Ignore(), null);
     }
 
@@ -512,7 +514,8 @@ class HostileArchiveTest {
         lone.write(b);
         e = assertThrows(IOException.class,
                 () -> PartitionReader.read(new ByteArrayInputStream(lone.toByteArray()), new Ignore(), null));
-        assertTrue(e.getMessage().startsWith("the tar stream has data after its end-of-archive blocks"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the tar stream has data after its end-of-archive blocks"),
+                e.getMessage());
         // trailing zeros of any length (tar's record padding) are fine
         PartitionReader.read(new ByteArrayInputStream(java.util.Arrays.copyOf(tar, tar.length + 100_000)), new Ignore(),
                 null);

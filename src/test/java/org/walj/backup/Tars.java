@@ -17,7 +17,7 @@ final class Tars {
         this(TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
-    /** {@code longFileMode}: PAX headers ({@code LONGFILE_POSIX}) or GNU {@code L}/{@code K} members ({@code LONGFILE_GNU}). */
+    /** {@code longFileMode}: PAX headers ({@code LONGFILE_POSIX}) or GNU {@code L}/{@code K} members. */
     Tars(int longFileMode) {
         tar = new TarArchiveOutputStream(bytes);
         tar.setLongFileMode(longFileMode);

@@ -289,9 +289,9 @@ class BackupFetchIT {
     }
 
     /**
-     * Issue 12 items 1 and 6 through the launcher, run by the invoking user (root on CI, as the reports were): a crafted
-     * partition whose symlink member {@code tablespace_map.walj-incomplete} points at a decoy, and a sentinel whose
-     * tablespace {@code loc} is a directory outside the target. Each fetch fails with one ERROR line naming the
+     * Issue 12 items 1 and 6 through the launcher, run by the invoking user (root on CI, as the reports were): a
+     * crafted partition whose symlink member {@code tablespace_map.walj-incomplete} points at a decoy, and a sentinel
+     * whose tablespace {@code loc} is a directory outside the target. Each fetch fails with one ERROR line naming the
      * member or the recorded location, writes nothing outside the target and leaves no {@code global/pg_control}.
      */
     @Test
@@ -324,8 +324,9 @@ class BackupFetchIT {
                 });
         Path target1 = scratch.root().resolve("restore-item1");
         ProcessResult r1 = asInvoker(env, walj, "backup-fetch", "--restore-spec", "SOURCE", target1.toString(), item1);
-        assertOneError(r1, "MSG: partition part_00000000.tar.lzo: refusing tar member \"tablespace_map.walj-incomplete\": "
-                + "names ending in \".walj-incomplete\" are backup-fetch's own temporary names and are not restored");
+        assertOneError(r1, "MSG: partition part_00000000.tar.lzo: refusing tar member "
+                + "\"tablespace_map.walj-incomplete\": names ending in \".walj-incomplete\" are backup-fetch's own "
+                + "temporary names and are not restored");
         assertEquals(decoyBefore, describe(decoy), "the decoy's bytes, mode and mtime");
         assertFalse(Files.exists(target1.resolve("global/pg_control")));
 
@@ -360,7 +361,8 @@ class BackupFetchIT {
         Path parts = Files.createDirectories(archive.resolve("basebackups_005/" + name + "/tar_partitions"));
         Path tarFile = scratch.file(name + ".tar");
         try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
-                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tarFile))) {
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                             Files.newOutputStream(tarFile))) {
             tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
             members.write(tar);
             tar.finish();
@@ -370,7 +372,8 @@ class BackupFetchIT {
         Files.writeString(archive.resolve("basebackups_005/" + name + "_backup_stop_sentinel.json"),
                 "{\"wal_segment_backup_stop\": \"000000010000000000000009\", "
                         + "\"wal_segment_offset_backup_stop\": \"00000312\", \"expanded_size_bytes\": 1, "
-                        + "\"spec\": {\"base_prefix\": \"/x/\", \"tablespaces\": [\"16385\"], " + tablespaceSpec + "}}");
+                        + "\"spec\": {\"base_prefix\": \"/x/\", \"tablespaces\": [\"16385\"], " + tablespaceSpec
+                        + "}}");
     }
 
     private static void file(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar, String name,
