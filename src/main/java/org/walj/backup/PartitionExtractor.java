@@ -150,7 +150,10 @@ public final class PartitionExtractor {
                         + "directory");
             }
             requireNotHeldBack(name.original(), d);
-            claims.claim(d.path(), PathClaims.Kind.SYMLINK, name.original());
+            claims.claim(d.relativeName(), PathClaims.Kind.SYMLINK, name.original());
+            if (lstat(d.path()) != null) {
+                throw PathClaims.clashWithAFile(name.original()); // else symlink(2) in finish fails on it
+            }
             delayedLinks.add(new DelayedLink(name.original(), d, entry.getLinkName(), entry));
         }
 
@@ -167,8 +170,8 @@ public final class PartitionExtractor {
         }
         requireNotHeldBack(name, d);
         Path path = d.path();
-        claims.claim(path, PathClaims.Kind.DIRECTORY, name);
-        makeRealDirectory(name, path);
+        claims.claim(d.relativeName(), PathClaims.Kind.DIRECTORY, name);
+        makeRealDirectory(name, path, false);
         setMode(path, entry.getMode());
         setOwner(path, entry);
         directoryTimes.add(new DirectoryTimes(path, FileTime.from(entry.getModTime().toInstant())));
@@ -177,7 +180,7 @@ public final class PartitionExtractor {
     private void file(String name, Destination d, InputStream data, TarArchiveEntry entry, byte[] buffer)
             throws IOException {
         Path path = d.path();
-        claims.claim(path, PathClaims.Kind.FILE, name);
+        claims.requireFree(d.relativeName(), name);
         boolean held = isHeldBack(d);
         Path written = held ? path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX) : path;
         if (held) {
@@ -188,14 +191,14 @@ public final class PartitionExtractor {
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             copy(data, out, buffer); // the reader checks the member was complete
         } catch (FileAlreadyExistsException e) {
-            throw new UnsafeMemberException(name, "something not restored by this fetch is already at " + written);
+            throw PathClaims.clashWithAFile(name);
         }
         // times and owner before the mode: a mode without owner read would stop the no-follow opens below
         setTimes(written, FileTime.from(entry.getModTime().toInstant()));
         setOwner(written, entry);
         setMode(written, entry.getMode());
         if (!held) {
-            claims.extracted(path);
+            claims.extracted(d.relativeName());
         }
         if (entry.getSize() >= WRITE_BUFFER) {
             writeBehind.submit(written);
@@ -224,18 +227,21 @@ public final class PartitionExtractor {
         }
         Destination t = destination(linkName, false);
         Path existing = t.path();
-        if (t.isBase() || isHeldBack(t) || !claims.wasExtracted(existing)) {
+        BasicFileAttributes ta = t.isBase() || isHeldBack(t) || !claims.wasExtracted(t.relativeName()) ? null
+                : lstat(existing);
+        if (ta == null || !ta.isRegularFile()) {
             throw new UnsafeMemberException(name, "hard link to \"" + linkName.original()
                     + "\", which is not a regular file this fetch extracted earlier");
         }
         requireNotHeldBack(name, d);
         Path path = d.path();
-        claims.claim(path, PathClaims.Kind.HARD_LINK, name);
+        claims.claim(d.relativeName(), PathClaims.Kind.HARD_LINK, name);
         try {
             Files.createLink(path, existing); // link(2): makes a new name, follows nothing at it
         } catch (FileAlreadyExistsException e) {
-            throw new UnsafeMemberException(name, "something not restored by this fetch is already at " + path);
+            throw PathClaims.clashWithAFile(name);
         }
+        claims.extracted(d.relativeName());
     }
 
     private boolean isHeldBack(Destination d) {
@@ -271,15 +277,16 @@ public final class PartitionExtractor {
             d.path(); // fails here, not halfway through writing, if the name cannot be a file name
             if (makeParents) {
                 Path dir = base;
+                int prefix = segments.size() - rest.size(); // pg_tblspc/<oid> of a tablespace member
                 for (int i = 0; i < rest.size() - 1; i++) {
                     dir = dir.resolve(rest.get(i));
-                    if (base.equals(target.dataDirectory())
-                            && HELD_BACK.contains(String.join("/", rest.subList(0, i + 1)))) {
-                        throw new UnsafeMemberException(name, "a directory on its way is "
-                                + String.join("/", rest.subList(0, i + 1)) + ", which can only be a regular file");
+                    String dirName = String.join("/", segments.subList(0, prefix + i + 1));
+                    if (base.equals(target.dataDirectory()) && HELD_BACK.contains(dirName)) {
+                        throw new UnsafeMemberException(name, "a directory on its way is " + dirName
+                                + ", which can only be a regular file");
                     }
-                    claims.claimOnTheWay(dir, name);
-                    makeRealDirectory(name, dir);
+                    claims.claimOnTheWay(dirName, name);
+                    makeRealDirectory(name, dir, true);
                 }
             }
             return d;
@@ -290,8 +297,11 @@ public final class PartitionExtractor {
         }
     }
 
-    /** Makes {@code dir} (0700) unless this extraction already has; what is there must be a real directory. */
-    private void makeRealDirectory(String member, Path dir) throws IOException {
+    /**
+     * Makes {@code dir} (0700) unless this extraction already has; what is there must be a real directory.
+     * {@code onTheWay}: {@code dir} is a parent of the member's path, not the member's own.
+     */
+    private void makeRealDirectory(String member, Path dir, boolean onTheWay) throws IOException {
         if (realDirectories.contains(dir)) {
             return; // once checked it stays a directory: extraction never removes directories
         }
@@ -309,7 +319,10 @@ public final class PartitionExtractor {
             throw new UnsafeMemberException(member, "it would be written through the symbolic link " + dir);
         }
         if (!a.isDirectory()) {
-            throw new UnsafeMemberException(member, dir + " is not a directory");
+            if (!onTheWay) {
+                throw PathClaims.clashWithAFile(member);
+            }
+            throw new UnsafeMemberException(member, "a directory on its way, " + dir + ", is not a directory");
         }
         realDirectories.add(dir);
     }
@@ -449,7 +462,7 @@ public final class PartitionExtractor {
             try {
                 Files.createSymbolicLink(path, Path.of(link.linkTarget()));
             } catch (FileAlreadyExistsException e) {
-                throw new UnsafeMemberException(link.member(), "something is already at " + path);
+                throw PathClaims.clashWithAFile(link.member());
             } catch (InvalidPathException e) {
                 throw new UnsafeMemberException(link.member(), "its link target cannot be a path here");
             }
