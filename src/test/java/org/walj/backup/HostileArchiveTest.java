@@ -309,7 +309,8 @@ class HostileArchiveTest {
             s.partition(0, new Tars().file("global/pg_control", "c").dir("x", 0700).file("x", "f").bytes());
             return NONE;
         }));
-        cases.add(new Case("file, then a directory at its path (other partition)", "\"x/\": its path is already restored", s -> {
+        // either partition may come first: the refusal names "x" or "x/"
+        cases.add(new Case("file, then a directory at its path (other partition)", "its path is already restored", s -> {
             s.sentinel(List.of());
             s.partition(0, new Tars().file("global/pg_control", "c").file("x", "f").bytes());
             s.partition(1, new Tars().dir("x/", 0700).bytes());
