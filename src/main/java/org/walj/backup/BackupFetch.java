@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +19,6 @@ import org.walj.layout.BackupManifest;
 import org.walj.layout.ManifestEntry;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
-import org.walj.layout.Tablespace;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -42,21 +39,41 @@ public final class BackupFetch {
     private final WalELog workerLog;
 
     /**
-     * Options of one fetch; {@code restoreSpec} is a file's content, or empty, or "SOURCE" handled by the caller.
-     * {@code requireManifest}: refuse a backup without an integrity manifest (one made by WAL-E) before writing
-     * anything.
+     * Options of one fetch. {@code requireManifest}: refuse a backup without an integrity manifest (one made by
+     * WAL-E) before writing anything.
      */
-    public record Options(int poolSize, boolean blindRestore, Optional<String> restoreSpecJson,
+    public record Options(int poolSize, boolean blindRestore, RestoreSpecOption restoreSpec,
                           boolean applyOwnership, boolean requireManifest) {
         public Options {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("pool size must be at least 1");
             }
+            java.util.Objects.requireNonNull(restoreSpec, "restoreSpec");
         }
 
         /** Without {@code --require-manifest}. */
-        public Options(int poolSize, boolean blindRestore, Optional<String> restoreSpecJson, boolean applyOwnership) {
-            this(poolSize, blindRestore, restoreSpecJson, applyOwnership, false);
+        public Options(int poolSize, boolean blindRestore, RestoreSpecOption restoreSpec, boolean applyOwnership) {
+            this(poolSize, blindRestore, restoreSpec, applyOwnership, false);
+        }
+    }
+
+    /**
+     * {@code --restore-spec}: not given, {@code SOURCE} (the spec the backup recorded, chosen by the operator), or a
+     * file's JSON merged over it. Only a given one lets the fetch create tablespace directories (as WAL-E, whose
+     * default requires the links to exist already).
+     */
+    public record RestoreSpecOption(boolean given, Optional<String> json) {
+        public static final RestoreSpecOption NONE = new RestoreSpecOption(false, Optional.empty());
+        public static final RestoreSpecOption SOURCE = new RestoreSpecOption(true, Optional.empty());
+
+        public RestoreSpecOption {
+            if (json.isPresent() && !given) {
+                throw new IllegalArgumentException("a restore spec file is a given --restore-spec");
+            }
+        }
+
+        public static RestoreSpecOption file(String json) {
+            return new RestoreSpecOption(true, Optional.of(json));
         }
     }
 
@@ -79,7 +96,9 @@ public final class BackupFetch {
         BackupCatalog catalog = new BackupCatalog(storage);
         BackupCatalog.Entry backup = catalog.resolve(query);
         BackupSentinel sentinel = catalog.sentinel(backup);
-        RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpecJson(), data);
+        RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpec().json(), data);
+        List<TablespaceRestore.Placement> placements = options.blindRestore() ? List.of()
+                : TablespaceRestore.plan(data, spec, options.restoreSpec().given());
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = StoredManifest.load(storage, codec, backup.name());
         if (manifest.isEmpty() && options.requireManifest()) {
@@ -88,13 +107,11 @@ public final class BackupFetch {
                     "Restore a backup made by wal-j backup-push, or leave out --require-manifest to restore this "
                             + "one unchecked.");
         }
-        List<Path> locations = options.blindRestore() ? List.of() : tablespaceLocations(data, spec);
 
         Files.createDirectories(data);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
         Path realData = data.toRealPath();
-        Map<String, Path> tablespaces = options.blindRestore() ? Map.of()
-                : createTablespaces(realData, spec, locations);
+        Map<String, Path> tablespaces = TablespaceRestore.create(realData, placements);
 
         PartitionExtractor extractor = new PartitionExtractor(new RestoreTarget(realData, tablespaces),
                 options.applyOwnership());
@@ -108,7 +125,9 @@ public final class BackupFetch {
         if (check != null) {
             requireAllSeen(check);
         }
-        extractor.finish(tablespaces.isEmpty() ? null : tablespaceMap(spec, tablespaces));
+        // tablespace_map from the archive would have PostgreSQL make pg_tblspc links to wherever it says when it
+        // starts: it always lists exactly the tablespaces restored here (none with --blind-restore)
+        extractor.finish(TablespaceRestore.tablespaceMap(tablespaces));
         String verified = check == null ? "" : " " + check.members() + " " + (check.complete() ? "members" : "files")
                 + " matched the backup manifest.";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
@@ -117,7 +136,7 @@ public final class BackupFetch {
                 .hint("Write recovery.signal and restore_command before starting PostgreSQL; see the restore runbook."));
     }
 
-    private static void requireEmptyOrMissing(Path dir, String what) throws IOException {
+    static void requireEmptyOrMissing(Path dir, String what) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -153,72 +172,6 @@ public final class BackupFetch {
                     "Remove base_prefix from the restore spec, or give that directory as PG_CLUSTER_DIRECTORY.");
         }
         return recorded.mergedWith(override.get());
-    }
-
-    /**
-     * Where each tablespace of the spec is restored, checked before anything is created: the link must be
-     * {@code pg_tblspc/<oid>}, the location absolute, empty or missing, and overlap neither the data directory
-     * nor another tablespace.
-     */
-    private static List<Path> tablespaceLocations(Path data, RestoreSpec spec) throws IOException {
-        List<Path> locations = new ArrayList<>();
-        for (Tablespace t : spec.tablespaces()) {
-            if (!t.link().equals("pg_tblspc/" + t.oid())) {
-                throw new UserException("tablespace " + t.oid() + " has the link \"" + t.link()
-                        + "\"; only pg_tblspc/" + t.oid() + " is restored", null, "Fix the restore spec.");
-            }
-            if (!t.location().startsWith("/")) {
-                throw new UserException("tablespace " + t.oid() + " has a relative location \"" + t.location()
-                        + "\"", null, "Give an absolute \"loc\" in the restore spec.");
-            }
-            Path loc = Path.of(stripSlashes(t.location())).normalize();
-            if (loc.startsWith(data) || data.startsWith(loc)) {
-                throw new UserException("tablespace " + t.oid() + " location " + loc
-                        + " overlaps the data directory " + data, null,
-                        "Relocate the tablespace with --restore-spec, or use --blind-restore.");
-            }
-            requireEmptyOrMissing(loc, "tablespace " + t.oid() + " directory");
-            if (locations.stream().anyMatch(l -> l.startsWith(loc) || loc.startsWith(l))) {
-                throw new UserException("tablespace " + t.oid() + " location " + loc
-                        + " overlaps another tablespace's", null, "Give each tablespace its own directory.");
-            }
-            locations.add(loc);
-        }
-        return locations;
-    }
-
-    /** Makes each tablespace's directory (0700) and its {@code pg_tblspc/<oid>} symlink. */
-    private static Map<String, Path> createTablespaces(Path data, RestoreSpec spec, List<Path> locations)
-            throws IOException {
-        Map<String, Path> out = new LinkedHashMap<>();
-        if (spec.tablespaces().isEmpty()) {
-            return out;
-        }
-        Path tblspc = data.resolve("pg_tblspc");
-        if (!Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(tblspc);
-            Files.setPosixFilePermissions(tblspc, PosixFilePermissions.fromString("rwx------"));
-        }
-        for (int i = 0; i < spec.tablespaces().size(); i++) {
-            Tablespace t = spec.tablespaces().get(i);
-            Path loc = locations.get(i);
-            if (!Files.exists(loc, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(loc);
-                Files.setPosixFilePermissions(loc, PosixFilePermissions.fromString("rwx------"));
-            }
-            Files.createSymbolicLink(tblspc.resolve(t.oid()), loc);
-            out.put(t.oid(), loc.toRealPath());
-        }
-        return out;
-    }
-
-    /** PostgreSQL's tablespace_map lines ({@code <oid> <path>}) for where the tablespaces were restored. */
-    private static String tablespaceMap(RestoreSpec spec, Map<String, Path> restored) {
-        StringBuilder b = new StringBuilder();
-        for (Tablespace t : spec.tablespaces()) {
-            b.append(t.oid()).append(' ').append(restored.get(t.oid())).append('\n');
-        }
-        return b.toString();
     }
 
     /** Before pg_control is put in place: a member the manifest lists that no partition held fails the fetch. */

@@ -234,12 +234,6 @@ public final class BackupVerify {
 
         @Override
         public void file(MemberName name, TarArchiveEntry entry, InputStream content) {
-            MemberType type = MemberType.ofFileMember(entry);
-            if (type != MemberType.FILE) {
-                problems.add(partition + ": " + new UnsafeMemberException(entry.getName(), type.words()
-                        + " is not restored (only files, directories, symbolic and hard links are)").getMessage());
-                return;
-            }
             if (name.relative().equals("backup_label")) {
                 seen.set(true);
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -27,8 +28,9 @@ final class Durability {
         walk(root, false);
     }
 
+    /** fsync one file or directory; a symbolic link is never followed (O_NOFOLLOW), so nothing outside is touched. */
     static void syncFile(Path path) throws IOException {
-        try (FileChannel c = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel c = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             c.force(true);
         }
     }

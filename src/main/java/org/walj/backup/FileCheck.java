@@ -12,6 +12,6 @@ interface FileCheck {
     /** A directory, symbolic link or hard link ({@code type} as the reader decided it). */
     void member(TarArchiveEntry entry, MemberType type) throws IOException;
 
-    /** What the reader took for a regular file (a device or FIFO too, by its type flag: {@link MemberType}). */
+    /** A regular file, after its content (the reader refuses devices, FIFOs and other types: {@link MemberType}). */
     void file(TarArchiveEntry entry, long size, byte[] sha256) throws IOException;
 }

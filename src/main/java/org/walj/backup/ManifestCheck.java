@@ -36,10 +36,9 @@ final class ManifestCheck {
         return compare(partition, entry, type);
     }
 
-    /** What the reader took for a regular file: empty when it matches; else one line naming it and what differs. */
+    /** A regular file (the reader refuses other types): empty when it matches; else one line naming it and what differs. */
     Optional<String> file(int partition, TarArchiveEntry entry, long size, byte[] sha256) {
-        MemberType type = manifest.complete() ? MemberType.ofFileMember(entry) : MemberType.FILE;
-        Optional<String> problem = compare(partition, entry, type);
+        Optional<String> problem = compare(partition, entry, MemberType.FILE);
         if (problem.isPresent()) {
             return problem;
         }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tar member's name, checked and split: relative, no {@code ..}, no NUL; {@code ./} prefixes, empty and {@code .}
- * segments and trailing slashes dropped. The root entry ({@code /}, {@code ./}, {@code .}, empty, as Python's tarfile
+ * A tar member's name, checked and split: relative, no {@code ..}, no NUL, no segment ending in
+ * {@code .walj-incomplete} (the temporary names of the held-back files: a member of that name could plant a link or a
+ * file where the fetch writes its own); {@code ./} prefixes, empty and {@code .} segments and trailing slashes
+ * dropped. The root entry ({@code /}, {@code ./}, {@code .}, empty, as Python's tarfile
  * and GNU tar write it) has no segments. Only the name is judged here; where it leads on disk is the extractor's
  * business.
  *
@@ -38,6 +40,10 @@ record MemberName(String original, List<String> segments) {
                 }
                 if (s.indexOf('\0') >= 0) {
                     throw new UnsafeMemberException(name, "NUL in name");
+                }
+                if (s.endsWith(PartitionExtractor.INCOMPLETE_SUFFIX)) {
+                    throw new UnsafeMemberException(name, "names ending in \"" + PartitionExtractor.INCOMPLETE_SUFFIX
+                            + "\" are backup-fetch's own temporary names and are not restored");
                 }
                 if (!s.isEmpty() && !s.equals(".")) {
                     segments.add(s);

@@ -3,6 +3,8 @@ package org.walj.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -11,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
@@ -18,7 +21,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +35,16 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 /**
  * Extracts tar partitions into a {@link RestoreTarget}, several at once (one call per partition, from any thread).
  * This is the writing half; the reading half ({@link PartitionReader}: tar structure, member names and types,
- * complete members, hashing for the manifest) is shared with backup-verify.
+ * complete members, hashing for the manifest) is shared with backup-verify. docs/backup-fetch.md argues the design.
  *
- * <p>Safety: a member name is relative, has no {@code ..} segment, and every directory on its way is a real directory
- * (checked without following links, so a symlink member, or any symlink already there, can never be passed through;
- * files are opened with {@code NOFOLLOW_LINKS}). Symlink members are recreated as they are (PostgreSQL keeps a
- * {@code pg_wal} symlink that points outside the data directory), but nothing is ever written through one.
+ * <p>Safety against a hostile archive: a member name is relative, has no {@code ..} segment ({@link MemberName});
+ * every path is claimed once across all partitions ({@link PathClaims}), so no two members meet at one path; and
+ * <b>no symbolic link from the archive exists while anything is written</b>: symlink members are only recorded, and
+ * made by {@link #finish} after every file and directory was written, had its mode, owner and times set and was
+ * fsynced, each at a free path below real directories. Until then every directory on a member's way is one this
+ * extraction made or checked (without following links) and nothing can turn into a link behind it. As defence in
+ * depth files are created with {@code O_EXCL|O_NOFOLLOW}, modes, owners and times are changed without following
+ * links, and parents are checked with lstat.
  *
  * <p>Completeness: {@code global/pg_control}, {@code backup_label} and {@code tablespace_map} are written under a
  * temporary name and only put in place by {@link #finish}, after every partition has been extracted and fsynced, with
@@ -56,13 +65,20 @@ public final class PartitionExtractor {
 
     private final RestoreTarget target;
     private final boolean applyOwnership;
+    private final PathClaims claims = new PathClaims();
+    /** Directories known to be real (made or lstat-checked here); extraction never removes or replaces one. */
     private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<DelayedLink> delayedLinks = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
     private final WriteBehindSync writeBehind = new WriteBehindSync();
 
     private record DirectoryTimes(Path path, FileTime mtime) {
+    }
+
+    /** A symlink member, made only by {@link #finish}. */
+    private record DelayedLink(String member, Destination destination, String linkTarget, TarArchiveEntry entry) {
     }
 
     /** A member name split into where it goes: a base directory (data directory or tablespace) and the rest. */
@@ -110,76 +126,82 @@ public final class PartitionExtractor {
 
         @Override
         public void directory(MemberName name, TarArchiveEntry entry) throws IOException {
-            Destination d = destination(name);
-            PartitionExtractor.this.directory(name.original(), d, d.path(), entry);
+            Destination d = destination(name, true);
+            PartitionExtractor.this.directory(name.original(), d, entry);
         }
 
         @Override
         public void file(MemberName name, TarArchiveEntry entry, InputStream content) throws IOException {
-            Destination d = destination(name);
+            Destination d = destination(name, true);
             if (d.isBase()) {
                 throw new UnsafeMemberException(name.original(), "a file cannot replace the restore directory");
             }
-            Path path = d.path();
-            if (d.base().equals(target.dataDirectory()) && HELD_BACK.contains(d.relativeName())) {
-                heldBack.add(d.relativeName());
-                path = path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX);
-            }
-            PartitionExtractor.this.file(name.original(), path, content, entry, buffer);
+            PartitionExtractor.this.file(name.original(), d, content, entry, buffer);
         }
 
         @Override
         public void symlink(MemberName name, TarArchiveEntry entry) throws IOException {
-            if (isTablespaceLink(name.original())) {
+            if (isTablespaceLink(name)) {
                 return; // the fetch makes pg_tblspc/<oid> itself, from the spec
             }
-            Destination d = destination(name);
-            PartitionExtractor.this.symlink(name.original(), d, d.path(), entry.getLinkName());
+            Destination d = destination(name, true);
+            if (d.isBase()) {
+                throw new UnsafeMemberException(name.original(), "a symbolic link cannot replace the restore "
+                        + "directory");
+            }
+            requireNotHeldBack(name.original(), d);
+            claims.claim(d.relativeName(), PathClaims.Kind.SYMLINK, name.original());
+            if (lstat(d.path()) != null) {
+                throw PathClaims.clashWithAFile(name.original()); // else symlink(2) in finish fails on it
+            }
+            delayedLinks.add(new DelayedLink(name.original(), d, entry.getLinkName(), entry));
         }
 
         @Override
         public void hardLink(MemberName name, MemberName linkTarget, TarArchiveEntry entry) throws IOException {
-            Destination d = destination(name);
-            PartitionExtractor.this.hardLink(name.original(), d, d.path(), linkTarget);
+            Destination d = destination(name, true);
+            PartitionExtractor.this.hardLink(name.original(), d, linkTarget);
         }
     }
 
-    private void directory(String name, Destination d, Path path, TarArchiveEntry entry) throws IOException {
+    private void directory(String name, Destination d, TarArchiveEntry entry) throws IOException {
         if (d.isBase()) {
             return; // the data directory's and tablespace directories' modes are set by the fetch (0700)
         }
-        BasicFileAttributes a = lstat(path);
-        if (a == null) {
-            try {
-                Files.createDirectory(path);
-            } catch (FileAlreadyExistsException raced) {
-                a = lstat(path);
-            }
-        }
-        if (a != null && !a.isDirectory()) {
-            throw new UnsafeMemberException(name, "something that is not a directory is already at " + path);
-        }
-        realDirectories.add(path);
+        requireNotHeldBack(name, d);
+        Path path = d.path();
+        claims.claim(d.relativeName(), PathClaims.Kind.DIRECTORY, name);
+        makeRealDirectory(name, path, false);
         setMode(path, entry.getMode());
         setOwner(path, entry);
         directoryTimes.add(new DirectoryTimes(path, FileTime.from(entry.getModTime().toInstant())));
     }
 
-    private void file(String name, Path path, InputStream data, TarArchiveEntry entry, byte[] buffer)
+    private void file(String name, Destination d, InputStream data, TarArchiveEntry entry, byte[] buffer)
             throws IOException {
-        BasicFileAttributes a = lstat(path);
-        if (a != null && !a.isRegularFile()) {
-            throw new UnsafeMemberException(name, "something that is not a regular file is already at " + path);
+        Path path = d.path();
+        claims.requireFree(d.relativeName(), name);
+        boolean held = isHeldBack(d);
+        Path written = held ? path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX) : path;
+        if (held) {
+            heldBack.add(d.relativeName());
         }
-        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+        // CREATE_NEW: O_CREAT|O_EXCL, which never follows a link and never reuses what is there
+        try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             copy(data, out, buffer); // the reader checks the member was complete
+        } catch (FileAlreadyExistsException e) {
+            throw PathClaims.clashWithAFile(name);
         }
-        setMode(path, entry.getMode());
-        setOwner(path, entry);
-        Files.setLastModifiedTime(path, FileTime.from(entry.getModTime().toInstant()));
+        // times and owner before the mode: a mode without owner read would stop the no-follow opens below
+        setTimes(written, FileTime.from(entry.getModTime().toInstant()));
+        setOwner(written, entry);
+        setMode(written, entry.getMode());
+        if (!held) {
+            claims.extracted(d.relativeName());
+        }
         if (entry.getSize() >= WRITE_BUFFER) {
-            writeBehind.submit(path);
+            writeBehind.submit(written);
         }
     }
 
@@ -199,45 +221,47 @@ public final class PartitionExtractor {
         }
     }
 
-    private void symlink(String name, Destination d, Path path, String linkTarget) throws IOException {
+    private void hardLink(String name, Destination d, MemberName linkName) throws IOException {
         if (d.isBase()) {
-            throw new UnsafeMemberException(name, "a symbolic link cannot replace the restore directory");
+            throw new UnsafeMemberException(name, "a hard link cannot replace the restore directory");
         }
-        BasicFileAttributes a = lstat(path);
-        if (a != null) {
-            if (a.isDirectory()) {
-                throw new UnsafeMemberException(name, "a directory is already at " + path);
-            }
-            Files.delete(path); // as WAL-E: an existing file or link is replaced
+        Destination t = destination(linkName, false);
+        Path existing = t.path();
+        BasicFileAttributes ta = t.isBase() || isHeldBack(t) || !claims.wasExtracted(t.relativeName()) ? null
+                : lstat(existing);
+        if (ta == null || !ta.isRegularFile()) {
+            throw new UnsafeMemberException(name, "hard link to \"" + linkName.original()
+                    + "\", which is not a regular file this fetch extracted earlier");
         }
-        Files.createSymbolicLink(path, Path.of(linkTarget));
+        requireNotHeldBack(name, d);
+        Path path = d.path();
+        claims.claim(d.relativeName(), PathClaims.Kind.HARD_LINK, name);
+        try {
+            Files.createLink(path, existing); // link(2): makes a new name, follows nothing at it
+        } catch (FileAlreadyExistsException e) {
+            throw PathClaims.clashWithAFile(name);
+        }
+        claims.extracted(d.relativeName());
     }
 
-    private void hardLink(String name, Destination d, Path path, MemberName linkName) throws IOException {
-        Destination t = destination(linkName);
-        Path existing = t.path();
-        BasicFileAttributes ta = lstat(existing);
-        if (ta == null || !ta.isRegularFile() || t.isBase()
-                || (t.base().equals(target.dataDirectory()) && HELD_BACK.contains(t.relativeName()))) {
-            throw new UnsafeMemberException(name, "hard link to \"" + linkName.original()
-                    + "\", which is not a file extracted earlier");
+    private boolean isHeldBack(Destination d) {
+        return d.base().equals(target.dataDirectory()) && HELD_BACK.contains(d.relativeName());
+    }
+
+    /** pg_control, backup_label and tablespace_map are regular files: nothing else may take their path. */
+    private void requireNotHeldBack(String name, Destination d) throws UnsafeMemberException {
+        if (isHeldBack(d)) {
+            throw new UnsafeMemberException(name, d.relativeName() + " can only be restored as a regular file");
         }
-        BasicFileAttributes a = lstat(path);
-        if (a != null) {
-            if (!a.isRegularFile()) {
-                throw new UnsafeMemberException(name, "something that is not a regular file is already at " + path);
-            }
-            Files.delete(path);
-        }
-        Files.createLink(path, existing);
     }
 
     /**
      * Where a member goes: the data directory, or a declared tablespace's directory for names below
-     * {@code pg_tblspc/<oid>/}; creates missing parent directories and refuses any parent that is not a real
-     * directory. The name itself was judged by {@link MemberName#parse}.
+     * {@code pg_tblspc/<oid>/}. With {@code makeParents}, claims and creates missing parent directories and refuses
+     * any parent that is not a real directory; without, only computes the path (a hard link's target must already be
+     * there). The name itself was judged by {@link MemberName#parse}.
      */
-    private Destination destination(MemberName member) throws IOException {
+    private Destination destination(MemberName member, boolean makeParents) throws IOException {
         String name = member.original();
         List<String> segments = member.segments();
         String relative = String.join("/", segments);
@@ -249,13 +273,22 @@ public final class PartitionExtractor {
             rest = segments.subList(2, segments.size());
         }
         try {
-            Path dir = base;
-            for (int i = 0; i < rest.size() - 1; i++) {
-                dir = dir.resolve(rest.get(i));
-                ensureRealDirectory(name, dir);
-            }
             Destination d = new Destination(base, List.copyOf(rest), relative);
             d.path(); // fails here, not halfway through writing, if the name cannot be a file name
+            if (makeParents) {
+                Path dir = base;
+                int prefix = segments.size() - rest.size(); // pg_tblspc/<oid> of a tablespace member
+                for (int i = 0; i < rest.size() - 1; i++) {
+                    dir = dir.resolve(rest.get(i));
+                    String dirName = String.join("/", segments.subList(0, prefix + i + 1));
+                    if (base.equals(target.dataDirectory()) && HELD_BACK.contains(dirName)) {
+                        throw new UnsafeMemberException(name, "a directory on its way is " + dirName
+                                + ", which can only be a regular file");
+                    }
+                    claims.claimOnTheWay(dirName, name);
+                    makeRealDirectory(name, dir, true);
+                }
+            }
             return d;
         } catch (InvalidPathException e) {
             throw new UnsafeMemberException(name, "the name cannot be a file name with this locale's encoding ("
@@ -264,7 +297,11 @@ public final class PartitionExtractor {
         }
     }
 
-    private void ensureRealDirectory(String member, Path dir) throws IOException {
+    /**
+     * Makes {@code dir} (0700) unless this extraction already has; what is there must be a real directory.
+     * {@code onTheWay}: {@code dir} is a parent of the member's path, not the member's own.
+     */
+    private void makeRealDirectory(String member, Path dir, boolean onTheWay) throws IOException {
         if (realDirectories.contains(dir)) {
             return; // once checked it stays a directory: extraction never removes directories
         }
@@ -272,8 +309,7 @@ public final class PartitionExtractor {
         if (a == null) {
             try {
                 Files.createDirectory(dir);
-                Files.setPosixFilePermissions(dir, EnumSet.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+                setMode(dir, 0700);
             } catch (FileAlreadyExistsException raced) {
                 // another partition made it at the same time: check what it made
             }
@@ -283,14 +319,17 @@ public final class PartitionExtractor {
             throw new UnsafeMemberException(member, "it would be written through the symbolic link " + dir);
         }
         if (!a.isDirectory()) {
-            throw new UnsafeMemberException(member, dir + " is not a directory");
+            if (!onTheWay) {
+                throw PathClaims.clashWithAFile(member);
+            }
+            throw new UnsafeMemberException(member, "a directory on its way, " + dir + ", is not a directory");
         }
         realDirectories.add(dir);
     }
 
-    private static boolean isTablespaceLink(String name) {
-        String n = name.startsWith("./") ? name.substring(2) : name;
-        return n.matches("pg_tblspc/[0-9]+/?");
+    private static boolean isTablespaceLink(MemberName name) {
+        List<String> s = name.segments();
+        return s.size() == 2 && s.get(0).equals("pg_tblspc") && s.get(1).matches("[0-9]+");
     }
 
     private static BasicFileAttributes lstat(Path p) throws IOException {
@@ -301,6 +340,7 @@ public final class PartitionExtractor {
         }
     }
 
+    /** chmod without following a link: the JDK opens the path with O_NOFOLLOW and uses fchmod. */
     private static void setMode(Path p, int mode) throws IOException {
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
@@ -309,7 +349,13 @@ public final class PartitionExtractor {
                 perms.add(bits[i]);
             }
         }
-        Files.setPosixFilePermissions(p, perms);
+        Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+    }
+
+    /** utime without following a link (O_NOFOLLOW and futimens, or lutimes on a link itself). */
+    private static void setTimes(Path p, FileTime mtime) throws IOException {
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null,
+                null);
     }
 
     /** As Python's tarfile (WAL-E): by user and group name when they exist here, else by the numeric ids. */
@@ -353,9 +399,10 @@ public final class PartitionExtractor {
     }
 
     /**
-     * After every partition: wait for the write-behind fsyncs, fsync everything, put the held-back files in place
-     * ({@code pg_control} last, each rename fsynced), apply directory mtimes, fsync the directories. {@code tablespaceMap}, when given, replaces
-     * the content of {@code tablespace_map} (tablespaces restored elsewhere than recorded).
+     * After every partition: wait for the write-behind fsyncs, fsync everything, make the delayed symbolic links,
+     * apply directory mtimes, put the held-back files in place ({@code pg_control} last, each rename fsynced), fsync
+     * the directories. {@code tablespaceMap}, when given, replaces the content of {@code tablespace_map} (tablespaces
+     * restored by spec). On any failure there is no {@code global/pg_control}.
      */
     public void finish(String tablespaceMap) throws IOException {
         if (!heldBack.contains(PG_CONTROL)) {
@@ -366,12 +413,16 @@ public final class PartitionExtractor {
         for (Path ts : target.tablespaceDirectories().values()) {
             Durability.syncTree(ts);
         }
+        makeDelayedLinks();
+        // before the renames, so that whatever fails here leaves no pg_control
+        for (DirectoryTimes t : directoryTimes) {
+            setTimes(t.path(), t.mtime());
+        }
         Path data = target.dataDirectory();
         if (heldBack.contains(TABLESPACE_MAP)) {
             Path partial = data.resolve(TABLESPACE_MAP + INCOMPLETE_SUFFIX);
             if (tablespaceMap != null) {
-                Files.writeString(partial, tablespaceMap);
-                Durability.syncFile(partial);
+                rewrite(partial, tablespaceMap);
             }
             putInPlace(partial, data.resolve(TABLESPACE_MAP));
         }
@@ -379,12 +430,63 @@ public final class PartitionExtractor {
             putInPlace(data.resolve(BACKUP_LABEL + INCOMPLETE_SUFFIX), data.resolve(BACKUP_LABEL));
         }
         putInPlace(data.resolve(PG_CONTROL + INCOMPLETE_SUFFIX), data.resolve(PG_CONTROL));
+        Path global = data.resolve(PG_CONTROL).getParent();
         for (DirectoryTimes t : directoryTimes) {
-            Files.setLastModifiedTime(t.path(), t.mtime());
+            if (t.path().equals(global)) {
+                setTimes(t.path(), t.mtime()); // the rename changed it; it was set a moment ago, so this succeeds
+            }
         }
         Durability.syncDirectories(data);
         for (Path ts : target.tablespaceDirectories().values()) {
             Durability.syncDirectories(ts);
+        }
+    }
+
+    /**
+     * The symbolic links, now that nothing more is written: each below directories that are real (lstat, from its
+     * base down) and at a path nothing occupies (symlink(2) never replaces), its parent fsynced.
+     */
+    private void makeDelayedLinks() throws IOException {
+        Set<Path> parents = new LinkedHashSet<>();
+        for (DelayedLink link : delayedLinks) {
+            Destination d = link.destination();
+            Path dir = d.base();
+            for (int i = 0; i < d.segments().size() - 1; i++) {
+                dir = dir.resolve(d.segments().get(i));
+                BasicFileAttributes a = lstat(dir);
+                if (a == null || !a.isDirectory() || a.isSymbolicLink()) {
+                    throw new UnsafeMemberException(link.member(), dir + " is no longer a real directory");
+                }
+            }
+            Path path = d.path();
+            try {
+                Files.createSymbolicLink(path, Path.of(link.linkTarget()));
+            } catch (FileAlreadyExistsException e) {
+                throw PathClaims.clashWithAFile(link.member());
+            } catch (InvalidPathException e) {
+                throw new UnsafeMemberException(link.member(), "its link target cannot be a path here");
+            }
+            setOwner(path, link.entry()); // lchown: the link itself
+            parents.add(path.getParent());
+        }
+        for (Path p : parents) {
+            Durability.syncFile(p);
+        }
+    }
+
+    /** Writes the held-back file's new content without following a link, and fsyncs it. */
+    private static void rewrite(Path partial, String content) throws IOException {
+        BasicFileAttributes a = lstat(partial);
+        if (a == null || !a.isRegularFile()) {
+            throw new IOException(partial + " is not the regular file this fetch wrote");
+        }
+        try (FileChannel c = FileChannel.open(partial, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+            c.force(true);
         }
     }
 

@@ -11,9 +11,10 @@ import org.walj.layout.ManifestEntry;
 
 /**
  * The reading half of backup-fetch, shared with backup-verify: walks one tar partition member by member, refuses
- * names and member types no restore may write ({@link MemberName}; devices, FIFOs), checks every regular file is
- * complete and, when a {@link FileCheck} is given, hashes its content on the way through; and requires tar's
- * end-of-archive blocks and reads the stream to its end, so the decompressor below verifies its own checksums.
+ * names and member types no restore may write ({@link MemberName}; {@link MemberType}: devices, FIFOs, sparse
+ * files), checks every regular file is complete and, when a {@link FileCheck} is given, hashes its content on the
+ * way through; and requires tar's end-of-archive blocks and reads the stream to its end, so the decompressor below
+ * verifies its own checksums.
  * What happens to a member is {@link Members}' business: the extractor writes it, the verifier drops it.
  */
 final class PartitionReader {
@@ -46,14 +47,15 @@ final class PartitionReader {
         MessageDigest sha = check == null ? null : ManifestEntry.newDigest();
         byte[] drain = new byte[64 * 1024];
         TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
+        while ((entry = nextEntry(tar, checked)) != null) {
             MemberName name = MemberName.parse(entry.getName());
-            if (entry.isDirectory()) {
+            MemberType type = MemberType.of(entry);
+            if (type == MemberType.DIRECTORY) {
                 if (check != null) {
                     check.member(entry, MemberType.DIRECTORY);
                 }
                 members.directory(name, entry);
-            } else if (entry.isSymbolicLink()) {
+            } else if (type == MemberType.SYMLINK) {
                 if (name.isRoot()) {
                     throw new UnsafeMemberException(entry.getName(), "a symbolic link cannot replace the restore "
                             + "directory");
@@ -62,22 +64,39 @@ final class PartitionReader {
                     check.member(entry, MemberType.SYMLINK);
                 }
                 members.symlink(name, entry);
-            } else if (entry.isLink()) {
+            } else if (type == MemberType.HARD_LINK) {
                 if (check != null) {
                     check.member(entry, MemberType.HARD_LINK);
                 }
-                members.hardLink(name, MemberName.parse(entry.getLinkName()), entry);
-            } else if (entry.isFile()) {
+                members.hardLink(name, linkTarget(entry), entry);
+            } else if (type == MemberType.FILE) {
                 if (name.isRoot()) {
                     throw new UnsafeMemberException(entry.getName(), "a file cannot replace the restore directory");
                 }
                 file(tar, entry, name, members, check, sha, drain);
             } else {
-                throw new UnsafeMemberException(entry.getName(), "unsupported tar member type (only files, "
-                        + "directories, symbolic and hard links are restored)");
+                throw new UnsafeMemberException(entry.getName(), "unsupported tar member type ("
+                        + MemberType.describe(entry) + "; only regular files, directories, symbolic and hard links "
+                        + "are restored)");
             }
         }
         checked.drainAndCheck();
+    }
+
+    /** The next header; the end check learns where it starts, to tell the end-of-archive blocks from garbage. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, TarEndCheck checked) throws IOException {
+        checked.nextHeaderAt();
+        return tar.getNextEntry();
+    }
+
+    /** A hard link's target, judged as a name; a refusal names the link member, not only its target. */
+    private static MemberName linkTarget(TarArchiveEntry entry) throws UnsafeMemberException {
+        try {
+            return MemberName.parse(entry.getLinkName());
+        } catch (UnsafeMemberException e) {
+            throw new UnsafeMemberException(entry.getName(), "hard link to \"" + entry.getLinkName() + "\": "
+                    + e.why());
+        }
     }
 
     private static void file(TarArchiveInputStream tar, TarArchiveEntry entry, MemberName name, Members members,
@@ -85,7 +104,7 @@ final class PartitionReader {
         if (sha != null) {
             sha.reset();
         }
-        Content content = new Content(tar, sha);
+        Content content = new Content(tar, sha, entry.getName());
         members.file(name, entry, content);
         while (content.read(drain, 0, drain.length) >= 0) {
             // what the handler did not read still counts, and is hashed
@@ -102,11 +121,13 @@ final class PartitionReader {
     /** One member's bytes, counted and hashed as they pass; closing it does not close the tar. */
     private static final class Content extends FilterInputStream {
         private final MessageDigest sha;
+        private final String member;
         private long count;
 
-        Content(InputStream tar, MessageDigest sha) {
+        Content(InputStream tar, MessageDigest sha, String member) {
             super(tar);
             this.sha = sha;
+            this.member = member;
         }
 
         @Override
@@ -118,7 +139,14 @@ final class PartitionReader {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                // the tar reader's own message ("Truncated TAR archive") does not say which member
+                throw new IOException("tar member \"" + member + "\" is truncated or unreadable after " + count
+                        + " bytes: " + e.getMessage(), e);
+            }
             if (n > 0) {
                 count += n;
                 if (sha != null) {

@@ -5,40 +5,48 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Watches a tar stream for its end-of-archive marker (at least two zero 512-byte blocks after the last data).
- * Commons Compress ends quietly at end of input even when the marker is missing, so a tar cut at a block
- * boundary would pass as complete. {@link #drainAndCheck} also reads the stream to its end, so the decompressor
- * below verifies its own trailer and checksums (lzop's end-of-stream block) even after tar has stopped reading.
+ * Watches a tar stream for its end-of-archive marker: at least two zero 512-byte blocks where the next header would
+ * be, and nothing but zeros after them. Commons Compress ends quietly at end of input even when the marker is missing,
+ * so a tar cut at a block boundary would pass as complete; and it stops at the first zero block, so whatever follows
+ * (another archive, a member a lenient reader such as {@code tar -i} would extract) would pass unseen.
+ * {@link #drainAndCheck} also reads the stream to its end, so the decompressor below verifies its own trailer and
+ * checksums (lzop's end-of-stream block) even after tar has stopped reading.
  */
 final class TarEndCheck extends FilterInputStream {
     private static final int BLOCK = 512;
     private long position;
-    private long endOfLastNonZero;
+    /** Where the header being looked for starts: the block boundary after the previous member's data. */
+    private long headerAt;
+    /** The first non-zero byte at or after {@link #headerAt}, or -1. */
+    private long firstNonZeroFromHeader = -1;
 
     TarEndCheck(InputStream in) {
         super(in);
     }
 
+    /** Called before each header is read: from here on, a non-zero byte means there is a header (or garbage). */
+    void nextHeaderAt() {
+        headerAt = (position + BLOCK - 1) / BLOCK * BLOCK;
+        firstNonZeroFromHeader = -1;
+    }
+
     @Override
     public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            position++;
-            if (b != 0) {
-                endOfLastNonZero = position;
-            }
-        }
-        return b;
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
         int n = super.read(buf, off, len);
         if (n > 0) {
-            for (int i = off + n - 1; i >= off; i--) {
-                if (buf[i] != 0) {
-                    endOfLastNonZero = position + (i - off) + 1;
-                    break;
+            if (firstNonZeroFromHeader < 0) {
+                for (int i = (int) Math.max(0, Math.min(n, headerAt - position)); i < n; i++) {
+                    if (buf[off + i] != 0) {
+                        firstNonZeroFromHeader = position + i;
+                        break;
+                    }
                 }
             }
             position += n;
@@ -54,14 +62,34 @@ final class TarEndCheck extends FilterInputStream {
         return Math.max(r, 0);
     }
 
-    /** Reads what is left, then fails unless the stream ended with tar's two zero blocks. */
+    @Override
+    public boolean markSupported() {
+        return false; // a reset would count bytes twice
+    }
+
+    @Override
+    public synchronized void mark(int readlimit) {
+    }
+
+    @Override
+    public synchronized void reset() throws IOException {
+        throw new IOException("mark/reset not supported");
+    }
+
+    /**
+     * After the tar reader found no further header: reads what is left, then fails unless it was tar's two zero
+     * blocks followed by nothing but zeros (the padding of the last record).
+     */
     void drainAndCheck() throws IOException {
         byte[] buf = new byte[8192];
         while (read(buf, 0, buf.length) >= 0) {
             // consume
         }
-        long dataEnd = (endOfLastNonZero + BLOCK - 1) / BLOCK * BLOCK;
-        if (position - dataEnd < 2L * BLOCK) {
+        if (firstNonZeroFromHeader >= 0) {
+            throw new IOException("the tar stream has data after its end-of-archive blocks (at byte "
+                    + firstNonZeroFromHeader + " of " + position + ")");
+        }
+        if (position - headerAt < 2L * BLOCK) {
             throw new IOException("the tar stream is truncated: it ends without tar's end-of-archive blocks");
         }
     }

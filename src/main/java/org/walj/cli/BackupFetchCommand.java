@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.walj.UserException;
 import org.walj.backup.BackupFetch;
@@ -40,8 +39,8 @@ final class BackupFetchCommand implements Callable<Integer> {
     boolean blindRestore;
 
     @Option(names = "--restore-spec", paramLabel = "PATH_OR_SOURCE",
-            description = "JSON file merged over the backup's tablespace spec (new \"loc\" per tablespace), "
-                    + "or SOURCE for the spec as recorded.")
+            description = "Needed to restore tablespaces outside the data directory: SOURCE creates them where the "
+                    + "backup records them, a JSON file (merged over the recorded spec) gives new \"loc\" values.")
     String restoreSpec;
 
     @Option(names = "--require-manifest",
@@ -55,8 +54,9 @@ final class BackupFetchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
         SubcommandStart.log("backup-fetch");
-        Optional<String> spec = restoreSpec == null || restoreSpec.equals("SOURCE")
-                ? Optional.empty() : Optional.of(readSpec(Path.of(restoreSpec)));
+        BackupFetch.RestoreSpecOption spec = restoreSpec == null ? BackupFetch.RestoreSpecOption.NONE
+                : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE
+                : BackupFetch.RestoreSpecOption.file(readSpec(Path.of(restoreSpec)));
         try (ArchiveAccess archive = root.openArchive()) {
             BackupFetch fetch = new BackupFetch(archive.storage(), archive.codec(), workerLogger(archive));
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),

@@ -63,7 +63,11 @@ class BackupFetchTest {
                 new ByteArrayInputStream(s.toJson().getBytes(StandardCharsets.UTF_8)), null);
     }
 
-    static BackupFetch.Options options(Optional<String> spec) {
+    static BackupFetch.Options options(Optional<String> specFile) {
+        return options(specFile.map(BackupFetch.RestoreSpecOption::file).orElse(BackupFetch.RestoreSpecOption.NONE));
+    }
+
+    static BackupFetch.Options options(BackupFetch.RestoreSpecOption spec) {
         return new BackupFetch.Options(4, false, spec, false);
     }
 
@@ -100,7 +104,7 @@ class BackupFetchTest {
     void blindRestorePutsTablespacesInsideTheDataDirectory() throws IOException {
         partition(0, new Tars().file("global/pg_control", "c").file("pg_tblspc/16385/PG_15_1/5/1", "ts").bytes());
         sentinel(List.of(new Tablespace("16385", "/nonexistent/ts1/", "pg_tblspc/16385")));
-        fetch.fetch(data, NAME, new BackupFetch.Options(1, true, Optional.empty(), false));
+        fetch.fetch(data, NAME, new BackupFetch.Options(1, true, BackupFetch.RestoreSpecOption.NONE, false));
         assertEquals("ts", Files.readString(data.resolve("pg_tblspc/16385/PG_15_1/5/1")));
         assertTrue(Files.isDirectory(data.resolve("pg_tblspc/16385"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
@@ -183,7 +187,8 @@ class BackupFetchTest {
         partition(0, new Tars().file("global/pg_control", "c").bytes());
         Path ts = tmp.resolve("ts");
         sentinel(List.of(new Tablespace("1", ts + "/", "pg_tblspc/1"), new Tablespace("2", ts + "/sub/", "pg_tblspc/2")));
-        UserException e = assertThrows(UserException.class, () -> fetch.fetch(data, NAME, options(Optional.empty())));
+        UserException e = assertThrows(UserException.class,
+                () -> fetch.fetch(data, NAME, options(BackupFetch.RestoreSpecOption.SOURCE)));
         assertEquals("tablespace 2 location " + ts.resolve("sub") + " overlaps another tablespace's", e.getMessage());
         assertFalse(Files.exists(ts));
         assertFalse(Files.exists(data), "nothing is created before every check passed");

@@ -243,7 +243,7 @@ class ManifestCompletenessTest {
 
     private Path fetch(Path data, boolean requireManifest) throws IOException {
         new BackupFetch(storage, CODEC, LoggerNames.WORKER_FILE).fetch(data, "LATEST",
-                new BackupFetch.Options(2, false, Optional.empty(), false, requireManifest));
+                new BackupFetch.Options(2, false, BackupFetch.RestoreSpecOption.NONE, false, requireManifest));
         return data;
     }
 

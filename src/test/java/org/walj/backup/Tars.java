@@ -14,9 +14,33 @@ final class Tars {
     private final TarArchiveOutputStream tar;
 
     Tars() {
+        this(TarArchiveOutputStream.LONGFILE_POSIX);
+    }
+
+    /** {@code longFileMode}: PAX headers ({@code LONGFILE_POSIX}) or GNU {@code L}/{@code K} members. */
+    Tars(int longFileMode) {
         tar = new TarArchiveOutputStream(bytes);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setLongFileMode(longFileMode);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    /** A member of another type (FIFO, device...) with no content. */
+    Tars special(String name, byte typeFlag) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, typeFlag, true);
+        e.setMode(0644);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
+    /** A symlink member with a long link target (PAX linkpath or GNU K member). */
+    Tars symlink(String name, String target, int mode) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
+        e.setLinkName(target);
+        e.setMode(0120000 | mode);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
     }
 
     Tars dir(String name, int mode) throws IOException {
@@ -70,6 +94,40 @@ final class Tars {
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
         return this;
+    }
+
+    /** A file of {@code size} bytes of one value, without holding them in memory. */
+    Tars bigFile(String name, long size, int mode) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(size);
+        e.setMode(0100000 | mode);
+        e.setModTime(new Date(1_500_000_000_000L));
+        tar.putArchiveEntry(e);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        for (long left = size; left > 0; left -= chunk.length) {
+            tar.write(chunk, 0, (int) Math.min(left, chunk.length));
+        }
+        tar.closeArchiveEntry();
+        return this;
+    }
+
+    /**
+     * A tar whose only member's header declares {@code declaredSize} bytes but which holds {@code actual}: a header
+     * written by hand (a writer would refuse), then the bytes, then end-of-archive blocks.
+     */
+    static byte[] lyingSize(String name, long declaredSize, byte[] actual) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setSize(declaredSize);
+        e.setMode(0100600);
+        byte[] header = new byte[512];
+        e.writeEntryHeader(header, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8"),
+                true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(header);
+        out.write(actual);
+        out.write(new byte[(512 - actual.length % 512) % 512 + 1024]);
+        return out.toByteArray();
     }
 
     byte[] bytes() throws IOException {

@@ -118,12 +118,18 @@ class BackupFetchIT {
         assertEquals(relocated.toString(), pitr.psql("SELECT pg_tablespace_location(" + oid + ")"));
         pitr.stop();
 
-        // --- restore 2: the source is gone (stopped, its tablespace moved aside); default spec recreates the
-        //     tablespace where it was; recover to the end of the archive
+        // --- restore 2: the source is gone (stopped, its tablespace moved aside); --restore-spec SOURCE recreates
+        //     the tablespace where it was; recover to the end of the archive
         source.stop();
         Files.move(tsDir, scratch.root().resolve("ts-src.old"));
         PgCluster full = PgCluster.unfilled(scratch, "full");
-        walj.run(env, "backup-fetch", full.dataDir().toString(), pushed.name()).requireSuccess();
+        // the recorded location is used only when the operator says so (issue 12 item 6)
+        assertOneError(walj.run(env, "backup-fetch", full.dataDir().toString(), pushed.name()),
+                "MSG: refusing to create tablespace directories where the backup records them: tablespace " + oid
+                        + " at \"" + tsDir + "/\"");
+        assertFalse(Files.exists(tsDir));
+        walj.run(env, "backup-fetch", "--restore-spec", "SOURCE", full.dataDir().toString(), pushed.name())
+                .requireSuccess();
         assertEquals(tsDir, Files.readSymbolicLink(full.dataDir().resolve("pg_tblspc/" + oid)));
         full.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
                 serverEnv, Duration.ofMinutes(2));
@@ -287,6 +293,120 @@ class BackupFetchIT {
                 assertEquals("non-ascii", Files.readString(target.resolve("caf\u00e9")), formats[i]);
             }
         }
+    }
+
+    /**
+     * Issue 12 items 1 and 6 through the launcher, run by the invoking user (root on CI, as the reports were): a
+     * crafted partition whose symlink member {@code tablespace_map.walj-incomplete} points at a decoy, and a sentinel
+     * whose tablespace {@code loc} is a directory outside the target. Each fetch fails with one ERROR line naming the
+     * member or the recorded location, writes nothing outside the target and leaves no {@code global/pg_control}.
+     */
+    @Test
+    void craftedArchivesCannotWriteOutsideTheTarget(Scratch scratch) throws IOException {
+        Tools.require("lzop", "lzop");
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.dir("archive");
+        Map<String, String> env = new LinkedHashMap<>(walj.env());
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Path outside = scratch.dir("outside");
+        Path decoy = Files.writeString(outside.resolve("decoy"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.setPosixFilePermissions(decoy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(decoy, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        String decoyBefore = describe(decoy);
+
+        // item 1: the held-back tablespace_map would be written through a symlink member
+        String item1 = "base_000000010000000000000002_00000040";
+        Path ts = scratch.root().resolve("ts-item1");
+        craftedBackup(scratch, archive, item1, "\"16385\": {\"loc\": \"" + ts + "/\", \"link\": \"pg_tblspc/16385\"}",
+                tar -> {
+                    file(tar, "global/pg_control", "control");
+                    file(tar, "tablespace_map", "16385 " + ts + "\n");
+                    org.apache.commons.compress.archivers.tar.TarArchiveEntry link =
+                            new org.apache.commons.compress.archivers.tar.TarArchiveEntry(
+                                    "tablespace_map.walj-incomplete",
+                                    org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK, true);
+                    link.setLinkName(decoy.toString());
+                    tar.putArchiveEntry(link);
+                    tar.closeArchiveEntry();
+                });
+        Path target1 = scratch.root().resolve("restore-item1");
+        ProcessResult r1 = asInvoker(env, walj, "backup-fetch", "--restore-spec", "SOURCE", target1.toString(), item1);
+        assertOneError(r1, "MSG: partition part_00000000.tar.lzo: refusing tar member "
+                + "\"tablespace_map.walj-incomplete\": names ending in \".walj-incomplete\" are backup-fetch's own "
+                + "temporary names and are not restored");
+        assertEquals(decoyBefore, describe(decoy), "the decoy's bytes, mode and mtime");
+        assertFalse(Files.exists(target1.resolve("global/pg_control")));
+
+        // item 6: the sentinel's loc decides where root writes, unless the operator is asked
+        String item6 = "base_000000010000000000000003_00000040";
+        Path ssh = outside.resolve("ssh");
+        craftedBackup(scratch, archive, item6, "\"16385\": {\"loc\": \"" + ssh + "/\", \"link\": \"pg_tblspc/16385\"}",
+                tar -> {
+                    file(tar, "global/pg_control", "control");
+                    file(tar, "pg_tblspc/16385/authorized_keys", "ssh-ed25519 AAAA attacker\n");
+                });
+        Path target6 = scratch.root().resolve("restore-item6");
+        ProcessResult r6 = asInvoker(env, walj, "backup-fetch", target6.toString(), item6);
+        assertOneError(r6, "MSG: refusing to create tablespace directories where the backup records them: tablespace "
+                + "16385 at \"" + ssh + "/\"");
+        assertTrue(r6.stderr().contains("HINT: Give --restore-spec SOURCE to restore each tablespace where it was"),
+                r6.describe());
+        assertFalse(Files.exists(ssh), "no directory at the recorded location");
+        assertFalse(Files.exists(target6.resolve("global/pg_control")));
+        assertEquals(decoyBefore, describe(decoy));
+        assertEquals(List.of(decoy), list(outside));
+    }
+
+    @FunctionalInterface
+    private interface Members {
+        void write(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar) throws IOException;
+    }
+
+    /** One partition (tar packed by the real lzop) and a sentinel whose spec declares tablespace 16385. */
+    private static void craftedBackup(Scratch scratch, Path archive, String name, String tablespaceSpec,
+                                      Members members) throws IOException {
+        Path parts = Files.createDirectories(archive.resolve("basebackups_005/" + name + "/tar_partitions"));
+        Path tarFile = scratch.file(name + ".tar");
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                             Files.newOutputStream(tarFile))) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            members.write(tar);
+            tar.finish();
+        }
+        Exec.of("sh", "-c", "lzop -c < \"$1\" > \"$2\"", "sh", tarFile.toString(),
+                parts.resolve("part_00000000.tar.lzo").toString()).runOk();
+        Files.writeString(archive.resolve("basebackups_005/" + name + "_backup_stop_sentinel.json"),
+                "{\"wal_segment_backup_stop\": \"000000010000000000000009\", "
+                        + "\"wal_segment_offset_backup_stop\": \"00000312\", \"expanded_size_bytes\": 1, "
+                        + "\"spec\": {\"base_prefix\": \"/x/\", \"tablespaces\": [\"16385\"], " + tablespaceSpec
+                        + "}}");
+    }
+
+    private static void file(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar, String name,
+                             String content) throws IOException {
+        byte[] data = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+                new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name, true);
+        e.setSize(data.length);
+        e.setMode(0100600);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+    }
+
+    /** wal-j through the launcher as the user running the tests (root on CI), not as the server's user. */
+    private static ProcessResult asInvoker(Map<String, String> env, WalJ walj, String... args) {
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add(walj.launcher().toString());
+        argv.addAll(List.of(args));
+        return Exec.of(argv).env(env).timeout(Duration.ofMinutes(2)).run();
+    }
+
+    private static String describe(Path p) throws IOException {
+        return Files.readString(p) + " " + java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)) + " "
+                + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
     }
 
     private static Path anyFileBelow(Path dir, long minSize) {
