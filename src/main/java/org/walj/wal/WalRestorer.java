@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.walj.layout.ArchiveLayout;
+import org.walj.layout.ArchivePresence;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
@@ -49,6 +50,8 @@ public final class WalRestorer {
         }
         Optional<Found> found = open(name);
         if (found.isEmpty()) {
+            // "not found" ends PostgreSQL's recovery: say it only of a place that is recognisably the archive
+            new ArchivePresence(storage, prefix).requireArchive();
             LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
                     .detail("The absolute URI that could not be located is "
                             + storage.url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")

@@ -39,7 +39,7 @@ class WalFetchTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
         prefix = StoragePrefix.parse("file://localhost" + archive);
