@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.ArchivePresence;
 import org.walj.layout.StoragePrefix;
@@ -78,16 +79,33 @@ public final class WalRestorer {
      */
     static void writeVerified(Found found, Path tmp, Path destination) throws IOException {
         try {
-            try (InputStream raw = found.stream();
-                 InputStream plain = found.codec().decoder(found.key(), raw);
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                         StandardOpenOption.WRITE)) {
-                plain.transferTo(out);
-            }
+            decode(found, tmp, out -> out);
             Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Decodes the whole object into the new file {@code tmp}, every checksum verified, through {@code wrap} (which
+     * sees exactly the bytes written) and returns the wrapper, closed. On failure {@code tmp} may be left for the
+     * caller to remove.
+     */
+    static <T extends OutputStream> T decode(Found found, Path tmp, Function<OutputStream, T> wrap)
+            throws IOException {
+        T wrapped;
+        try (InputStream raw = found.stream();
+             InputStream plain = found.codec().decoder(found.key(), raw);
+             T out = wrap.apply(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            plain.transferTo(out);
+            wrapped = out;
+        }
+        return wrapped;
+    }
+
+    /** The archive this restorer reads, as prefetch records name it. */
+    String archiveUrl() {
+        return prefix.urlOf("");
     }
 
     /** The archived object for {@code name}, trying the configured compression's suffix first. */

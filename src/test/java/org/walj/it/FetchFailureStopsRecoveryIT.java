@@ -24,7 +24,7 @@ class FetchFailureStopsRecoveryIT {
     @Test
     void aCorruptSegmentStopsRecoveryAndRepairingItLetsRecoveryFinish(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 

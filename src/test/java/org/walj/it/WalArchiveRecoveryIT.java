@@ -48,7 +48,7 @@ class WalArchiveRecoveryIT {
             throws IOException {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 
@@ -175,7 +175,7 @@ class WalArchiveRecoveryIT {
     void walPushThenWalFetchRoundTripsOneSegmentAndAMissingOneExitsOne(Scratch scratch) throws IOException {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String prefix = "file://localhost" + archive;
 
         // A segment-sized file of partly compressible, partly random bytes, readable by the server user.
