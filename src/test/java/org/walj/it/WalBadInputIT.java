@@ -173,6 +173,24 @@ class WalBadInputIT {
         walj.run(valid, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()).requireSuccess();
     }
 
+    @Test
+    void anInvalidFetchErrorExitCodeStopsWalFetchThroughTheResidentDaemonToo() throws Exception {
+        push();
+        Map<String, String> bad = new java.util.LinkedHashMap<>(env);
+        bad.put("WALJ_DAEMON_SOCKET", scratch.dir("run").resolve("daemon.sock").toString());
+        bad.put("WALJ_FETCH_ERROR_EXIT_CODE", "0");
+        ResidentDaemon daemon = ResidentDaemon.start(walj, bad, scratch, "daemon");
+        try {
+            ProcessResult r = walj.run(bad, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString());
+            assertOneClearError(r, 200, "WALJ_FETCH_ERROR_EXIT_CODE must be a whole number from 1 to 255, not \"0\"");
+            assertEquals(1, daemon.served("wal-fetch"), "the daemon answered, not an in-process fallback\n"
+                    + daemon.log() + r.describe());
+            assertEquals(List.of(), filesUnder(restoreDir));
+        } finally {
+            daemon.terminate();
+        }
+    }
+
     // issue 12, item 10: --help is not an error; a usage error of wal-fetch is a broken restore_command
 
     @Test
