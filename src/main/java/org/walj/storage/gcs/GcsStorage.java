@@ -263,7 +263,8 @@ public final class GcsStorage implements Storage {
         String prefix = objectName(directoryKey);
         Boolean any = call("listing of " + url(directoryKey), () -> client.list(bucket,
                 com.google.cloud.storage.Storage.BlobListOption.prefix(prefix),
-                com.google.cloud.storage.Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext());
+                // iterateAll is lazy: the first object found ends it; an empty page with a next token is followed
+                com.google.cloud.storage.Storage.BlobListOption.pageSize(1)).iterateAll().iterator().hasNext());
         return any;
     }
 
