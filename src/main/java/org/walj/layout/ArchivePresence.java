@@ -58,10 +58,9 @@ public final class ArchivePresence {
                         + " (owned by that user).");
     }
 
+    /** wal_005/ first: one look-up in the common case; a wal_005 that is a file or a dangling link throws. */
     private boolean isArchive() throws IOException {
-        // both asked even when the first answers: a wal_005 that is a file or a dangling link is an error either way
-        boolean wal = storage.holdsDirectory(WAL);
-        return storage.holdsDirectory(BACKUPS) || wal;
+        return storage.holdsDirectory(WAL) || storage.holdsDirectory(BACKUPS);
     }
 
     private static String withSlash(String dir) {

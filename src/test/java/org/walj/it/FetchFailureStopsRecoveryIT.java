@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -97,7 +99,7 @@ class FetchFailureStopsRecoveryIT {
         // the backup's own WAL in pg_wal (as pg_basebackup -X stream leaves it): enough to become consistent, so
         // that a wal-fetch answering "not found" makes PostgreSQL promote at once, as in the report
         String label = Files.readString(restored.dataDir().resolve("backup_label"));
-        java.util.regex.Matcher start = java.util.regex.Pattern.compile("START WAL LOCATION: \\S+ \\(file (\\w{24})\\)")
+        Matcher start = Pattern.compile("START WAL LOCATION: \\S+ \\(file (\\w{24})\\)")
                 .matcher(label);
         assertTrue(start.find(), label);
         walj.run(walEnv, "wal-fetch", "--prefetch", "0", start.group(1),

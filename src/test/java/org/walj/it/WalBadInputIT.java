@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -176,7 +177,7 @@ class WalBadInputIT {
     @Test
     void anInvalidFetchErrorExitCodeStopsWalFetchThroughTheResidentDaemonToo() throws Exception {
         push();
-        Map<String, String> bad = new java.util.LinkedHashMap<>(env);
+        Map<String, String> bad = new LinkedHashMap<>(env);
         bad.put("WALJ_DAEMON_SOCKET", scratch.dir("run").resolve("daemon.sock").toString());
         bad.put("WALJ_FETCH_ERROR_EXIT_CODE", "0");
         ResidentDaemon daemon = ResidentDaemon.start(walj, bad, scratch, "daemon");
