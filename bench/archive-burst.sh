@@ -17,7 +17,7 @@ walj_has daemon || { echo "this build has no 'wal-j daemon': skipped"; echo "RES
 make_work archive-burst
 port=5498
 data=$work/pg
-pg mkdir -p "$work/archive"
+pg mkdir -p "$work/archive/wal_005"   # wal-j starts no archive in an empty directory
 pg mkdir -m 700 "$work/run"
 env_=(WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_DAEMON_SOCKET="$work/run/walj.sock")
 pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust >/dev/null

@@ -22,7 +22,7 @@ need_tools lzop:lzop /usr/bin/time:time
 make_work archive-load
 port=5497
 data=$work/pg
-pg mkdir -p "$work/archive"
+pg mkdir -p "$work/archive/wal_005"   # wal-j starts no archive in an empty directory
 prefix="file://localhost$work/archive"
 extra_env=()
 case $mode in

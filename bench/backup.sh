@@ -41,7 +41,7 @@ pg "$pgbin/pgbench" -h "$work" -p $port -U postgres -i -s "$scale" -q postgres >
 psql_() { pg "$pgbin/psql" -X -q -A -t -h "$work" -p $port -U postgres -d postgres -c "$1"; }
 bytes=$(du -sb --exclude=pg_wal "$work/pg" | cut -f1)
 
-pg mkdir -p "$work/archive" "$work/archive2" "$work/pgbr" "$work/pgbr-log" "$work/pgbr-lock"
+pg mkdir -p "$work/archive/wal_005" "$work/archive2/wal_005" "$work/pgbr" "$work/pgbr-log" "$work/pgbr-lock"
 cat >"$work/pgbackrest.conf" <<CONF
 [global]
 repo1-path=$work/pgbr

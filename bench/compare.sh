@@ -46,7 +46,7 @@ record_restore() { R["restore MB/s|$1"]=$(mb_per_s "$bytes" "$t_wall"); R["resto
 for c in lzo lz4; do
   col="wal-j $c"
   echo "==> $col backup-push / backup-fetch" >&2
-  pg mkdir -p "$work/archive-$c"
+  pg mkdir -p "$work/archive-$c/wal_005"
   checkpoint
   timed "${as_pg[@]}" env "$(walj_env $c)" WALJ_COMPRESSION=$c "${conn[@]}" "$walj" backup-push "$data"
   record_backup "$col"

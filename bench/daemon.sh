@@ -31,7 +31,7 @@ if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgre
 "${as_pg[@]}" "$pgbin/pgbench" -h "$work" -p 5498 -U postgres -i -s 3 -q postgres >/dev/null 2>&1
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
 seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
-mkdir -p "$work/pg_wal/archive_status" "$work/archive" "$work/cds"
+mkdir -p "$work/pg_wal/archive_status" "$work/archive/wal_005" "$work/cds"
 cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
 rm -rf "$work/pg"
 mkdir -m 700 "$work/run"

@@ -23,7 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-pg mkdir -p "$work/bin" "$work/archive"
+pg mkdir -p "$work/bin" "$work/archive/wal_005"
 cp "$here/packaging/wal-j" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
 
 echo "==> pgbench -i -s $scale (a cleanly stopped cluster)"

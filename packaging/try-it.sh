@@ -21,7 +21,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 run() { "${as_pg[@]}" "$@"; }
 
-run mkdir -p "$work/bin" "$work/archive"
+run mkdir -p "$work/bin" "$work/archive/wal_005"   # a new archive, as README says: the directory with wal_005/
 cp "$here/wal-j" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
 prefix="file://localhost$work/archive"
 walj="env WALE_FILE_PREFIX=$prefix $work/bin/wal-j"

@@ -54,7 +54,7 @@ final class BackupPushCommand implements Callable<Integer> {
         ReadRateLimit limit = rateLimit == null ? ReadRateLimit.unlimited() : ReadRateLimit.of(rateLimit);
         Environment env = root.env();
         try (ArchiveAccess archive = root.openArchive()) {
-            BackupPusher pusher = new BackupPusher(archive.storage(), archive.codec(), poolSize, limit);
+            BackupPusher pusher = new BackupPusher(archive.storage(), archive.prefix(), archive.codec(), poolSize, limit);
             BackupName name;
             if (whileOffline) {
                 name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(env.get("PATH").orElse("")));

@@ -6,8 +6,14 @@ import org.walj.UserException;
 record FailureExit(int status) {
     static final String VARIABLE = "WALJ_FETCH_ERROR_EXIT_CODE";
 
+    /**
+     * The configured status. A value that is set but is not a whole number from 1 to 255 (0, 256, -1, "abc", the
+     * empty string) is the operator's error, thrown as {@link Failed} with the default status: falling back to
+     * "not found" (exit 1) would let PostgreSQL end recovery and promote with WAL missing.
+     */
     static FailureExit from(Environment env) {
-        String value = env.get(VARIABLE).orElse(null);
+        // not env.get(): that treats an empty value as unset, and an empty value here is a mistake to report
+        String value = env.variables().get(VARIABLE);
         if (value == null) {
             return new FailureExit(ExitStatus.FETCH_FAILED);
         }
@@ -19,7 +25,12 @@ record FailureExit(int status) {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UserException(VARIABLE + " must be a number from 1 to 255, not \"" + value + "\"");
+        throw new Failed(ExitStatus.FETCH_FAILED, new UserException(
+                VARIABLE + " must be a whole number from 1 to 255, not \"" + value + "\"",
+                "wal-fetch stops with exit " + ExitStatus.FETCH_FAILED + " whatever the segment, so that PostgreSQL "
+                        + "stops recovery instead of taking the failure for the end of the archive.",
+                "Unset it (the default is " + ExitStatus.FETCH_FAILED + ") or set it to 1-255, then start the "
+                        + "server again; recovery resumes where it stopped."));
     }
 
     /** Carries the cause to the error reporter together with the status it must end with. */

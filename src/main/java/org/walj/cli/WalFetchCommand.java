@@ -26,12 +26,16 @@ final class WalFetchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "WAL_DESTINATION", description = "Where to write it (%%p).")
     Path destination;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = {"-p", "--prefetch"}, paramLabel = "N", defaultValue = "8",
             description = "Download the next N segments in the background (default: ${DEFAULT-VALUE}; 0 disables).")
     int prefetch;
 
     @Override
     public Integer call() throws Exception {
+        // first, before anything that can fail: a bad setting must stop recovery whatever the segment
         FailureExit failureExit = FailureExit.from(root.env());
         try (ArchiveAccess archive = root.openArchive()) {
             if (!WalFileName.isSafe(segment)) {

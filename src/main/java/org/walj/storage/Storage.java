@@ -45,6 +45,25 @@ public interface Storage extends AutoCloseable {
      */
     List<ObjectInfo> list(String keyPrefix) throws IOException;
 
+    /**
+     * Whether the storage holds anything under {@code directoryKey} (a key ending in '/', such as {@code wal_005/}).
+     * Object stores: at least one object has a key starting with it, found with one listing of at most one key. The
+     * file backend: the directory exists, even empty (an operator starts an archive with {@code mkdir}); a name that
+     * exists as something else (a regular file, a dangling symbolic link) throws {@link StorageUnavailableException}.
+     */
+    default boolean holdsDirectory(String directoryKey) throws IOException {
+        return !list(directoryKey).isEmpty();
+    }
+
+    /**
+     * Whether a write may start a new archive where there is none. True for object stores (a new prefix is a new
+     * archive); false for the file backend, whose root may be an unmounted mount point: an empty directory of the
+     * local disk.
+     */
+    default boolean mayStartArchive() {
+        return true;
+    }
+
     /** Deletes the given objects; keys that do not exist are ignored. */
     void delete(Collection<String> keys) throws IOException;
 

@@ -1,20 +1,29 @@
 package org.walj.wal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.walj.layout.SegmentName;
 
 /**
  * WAL-E's prefetch area beside the restore destination, shared with WAL-E itself:
- * {@code BASE/.wal-e/prefetch/<SEGMENT>} holds a completed, verified segment;
+ * {@code BASE/.wal-e/prefetch/<SEGMENT>} holds a completed, verified segment, and
+ * {@code BASE/.wal-e/prefetch/<SEGMENT>.walj-verified} what wal-j verified of it ({@link PrefetchRecord});
  * {@code BASE/.wal-e/prefetch/running/<SEGMENT>/} holds one being downloaded.
  */
 final class PrefetchDirectory {
@@ -53,6 +62,36 @@ final class PrefetchDirectory {
 
     Path runningDir(SegmentName s) {
         return running.resolve(s.toString());
+    }
+
+    /** What the prefetcher verified of {@code completed(s)}: without it the file is never promoted. */
+    Path record(SegmentName s) {
+        return prefetch.resolve(s + PrefetchRecord.SUFFIX);
+    }
+
+    /**
+     * Puts the record in place durably (written in {@code runningDir}, fsynced, renamed), before the segment file
+     * itself is renamed into place: a promoted file always had its record first.
+     */
+    void writeRecord(SegmentName s, PrefetchRecord record, Path runningDir) throws IOException {
+        Path tmp = runningDir.resolve("record" + PrefetchRecord.SUFFIX);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(record.format().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        }
+        Files.move(tmp, record(s), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The record of {@code s}, or empty when there is none, or it is not one this version wrote. */
+    Optional<PrefetchRecord> readRecord(SegmentName s) {
+        try (InputStream in = Files.newInputStream(record(s), LinkOption.NOFOLLOW_LINKS)) {
+            return PrefetchRecord.parse(in.readNBytes(PrefetchRecord.maxBytes() + 1));
+        } catch (IOException absent) {
+            return Optional.empty();
+        }
     }
 
     boolean isCompleted(SegmentName s) {
@@ -94,7 +133,11 @@ final class PrefetchDirectory {
         for (Path dir : new Path[] {running, prefetch}) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                 for (Path e : entries) {
-                    SegmentName.parse(e.getFileName().toString())
+                    String name = e.getFileName().toString();
+                    if (name.endsWith(PrefetchRecord.SUFFIX)) {
+                        name = name.substring(0, name.length() - PrefetchRecord.SUFFIX.length());
+                    }
+                    SegmentName.parse(name)
                             .filter(s -> !keep.contains(s))
                             .ifPresent(s -> deleteQuietly(e));
                 }

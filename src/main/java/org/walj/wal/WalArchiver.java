@@ -18,6 +18,7 @@ import org.walj.DaemonThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
+import org.walj.layout.ArchivePresence;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.KibPerSecond;
@@ -139,6 +140,7 @@ public final class WalArchiver {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
+        new ArchivePresence(storage, prefix).requireWritable();
         LOG.info(LogEvent.msg("begin archiving a file")
                 .detail("Uploading \"" + walFile + "\" to \"" + url + "\".")
                 .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())

@@ -2,6 +2,7 @@ package org.walj.wal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -108,7 +109,7 @@ public final class WalFetch {
     }
 
     /** Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. */
-    private static boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
+    private boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
         long lastSize = -1;
         long lastProgress = System.nanoTime();
         while (true) {
@@ -139,15 +140,45 @@ public final class WalFetch {
         }
     }
 
-    private static boolean promote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
+    /**
+     * Promotes only what wal-j's prefetcher verified: the file is first taken out of the area (renamed beside DEST,
+     * so nothing can change it between the check and the rename onto DEST), then compared with its record. A file
+     * without a matching record is discarded, and the segment downloaded in-band.
+     */
+    private boolean promote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
         if (!area.isCompleted(s)) {
             return false;
         }
+        Optional<PrefetchRecord> record = area.readRecord(s);
+        Path taken = WalRestorer.temporarySibling(destination);
         try {
-            Files.move(area.completed(s), destination, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            return true;
+            Files.move(area.completed(s), taken, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException raced) {
+            return false;
+        }
+        try {
+            if (record.isEmpty() || !matches(record.get(), taken, s)) {
+                LOG.warning(LogEvent.msg("discarded a prefetched file wal-j did not verify")
+                        .detail((record.isEmpty() ? "There is no record of what was verified"
+                                : "It does not match the record of what was verified") + " for " + s
+                                + "; downloading it from the archive instead.")
+                        .kv("action", "wal-fetch").kv("seg", s.toString()));
+                return false;
+            }
+            Files.move(taken, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } finally {
+            Files.deleteIfExists(taken);
+            PrefetchDirectory.deleteQuietly(area.record(s));
+        }
+    }
+
+    /** A regular file (not a link to one) with the recorded size and checksum; unreadable is no match. */
+    private boolean matches(PrefetchRecord record, Path file, SegmentName s) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && record.describes(file, s.toString(), restorer.archiveUrl());
+        } catch (IOException unreadable) {
             return false;
         }
     }

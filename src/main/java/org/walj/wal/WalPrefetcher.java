@@ -3,6 +3,7 @@ package org.walj.wal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import org.walj.layout.WalFileName;
 
 /**
  * The internal {@code wal-prefetch BASE SEGMENT…}: downloads segments into the prefetch area in parallel, each into
- * its {@code running/} directory first and renamed into place only after it decoded with every checksum verified.
+ * its {@code running/} directory first and renamed into place only after it decoded with every checksum verified and
+ * its {@link PrefetchRecord} was stored.
  */
 public final class WalPrefetcher {
     private final WalRestorer restorer;
@@ -59,7 +61,10 @@ public final class WalPrefetcher {
             }
             Path tmp = Files.createTempFile(runningDir, "tmp", "");
             Files.delete(tmp);
-            WalRestorer.writeVerified(found.get(), tmp, area.completed(s));
+            PrefetchRecord.Digesting written = WalRestorer.decode(found.get(), tmp, PrefetchRecord.Digesting::new);
+            // the record first: wal-fetch promotes only a file whose record exists and matches
+            area.writeRecord(s, written.record(s.toString(), restorer.archiveUrl()), runningDir);
+            Files.move(tmp, area.completed(s), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
         } finally {
             PrefetchDirectory.deleteQuietly(runningDir);

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.walj.layout.ArchiveLayout;
+import org.walj.layout.ArchivePresence;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
@@ -54,6 +56,8 @@ public final class WalRestorer {
         }
         Optional<Found> found = open(name);
         if (found.isEmpty()) {
+            // "not found" ends PostgreSQL's recovery: say it only of a place that is recognisably the archive
+            new ArchivePresence(storage, prefix).requireArchive();
             LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
                     .detail("The absolute URI that could not be located is "
                             + storage.url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
@@ -81,19 +85,37 @@ public final class WalRestorer {
      */
     static void writeVerified(Found found, Path tmp, Path destination) throws IOException {
         try {
-            try (InputStream raw = found.stream();
-                 InputStream plain = found.codec().decoder(found.key(), raw);
-                 OutputStream out = Channels.newOutputStream(Files.newByteChannel(tmp,
-                         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                         PosixFilePermissions.asFileAttribute(WAL_FILE_MODE)))) {
-                // the umask masks the creation mode and could take the owner's bits too
-                Files.setPosixFilePermissions(tmp, WAL_FILE_MODE);
-                plain.transferTo(out);
-            }
+            decode(found, tmp, out -> out);
             Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Decodes the whole object into the new file {@code tmp}, every checksum verified, through {@code wrap} (which
+     * sees exactly the bytes written) and returns the wrapper, closed. On failure {@code tmp} may be left for the
+     * caller to remove.
+     */
+    static <T extends OutputStream> T decode(Found found, Path tmp, Function<OutputStream, T> wrap)
+            throws IOException {
+        T wrapped;
+        try (InputStream raw = found.stream();
+             InputStream plain = found.codec().decoder(found.key(), raw);
+             T out = wrap.apply(Channels.newOutputStream(Files.newByteChannel(tmp,
+                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                     PosixFilePermissions.asFileAttribute(WAL_FILE_MODE))))) {
+            // the umask masks the creation mode and could take the owner's bits too
+            Files.setPosixFilePermissions(tmp, WAL_FILE_MODE);
+            plain.transferTo(out);
+            wrapped = out;
+        }
+        return wrapped;
+    }
+
+    /** The archive this restorer reads, as prefetch records name it. */
+    String archiveUrl() {
+        return prefix.urlOf("");
     }
 
     /** The archived object for {@code name}, trying the configured compression's suffix first. */

@@ -16,6 +16,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
+import org.walj.layout.StoragePrefix;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
@@ -65,7 +66,8 @@ final class GenuineBackup {
                 + "echo \"Latest checkpoint's REDO location:    0/2000028\"; "
                 + "echo \"Latest checkpoint's TimeLineID:       1\"; "
                 + "echo 'Bytes per WAL segment:                16777216'");
-        return new BackupPusher(storage, codec, 2, ReadRateLimit.unlimited()).pushOffline(data, bin.resolve("pg_config"));
+        return new BackupPusher(storage, StoragePrefix.parse("file://localhost" + tmp.resolve("archive")), codec, 2,
+                ReadRateLimit.unlimited()).pushOffline(data, bin.resolve("pg_config"));
     }
 
     /** Replaces partition {@code number} of {@code backup} by the same members after {@code edit}. */

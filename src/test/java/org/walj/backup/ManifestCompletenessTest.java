@@ -51,6 +51,7 @@ class ManifestCompletenessTest {
     @BeforeEach
     void setUp() throws IOException {
         storage = new FileStorage(Files.createDirectories(tmp.resolve("archive")));
+        Files.createDirectory(tmp.resolve("archive/wal_005")); // an archive, as operators start one
         backup = GenuineBackup.push(tmp, storage, CODEC);
     }
 

@@ -38,7 +38,7 @@ class BackupFetchIT {
         Tools.require("lzop", "lzop");
         Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
         Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
         serverEnv.putAll(env);
@@ -146,7 +146,7 @@ class BackupFetchIT {
     void badInputGivesOneClearLineAndAnInterruptedFetchCannotStart(Scratch scratch) throws Exception {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
         Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
         serverEnv.putAll(env);
@@ -239,7 +239,7 @@ class BackupFetchIT {
         Tools.require("lzop", "lzop");
         Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
         Path source = scratch.dir("tree");
         Path deep = Files.createDirectories(source.resolve("base/" + "d".repeat(90) + "/" + "e".repeat(90)));

@@ -28,7 +28,7 @@ class BackupPitrIT {
     void pointInTimeRecoveryFromOurOwnBackup(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
         Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + scratch.dir("archive"));
+        env.put("WALE_FILE_PREFIX", "file://localhost" + scratch.archive("archive"));
         roundTrip(scratch, walj, env);
     }
 
@@ -42,7 +42,7 @@ class BackupPitrIT {
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
             String fpr = gpg.generate("Backups <backups@example.org>", "rsa3072", "rsa3072", passphrase);
             Map<String, String> env = new LinkedHashMap<>(walj.env());
-            Path archive = scratch.dir("archive");
+            Path archive = scratch.archive("archive");
             env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
             env.put("WALE_GPG_KEY_ID", fpr.substring(24));
             env.put("GNUPGHOME", gpg.home().toString());

@@ -35,7 +35,7 @@ class BackupPushIT {
         Path lzop = Tools.require("lzop", "lzop");
         Path tar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> walEnv = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
 
         PgCluster source = PgCluster.initdb(scratch, "src");
@@ -151,7 +151,7 @@ class BackupPushIT {
         Path lzop = Tools.require("lzop", "lzop");
         Path tar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path location = scratch.dir("ts1");
         PgCluster source = PgCluster.initdb(scratch, "src");
         source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
@@ -187,7 +187,7 @@ class BackupPushIT {
         Path lzop = Tools.require("lzop", "lzop");
         Path tar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
         source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
         // more than one partition's 6,144 members: PostgreSQL ignores a directory it does not know
@@ -252,7 +252,7 @@ class BackupPushIT {
     @Test
     void badInputGivesOneClearLineAndExitOneAndNoBackup(Scratch scratch) throws Exception {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path notData = scratch.dir("not-a-cluster");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
@@ -284,7 +284,7 @@ class BackupPushIT {
     @Test
     void anUnreadableFileFailsThePushAfterStoppingTheBackup(Scratch scratch) throws Exception {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
         source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
         source.start();

@@ -30,7 +30,7 @@ class BackupVerifyIT {
     void aFlippedByteAndAMissingSegmentAreNamed(Scratch scratch) throws IOException {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
         PgCluster source = PgCluster.initdb(scratch, "src")
@@ -198,7 +198,7 @@ class BackupVerifyIT {
     void aWalEStyleBackupFetchesAndVerifiesWithoutChecksums(Scratch scratch) throws IOException {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
         Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
         serverEnv.putAll(env);

@@ -42,7 +42,7 @@ class DaemonIT {
     void archivesAndRestoresThroughTheDaemonSurvivesKillGarbageAndStrangers(Scratch scratch) throws Exception {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Path socket = runDir.resolve("daemon.sock");
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());

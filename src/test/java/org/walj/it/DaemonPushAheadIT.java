@@ -39,7 +39,7 @@ class DaemonPushAheadIT {
     void segmentsPushedAheadAreStoredWholeAndPostgresSkipsThem(Scratch scratch) throws Exception {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);

@@ -32,7 +32,7 @@ class EncryptedWalArchiveRecoveryIT {
     void encryptedArchiveRecoversRowForRowAndEveryObjectDecryptsWithGpg(Scratch scratch) throws IOException {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String passphrase = "postgres archive key";
         Path passFile = scratch.file("secrets/passphrase");
         Files.writeString(passFile, passphrase + "\n", StandardCharsets.UTF_8);

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,7 +29,7 @@ class FetchFailureStopsRecoveryIT {
     @Test
     void aCorruptSegmentStopsRecoveryAndRepairingItLetsRecoveryFinish(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 
@@ -74,6 +79,146 @@ class FetchFailureStopsRecoveryIT {
         restored.dumpTable("t", dump);
         Compare.assertSameLines(expected, dump, "table t after the repaired recovery");
         assertEquals(2000, restored.count("t"));
+        restored.stop();
+    }
+
+    /**
+     * Issue 12, item 3: with an invalid {@code WALJ_FETCH_ERROR_EXIT_CODE} every wal-fetch used to exit 1, so
+     * PostgreSQL promoted at the first segment with the rows archived after the backup missing. Now the first
+     * wal-fetch stops recovery; with the setting fixed, the restart finishes it with every row.
+     */
+    @Test
+    void anInvalidFetchErrorExitCodeStopsRecoveryAndFixingItLetsRecoveryFinish(Scratch scratch) throws IOException {
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.archive("archive");
+        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
+        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        PgCluster source = archivingSource(scratch, walj, walEnv);
+        PgCluster restored = source.baseBackup("restored");
+        Path expected = writeSegments(scratch, source, 3);
+        // the backup's own WAL in pg_wal (as pg_basebackup -X stream leaves it): enough to become consistent, so
+        // that a wal-fetch answering "not found" makes PostgreSQL promote at once, as in the report
+        String label = Files.readString(restored.dataDir().resolve("backup_label"));
+        Matcher start = Pattern.compile("START WAL LOCATION: \\S+ \\(file (\\w{24})\\)")
+                .matcher(label);
+        assertTrue(start.find(), label);
+        walj.run(walEnv, "wal-fetch", "--prefetch", "0", start.group(1),
+                restored.pgWal().resolve(start.group(1)).toString()).requireSuccess();
+
+        restored.configure(Map.of("restore_command", walj.shellCommand("wal-fetch", "%f", "%p"),
+                "recovery_target_timeline", "latest"));
+        restored.serverEnv(walEnv);
+        restored.serverEnv("WALJ_FETCH_ERROR_EXIT_CODE", "abc");
+        restored.createRecoverySignal();
+        startExpectingFatal(restored);
+        String log = restored.logTail(200);
+        assertTrue(log.contains("WALJ_FETCH_ERROR_EXIT_CODE must be a whole number from 1 to 255"),
+                "wal-fetch named the setting\n" + log);
+        assertStoppedWithoutPromoting(restored, log);
+
+        restored.serverEnv("WALJ_FETCH_ERROR_EXIT_CODE", "200"); // the operator fixes the setting
+        finishAndCompare(scratch, restored, expected);
+    }
+
+    /**
+     * Issue 12, item 4: an unmounted archive (its mount point is an empty directory) used to read as "segment not
+     * in the archive", and PostgreSQL promoted with WAL missing. Here the archive is replaced by an empty directory
+     * in the middle of the recovery (by restore_command itself, when the recovery asks for the third segment, so
+     * the moment is exact); more segments follow than wal-fetch prefetches, so one is fetched from the empty
+     * directory. Recovery must stop FATAL; with the archive back, the restart finishes with every row.
+     */
+    @Test
+    void anArchiveReplacedByAnEmptyDirectoryMidRecoveryStopsItAndPuttingItBackLetsItFinish(Scratch scratch)
+            throws IOException {
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.archive("archive");
+        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
+        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        PgCluster source = archivingSource(scratch, walj, walEnv);
+        PgCluster restored = source.baseBackup("restored");
+        List<String> segments = new ArrayList<>();
+        Path expected = writeSegments(scratch, source, 14, segments);
+
+        Path away = scratch.root().resolve("archive-unmounted");
+        Path marker = scratch.root().resolve("swapped-once");
+        Path wrapper = scratch.file("bin/restore.sh");
+        Files.writeString(wrapper, "#!/bin/sh\n"
+                + "if [ \"$1\" = " + segments.get(2) + " ] && [ ! -e '" + marker + "' ]; then\n"
+                + "  touch '" + marker + "' && mv '" + archive + "' '" + away + "' && mkdir '" + archive + "'\n"
+                + "fi\n"
+                + "exec " + walj.shellCommand("wal-fetch", "\"$1\"", "\"$2\"") + "\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        scratch.user().own(wrapper);
+
+        restored.configure(Map.of("restore_command", "'" + wrapper + "' %f %p", "recovery_target_timeline", "latest"));
+        restored.serverEnv(walEnv);
+        restored.createRecoverySignal();
+        startExpectingFatal(restored);
+        assertTrue(Files.exists(marker), "the archive was swapped during recovery");
+        String log = restored.logTail(200);
+        assertTrue(log.contains("holds neither wal_005/ nor basebackups_005/"), "wal-fetch said why\n" + log);
+        assertStoppedWithoutPromoting(restored, log);
+
+        Files.delete(archive); // the operator mounts the archive again
+        Files.move(away, archive);
+        finishAndCompare(scratch, restored, expected);
+    }
+
+    private static PgCluster archivingSource(Scratch scratch, WalJ walj, Map<String, String> walEnv) {
+        PgCluster source = PgCluster.initdb(scratch, "src");
+        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
+        source.serverEnv(walEnv);
+        source.start();
+        source.psql("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
+        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
+        return source;
+    }
+
+    private static Path writeSegments(Scratch scratch, PgCluster source, int count) {
+        return writeSegments(scratch, source, count, new ArrayList<>());
+    }
+
+    /** {@code count} archived segments after the base backup, 500 rows each; returns the dump of the table. */
+    private static Path writeSegments(Scratch scratch, PgCluster source, int count, List<String> segments) {
+        String last = null;
+        for (int i = 0; i < count; i++) {
+            source.psql("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(" + (i * 500 + 1) + ", "
+                    + (i * 500 + 500) + ") g");
+            last = source.switchWal();
+            segments.add(last);
+        }
+        source.waitArchived(last, Duration.ofMinutes(2));
+        Path expected = scratch.file("dumps/t.tsv");
+        source.dumpTable("t", expected);
+        assertEquals(count * 500L, source.count("t"));
+        source.stop();
+        return expected;
+    }
+
+    private static void startExpectingFatal(PgCluster restored) {
+        try {
+            restored.start(Duration.ofMinutes(1));
+        } catch (AssertionError startFailed) {
+            // either pg_ctl saw the server die, or it reached consistency first and dies below
+        }
+        awaitStopped(restored, Duration.ofMinutes(2));
+    }
+
+    private static void assertStoppedWithoutPromoting(PgCluster restored, String log) {
+        assertTrue(log.contains("exit code 200"), "PostgreSQL saw wal-fetch's failure status\n" + log);
+        assertTrue(log.contains("FATAL"), "recovery stopped with FATAL\n" + log);
+        assertFalse(log.contains("selected new timeline ID"), "the server did not promote\n" + log);
+        assertFalse(log.contains("database system is ready to accept connections"),
+                "the server never accepted writes\n" + log);
+        assertFalse(Files.exists(restored.pgWal().resolve("00000002.history")), "no new timeline was started");
+    }
+
+    private static void finishAndCompare(Scratch scratch, PgCluster restored, Path expected) {
+        restored.start(Duration.ofMinutes(2));
+        restored.waitRecoveryFinished(Duration.ofMinutes(2));
+        Path dump = scratch.file("dumps/t-restored.tsv");
+        restored.dumpTable("t", dump);
+        Compare.assertSameLines(expected, dump, "table t after the resumed recovery");
         restored.stop();
     }
 

@@ -32,7 +32,7 @@ class GpgEncryptionIT {
     @Test
     void rsa4096KeyWithPassphraseFromPubringKbxAndPrivateKeysV1d(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String passphrase = "correct horse battery 7";
         Path passFile = writeOwned(scratch, "secrets/passphrase", passphrase + "\n");
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
@@ -129,7 +129,7 @@ class GpgEncryptionIT {
     @Test
     void ed25519Cv25519KeyDecryptsThroughTheGpgBinaryWithALogLine(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String passphrase = "cv25519 pass";
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
             String fpr = gpg.generate("Bob <bob@example.org>", "ed25519", "cv25519", passphrase);
@@ -174,7 +174,7 @@ class GpgEncryptionIT {
     @Test
     void explicitKeyFilesWithoutAKeyringAndAMissingSecretKey(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String passphrase = "file pass";
         try (GnuPg owner = GnuPg.create(scratch, "owner"); GnuPg publicOnly = GnuPg.create(scratch, "public-only")) {
             String fpr = owner.generate("Carol <carol@example.org>", "rsa3072", "rsa3072", passphrase);
@@ -240,7 +240,7 @@ class GpgEncryptionIT {
     void bouncyCastleIsLoadedOnlyWhenAKeyIdIsConfigured(Scratch scratch) throws IOException {
         // one JVM per archived segment: without encryption, none of Bouncy Castle's classes may be loaded
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path segment = segment(scratch, SEGMENT);
         Path log = scratch.file("logs/plain-classes.log");
         Map<String, String> env = new LinkedHashMap<>();

@@ -29,7 +29,7 @@ class Lz4ArchiveIT {
         Path lz4 = Tools.require("lz4", "lz4");
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 

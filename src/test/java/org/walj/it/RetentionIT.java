@@ -44,7 +44,7 @@ class RetentionIT {
     @Test
     void retainAndBeforeAcrossATimelineSwitch(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 

@@ -66,6 +66,17 @@ public final class Scratch implements AutoCloseable {
         return user.createDirectory(root.resolve(relative));
     }
 
+    /**
+     * A new wal-j file archive under the root, set up as README tells operators to: the directory with an empty
+     * {@code wal_005/} in it, owned by the server user (wal-j never starts an archive in an empty directory, which may
+     * be an unmounted mount point).
+     */
+    public Path archive(String relative) {
+        Path archive = dir(relative);
+        dir(relative + "/wal_005");
+        return archive;
+    }
+
     /** A path under the root for a file the test itself writes (nothing is created). */
     public Path file(String relative) {
         Path p = root.resolve(relative);

@@ -48,7 +48,7 @@ class WalArchiveRecoveryIT {
             throws IOException {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
         walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
 
@@ -99,6 +99,12 @@ class WalArchiveRecoveryIT {
         // --- restore the base backup from the archive through wal-j and compare row by row
         restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
         assertTrue(restored.currentWalFile().startsWith("00000002"), "recovery ended and promoted to timeline 2");
+        // the wal-prefetch processes recorded what they verified, and wal-fetch accepted their records
+        String serverLog = Files.readString(restored.logFile());
+        assertTrue(serverLog.contains("MSG: promoted prefetched wal segment"), "segments came from the prefetch area\n"
+                + restored.logTail(60));
+        assertFalse(serverLog.contains("discarded a prefetched file"), "no verified prefetch was discarded\n"
+                + restored.logTail(60));
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the archive up to the source's last write (" + endOfWrites + "); it stopped at "
                         + restored.currentWalLsn() + ": wal-fetch did not deliver every segment (see the server log)");
@@ -175,7 +181,7 @@ class WalArchiveRecoveryIT {
     void walPushThenWalFetchRoundTripsOneSegmentAndAMissingOneExitsOne(Scratch scratch) throws IOException {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         String prefix = "file://localhost" + archive;
 
         // A segment-sized file of partly compressible, partly random bytes, readable by the server user.

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,7 +38,7 @@ class WalBadInputIT {
     void setUp(Scratch scratch) throws IOException {
         this.scratch = scratch;
         walj = WalJ.install(scratch);
-        archive = scratch.dir("archive");
+        archive = scratch.archive("archive");
         pgWal = scratch.dir("pg_wal");
         restoreDir = scratch.dir("restore");
         env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
@@ -71,7 +72,8 @@ class WalBadInputIT {
 
     @Test
     void anUnwritablePrefixDirectory() throws IOException {
-        Path readOnly = Files.createDirectories(scratch.root().resolve("read-only-archive"));
+        Path readOnly = Files.createDirectories(scratch.root().resolve("read-only-archive/wal_005")).getParent();
+        Files.setPosixFilePermissions(readOnly.resolve("wal_005"), PosixFilePermissions.fromString("r-xr-xr-x"));
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
         ProcessResult r = walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + readOnly),
                 "wal-push", pgWal.resolve(SEG).toString());
@@ -150,6 +152,118 @@ class WalBadInputIT {
     void aPathInsteadOfAWalFileNameIsRejected() {
         ProcessResult r = walj.run(env, "wal-fetch", "../../etc/passwd", restoreDir.resolve("X").toString());
         assertOneClearError(r, 200, "invalid WAL file name");
+    }
+
+    // issue 12, item 3: a bad WALJ_FETCH_ERROR_EXIT_CODE must stop recovery, never read as "not found"
+
+    @Test
+    void anInvalidFetchErrorExitCodeStopsEveryWalFetchWithTwoHundred() throws IOException {
+        push();
+        for (String value : List.of("0", "256", "-1", "abc", "")) {
+            Map<String, String> bad = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive,
+                    "WALJ_FETCH_ERROR_EXIT_CODE", value);
+            for (String segment : List.of(SEG, "0000000100000000000000FF")) { // present, and absent
+                ProcessResult r = walj.run(bad, "wal-fetch", segment, restoreDir.resolve("RECOVERYXLOG").toString());
+                assertOneClearError(r, 200, "WALJ_FETCH_ERROR_EXIT_CODE must be a whole number from 1 to 255, not \""
+                        + value + "\"");
+                assertEquals(List.of(), filesUnder(restoreDir), "value \"" + value + "\"");
+            }
+        }
+        Map<String, String> valid = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive,
+                "WALJ_FETCH_ERROR_EXIT_CODE", "255");
+        walj.run(valid, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()).requireSuccess();
+    }
+
+    @Test
+    void anInvalidFetchErrorExitCodeStopsWalFetchThroughTheResidentDaemonToo() throws Exception {
+        push();
+        Map<String, String> bad = new LinkedHashMap<>(env);
+        bad.put("WALJ_DAEMON_SOCKET", scratch.dir("run").resolve("daemon.sock").toString());
+        bad.put("WALJ_FETCH_ERROR_EXIT_CODE", "0");
+        ResidentDaemon daemon = ResidentDaemon.start(walj, bad, scratch, "daemon");
+        try {
+            ProcessResult r = walj.run(bad, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString());
+            assertOneClearError(r, 200, "WALJ_FETCH_ERROR_EXIT_CODE must be a whole number from 1 to 255, not \"0\"");
+            assertEquals(1, daemon.served("wal-fetch"), "the daemon answered, not an in-process fallback\n"
+                    + daemon.log() + r.describe());
+            assertEquals(List.of(), filesUnder(restoreDir));
+        } finally {
+            daemon.terminate();
+        }
+    }
+
+    // issue 12, item 10: --help is not an error; a usage error of wal-fetch is a broken restore_command
+
+    @Test
+    void walFetchHelpExitsZeroAndUsageErrorsStayFatal() {
+        ProcessResult help = walj.run(env, "wal-fetch", "--help");
+        assertEquals(0, help.exitCode(), help.describe());
+        assertTrue(help.stdout().contains("Usage: wal-j wal-fetch"), help.describe());
+        assertTrue(help.stdout().contains("Exit 200"), help.describe());
+        for (List<String> args : List.of(List.of("wal-fetch", "--no-such-option", SEG, "X"),
+                List.of("wal-fetch", SEG, "X", "extra"), List.of("wal-fetch"))) {
+            ProcessResult r = walj.run(env, args.toArray(String[]::new));
+            assertEquals(200, r.exitCode(), r.describe());
+        }
+    }
+
+    // issue 12, item 4: "not found" only from a place that is recognisably the archive
+
+    @Test
+    void anEmptyArchiveDirectoryIsAFailureNotTheEndOfTheArchive() throws IOException {
+        Path empty = scratch.dir("unmounted-mount-point"); // exists, empty: what an unmounted mount point looks like
+        ProcessResult r = walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + empty),
+                "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString());
+        assertOneClearError(r, 200, "the archive at file://localhost" + empty
+                + "/ holds neither wal_005/ nor basebackups_005/");
+        assertTrue(r.stderr().contains("HINT: Is the archive mounted, and is the prefix right?"), r.describe());
+        assertEquals(List.of(), filesUnder(restoreDir));
+    }
+
+    @Test
+    void aBrokenWalDirectoryOrObjectIsAFailureNotTheEndOfTheArchive() throws IOException {
+        Path asFile = scratch.dir("wal-dir-is-a-file");
+        Files.writeString(asFile.resolve("wal_005"), "x");
+        assertOneClearError(walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + asFile),
+                "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()), 200, "is not a directory");
+
+        Path dangling = scratch.dir("wal-dir-dangles");
+        Files.createDirectory(dangling.resolve("basebackups_005"));
+        Files.createSymbolicLink(dangling.resolve("wal_005"), scratch.root().resolve("nowhere"));
+        assertOneClearError(walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + dangling),
+                "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()), 200, "dangling symbolic link");
+
+        scratch.dir("archive/wal_005/" + SEG + ".lzo");
+        assertOneClearError(walj.run(env, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()), 200,
+                "is not a file");
+        assertEquals(List.of(), filesUnder(restoreDir));
+
+        // and a real archive without the segment: the end of the archive, as PostgreSQL expects
+        ProcessResult absent = walj.run(env, "wal-fetch", "0000000100000000000000FF",
+                restoreDir.resolve("RECOVERYXLOG").toString());
+        assertEquals(1, absent.exitCode(), absent.describe());
+    }
+
+    @Test
+    void walPushAndBackupPushNeverStartAnArchiveInAnEmptyDirectory() throws IOException {
+        Path empty = scratch.dir("unmounted");
+        Map<String, String> emptyEnv = Map.of("WALE_FILE_PREFIX", "file://localhost" + empty);
+        ProcessResult push = walj.run(emptyEnv, "wal-push", pgWal.resolve(SEG).toString());
+        assertOneClearError(push, 1, "refusing to start a new archive in " + empty);
+        assertTrue(push.stderr().contains("mkdir " + empty + "/wal_005"), push.describe());
+        Path pgdata = scratch.dir("fake-pgdata");
+        Files.writeString(pgdata.resolve("PG_VERSION"), "15\n");
+        Files.writeString(scratch.dir("fake-pgdata/global").resolve("pg_control"), "x");
+        assertOneClearError(walj.run(emptyEnv, "backup-push", "--while-offline", pgdata.toString()), 1,
+                "refusing to start a new archive in " + empty);
+        try (Stream<Path> left = Files.list(empty)) {
+            assertEquals(List.of(), left.toList(), "nothing written into the empty directory");
+        }
+
+        // once the operator made wal_005/ (README), pushing works
+        scratch.dir("unmounted/wal_005");
+        walj.run(emptyEnv, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
+        assertEquals(List.of("wal_005/" + SEG + ".lzo"), filesUnder(empty));
     }
 
     private void push() {

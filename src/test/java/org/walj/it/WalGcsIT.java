@@ -124,7 +124,7 @@ class WalGcsIT {
 
     @Test
     void aGcsObjectIsByteIdenticalToTheFileBackendsUnderWalEsLeadingSlashName() throws IOException {
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + archive), "wal-push", pgWal.resolve(SEG).toString())
                 .requireSuccess();
         walj.run(env, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();

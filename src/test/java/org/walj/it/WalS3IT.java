@@ -95,7 +95,7 @@ class WalS3IT {
 
     @Test
     void anS3ObjectIsByteIdenticalToTheFileBackendsUnderWalEsKeyName() throws IOException {
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         walj.run(Map.of("WALE_FILE_PREFIX", "file://localhost" + archive), "wal-push", pgWal.resolve(SEG).toString())
                 .requireSuccess();
         // a doubled slash in the prefix is collapsed, as boto does

@@ -95,6 +95,16 @@ final class GatedStorageStandIn implements Storage {
     }
 
     @Override
+    public boolean holdsDirectory(String directoryKey) throws IOException {
+        return real.holdsDirectory(directoryKey);
+    }
+
+    @Override
+    public boolean mayStartArchive() {
+        return real.mayStartArchive();
+    }
+
+    @Override
     public void delete(Collection<String> keys) throws IOException {
         real.delete(keys);
     }

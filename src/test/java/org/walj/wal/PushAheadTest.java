@@ -55,7 +55,7 @@ class PushAheadTest {
     void setUp() throws IOException {
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         status = Files.createDirectories(pgWal.resolve("archive_status"));
-        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new GatedStorageStandIn(new FileStorage(archive));
         archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive),
                 new ObjectCodec(Compression.LZO, Encryption.NONE));

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,7 @@ class WalArchiverTest {
     void setUp() throws IOException {
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         status = Files.createDirectories(pgWal.resolve("archive_status"));
-        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new FileStorage(archive);
         archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
     }
@@ -93,6 +94,34 @@ class WalArchiverTest {
     }
 
     @Test
+    void anEmptyRootIsNeverMadeIntoANewArchive() throws IOException {
+        // an unmounted mount point is an empty directory of the local disk
+        Path empty = Files.createDirectories(tmp.resolve("unmounted"));
+        WalArchiver intoEmpty = new WalArchiver(new FileStorage(empty), StoragePrefix.parse("file://localhost" + empty),
+                new ObjectCodec(Compression.LZO, Encryption.NONE));
+        segment("000000010000000000000003", 7);
+        UserException e = assertThrows(UserException.class,
+                () -> intoEmpty.archive(pgWal.resolve("000000010000000000000003"), 1));
+        assertEquals("refusing to start a new archive in " + empty + ": it holds neither wal_005/ nor basebackups_005/",
+                e.getMessage());
+        assertTrue(e.hint().orElseThrow().contains("mkdir " + empty + "/wal_005"), e.hint().orElseThrow());
+        try (Stream<Path> left = Files.list(empty)) {
+            assertEquals(List.of(), left.toList(), "nothing written");
+        }
+    }
+
+    @Test
+    void aRootHoldingOnlyBackupsGetsItsWalDirectory() throws IOException {
+        Path backupsOnly = Files.createDirectories(tmp.resolve("backups-only/basebackups_005")).getParent();
+        FileStorage store = new FileStorage(backupsOnly);
+        WalArchiver archiver = new WalArchiver(store, StoragePrefix.parse("file://localhost" + backupsOnly),
+                new ObjectCodec(Compression.LZO, Encryption.NONE));
+        segment("000000010000000000000003", 7);
+        archiver.archive(pgWal.resolve("000000010000000000000003"), 1);
+        assertTrue(store.stat("wal_005/000000010000000000000003.lzo").isPresent());
+    }
+
+    @Test
     void historyFilesKeepTheirName() throws IOException {
         Files.writeString(pgWal.resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
         archiver.archive(pgWal.resolve("00000002.history"), 1);
@@ -108,7 +137,7 @@ class WalArchiverTest {
     @org.junit.jupiter.params.provider.EnumSource(Compression.class)
     void aSegmentPushedAloneIsStoredExactlyAsTheSequentialEncoderWritesIt(Compression compression) throws Exception {
         ObjectCodec codec = new ObjectCodec(compression, Encryption.NONE);
-        Path archive = Files.createDirectories(tmp.resolve("archive-" + compression));
+        Path archive = Files.createDirectories(tmp.resolve("archive-" + compression).resolve("wal_005")).getParent();
         FileStorage store = new FileStorage(archive);
         WalArchiver alone = new WalArchiver(store, StoragePrefix.parse("file://localhost" + archive), codec);
         byte[] content = new byte[16 << 20];

@@ -39,7 +39,7 @@ class WalFetchTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
         prefix = StoragePrefix.parse("file://localhost" + archive);
@@ -81,6 +81,91 @@ class WalFetchTest {
         fetch.fetch(new WalFileName(seg(3)), dest, 4);
         assertArrayEquals(contents.get(3), Files.readAllBytes(dest));
         assertEquals(List.of(sn(6), sn(7)), spawned.get(1));
+    }
+
+    // issue 12, item 9: only a file wal-j itself verified may be promoted
+
+    @Test
+    void bytesPlacedInThePrefetchAreaAreNeverPromoted() throws IOException {
+        Path area = Files.createDirectories(pgWal.resolve(".wal-e/prefetch"));
+        byte[] planted = new byte[256 * 1024];
+        new Random(99).nextBytes(planted);
+        Files.write(area.resolve(seg(40)), planted); // a segment the archive does not hold
+        Files.write(area.resolve(seg(1)), planted); // and one it does
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+
+        assertEquals(WalRestorer.Outcome.NOT_FOUND, fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(40)), dest, 3));
+        assertFalse(Files.exists(dest));
+        assertFalse(Files.exists(area.resolve(seg(40))), "discarded");
+
+        assertEquals(WalRestorer.Outcome.RESTORED, fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(1)), dest, 3));
+        assertArrayEquals(contents.get(1), Files.readAllBytes(dest), "downloaded in-band, not the planted bytes");
+    }
+
+    @Test
+    void aPrefetchedFileThatNoLongerMatchesItsRecordIsDiscarded() throws IOException {
+        WalFetch fetch = fetchWithInProcessPrefetcher();
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        fetch.fetch(new WalFileName(seg(1)), dest, 4);
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        assertTrue(Files.isRegularFile(area.resolve(seg(2) + ".walj-verified")), "the prefetcher recorded it");
+
+        // one byte changed, same size
+        byte[] changed = Files.readAllBytes(area.resolve(seg(2)));
+        changed[1000] ^= 1;
+        Files.write(area.resolve(seg(2)), changed);
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(2)), dest, 4));
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
+
+        // two verified files swapped: each record names its segment
+        Path three = area.resolve(seg(3));
+        Path four = area.resolve(seg(4));
+        Path aside = area.resolve("aside");
+        Files.move(three, aside);
+        Files.move(four, three);
+        Files.move(aside, four);
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(3)), dest, 4));
+        assertArrayEquals(contents.get(3), Files.readAllBytes(dest));
+
+        // a verified file whose record was removed
+        Files.delete(area.resolve(seg(5) + ".walj-verified"));
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(5)), dest, 4));
+        assertArrayEquals(contents.get(5), Files.readAllBytes(dest));
+    }
+
+    @Test
+    void aRecordOfAnotherArchiveDoesNotCount() throws IOException {
+        fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(1)), pgWal.resolve("RECOVERYXLOG"), 2);
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        assertTrue(Files.isRegularFile(area.resolve(seg(2))));
+        // the same segment name, prefetched by a wal-fetch whose prefix was another archive
+        Path other = Files.createDirectories(tmp.resolve("other-archive/wal_005")).getParent();
+        WalRestorer otherRestorer = new WalRestorer(new FileStorage(other),
+                StoragePrefix.parse("file://localhost" + other), new ObjectCodec(Compression.LZO, Encryption.NONE));
+        new FileStorage(other).put("wal_005/" + seg(2) + ".lzo", new ByteArrayInputStream(
+                WalRestorerTest.encode(Compression.LZO, contents.get(7))), "application/octet-stream");
+        Files.delete(area.resolve(seg(2)));
+        Files.delete(area.resolve(seg(2) + ".walj-verified"));
+        new WalPrefetcher(otherRestorer).prefetch(pgWal, List.of(sn(2)), 1);
+        assertTrue(Files.isRegularFile(area.resolve(seg(2))));
+
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        assertEquals(WalRestorer.Outcome.RESTORED, fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(2)), dest, 2));
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest), "this archive's segment, not the other's");
+    }
+
+    @Test
+    void aPromotedSegmentTakesItsRecordAlongAndStaleRecordsAreCleared() throws IOException {
+        WalFetch fetch = fetchWithInProcessPrefetcher();
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        fetch.fetch(new WalFileName(seg(1)), dest, 2);
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        fetch.fetch(new WalFileName(seg(2)), dest, 2);
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
+        assertFalse(Files.exists(area.resolve(seg(2) + ".walj-verified")));
+        Files.writeString(area.resolve(seg(10) + ".walj-verified"), "stale");
+        fetch.fetch(new WalFileName(seg(3)), dest, 2);
+        assertFalse(Files.exists(area.resolve(seg(10) + ".walj-verified")));
     }
 
     @Test

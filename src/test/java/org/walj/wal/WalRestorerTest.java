@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.Compression;
@@ -41,7 +43,7 @@ class WalRestorerTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        archive = Files.createDirectories(tmp.resolve("archive"));
+        archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
         restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
@@ -110,7 +112,74 @@ class WalRestorerTest {
 
     @Test
     void aMissingArchiveRootIsUnavailableNeverNotFound() throws IOException {
+        Files.delete(archive.resolve("wal_005"));
         Files.delete(archive);
+        assertThrows(StorageUnavailableException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    // "not found" ends PostgreSQL's recovery: only a place that is recognisably the archive may answer it
+
+    @Test
+    void anEmptyRootIsNotAnArchiveNeverNotFound() throws IOException {
+        Files.delete(archive.resolve("wal_005")); // what an unmounted mount point looks like: an empty directory
+        UserException e = assertThrows(UserException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertEquals("the archive at file://localhost" + archive + "/ holds neither wal_005/ nor basebackups_005/",
+                e.getMessage());
+        assertTrue(e.hint().orElseThrow().contains("mounted"), e.hint().orElseThrow());
+        assertEquals(List.of(), files(pgWal));
+    }
+
+    @Test
+    void aRootHoldingOnlyBackupsIsAnArchive() throws IOException {
+        Files.delete(archive.resolve("wal_005"));
+        Files.createDirectory(archive.resolve("basebackups_005"));
+        assertEquals(WalRestorer.Outcome.NOT_FOUND,
+                restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    @Test
+    void aLinkedWalDirectoryIsFollowed() throws IOException {
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.delete(archive.resolve("wal_005"));
+        Files.createSymbolicLink(archive.resolve("wal_005"), elsewhere);
+        assertEquals(WalRestorer.Outcome.NOT_FOUND,
+                restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+    }
+
+    @Test
+    void aWalDirectoryThatIsARegularFileIsAFailure() throws IOException {
+        Files.delete(archive.resolve("wal_005"));
+        Files.writeString(archive.resolve("wal_005"), "not a directory");
+        Files.createDirectory(archive.resolve("basebackups_005")); // even beside backups: the archive is broken
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertTrue(e.getMessage().contains("wal_005 exists but is not a directory"), e.getMessage());
+    }
+
+    @Test
+    void aDanglingWalDirectoryLinkIsAFailure() throws IOException {
+        Files.delete(archive.resolve("wal_005"));
+        Files.createSymbolicLink(archive.resolve("wal_005"), tmp.resolve("unmounted/wal_005"));
+        Files.createDirectory(archive.resolve("basebackups_005"));
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertTrue(e.getMessage().contains("dangling symbolic link"), e.getMessage());
+    }
+
+    @Test
+    void anObjectKeyThatIsADirectoryIsAFailure() throws IOException {
+        Files.createDirectory(archive.resolve("wal_005/" + SEG + ".lzo"));
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
+                () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
+        assertTrue(e.getMessage().contains("is not a file (a directory)"), e.getMessage());
+        assertEquals(List.of(), files(pgWal));
+    }
+
+    @Test
+    void anObjectKeyThatIsADanglingLinkIsAFailure() throws IOException {
+        Files.createSymbolicLink(archive.resolve("wal_005/" + SEG + ".lzo"), tmp.resolve("gone.lzo"));
         assertThrows(StorageUnavailableException.class,
                 () -> restorer.restore(new WalFileName(SEG), pgWal.resolve("RECOVERYXLOG")));
     }

@@ -315,11 +315,19 @@ public final class FileStorage implements Storage {
 
     // ---------------------------------------------------------------------------------------------------- get, stat
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>"Not found" only for a plain absence: a directory or a dangling symbolic link where the object should be is
+     * a broken archive, reported as {@link StorageUnavailableException} (wal-fetch must not read it as the end of the
+     * archive).
+     */
     @Override
     public InputStream get(String key) throws IOException {
         Path path = pathOf(key);
         requireRoot();
         if (attributes(path).isEmpty()) {
+            requireNothingAt(path);
             throw new ObjectNotFoundException(key);
         }
         try {
@@ -330,6 +338,60 @@ public final class FileStorage implements Storage {
         } catch (IOException e) {
             throw unavailable(path, e);
         }
+    }
+
+    /** On the not-found path only: something that is not an object, where one was asked for, is no absence. */
+    private static void requireNothingAt(Path path) throws StorageUnavailableException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException nothingThere) {
+            return; // absent, or a parent is not a directory (see holdsDirectory for the archive's own)
+        }
+        if (a.isRegularFile() || (a.isSymbolicLink() && Files.isRegularFile(path))) {
+            return; // a concurrent put landed after the first look: it was absent then
+        }
+        if (a.isSymbolicLink()) {
+            throw new StorageUnavailableException(path + " is a symbolic link to nothing (or to something that is "
+                    + "not a file)");
+        }
+        throw new StorageUnavailableException(path + " exists but is not a file"
+                + (a.isDirectory() ? " (a directory)" : ""));
+    }
+
+    /**
+     * The directory exists (links followed), even empty. A name that exists as anything else is a broken archive,
+     * never an absence: a regular file, or a dangling link, where the archive keeps its objects.
+     */
+    @Override
+    public boolean holdsDirectory(String directoryKey) throws IOException {
+        String key = directoryKey.endsWith("/") ? directoryKey.substring(0, directoryKey.length() - 1) : directoryKey;
+        Path path = pathOf(key);
+        requireRoot();
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                a = Files.readAttributes(path, BasicFileAttributes.class);
+            }
+        } catch (NoSuchFileException e) {
+            if (Files.isSymbolicLink(path)) {
+                throw new StorageUnavailableException(path + " is a dangling symbolic link", e);
+            }
+            return false;
+        } catch (IOException e) {
+            throw unavailable(path, e);
+        }
+        if (!a.isDirectory()) {
+            throw new StorageUnavailableException(path + " exists but is not a directory");
+        }
+        return true;
+    }
+
+    /** An unmounted mount point is an empty directory of the local disk: writing there would start an archive. */
+    @Override
+    public boolean mayStartArchive() {
+        return false;
     }
 
     @Override
@@ -501,11 +563,15 @@ public final class FileStorage implements Storage {
         removeEmptyDirectories(parents);
     }
 
-    /** Removes directories left empty, deepest first, up to but not including the root (WAL-E trims them too). */
+    /**
+     * Removes directories left empty, deepest first (WAL-E trims them too), but neither the root nor the directories
+     * directly below it: {@code wal_005/} and {@code basebackups_005/} are what marks the root as an archive
+     * (org.walj.layout.ArchivePresence), and an archive emptied by {@code delete} must still be one.
+     */
     private void removeEmptyDirectories(TreeSet<Path> dirs) throws IOException {
         while (!dirs.isEmpty()) {
             Path dir = dirs.pollFirst();
-            if (dir.equals(root) || !dir.startsWith(root)) {
+            if (dir.equals(root) || !dir.startsWith(root) || root.equals(dir.getParent())) {
                 continue;
             }
             try {

@@ -257,6 +257,17 @@ public final class GcsStorage implements Storage {
         return found;
     }
 
+    /** One listing of at most one object: asked only when a segment was not found, never on the hot path. */
+    @Override
+    public boolean holdsDirectory(String directoryKey) throws IOException {
+        String prefix = objectName(directoryKey);
+        Boolean any = call("listing of " + url(directoryKey), () -> client.list(bucket,
+                com.google.cloud.storage.Storage.BlobListOption.prefix(prefix),
+                // iterateAll is lazy: the first object found ends it; an empty page with a next token is followed
+                com.google.cloud.storage.Storage.BlobListOption.pageSize(1)).iterateAll().iterator().hasNext());
+        return any;
+    }
+
     @Override
     public void delete(Collection<String> keys) throws IOException {
         List<BlobId> ids = keys.stream().map(k -> BlobId.of(bucket, objectName(k))).toList();

@@ -161,6 +161,16 @@ public final class S3Storage implements Storage {
         return found;
     }
 
+    /** One listing of at most one key: asked only when a segment was not found, never on the hot path. */
+    @Override
+    public boolean holdsDirectory(String directoryKey) throws IOException {
+        String objectPrefix = keys.objectKey(directoryKey);
+        ListObjectsV2Response response = call("listing of " + keys.url(directoryKey),
+                () -> client.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(objectPrefix).maxKeys(1)));
+        bucketSeen = true;
+        return !response.contents().isEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------- delete
 
     @Override

@@ -47,6 +47,11 @@ class FileStorageTest extends StorageContract {
     }
 
     @Override
+    protected boolean prefixesAreDirectories() {
+        return true;
+    }
+
+    @Override
     protected String expectedUrl(String key) {
         return "file://localhost" + root + "/" + key;
     }
@@ -378,7 +383,7 @@ class FileStorageTest extends StorageContract {
     // ------------------------------------------------------------------------------------------- delete
 
     @Test
-    void deleteRemovesDirectoriesLeftEmptyButNeverTheRoot() throws Exception {
+    void deleteRemovesDirectoriesLeftEmptyButNeverTheRootNorItsTopLevelDirectories() throws Exception {
         String base = "basebackups_005/base_000000010000000000000002_00000040";
         List<String> backup = List.of(base + "/extended_version.txt",
                 base + "/tar_partitions/part_00000000.tar.lzo", base + "/tar_partitions/part_00000001.tar.lzo");
@@ -396,7 +401,10 @@ class FileStorageTest extends StorageContract {
 
         storage.delete(List.of(sentinel, "wal_005/000000010000000000000002.lzo"));
         assertTrue(Files.isDirectory(root));
-        assertEquals(List.of(), names(root));
+        // the top-level directories stay: they are what marks the root as an archive (ArchivePresence)
+        assertEquals(List.of("basebackups_005", "wal_005"), names(root));
+        assertEquals(List.of(), names(root.resolve("wal_005")));
+        assertEquals(List.of(), names(root.resolve("basebackups_005")));
     }
 
     @Test
@@ -477,6 +485,37 @@ class FileStorageTest extends StorageContract {
         assertEquals("via link", new String(read("d/file-link")));
         assertEquals(8, storage.stat("d/file-link").orElseThrow().size());
         assertEquals(Optional.empty(), storage.stat("d/dangling"));
+    }
+
+    // ------------------------------------------------------------------------------------------- archive presence
+
+    @Test
+    void anEmptyDirectoryCountsAsHeldAndLinksAreFollowed() throws Exception {
+        Files.createDirectory(root.resolve("wal_005"));
+        assertTrue(storage.holdsDirectory("wal_005/"), "mkdir DIR/wal_005 is how an operator starts an archive");
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(root.resolve("basebackups_005"), elsewhere);
+        assertTrue(storage.holdsDirectory("basebackups_005/"));
+        assertFalse(storage.mayStartArchive(), "an empty root may be an unmounted mount point");
+    }
+
+    @Test
+    void aDirectoryNameThatIsAFileOrADanglingLinkIsAFailureNotAnAbsence() throws Exception {
+        Files.writeString(root.resolve("wal_005"), "x");
+        assertThrows(StorageUnavailableException.class, () -> storage.holdsDirectory("wal_005/"));
+        Files.createSymbolicLink(root.resolve("basebackups_005"), tmp.resolve("nowhere"));
+        StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
+                () -> storage.holdsDirectory("basebackups_005/"));
+        assertTrue(e.getMessage().contains("dangling symbolic link"), e.getMessage());
+    }
+
+    @Test
+    void getOfADirectoryOrADanglingLinkIsAFailureNotAnAbsence() throws Exception {
+        Files.createDirectories(root.resolve("wal_005/000000010000000000000002.lzo"));
+        assertThrows(StorageUnavailableException.class, () -> storage.get("wal_005/000000010000000000000002.lzo"));
+        Files.createSymbolicLink(root.resolve("wal_005/000000010000000000000003.lzo"), tmp.resolve("nowhere"));
+        assertThrows(StorageUnavailableException.class, () -> storage.get("wal_005/000000010000000000000003.lzo"));
+        assertThrows(ObjectNotFoundException.class, () -> storage.get("wal_005/000000010000000000000004.lzo"));
     }
 
     private static List<String> names(Path dir) throws IOException {

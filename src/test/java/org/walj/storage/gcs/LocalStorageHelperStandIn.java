@@ -69,7 +69,8 @@ final class LocalStorageHelperStandIn extends ForwardingGcsClient {
     public Page<Blob> list(String bucket, BlobListOption... options) {
         String prefix = null;
         for (BlobListOption o : options) {
-            prefix = prefixOf(o);
+            String p = prefixOf(o);
+            prefix = p != null ? p : prefix; // a page size after the prefix must not hide it
         }
         synchronized (lock) {
             if (prefix == null || !prefix.startsWith("/")) {
