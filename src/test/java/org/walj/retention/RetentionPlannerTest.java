@@ -185,8 +185,13 @@ class RetentionPlannerTest {
         run(new DeleteRequest.Everything(), true);
         assertTrue(java.nio.file.Files.exists(partial) && java.nio.file.Files.exists(walPartial), "a dry run");
         run(new DeleteRequest.Everything(), false);
-        assertFalse(java.nio.file.Files.exists(a.root.resolve("basebackups_005")), "nothing left of the backups");
-        assertFalse(java.nio.file.Files.exists(a.root.resolve("wal_005")), "nothing left of the WAL");
+        // the top-level directories stay, so that the root is still an archive (docs/storage.md)
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(a.root)) {
+            assertEquals(Set.of("basebackups_005", "wal_005"),
+                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        assertTrue(isEmpty(a.root.resolve("basebackups_005")), "nothing left of the backups");
+        assertTrue(isEmpty(a.root.resolve("wal_005")), "nothing left of the WAL");
     }
 
     @Test
@@ -254,6 +259,12 @@ class RetentionPlannerTest {
         @Override
         public String url(String key) {
             return real.url(key);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 }
