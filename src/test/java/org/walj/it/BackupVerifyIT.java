@@ -119,7 +119,7 @@ class BackupVerifyIT {
         Path lzop = Tools.require("lzop", "lzop");
         Path gnuTar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
         PgCluster source = PgCluster.initdb(scratch, "src")

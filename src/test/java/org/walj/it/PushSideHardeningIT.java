@@ -47,7 +47,7 @@ class PushSideHardeningIT {
     void underLangCAUtf8NameRoundTripsAndANameThatIsNotUtf8FailsThePushNamingIt(Scratch scratch) throws Exception {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Map<String, String> env = offlineEnv(archive);
         PgCluster source = PgCluster.initdb(scratch, "src"); // never started: cleanly shut down
         Path db = source.dataDir().resolve("base/1");
@@ -93,7 +93,7 @@ class PushSideHardeningIT {
             throws Exception {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
-        Path archive = scratch.dir("archive");
+        Path archive = scratch.archive("archive");
         Path spool = scratch.dir("java-tmp");
         PgCluster source = PgCluster.initdb(scratch, "src");
         // more than one partition's members, read slowly below, so that partitions are in flight for long
@@ -134,8 +134,11 @@ class PushSideHardeningIT {
         ProcessResult deleted = walj.run(env, Duration.ofMinutes(2), "delete", "--confirm", "everything");
         deleted.requireSuccess();
         assertTrue(deleted.stderr().contains("MSG: deleting the leftover of an interrupted upload"), deleted.stderr());
-        assertFalse(Files.exists(archive.resolve("basebackups_005")), "delete everything left:\n"
-                + temporaries(archive));
+        assertEquals(List.of(), temporaries(archive), "delete everything removes what the killed push left");
+        // and everything below basebackups_005/, which stays so that the root is still an archive
+        try (Stream<Path> left = Files.list(archive.resolve("basebackups_005"))) {
+            assertEquals(List.of(), left.toList());
+        }
     }
 
     @Test
@@ -170,6 +173,7 @@ class PushSideHardeningIT {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.dir("archive");
+        scratch.dir("archive/basebackups_005"); // an archive already, so the daemon makes wal_005/ itself
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
