@@ -505,26 +505,7 @@ public final class FileStorage implements Storage {
         for (String name : names) {
             paths.add(root.resolve(FileKeys.requireLeftoverName(name))); // every name checked before any delete
         }
-        if (paths.isEmpty()) {
-            return;
-        }
-        requireRoot();
-        TreeSet<Path> parents = new TreeSet<>(Comparator.comparingInt(Path::getNameCount).reversed()
-                .thenComparing(Comparator.naturalOrder()));
-        for (Path path : paths) {
-            try {
-                if (Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-                    continue;
-                }
-                Files.delete(path);
-            } catch (NoSuchFileException e) {
-                // gone already
-            } catch (IOException e) {
-                throw unavailable(path, e);
-            }
-            parents.add(path.getParent());
-        }
-        removeEmptyDirectories(parents);
+        deleteFiles(paths);
     }
 
     // ---------------------------------------------------------------------------------------------------- delete
@@ -535,6 +516,11 @@ public final class FileStorage implements Storage {
         for (String key : keys) {
             paths.add(pathOf(key)); // validate every key before deleting anything
         }
+        deleteFiles(paths);
+    }
+
+    /** Deletes files (a directory is not an object and is skipped), then the directories they left empty. */
+    private void deleteFiles(List<Path> paths) throws IOException {
         if (paths.isEmpty()) {
             return;
         }
@@ -545,7 +531,7 @@ public final class FileStorage implements Storage {
             try {
                 BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (a.isDirectory()) {
-                    continue; // a directory is not an object
+                    continue;
                 }
                 Files.delete(path);
             } catch (NoSuchFileException e) {
