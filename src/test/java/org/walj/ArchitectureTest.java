@@ -1,0 +1,328 @@
+package org.walj;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package map of docs/architecture.md, enforced on the sources: imports only point down, and the resident-mode
+ * client (the classes of target/wal-j-client.jar) uses nothing but {@code java.*}. A plain scan of the source text,
+ * so no dependency: {@code import} lines, plus fully qualified {@code org.walj.} names in code (comments and string
+ * literals are blanked first, so prose that names a class does not count).
+ */
+class ArchitectureTest {
+
+    private static final Path BASE = Path.of(System.getProperty("basedir", "."));
+    private static final Path SOURCES = BASE.resolve("src/main/java");
+    private static final String ROOT = "org.walj";
+
+    /**
+     * What each package may import of ours (its own package, {@code java.*} and libraries aside): the table of
+     * docs/architecture.md. Names are relative to {@code org.walj}; {@code root} is {@code org.walj} itself. Rows go
+     * from the top layer down, and a row may list only packages of later rows ({@link #theTableItselfPointsOnlyDown}),
+     * so a failure here cannot be "fixed" by allowing an import that points up. Packages of one layer do not import
+     * each other: the use cases work on the {@code Storage} interface, never on a backend or the daemon (the CLI
+     * opens those), and the backends share only {@code storage}.
+     */
+    private static final Map<String, Set<String>> MAY_IMPORT = table(
+            // 1. the command line
+            "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
+                                    + " pipeline.gpg pipeline postgres logging root",
+            // 2. use cases
+            "wal",          "layout storage pipeline postgres logging root",
+            "backup",       "layout storage pipeline postgres logging root",
+            "retention",    "layout storage pipeline postgres logging root",
+            // 3. the archive's names and formats; the storage backends
+            "layout",       "storage pipeline postgres logging root",
+            "storage.file", "storage logging root",
+            "storage.gcs",  "storage logging root",
+            "storage.s3",   "storage logging root",
+            // 4. the storage interface, the daemon's socket side and client, OpenPGP
+            "storage",      "logging root",
+            "daemon",       "logging root",
+            "pipeline.gpg", "pipeline logging root",
+            // 5. compression, PostgreSQL, WAL-E's log format
+            "pipeline",     "root",
+            "postgres",     "root",
+            "logging",      "root",
+            // 6. org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
+            "root",         "");
+
+    /** {@code org.walj.a.b.Name} in code: the package is the lower-case part before the first capital. */
+    private static final Pattern QUALIFIED =
+            Pattern.compile("\\borg\\.walj((?:\\.[a-z_][a-z0-9_]*)*)\\.(?:[A-Z]\\w*|\\*)");
+    /** Any qualified name in code ({@code a.b.Name}): in the client, only {@code java.} ones may appear. */
+    private static final Pattern ANY_QUALIFIED = Pattern.compile("(?<![\\w.])[a-z]\\w*(?:\\.[a-z]\\w*)+\\.[A-Z]\\w*");
+    private static final Pattern IMPORT =
+            Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;", Pattern.MULTILINE);
+    private static final Pattern CLIENT_EXECUTION =
+            Pattern.compile("<execution>\\s*(?:<!--.*?-->\\s*)?<id>client</id>(.*?)</execution>", Pattern.DOTALL);
+    /**
+     * The one class outside the client jar the client names: {@code ClientMain}'s in-process fallback, resolved (from
+     * the full jar behind the client jar on the class path) only when no daemon answers (docs/daemon.md).
+     */
+    private static final String CLIENT_FALLBACK = "org.walj.cli.Main";
+    private static final Pattern INCLUDE = Pattern.compile("<include>(org/walj/[^<]+)\\.class</include>");
+
+    @Test
+    void everyPackageHasARowAndEveryRowAPackage() throws IOException {
+        assertEquals(MAY_IMPORT.keySet(), new TreeSet<>(sources().stream().map(Source::pkg).toList()),
+                "packages under src/main/java/org/walj vs rows of ArchitectureTest.MAY_IMPORT");
+    }
+
+    @Test
+    void theTableItselfPointsOnlyDown() {
+        List<String> rows = new ArrayList<>(MAY_IMPORT.keySet());
+        List<String> upward = new ArrayList<>();
+        MAY_IMPORT.forEach((pkg, allowed) -> {
+            for (String target : allowed) {
+                if (!MAY_IMPORT.containsKey(target)) {
+                    upward.add(pkg + " -> " + target + " (no such row)");
+                } else if (rows.indexOf(target) <= rows.indexOf(pkg)) {
+                    upward.add(pkg + " -> " + target + " (not a lower row)");
+                }
+            }
+        });
+        assertTrue(upward.isEmpty(), "MAY_IMPORT allows imports that do not point down: " + upward);
+    }
+
+    @Test
+    void importsPointOnlyDown() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Source source : sources()) {
+            Set<String> allowed = MAY_IMPORT.getOrDefault(source.pkg(), Set.of());
+            for (Reference ref : source.references()) {
+                String target = packageOf(ref.name());
+                if (target != null && !target.equals(source.pkg()) && !allowed.contains(target)) {
+                    violations.add(source.path() + ":" + ref.line() + ": " + ref.name() + " (" + source.pkg()
+                            + " may import only " + new TreeSet<>(allowed) + ")");
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), "imports that do not point down (docs/architecture.md):\n  "
+                + String.join("\n  ", violations));
+    }
+
+    @Test
+    void theDaemonClientUsesOnlyJavaAndItself() throws IOException {
+        List<Source> client = clientSources();
+        Set<String> clientClasses = client.stream().map(Source::className).collect(Collectors.toSet());
+        Set<String> clientSimpleNames = client.stream().map(Source::simpleName).collect(Collectors.toSet());
+        List<Source> all = sources();
+        List<String> violations = new ArrayList<>();
+        for (Source source : client) {
+            List<Reference> refs = new ArrayList<>(source.references());
+            Matcher qualified = ANY_QUALIFIED.matcher(source.code());
+            qualified.region(source.bodyStart(), source.code().length());
+            while (qualified.find()) {
+                refs.add(new Reference(qualified.group(), source.lineAt(qualified.start())));
+            }
+            for (Reference ref : refs) {
+                if (!ref.name().startsWith("java.") && !isClientClass(ref.name(), clientClasses)) {
+                    violations.add(source.path() + ":" + ref.line() + ": " + ref.name());
+                }
+            }
+            // a class of the same package needs no import: look for its simple name in the code
+            for (Source sibling : all) {
+                if (sibling.pkg().equals(source.pkg()) && !clientSimpleNames.contains(sibling.simpleName())
+                        && !(source.className().equals("org.walj.cli.ClientMain")
+                                && sibling.className().equals(CLIENT_FALLBACK))) {
+                    Matcher use = Pattern.compile("\\b" + sibling.simpleName() + "\\b").matcher(source.code());
+                    if (use.find()) {
+                        violations.add(source.path() + ":" + source.lineAt(use.start()) + ": "
+                                + sibling.className() + " (same package, not in the client jar)");
+                    }
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), "the client jar's classes (pom.xml, execution 'client') may use only java.*"
+                + " and each other:\n  " + String.join("\n  ", violations));
+    }
+
+    /** The client jar's class list must name sources that exist, or the client test above would check nothing. */
+    @Test
+    void theClientListNamesTheLauncherEntryAndTheDaemonClient() throws IOException {
+        Set<String> names = clientSources().stream().map(Source::className).collect(Collectors.toSet());
+        assertTrue(names.contains("org.walj.cli.ClientMain"), names.toString());
+        assertTrue(names.contains("org.walj.daemon.DaemonClient"), names.toString());
+        assertFalse(names.contains("org.walj.daemon.DaemonServer"), names.toString());
+    }
+
+    private static boolean isClientClass(String name, Set<String> clientClasses) {
+        String pkg = packageOf(name);
+        if (pkg == null) {
+            return false;
+        }
+        String full = pkg.equals("root") ? ROOT : ROOT + "." + pkg;
+        String rest = name.substring(full.length() + 1);
+        String topLevel = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+        return clientClasses.contains(full + "." + topLevel);
+    }
+
+    /** The package (relative name, or {@code root}) of an {@code org.walj} name; null for anything else. */
+    private static String packageOf(String name) {
+        Matcher m = QUALIFIED.matcher(name);
+        if (!m.lookingAt()) {
+            return null;
+        }
+        String rel = m.group(1);
+        return rel.isEmpty() ? "root" : rel.substring(1);
+    }
+
+    /** The sources that pom.xml puts into wal-j-client.jar, from its class list (nested classes are in them). */
+    private static List<Source> clientSources() throws IOException {
+        String pom = Files.readString(BASE.resolve("pom.xml"), StandardCharsets.UTF_8);
+        Matcher execution = CLIENT_EXECUTION.matcher(pom);
+        assertTrue(execution.find(), "pom.xml has no shade execution with <id>client</id>");
+        List<Source> all = sources();
+        List<Source> client = new ArrayList<>();
+        Matcher include = INCLUDE.matcher(execution.group(1));
+        while (include.find()) {
+            String pattern = include.group(1);
+            PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + pattern + ".java");
+            List<Source> matched = all.stream()
+                    .filter(s -> glob.matches(SOURCES.relativize(s.path()))).toList();
+            assertFalse(matched.isEmpty(), "pom.xml's client list names " + pattern + ".class, but no source matches");
+            client.addAll(matched);
+        }
+        assertFalse(client.isEmpty(), "pom.xml's client execution lists no classes");
+        return client;
+    }
+
+    private static List<Source> sources() throws IOException {
+        try (Stream<Path> files = Files.walk(SOURCES.resolve(ROOT.replace('.', '/')))) {
+            List<Source> sources = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                sources.add(Source.read(file));
+            }
+            assertFalse(sources.isEmpty(), "no sources under " + SOURCES);
+            return sources;
+        }
+    }
+
+    private static Map<String, Set<String>> table(String... cells) {
+        Map<String, Set<String>> table = new LinkedHashMap<>();
+        for (int i = 0; i < cells.length; i += 2) {
+            Set<String> allowed = new HashSet<>();
+            for (String name : cells[i + 1].trim().split("\\s+")) {
+                if (!name.isEmpty()) {
+                    allowed.add(name);
+                }
+            }
+            table.put(cells[i], Set.copyOf(allowed));
+        }
+        return table;
+    }
+
+    private record Reference(String name, int line) {
+    }
+
+    /** One source file: its text with comments and string literals blanked (line breaks kept). */
+    private record Source(Path path, String pkg, String simpleName, String code) {
+
+        static Source read(Path file) throws IOException {
+            Path dir = SOURCES.relativize(file.getParent());
+            String full = dir.toString().replace(file.getFileSystem().getSeparator(), ".");
+            String pkg = full.equals(ROOT) ? "root" : full.substring(ROOT.length() + 1);
+            String name = file.getFileName().toString();
+            return new Source(file, pkg, name.substring(0, name.length() - ".java".length()),
+                    blankCommentsAndLiterals(Files.readString(file, StandardCharsets.UTF_8)));
+        }
+
+        String className() {
+            return (pkg.equals("root") ? ROOT : ROOT + "." + pkg) + "." + simpleName;
+        }
+
+        /** Every import, and every fully qualified org.walj name used in the code. */
+        List<Reference> references() {
+            List<Reference> refs = new ArrayList<>();
+            Matcher imports = IMPORT.matcher(code);
+            while (imports.find()) {
+                refs.add(new Reference(imports.group(1), lineAt(imports.start(1))));
+            }
+            Matcher qualified = QUALIFIED.matcher(code);
+            qualified.region(bodyStart(), code.length());
+            while (qualified.find()) {
+                refs.add(new Reference(code.substring(qualified.start(), qualified.end()), lineAt(qualified.start())));
+            }
+            return refs;
+        }
+
+        /** Where the code after the package and import lines starts. */
+        int bodyStart() {
+            int end = 0;
+            Matcher header = Pattern.compile("^\\s*(?:package|import)\\b[^;]*;", Pattern.MULTILINE).matcher(code);
+            while (header.find()) {
+                end = header.end();
+            }
+            return end;
+        }
+
+        int lineAt(int offset) {
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                if (code.charAt(i) == '\n') {
+                    line++;
+                }
+            }
+            return line;
+        }
+    }
+
+    /** Comments, string and character literals (text blocks too) become spaces; line breaks stay for line numbers. */
+    static String blankCommentsAndLiterals(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            int end;
+            if (text.startsWith("//", i)) {
+                end = text.indexOf('\n', i);
+                end = end < 0 ? text.length() : end;
+            } else if (text.startsWith("/*", i)) {
+                end = text.indexOf("*/", i + 2);
+                end = end < 0 ? text.length() : end + 2;
+            } else if (text.startsWith("\"\"\"", i)) {
+                end = closing(text, i + 3, "\"\"\"");
+            } else if (text.charAt(i) == '"' || text.charAt(i) == '\'') {
+                end = closing(text, i + 1, String.valueOf(text.charAt(i)));
+            } else {
+                out.append(text.charAt(i++));
+                continue;
+            }
+            for (; i < end; i++) {
+                out.append(text.charAt(i) == '\n' ? '\n' : ' ');
+            }
+        }
+        return out.toString();
+    }
+
+    private static int closing(String text, int from, String quote) {
+        for (int i = from; i < text.length(); i++) {
+            if (text.charAt(i) == '\\') {
+                i++;
+            } else if (text.startsWith(quote, i)) {
+                return i + quote.length();
+            }
+        }
+        return text.length();
+    }
+}
