@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.io.IOException;
 import org.walj.UserException;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.storage.StorageUnavailableException;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine;
  * A stack trace is printed only when WALJ_DEBUG is set, for bug reports.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
-    private static final WalELog LOG = WalELog.get("wal_e.main");
+    private static final WalELog LOG = WalELog.get(LoggerNames.MAIN);
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {

@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 
 /**
@@ -18,7 +19,7 @@ import org.walj.logging.WalELog;
  * from the backend's exceptions, which never carry credentials.
  */
 public final class Retrier {
-    private static final WalELog LOG = WalELog.get("wal_e.retries");
+    private static final WalELog LOG = WalELog.get(LoggerNames.RETRIES);
 
     private final RetryPolicy policy;
     private final Predicate<IOException> isTransient;

@@ -11,11 +11,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 
 /** PostgreSQL's {@code archive_status/} directory: which segments wait to be archived, and marking them done. */
 final class ReadySegments {
-    private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
+    private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_UPLOAD);
     private static final Pattern READY = Pattern.compile("[0-9A-F]{24}\\.ready");
     private static final String SUFFIX = ".ready";
 

@@ -23,6 +23,7 @@ import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
@@ -37,7 +38,7 @@ import org.walj.storage.Storage;
  * several segments.
  */
 public final class WalArchiver {
-    private static final WalELog LOG = WalELog.get("wal_e.worker.upload");
+    private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_UPLOAD);
 
     private final Storage storage;
     private final StoragePrefix prefix;

@@ -15,6 +15,7 @@ import org.walj.layout.SegmentName;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 
 /**
@@ -22,7 +23,7 @@ import org.walj.logging.WalELog;
  * {@code wal-prefetch} already verified it, starts prefetching the next ones, and otherwise downloads in-band.
  */
 public final class WalFetch {
-    private static final WalELog LOG = WalELog.get("wal_e.operator.backup");
+    private static final WalELog LOG = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     /** A download younger than this may not have written its first byte yet: the JVM is still starting. */
     private static final long STARTING_GRACE_MILLIS = 3_000;
     /** A download that wrote nothing for this long is given up on; the in-band download takes over. */

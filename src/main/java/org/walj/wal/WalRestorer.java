@@ -21,6 +21,7 @@ import org.walj.layout.ArchivePresence;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.ObjectCodec;
@@ -33,7 +34,7 @@ import org.walj.storage.Storage;
  * therefore either absent or complete.
  */
 public final class WalRestorer {
-    private static final WalELog LOG = WalELog.get("wal_e.operator.backup");
+    private static final WalELog LOG = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     private static final Set<PosixFilePermission> WAL_FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     /** What PostgreSQL needs to know: restored, or not in the archive (its end-of-archive signal). */

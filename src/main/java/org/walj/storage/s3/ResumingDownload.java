@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.StorageUnavailableException;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * replaced object is never stitched onto the old one. At most the retry policy's attempts in all.
  */
 final class ResumingDownload extends InputStream {
-    private static final WalELog LOG = WalELog.get("wal_e.retries");
+    private static final WalELog LOG = WalELog.get(LoggerNames.RETRIES);
 
     /** Where to continue: the offset, and the ETag the continuation must match (null for the first request). */
     record Position(long offset, String eTag) {
