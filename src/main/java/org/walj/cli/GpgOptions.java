@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.gpg.GpgSettings;
@@ -14,7 +15,7 @@ import org.walj.pipeline.gpg.Passphrase;
  * file, never from an option: the command line of archive_command is visible to every local user.
  */
 final class GpgOptions {
-    private static final WalELog LOG = WalELog.get("wal_e.pipeline");
+    private static final WalELog LOG = WalELog.get(LoggerNames.PIPELINE);
 
     private GpgOptions() {
     }

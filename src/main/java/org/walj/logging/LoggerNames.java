@@ -34,6 +34,14 @@ public final class LoggerNames {
     /** GCS backup fetch ({@code wal_e/worker/gs/gs_worker.py}). */
     public static final String WORKER_GS = "wal_e.worker.gs.gs_worker";
 
+    /**
+     * S3 multipart uploads (abort failures). WAL-E uploaded with one PUT and had no such logger; the name is its S3
+     * package's. Unlike the S3 transfers' {@link #BLOBSTORE_S3}, and kept as it is: log filters may match it.
+     */
+    public static final String BLOBSTORE_S3_MULTIPART = "wal_e.blobstore.s3";
+    /** Notices of the OpenPGP layer, e.g. decryption handed to the gpg binary ({@code wal_e/pipeline.py}). */
+    public static final String PIPELINE = "wal_e.pipeline";
+
     /** wal-j's resident daemon (no WAL-E counterpart): start, stop, each request served or refused. */
     public static final String DAEMON = "wal_j.daemon";
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.storage.StorageUnavailableException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * visible under the key until the upload is completed; on any failure the upload is aborted so no parts stay billed.
  */
 final class MultipartUpload {
-    private static final WalELog LOG = WalELog.get("wal_e.blobstore.s3");
+    private static final WalELog LOG = WalELog.get(LoggerNames.BLOBSTORE_S3_MULTIPART);
 
     private final S3Storage storage;
     private final String objectKey;
