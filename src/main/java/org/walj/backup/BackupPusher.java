@@ -56,6 +56,13 @@ import org.walj.storage.Storage;
 public final class BackupPusher {
     private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     private static final WalELog UPLOAD = WalELog.get(LoggerNames.WORKER_UPLOAD);
+    /**
+     * WAL-E's own DETAIL, word for word ({@code wal_e/operator/backup.py}), for the WARNING a failed push logs before
+     * its stop call. Not a TODO of ours: the README it points to is WAL-E's; kept so that log searches written for
+     * WAL-E still match.
+     */
+    private static final String FAILED_PUSH_DETAIL = "The backup was not completed successfully, but we have to wait "
+            + "anyway.  See README: TODO about pg_cancel_backup";
     private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
     private final Storage storage;
@@ -97,8 +104,7 @@ public final class BackupPusher {
                 } finally {
                     if (uploaded == null) {
                         OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
-                                .detail("The backup was not completed successfully, but we have to wait anyway.  "
-                                        + "See README: TODO about pg_cancel_backup"));
+                                .detail(FAILED_PUSH_DETAIL));
                     }
                     stop = stopQuietlyIfFailing(session, uploaded != null);
                 }
@@ -143,8 +149,7 @@ public final class BackupPusher {
             } finally {
                 if (uploaded == null) {
                     OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
-                            .detail("The backup was not completed successfully, but we have to wait anyway.  "
-                                    + "See README: TODO about pg_cancel_backup"));
+                            .detail(FAILED_PUSH_DETAIL));
                 }
             }
             storeManifest(manifest);
