@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,36 +35,38 @@ class ArchitectureTest {
     private static final String ROOT = "org.walj";
 
     /**
-     * What each package may import of ours (its own package, {@code java.*} and libraries aside): the table of
-     * docs/architecture.md. Names are relative to {@code org.walj}; {@code root} is {@code org.walj} itself. Rows go
-     * from the top layer down, and a row may list only packages of later rows ({@link #theTableItselfPointsOnlyDown}),
-     * so a failure here cannot be "fixed" by allowing an import that points up. Packages of one layer do not import
-     * each other: the use cases work on the {@code Storage} interface, never on a backend or the daemon (the CLI
-     * opens those), and the backends share only {@code storage}.
+     * The table of docs/architecture.md: each package's layer (1 is the top) and what it may import of ours (its own
+     * package, {@code java.*} and libraries aside). Names are relative to {@code org.walj}; {@code root} is
+     * {@code org.walj} itself. A package may list only packages of lower layers
+     * ({@link #theTableItselfPointsOnlyDown}), so a failure here cannot be "fixed" by allowing an import that points
+     * up or sideways. Packages of one layer do not import each other: the use cases work on the {@code Storage}
+     * interface, never on a backend or the daemon (the CLI opens those), and the backends share only {@code storage}.
      */
-    private static final Map<String, Set<String>> MAY_IMPORT = table(
-            // 1. the command line
-            "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
-                                    + " pipeline.gpg pipeline postgres logging root",
-            // 2. use cases
-            "wal",          "layout storage pipeline postgres logging root",
-            "backup",       "layout storage pipeline postgres logging root",
-            "retention",    "layout storage pipeline postgres logging root",
-            // 3. the archive's names and formats; the storage backends
-            "layout",       "storage pipeline postgres logging root",
-            "storage.file", "storage logging root",
-            "storage.gcs",  "storage logging root",
-            "storage.s3",   "storage logging root",
-            // 4. the storage interface, the daemon's socket side and client, OpenPGP
-            "storage",      "logging root",
-            "daemon",       "logging root",
-            "pipeline.gpg", "pipeline logging root",
-            // 5. compression, PostgreSQL, WAL-E's log format
-            "pipeline",     "root",
-            "postgres",     "root",
-            "logging",      "root",
-            // 6. org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
-            "root",         "");
+    private static final List<Row> TABLE = List.of(
+            // the command line
+            row(1, "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
+                                           + " pipeline.gpg pipeline postgres logging root"),
+            // use cases
+            row(2, "wal",          "layout storage pipeline postgres logging root"),
+            row(2, "backup",       "layout storage pipeline postgres logging root"),
+            row(2, "retention",    "layout storage pipeline postgres logging root"),
+            // the archive's names and formats; the storage backends
+            row(3, "layout",       "storage pipeline postgres logging root"),
+            row(3, "storage.file", "storage logging root"),
+            row(3, "storage.gcs",  "storage logging root"),
+            row(3, "storage.s3",   "storage logging root"),
+            // the storage interface, the daemon's socket side and client, OpenPGP
+            row(4, "storage",      "logging root"),
+            row(4, "daemon",       "logging root"),
+            row(4, "pipeline.gpg", "pipeline logging root"),
+            // compression, PostgreSQL, WAL-E's log format
+            row(5, "pipeline",     "root"),
+            row(5, "postgres",     "root"),
+            row(5, "logging",      "root"),
+            // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
+            row(6, "root",         ""));
+    private static final Map<String, Row> ROWS =
+            TABLE.stream().collect(Collectors.toMap(Row::pkg, r -> r, (a, b) -> a, LinkedHashMap::new));
 
     /** {@code org.walj.a.b.Name} in code: the package is the lower-case part before the first capital. */
     private static final Pattern QUALIFIED =
@@ -85,31 +86,34 @@ class ArchitectureTest {
 
     @Test
     void everyPackageHasARowAndEveryRowAPackage() throws IOException {
-        assertEquals(new TreeSet<>(MAY_IMPORT.keySet()), new TreeSet<>(sources().stream().map(Source::pkg).toList()),
-                "packages under src/main/java/org/walj vs rows of ArchitectureTest.MAY_IMPORT");
+        assertEquals(TABLE.size(), ROWS.size(), "a package with two rows in ArchitectureTest.TABLE");
+        assertEquals(new TreeSet<>(ROWS.keySet()), new TreeSet<>(sources().stream().map(Source::pkg).toList()),
+                "rows of ArchitectureTest.TABLE vs packages under src/main/java/org/walj");
     }
 
     @Test
     void theTableItselfPointsOnlyDown() {
-        List<String> rows = new ArrayList<>(MAY_IMPORT.keySet());
-        List<String> upward = new ArrayList<>();
-        MAY_IMPORT.forEach((pkg, allowed) -> {
-            for (String target : allowed) {
-                if (!MAY_IMPORT.containsKey(target)) {
-                    upward.add(pkg + " -> " + target + " (no such row)");
-                } else if (rows.indexOf(target) <= rows.indexOf(pkg)) {
-                    upward.add(pkg + " -> " + target + " (not a lower row)");
+        List<String> notDown = new ArrayList<>();
+        for (Row row : TABLE) {
+            for (String target : row.mayImport()) {
+                Row to = ROWS.get(target);
+                if (to == null) {
+                    notDown.add(row.pkg() + " -> " + target + " (no such row)");
+                } else if (to.layer() <= row.layer()) {
+                    notDown.add(row.pkg() + " (layer " + row.layer() + ") -> " + target
+                            + " (layer " + to.layer() + ")");
                 }
             }
-        });
-        assertTrue(upward.isEmpty(), "MAY_IMPORT allows imports that do not point down: " + upward);
+        }
+        assertTrue(notDown.isEmpty(), "ArchitectureTest.TABLE allows imports that do not point down: " + notDown);
     }
 
     @Test
     void importsPointOnlyDown() throws IOException {
         List<String> violations = new ArrayList<>();
         for (Source source : sources()) {
-            Set<String> allowed = MAY_IMPORT.getOrDefault(source.pkg(), Set.of());
+            Row row = ROWS.get(source.pkg());
+            Set<String> allowed = row == null ? Set.of() : row.mayImport();
             for (Reference ref : source.references()) {
                 String target = packageOf(ref.name());
                 if (target != null && !target.equals(source.pkg()) && !allowed.contains(target)) {
@@ -219,18 +223,12 @@ class ArchitectureTest {
         }
     }
 
-    private static Map<String, Set<String>> table(String... cells) {
-        Map<String, Set<String>> table = new LinkedHashMap<>();
-        for (int i = 0; i < cells.length; i += 2) {
-            Set<String> allowed = new HashSet<>();
-            for (String name : cells[i + 1].trim().split("\\s+")) {
-                if (!name.isEmpty()) {
-                    allowed.add(name);
-                }
-            }
-            table.put(cells[i], Set.copyOf(allowed));
-        }
-        return table;
+    private static Row row(int layer, String pkg, String mayImport) {
+        String names = mayImport.trim();
+        return new Row(layer, pkg, names.isEmpty() ? Set.of() : Set.of(names.split("\\s+")));
+    }
+
+    private record Row(int layer, String pkg, Set<String> mayImport) {
     }
 
     private record Reference(String name, int line) {
