@@ -15,6 +15,16 @@ public final class ClientMain {
     }
 
     public static void main(String[] args) {
+        try {
+            ask(args);
+        } catch (Throwable t) { // as Main: never the JVM's 1 for wal-fetch
+            System.exit(Main.unexpected(args, t));
+        }
+        Main.main(args);
+    }
+
+    /** Exits with the daemon's answer when it gives one; returns when the work must be done in-process. */
+    private static void ask(String[] args) {
         List<String> arguments = List.of(args);
         if (arguments.contains("wal-push") || arguments.contains("wal-fetch")) {
             Map<String, String> env = System.getenv();
@@ -26,6 +36,5 @@ public final class ClientMain {
             System.err.println("wal-j: " + outcome.reason() + "; working in-process");
             System.err.flush();
         }
-        Main.main(args);
     }
 }

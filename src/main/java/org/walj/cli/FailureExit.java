@@ -37,7 +37,7 @@ record FailureExit(int status) {
     static final class Failed extends RuntimeException {
         private final int status;
 
-        Failed(int status, Exception cause) {
+        Failed(int status, Throwable cause) {
             super(cause.getMessage(), cause);
             this.status = status;
         }

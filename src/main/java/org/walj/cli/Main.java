@@ -11,7 +11,34 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, Environment.system()));
+        int status;
+        try {
+            status = run(args, Environment.system());
+        } catch (Throwable t) { // an Error (OutOfMemoryError, StackOverflowError) passes picocli and every handler
+            status = unexpected(args, t);
+        }
+        System.exit(status);
+    }
+
+    /**
+     * The exit status of a failure nothing else handled. Left to the JVM it would be 1, which PostgreSQL takes from
+     * restore_command as "not in the archive" and promotes: for wal-fetch it is the fatal status instead.
+     */
+    static int unexpected(String[] args, Throwable t) {
+        try {
+            System.err.println("wal-j: " + t); // one plain line: after an OutOfMemoryError logging may not work
+            System.err.flush();
+        } catch (Throwable ignored) {
+            // the status matters more than the line
+        }
+        if (!Arrays.asList(args).contains("wal-fetch")) {
+            return ExitStatus.USAGE;
+        }
+        try {
+            return FailureExit.from(Environment.system()).status();
+        } catch (Throwable badSetting) {
+            return ExitStatus.FETCH_FAILED;
+        }
     }
 
     static int run(String[] args, Environment env) {

@@ -47,7 +47,7 @@ final class WalFetchCommand implements Callable<Integer> {
             WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), root.prefetchSpawner("wal-fetch"))
                     .fetch(new WalFileName(segment), root.resolve(destination), Math.max(0, prefetch));
             return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.ERROR;
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too: the JVM would end with 1, "not in the archive"
             throw new FailureExit.Failed(failureExit.status(), e);
         }
     }
