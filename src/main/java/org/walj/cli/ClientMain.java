@@ -23,6 +23,15 @@ public final class ClientMain {
         Main.main(args);
     }
 
+    /**
+     * The daemon answers "not in the archive" with 1; the launcher asked for its private status instead
+     * (ExitStatus.fetchNotFound, not used here: this class loads nothing but the client's).
+     */
+    private static int notFoundStatus() {
+        int status = Integer.getInteger("walj.fetch.not-found-status", 1);
+        return status >= 1 && status <= 125 ? status : 1;
+    }
+
     /** Exits with the daemon's answer when it gives one; returns when the work must be done in-process. */
     private static void ask(String[] args) {
         List<String> arguments = List.of(args);
@@ -31,7 +40,8 @@ public final class ClientMain {
             DaemonClient.Outcome outcome = new DaemonClient(SocketPath.from(env))
                     .run(arguments, env, System.out, System.err);
             if (outcome.answered()) {
-                System.exit(outcome.status());
+                boolean notFound = arguments.contains("wal-fetch") && outcome.status() == 1;
+                System.exit(notFound ? notFoundStatus() : outcome.status());
             }
             System.err.println("wal-j: " + outcome.reason() + "; working in-process");
             System.err.flush();

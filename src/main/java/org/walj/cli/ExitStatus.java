@@ -18,6 +18,18 @@ public final class ExitStatus {
      */
     public static final int FETCH_FAILED = 200;
 
+    /**
+     * The launcher runs wal-fetch as a child (not exec) and asks for "not in the archive" as a private status that it
+     * maps back to 1, so that a 1 from a JVM that never ran wal-j reads as a failure, not as the end of the archive.
+     */
+    static final String NOT_FOUND_PROPERTY = "walj.fetch.not-found-status";
+
     private ExitStatus() {
+    }
+
+    /** wal-fetch's "not in the archive": 1, or the launcher's private status (1 to 125, else 1). */
+    static int fetchNotFound() {
+        int status = Integer.getInteger(NOT_FOUND_PROPERTY, ERROR);
+        return status >= 1 && status <= 125 ? status : ERROR;
     }
 }

@@ -46,7 +46,7 @@ final class WalFetchCommand implements Callable<Integer> {
             WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
             WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), root.prefetchSpawner("wal-fetch"))
                     .fetch(new WalFileName(segment), root.resolve(destination), Math.max(0, prefetch));
-            return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.ERROR;
+            return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.fetchNotFound();
         } catch (Exception | Error e) { // an Error too: the JVM would end with 1, "not in the archive"
             throw new FailureExit.Failed(failureExit.status(), e);
         }

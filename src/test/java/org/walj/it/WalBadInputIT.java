@@ -266,6 +266,38 @@ class WalBadInputIT {
         assertEquals(List.of("wal_005/" + SEG + ".lzo"), filesUnder(empty));
     }
 
+    /**
+     * A JVM that never runs wal-j exits 1 itself, which PostgreSQL would read as "not in the archive": the launcher
+     * runs wal-fetch as a child and maps that 1 to the fatal status; wal-j's own "not found" still ends as 1.
+     */
+    @Test
+    void aJvmThatNeverRunsWalJIsAFailureNotTheEndOfTheArchive() throws IOException {
+        push();
+        Path dest = restoreDir.resolve("RECOVERYXLOG");
+        for (String opts : List.of("-Xmx1gg", "-Xmx4m")) { // an invalid option; a heap too small to open the jar
+            Map<String, String> e = new LinkedHashMap<>(env);
+            e.put("WALJ_JAVA_OPTS", opts);
+            ProcessResult r = walj.run(e, "wal-fetch", SEG, dest.toString());
+            assertEquals(200, r.exitCode(), opts + "\n" + r.describe());
+            assertTrue(r.stderr().contains("java exited 1 before wal-fetch could answer"), r.describe());
+            e.put("WALJ_FETCH_ERROR_EXIT_CODE", "7");
+            assertEquals(7, walj.run(e, "wal-fetch", SEG, dest.toString()).exitCode(), "the configured status");
+        }
+        Map<String, String> noJar = new LinkedHashMap<>(env);
+        noJar.put("WALJ_JAR", scratch.root().resolve("no-such.jar").toString());
+        assertEquals(200, walj.run(noJar, "wal-fetch", SEG, dest.toString()).exitCode(), "the launcher's own failure");
+        assertEquals(1, walj.run(noJar, "wal-push", pgWal.resolve(SEG).toString()).exitCode(), "other commands: 1");
+        assertEquals(List.of(), filesUnder(restoreDir));
+
+        // the private "not found" status never collides with a configured fatal status
+        Map<String, String> three = new LinkedHashMap<>(env);
+        three.put("WALJ_FETCH_ERROR_EXIT_CODE", "3");
+        assertEquals(1, walj.run(three, "wal-fetch", "0000000100000000000000FE", dest.toString()).exitCode());
+        Files.writeString(archive.resolve("wal_005/" + SEG + ".lzo"), "not lzop");
+        assertEquals(3, walj.run(three, "wal-fetch", SEG, dest.toString()).exitCode());
+        assertEquals(0, walj.run(env, "wal-fetch", "--help").exitCode());
+    }
+
     private void push() {
         walj.run(env, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
     }
