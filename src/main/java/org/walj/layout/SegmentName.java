@@ -1,11 +1,10 @@
 package org.walj.layout;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.walj.postgres.WalNames;
 
 /** A WAL segment file name: timeline, log and segment number, 8 upper-case hex digits each. */
 public record SegmentName(long timeline, long log, long segment) implements Comparable<SegmentName> {
-    private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
     /** WAL-E's prefetch assumes 16 MiB segments: 256 segments per log number. */
     private static final long SEGMENTS_PER_LOG_16MIB = 0x100;
 
@@ -16,7 +15,7 @@ public record SegmentName(long timeline, long log, long segment) implements Comp
     }
 
     public static Optional<SegmentName> parse(String name) {
-        if (name == null || !SEGMENT.matcher(name).matches()) {
+        if (name == null || !WalNames.SEGMENT_NAME.matcher(name).matches()) {
             return Optional.empty();
         }
         return Optional.of(new SegmentName(

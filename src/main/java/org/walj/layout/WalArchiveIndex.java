@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.postgres.WalNames;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -32,8 +33,8 @@ import org.walj.storage.Storage;
 public final class WalArchiveIndex {
     public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
     private static final Pattern OBJECT = Pattern.compile(
-            "([0-9A-F]{24})(\\.partial|\\.[0-9A-F]{8}\\.backup)?(\\.lzo|\\.lz4)"
-                    + "|([0-9A-F]{8})\\.history(\\.lzo|\\.lz4)");
+            "(" + WalNames.SEGMENT + ")(" + WalNames.SEGMENT_SUFFIXES + ")?(\\.lzo|\\.lz4)"
+                    + "|(" + WalNames.TIMELINE + ")\\" + WalNames.HISTORY_SUFFIX + "(\\.lzo|\\.lz4)");
 
     /** What a name directly inside {@code wal_005/} is. */
     public enum Kind { SEGMENT, PARTIAL_SEGMENT, BACKUP_HISTORY, TIMELINE_HISTORY }
@@ -58,7 +59,7 @@ public final class WalArchiveIndex {
                         new SegmentName(Long.parseLong(m.group(4), 16), 0, 0)));
             }
             Kind kind = m.group(2) == null ? Kind.SEGMENT
-                    : m.group(2).equals(".partial") ? Kind.PARTIAL_SEGMENT : Kind.BACKUP_HISTORY;
+                    : m.group(2).equals(WalNames.PARTIAL_SUFFIX) ? Kind.PARTIAL_SEGMENT : Kind.BACKUP_HISTORY;
             return Optional.of(new WalObject(key, kind, SegmentName.parse(m.group(1)).orElseThrow()));
         }
     }

@@ -6,7 +6,7 @@ package org.walj.postgres;
  */
 public record WalPosition(String walFileName, long offset) {
     public WalPosition {
-        if (walFileName == null || !walFileName.matches("[0-9A-F]{24}")) {
+        if (walFileName == null || !WalNames.SEGMENT_NAME.matcher(walFileName).matches()) {
             throw new IllegalArgumentException("not a WAL file name: " + walFileName);
         }
         if (offset < 0) {
