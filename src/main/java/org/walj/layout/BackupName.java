@@ -3,6 +3,7 @@ package org.walj.layout;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 
 /**

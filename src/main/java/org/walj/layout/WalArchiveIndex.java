@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -28,10 +30,9 @@ import org.walj.storage.Storage;
  * {@code .lz4}).
  *
  * <p>The WAL segment size is in no archived object that can be read without decoding a backup, so it is a
- * parameter; {@link #DEFAULT_SEGMENT_SIZE} (16 MiB, PostgreSQL's default) is what WAL-E assumed.
+ * parameter; {@link WalSegmentSize#DEFAULT} (16 MiB, PostgreSQL's default) is what WAL-E assumed.
  */
 public final class WalArchiveIndex {
-    public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
     private static final Pattern OBJECT = Pattern.compile(
             "(" + WalNames.SEGMENT + ")(" + WalNames.SEGMENT_SUFFIXES + ")?(\\.lzo|\\.lz4)"
                     + "|(" + WalNames.TIMELINE + ")\\" + WalNames.HISTORY_SUFFIX + "(\\.lzo|\\.lz4)");
@@ -97,21 +98,15 @@ public final class WalArchiveIndex {
         }
     }
 
-    private final long segmentSize;
-    private final long segmentsPerLog;
-    /** timeline → segment numbers (log * segmentsPerLog + seg) archived on it */
+    private final WalSegmentSize segmentSize;
+    /** timeline → segment numbers (WalSegmentSize.number) archived on it */
     private final Map<Long, NavigableSet<Long>> segments = new HashMap<>();
     /** timeline → its history, oldest ancestor first, ending with itself; only timelines with a history file */
     private final Map<Long, List<TimelineStep>> histories = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private WalArchiveIndex(long segmentSize) {
-        if (segmentSize < 1024 * 1024 || segmentSize > 1024L * 1024 * 1024 || Long.bitCount(segmentSize) != 1) {
-            throw new IllegalArgumentException("WAL segment size must be a power of two from 1 MiB to 1 GiB: "
-                    + segmentSize);
-        }
-        this.segmentSize = segmentSize;
-        this.segmentsPerLog = 0x1_0000_0000L / segmentSize;
+        this.segmentSize = new WalSegmentSize(segmentSize);
     }
 
     /** Lists {@code wal_005/} and reads every timeline history file through {@code reader}. */
@@ -141,7 +136,7 @@ public final class WalArchiveIndex {
     }
 
     public long segmentSize() {
-        return segmentSize;
+        return segmentSize.bytes();
     }
 
     /** The archived segment with the greatest position, on the highest timeline among equals. */
@@ -300,8 +295,8 @@ public final class WalArchiveIndex {
     }
 
     private void addSegment(SegmentName s) {
-        if (s.segment() >= segmentsPerLog) {
-            problems.add("segment " + s + " cannot exist with " + (segmentSize >> 20) + " MiB segments: the archive's "
+        if (!segmentSize.fits(s)) {
+            problems.add("segment " + s + " cannot exist with " + (segmentSize.bytes() >> 20) + " MiB segments: the archive's "
                     + "segments are smaller; give the right size");
             return;
         }
@@ -326,7 +321,7 @@ public final class WalArchiveIndex {
                 String[] lsn = f[1].split("/");
                 long switchPoint = (Long.parseLong(lsn[0], 16) << 32) | Long.parseLong(lsn[1], 16);
                 steps.add(new TimelineStep(parent, begin));
-                begin = switchPoint / segmentSize;
+                begin = segmentSize.numberAt(switchPoint);
             } catch (RuntimeException e) {
                 problems.add(String.format("timeline history file %08X.history has a line that is not "
                         + "\"parent<TAB>X/Y<TAB>reason\": %s", timeline, line));
@@ -338,11 +333,11 @@ public final class WalArchiveIndex {
     }
 
     private long number(SegmentName s) {
-        return s.log() * segmentsPerLog + s.segment();
+        return segmentSize.number(s);
     }
 
     private SegmentName name(long timeline, long number) {
-        return new SegmentName(timeline, number / segmentsPerLog, number % segmentsPerLog);
+        return segmentSize.name(timeline, number);
     }
 
     /** For tests and reports: segments per timeline, ascending. */

@@ -1,6 +1,7 @@
 package org.walj.layout;
 
 import java.util.Optional;
+import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 
 /**

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 import org.walj.storage.ObjectInfo;
 

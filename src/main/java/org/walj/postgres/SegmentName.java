@@ -1,12 +1,9 @@
-package org.walj.layout;
+package org.walj.postgres;
 
 import java.util.Optional;
-import org.walj.postgres.WalNames;
 
 /** A WAL segment file name: timeline, log and segment number, 8 upper-case hex digits each. */
 public record SegmentName(long timeline, long log, long segment) implements Comparable<SegmentName> {
-    /** WAL-E's prefetch assumes 16 MiB segments: 256 segments per log number. */
-    private static final long SEGMENTS_PER_LOG_16MIB = 0x100;
 
     public SegmentName {
         checkRange("timeline", timeline);
@@ -24,8 +21,16 @@ public record SegmentName(long timeline, long log, long segment) implements Comp
 
     /** The segment after this one on the same timeline, for 16 MiB segments (as WAL-E's prefetch computes it). */
     public SegmentName next() {
+        return next(WalSegmentSize.DEFAULT);
+    }
+
+    /**
+     * The segment after this one on the same timeline, for segments of {@code size}. A name whose segment part is
+     * already past the log's last (written by a cluster with smaller segments) goes on to the next log, as WAL-E did.
+     */
+    public SegmentName next(WalSegmentSize size) {
         long s = segment + 1;
-        return s >= SEGMENTS_PER_LOG_16MIB ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
+        return s >= size.segmentsPerLog() ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
     }
 
     @Override
