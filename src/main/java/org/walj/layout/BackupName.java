@@ -12,8 +12,7 @@ import org.walj.postgres.WalNames;
  * Readers treat the offset as an opaque 8-character token, as WAL-E's regex accepts {@code [0-9A-F]{8}}.
  */
 public record BackupName(SegmentName startSegment, String startOffset) implements Comparable<BackupName> {
-    private static final Pattern NAME = Pattern.compile(
-            "base_(" + WalNames.SEGMENT + ")_([0-9A-F]{8})");
+    private static final Pattern NAME = Pattern.compile("base_(" + WalNames.SEGMENT + ")_([0-9A-F]{8})");
 
     public BackupName {
         if (startOffset == null || !startOffset.matches("[0-9A-F]{8}")) {

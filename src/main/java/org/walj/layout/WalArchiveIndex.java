@@ -296,8 +296,8 @@ public final class WalArchiveIndex {
 
     private void addSegment(SegmentName s) {
         if (!segmentSize.fits(s)) {
-            problems.add("segment " + s + " cannot exist with " + (segmentSize.bytes() >> 20) + " MiB segments: the archive's "
-                    + "segments are smaller; give the right size");
+            problems.add("segment " + s + " cannot exist with " + (segmentSize.bytes() >> 20)
+                    + " MiB segments: the archive's segments are smaller; give the right size");
             return;
         }
         segments.computeIfAbsent(s.timeline(), t -> new TreeSet<>()).add(number(s));

@@ -13,7 +13,7 @@ class SegmentNameTest {
 
     @Test
     void parsesAndPrintsTheThreeParts() {
-        SegmentName s = SegmentName.parse("0000000A000000FF0000001B").orElseThrow();
+        SegmentName s = name("0000000A000000FF0000001B");
         assertEquals(10, s.timeline());
         assertEquals(255, s.log());
         assertEquals(27, s.segment());
@@ -28,18 +28,18 @@ class SegmentNameTest {
 
     @Test
     void nextRollsOverAfterSegmentFFLikeWalE() {
-        assertEquals("000000010000000000000003", SegmentName.parse("000000010000000000000002").orElseThrow().next().toString());
-        assertEquals("000000010000000200000000", SegmentName.parse("0000000100000001000000FF").orElseThrow().next().toString());
+        assertEquals("000000010000000000000003", name("000000010000000000000002").next().toString());
+        assertEquals("000000010000000200000000", name("0000000100000001000000FF").next().toString());
     }
 
     @Test
     void nextRollsOverWhereTheSegmentSizeEndsALog() {
         WalSegmentSize oneGiB = new WalSegmentSize(1L << 30);
-        assertEquals("000000010000000100000003", SegmentName.parse("000000010000000100000002").orElseThrow().next(oneGiB).toString());
-        assertEquals("000000010000000200000000", SegmentName.parse("000000010000000100000003").orElseThrow().next(oneGiB).toString());
+        assertEquals("000000010000000100000003", name("000000010000000100000002").next(oneGiB).toString());
+        assertEquals("000000010000000200000000", name("000000010000000100000003").next(oneGiB).toString());
         WalSegmentSize oneMiB = new WalSegmentSize(1L << 20);
-        assertEquals("000000010000000100000100", SegmentName.parse("0000000100000001000000FF").orElseThrow().next(oneMiB).toString());
-        assertEquals("000000010000000200000000", SegmentName.parse("000000010000000100000FFF").orElseThrow().next(oneMiB).toString());
+        assertEquals("000000010000000100000100", name("0000000100000001000000FF").next(oneMiB).toString());
+        assertEquals("000000010000000200000000", name("000000010000000100000FFF").next(oneMiB).toString());
     }
 
     @Test
@@ -59,5 +59,9 @@ class SegmentNameTest {
         assertTrue(SegmentName.parse(null).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> new SegmentName(1, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new SegmentName(0x1_0000_0000L, 0, 0));
+    }
+
+    private static SegmentName name(String text) {
+        return SegmentName.parse(text).orElseThrow();
     }
 }
