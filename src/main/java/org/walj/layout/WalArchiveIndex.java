@@ -93,8 +93,7 @@ public final class WalArchiveIndex {
 
         /** True when no gap lies between {@code from} and {@code through} (e.g. a backup's stop segment). */
         public boolean reaches(SegmentName through) {
-            return replayableUntil.isPresent() && replayableUntil.get().log() * 0x1_0000_0000L
-                    + replayableUntil.get().segment() >= through.log() * 0x1_0000_0000L + through.segment();
+            return replayableUntil.isPresent() && replayableUntil.get().placeInWal() >= through.placeInWal();
         }
     }
 

@@ -33,6 +33,14 @@ public record SegmentName(long timeline, long log, long segment) implements Comp
         return s >= size.segmentsPerLog() ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
     }
 
+    /**
+     * A key that orders segments by their place in the WAL whatever their timeline, without knowing the segment size
+     * (within one log, the segment part counts up).
+     */
+    public long placeInWal() {
+        return log << 32 | segment;
+    }
+
     @Override
     public int compareTo(SegmentName o) {
         return toString().compareTo(o.toString());

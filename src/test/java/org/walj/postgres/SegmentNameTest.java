@@ -51,6 +51,12 @@ class SegmentNameTest {
     }
 
     @Test
+    void placeInWalIgnoresTheTimeline() {
+        assertTrue(new SegmentName(2, 0, 0xFF).placeInWal() < new SegmentName(1, 1, 0).placeInWal());
+        assertEquals(new SegmentName(1, 3, 4).placeInWal(), new SegmentName(9, 3, 4).placeInWal());
+    }
+
+    @Test
     void rejectsEverythingButTwentyFourUpperCaseHexDigits() {
         assertTrue(SegmentName.parse("00000001000000000000000a").isEmpty());
         assertTrue(SegmentName.parse("00000002.history").isEmpty());
