@@ -11,6 +11,7 @@ import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.Storage;
 
 /** backup-list: the rows for the complete backups a query selects, in storage listing order. */
@@ -72,7 +73,7 @@ public final class BackupList {
             return Optional.empty();
         }
         try {
-            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalArchiveIndex.DEFAULT_SEGMENT_SIZE));
+            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalSegmentSize.DEFAULT.bytes()));
         } catch (IOException e) {
             LOG.warning(LogEvent.msg("cannot tell the backups' WAL coverage").detail(e.getMessage())
                     .hint("The wal_coverage column says unknown; wal-verify reports the archive's gaps."));

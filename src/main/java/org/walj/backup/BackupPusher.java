@@ -28,7 +28,6 @@ import org.walj.layout.ArchivePresence;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
 import org.walj.layout.BackupSentinel;
-import org.walj.layout.SegmentName;
 import org.walj.layout.StoragePrefix;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
@@ -287,8 +286,7 @@ public final class BackupPusher {
     }
 
     private static BackupName name(WalPosition position) {
-        SegmentName segment = SegmentName.parse(position.walFileName()).orElseThrow();
-        return BackupName.of(segment, position.offset());
+        return BackupName.of(position.segment(), position.offset());
     }
 
     private static void requireDataDirectory(Path dir) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.walj.layout.ArchiveLayout;
-import org.walj.layout.SegmentName;
 import org.walj.pipeline.Compression;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -42,12 +42,12 @@ final class WalCoverage {
      * promoted during the backup) accepts each segment on either timeline.
      */
     Result check(SegmentName start, SegmentName stop) throws IOException {
-        if (position(stop) < position(start)) {
+        if (stop.placeInWal() < start.placeInWal()) {
             throw new IOException("the backup stops (" + stop + ") before it starts (" + start + ")");
         }
         List<SegmentName> missing = new ArrayList<>();
         int count = 0;
-        for (SegmentName s = start; position(s) <= position(stop); s = s.next()) {
+        for (SegmentName s = start; s.placeInWal() <= stop.placeInWal(); s = s.next()) {
             if (++count > MAX_SEGMENTS) {
                 throw new IOException("the backup's WAL range " + start + " to " + stop + " is implausibly long");
             }
@@ -76,9 +76,5 @@ final class WalCoverage {
             }
         }
         return false;
-    }
-
-    private static long position(SegmentName s) {
-        return (s.log() << 32) | s.segment();
     }
 }

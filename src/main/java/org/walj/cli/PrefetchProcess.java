@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 import org.walj.wal.PrefetchSpawner;
 
 /**

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.UserException;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
 import picocli.CommandLine.Command;

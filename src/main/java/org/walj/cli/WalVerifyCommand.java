@@ -3,10 +3,10 @@ package org.walj.cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.retention.WalVerify;
 import org.walj.retention.WalVerifyFormat;
 import picocli.CommandLine.Command;
@@ -60,13 +60,13 @@ final class WalVerifyCommand implements Callable<Integer> {
 
         static long parse(String value, picocli.CommandLine cmd) {
             if (value == null) {
-                return WalArchiveIndex.DEFAULT_SEGMENT_SIZE;
+                return WalSegmentSize.DEFAULT.bytes();
             }
             String v = value.strip().toUpperCase(java.util.Locale.ROOT);
             long factor = v.endsWith("MB") ? 1024L * 1024 : 1;
             try {
                 long n = Long.parseLong(v.endsWith("MB") ? v.substring(0, v.length() - 2).strip() : v) * factor;
-                if (n >= 1024 * 1024 && n <= 1024L * 1024 * 1024 && Long.bitCount(n) == 1) {
+                if (WalSegmentSize.isValid(n)) {
                     return n;
                 }
             } catch (NumberFormatException e) {

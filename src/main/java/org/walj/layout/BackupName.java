@@ -3,6 +3,8 @@ package org.walj.layout;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalNames;
 
 /**
  * A WAL-E base backup name, {@code base_<start segment>_<start offset>}: the WAL file holding the backup's start LSN
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
  * Readers treat the offset as an opaque 8-character token, as WAL-E's regex accepts {@code [0-9A-F]{8}}.
  */
 public record BackupName(SegmentName startSegment, String startOffset) implements Comparable<BackupName> {
-    private static final Pattern NAME = Pattern.compile("base_([0-9A-F]{24})_([0-9A-F]{8})");
+    private static final Pattern NAME = Pattern.compile("base_(" + WalNames.SEGMENT + ")_([0-9A-F]{8})");
 
     public BackupName {
         if (startOffset == null || !startOffset.matches("[0-9A-F]{8}")) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
+import org.walj.postgres.SegmentName;
 
 /**
  * The content of {@code base_X_Y_backup_stop_sentinel.json}, whose existence makes a backup complete. The start

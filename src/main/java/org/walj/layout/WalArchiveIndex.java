@@ -12,6 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalNames;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -27,13 +30,12 @@ import org.walj.storage.Storage;
  * {@code .lz4}).
  *
  * <p>The WAL segment size is in no archived object that can be read without decoding a backup, so it is a
- * parameter; {@link #DEFAULT_SEGMENT_SIZE} (16 MiB, PostgreSQL's default) is what WAL-E assumed.
+ * parameter; {@link WalSegmentSize#DEFAULT} (16 MiB, PostgreSQL's default) is what WAL-E assumed.
  */
 public final class WalArchiveIndex {
-    public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
     private static final Pattern OBJECT = Pattern.compile(
-            "([0-9A-F]{24})(\\.partial|\\.[0-9A-F]{8}\\.backup)?(\\.lzo|\\.lz4)"
-                    + "|([0-9A-F]{8})\\.history(\\.lzo|\\.lz4)");
+            "(" + WalNames.SEGMENT + ")(" + WalNames.SEGMENT_SUFFIXES + ")?(\\.lzo|\\.lz4)"
+                    + "|(" + WalNames.TIMELINE + ")\\" + WalNames.HISTORY_SUFFIX + "(\\.lzo|\\.lz4)");
 
     /** What a name directly inside {@code wal_005/} is. */
     public enum Kind { SEGMENT, PARTIAL_SEGMENT, BACKUP_HISTORY, TIMELINE_HISTORY }
@@ -58,7 +60,7 @@ public final class WalArchiveIndex {
                         new SegmentName(Long.parseLong(m.group(4), 16), 0, 0)));
             }
             Kind kind = m.group(2) == null ? Kind.SEGMENT
-                    : m.group(2).equals(".partial") ? Kind.PARTIAL_SEGMENT : Kind.BACKUP_HISTORY;
+                    : m.group(2).equals(WalNames.PARTIAL_SUFFIX) ? Kind.PARTIAL_SEGMENT : Kind.BACKUP_HISTORY;
             return Optional.of(new WalObject(key, kind, SegmentName.parse(m.group(1)).orElseThrow()));
         }
     }
@@ -91,26 +93,19 @@ public final class WalArchiveIndex {
 
         /** True when no gap lies between {@code from} and {@code through} (e.g. a backup's stop segment). */
         public boolean reaches(SegmentName through) {
-            return replayableUntil.isPresent() && replayableUntil.get().log() * 0x1_0000_0000L
-                    + replayableUntil.get().segment() >= through.log() * 0x1_0000_0000L + through.segment();
+            return replayableUntil.isPresent() && replayableUntil.get().placeInWal() >= through.placeInWal();
         }
     }
 
-    private final long segmentSize;
-    private final long segmentsPerLog;
-    /** timeline → segment numbers (log * segmentsPerLog + seg) archived on it */
+    private final WalSegmentSize segmentSize;
+    /** timeline → segment numbers (WalSegmentSize.number) archived on it */
     private final Map<Long, NavigableSet<Long>> segments = new HashMap<>();
     /** timeline → its history, oldest ancestor first, ending with itself; only timelines with a history file */
     private final Map<Long, List<TimelineStep>> histories = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private WalArchiveIndex(long segmentSize) {
-        if (segmentSize < 1024 * 1024 || segmentSize > 1024L * 1024 * 1024 || Long.bitCount(segmentSize) != 1) {
-            throw new IllegalArgumentException("WAL segment size must be a power of two from 1 MiB to 1 GiB: "
-                    + segmentSize);
-        }
-        this.segmentSize = segmentSize;
-        this.segmentsPerLog = 0x1_0000_0000L / segmentSize;
+        this.segmentSize = new WalSegmentSize(segmentSize);
     }
 
     /** Lists {@code wal_005/} and reads every timeline history file through {@code reader}. */
@@ -140,7 +135,7 @@ public final class WalArchiveIndex {
     }
 
     public long segmentSize() {
-        return segmentSize;
+        return segmentSize.bytes();
     }
 
     /** The archived segment with the greatest position, on the highest timeline among equals. */
@@ -299,9 +294,9 @@ public final class WalArchiveIndex {
     }
 
     private void addSegment(SegmentName s) {
-        if (s.segment() >= segmentsPerLog) {
-            problems.add("segment " + s + " cannot exist with " + (segmentSize >> 20) + " MiB segments: the archive's "
-                    + "segments are smaller; give the right size");
+        if (!segmentSize.fits(s)) {
+            problems.add("segment " + s + " cannot exist with " + (segmentSize.bytes() >> 20)
+                    + " MiB segments: the archive's segments are smaller; give the right size");
             return;
         }
         segments.computeIfAbsent(s.timeline(), t -> new TreeSet<>()).add(number(s));
@@ -325,7 +320,7 @@ public final class WalArchiveIndex {
                 String[] lsn = f[1].split("/");
                 long switchPoint = (Long.parseLong(lsn[0], 16) << 32) | Long.parseLong(lsn[1], 16);
                 steps.add(new TimelineStep(parent, begin));
-                begin = switchPoint / segmentSize;
+                begin = segmentSize.numberAt(switchPoint);
             } catch (RuntimeException e) {
                 problems.add(String.format("timeline history file %08X.history has a line that is not "
                         + "\"parent<TAB>X/Y<TAB>reason\": %s", timeline, line));
@@ -337,11 +332,11 @@ public final class WalArchiveIndex {
     }
 
     private long number(SegmentName s) {
-        return s.log() * segmentsPerLog + s.segment();
+        return segmentSize.number(s);
     }
 
     private SegmentName name(long timeline, long number) {
-        return new SegmentName(timeline, number / segmentsPerLog, number % segmentsPerLog);
+        return segmentSize.name(timeline, number);
     }
 
     /** For tests and reports: segments per timeline, ascending. */

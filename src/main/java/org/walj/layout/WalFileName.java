@@ -1,7 +1,8 @@
 package org.walj.layout;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalNames;
 
 /**
  * The name of a file PostgreSQL archives: a 24-hex-digit segment, a timeline history file
@@ -9,9 +10,6 @@ import java.util.regex.Pattern;
  * Names are checked so that they can never escape the WAL directory of the archive.
  */
 public record WalFileName(String value) {
-    private static final Pattern ANY_WAL_FILE = Pattern.compile(
-            "[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
-
     public WalFileName {
         if (!isSafe(value)) {
             throw new IllegalArgumentException("not a WAL file name: " + value);
@@ -25,7 +23,7 @@ public record WalFileName(String value) {
     }
 
     public boolean isKnownKind() {
-        return ANY_WAL_FILE.matcher(value).matches();
+        return WalNames.ANY_WAL_FILE.matcher(value).matches();
     }
 
     /** The segment this name denotes, when it is a plain 24-hex-digit segment name. */

@@ -24,32 +24,18 @@ public record Lsn(long value) {
         }
     }
 
-    /**
-     * The name of the WAL file holding this location, as PostgreSQL's {@code XLogFileName}: timeline, then the
-     * segment number split into "log" (segments per 4 GiB) and "seg".
-     */
-    public String walFileName(long timeline, long segmentSize) {
-        checkSegmentSize(segmentSize);
-        long segmentNumber = Long.divideUnsigned(value, segmentSize);
-        long perLog = 0x1_0000_0000L / segmentSize;
-        return String.format("%08X%08X%08X", timeline, segmentNumber / perLog, segmentNumber % perLog);
+    /** The WAL segment holding this location, as PostgreSQL's {@code XLogFileName} names it. */
+    public SegmentName segment(long timeline, WalSegmentSize size) {
+        return size.name(timeline, size.numberAt(value));
     }
 
     /** Byte offset of this location inside its WAL file. */
-    public long offsetInSegment(long segmentSize) {
-        checkSegmentSize(segmentSize);
-        return Long.remainderUnsigned(value, segmentSize);
+    public long offsetInSegment(WalSegmentSize size) {
+        return size.offsetAt(value);
     }
 
     @Override
     public String toString() {
         return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);
-    }
-
-    private static void checkSegmentSize(long size) {
-        // PostgreSQL allows powers of two from 1 MiB to 1 GiB
-        if (size < (1 << 20) || size > (1 << 30) || Long.bitCount(size) != 1) {
-            throw new IllegalArgumentException("not a WAL segment size: " + size);
-        }
     }
 }

@@ -1,20 +1,21 @@
 package org.walj.postgres;
 
+import java.util.Objects;
+
 /**
  * A WAL location as a backup name and sentinel record it: the WAL file holding it and the byte offset inside that
  * file.
  */
-public record WalPosition(String walFileName, long offset) {
+public record WalPosition(SegmentName segment, long offset) {
     public WalPosition {
-        if (walFileName == null || !walFileName.matches("[0-9A-F]{24}")) {
-            throw new IllegalArgumentException("not a WAL file name: " + walFileName);
-        }
+        Objects.requireNonNull(segment, "segment");
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset");
         }
     }
 
     public static WalPosition of(Lsn lsn, long timeline, long segmentSize) {
-        return new WalPosition(lsn.walFileName(timeline, segmentSize), lsn.offsetInSegment(segmentSize));
+        WalSegmentSize size = new WalSegmentSize(segmentSize);
+        return new WalPosition(lsn.segment(timeline, size), lsn.offsetInSegment(size));
     }
 }

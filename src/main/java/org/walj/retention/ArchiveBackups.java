@@ -11,7 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalNames;
 import org.walj.storage.ObjectInfo;
 
 /**
@@ -21,7 +22,8 @@ import org.walj.storage.ObjectInfo;
  */
 record ArchiveBackups(List<Backup> backups, List<String> unexpected, List<SegmentName> walGStarts) {
     /** WAL-G's sentinel: no offset in the name. Such backups are not WAL-E's, but they need their WAL too. */
-    private static final Pattern WAL_G_SENTINEL = Pattern.compile("base_([0-9A-F]{24})_backup_stop_sentinel\\.json");
+    private static final Pattern WAL_G_SENTINEL = Pattern.compile(
+            "base_(" + WalNames.SEGMENT + ")_backup_stop_sentinel\\.json");
 
     /** One backup's objects. The sentinel is what makes it complete (listed, restorable). */
     record Backup(BackupName name, Optional<ObjectInfo> sentinel, List<ObjectInfo> data) {

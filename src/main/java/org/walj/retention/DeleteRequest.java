@@ -3,7 +3,7 @@ package org.walj.retention;
 import java.util.Optional;
 import org.walj.UserException;
 import org.walj.layout.BackupName;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 
 /** What {@code delete} was asked to do, checked before anything is listed. */
 public sealed interface DeleteRequest {

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
-import org.walj.layout.SegmentName;
 import org.walj.layout.WalArchiveIndex.WalObject;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupName;
-import org.walj.layout.SegmentName;
 import org.walj.layout.WalArchiveIndex;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.Storage;
 
 /**

@@ -18,7 +18,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 
 /**
  * WAL-E's prefetch area beside the restore destination, shared with WAL-E itself:

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.walj.postgres.WalNames;
 
 /**
  * What wal-j's prefetcher verified before it put a segment into the prefetch area: the segment's name, the archive it
@@ -27,7 +28,7 @@ record PrefetchRecord(String segment, String archive, long size, int crc32c) {
     static final String SUFFIX = ".walj-verified";
     private static final String HEADER = "wal-j verified prefetch 1";
     private static final int MAX_BYTES = 4096;
-    private static final Pattern FORMAT = Pattern.compile(HEADER + "\nsegment=([0-9A-F]{24})\narchive=([^\n]{1,2048})"
+    private static final Pattern FORMAT = Pattern.compile(HEADER + "\nsegment=(" + WalNames.SEGMENT + ")\narchive=([^\n]{1,2048})"
             + "\nsize=(0|[1-9][0-9]{0,18})\ncrc32c=([0-9a-f]{8})\n");
 
     String format() {

@@ -9,16 +9,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.WalNames;
 
 /** PostgreSQL's {@code archive_status/} directory: which segments wait to be archived, and marking them done. */
 final class ReadySegments {
     private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_UPLOAD);
-    private static final Pattern READY = Pattern.compile("[0-9A-F]{24}\\.ready");
-    private static final String SUFFIX = ".ready";
 
     private ReadySegments() {
     }
@@ -51,8 +49,8 @@ final class ReadySegments {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(statusDir)) {
             for (Path entry : entries) {
                 String n = entry.getFileName().toString();
-                if (READY.matcher(n).matches()) {
-                    names.add(n.substring(0, n.length() - SUFFIX.length()));
+                if (WalNames.READY_SEGMENT.matcher(n).matches()) {
+                    names.add(n.substring(0, n.length() - WalNames.READY_SUFFIX.length()));
                 }
             }
         } catch (NoSuchFileException gone) {
@@ -74,7 +72,7 @@ final class ReadySegments {
         Path statusDir = segment.getParent().resolve("archive_status");
         String name = segment.getFileName().toString();
         try {
-            Files.move(statusDir.resolve(name + SUFFIX), statusDir.resolve(name + ".done"),
+            Files.move(statusDir.resolve(name + WalNames.READY_SUFFIX), statusDir.resolve(name + ".done"),
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.warning(LogEvent.msg("problem moving .ready archive status to .done")

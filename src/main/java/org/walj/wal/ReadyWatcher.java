@@ -12,7 +12,7 @@ import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import org.walj.postgres.WalNames;
 
 /**
  * Tells the moment PostgreSQL marks a segment ready ({@code archive_status/<segment>.ready} created). PostgreSQL
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  * mode takes only those.
  */
 final class ReadyWatcher implements Closeable {
-    private static final Pattern READY = Pattern.compile("[0-9A-F]{24}\\.ready");
 
     private final WatchService service;
     private final Consumer<Path> onReady;
@@ -62,9 +61,9 @@ final class ReadyWatcher implements Closeable {
                 for (WatchEvent<?> event : key.pollEvents()) {
                     // an OVERFLOW lost some names: the scan after the next request finds those segments
                     if (walDir != null && event.context() instanceof Path name
-                            && READY.matcher(name.toString()).matches()) {
+                            && WalNames.READY_SEGMENT.matcher(name.toString()).matches()) {
                         String file = name.toString();
-                        onReady.accept(walDir.resolve(file.substring(0, file.length() - ".ready".length())));
+                        onReady.accept(walDir.resolve(file.substring(0, file.length() - WalNames.READY_SUFFIX.length())));
                     }
                 }
                 if (!key.reset()) {

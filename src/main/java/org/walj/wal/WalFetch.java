@@ -11,12 +11,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.walj.layout.SegmentName;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.SegmentName;
 
 /**
  * wal-fetch as PostgreSQL's restore_command: serves the segment from the prefetch area when a background

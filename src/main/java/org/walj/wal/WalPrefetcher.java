@@ -12,8 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.walj.DaemonThreads;
-import org.walj.layout.SegmentName;
 import org.walj.layout.WalFileName;
+import org.walj.postgres.SegmentName;
 
 /**
  * The internal {@code wal-prefetch BASE SEGMENT…}: downloads segments into the prefetch area in parallel, each into

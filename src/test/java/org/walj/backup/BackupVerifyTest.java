@@ -22,11 +22,11 @@ import org.walj.UserException;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
 import org.walj.layout.RestoreSpec;
-import org.walj.layout.SegmentName;
 import org.walj.logging.LoggerNames;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.Storage;
 import org.walj.storage.file.FileStorage;
 

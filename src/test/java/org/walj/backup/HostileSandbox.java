@@ -26,12 +26,12 @@ import java.util.stream.Stream;
 import org.walj.UserException;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
-import org.walj.layout.SegmentName;
 import org.walj.layout.Tablespace;
 import org.walj.logging.LoggerNames;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.file.FileStorage;
 
 /**

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.layout.SegmentName;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.file.FileStorage;
 
 class WalCoverageTest {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.walj.postgres.SegmentName;
 
 class BackupLayoutTest {
     private static final SegmentName START = SegmentName.parse("000000010000000000000002").orElseThrow();

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.file.FileStorage;
 
 class WalArchiveIndexTest {
-    static final long MIB16 = WalArchiveIndex.DEFAULT_SEGMENT_SIZE;
+    static final long MIB16 = WalSegmentSize.DEFAULT.bytes();
     // PostgreSQL's own format: parent TLI, switch LSN, reason
     static final String HISTORY_2 = "1\t0/A000028\tno recovery target specified\n";
     static final String HISTORY_3 = "1\t0/A000028\tno recovery target specified\n\n2\t0/10000000\tbefore 2026-11-22\n";

@@ -15,12 +15,12 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.layout.SegmentName;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.postgres.SegmentName;
 import org.walj.storage.file.FileStorage;
 
 /**

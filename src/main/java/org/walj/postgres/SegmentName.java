@@ -1,13 +1,9 @@
-package org.walj.layout;
+package org.walj.postgres;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** A WAL segment file name: timeline, log and segment number, 8 upper-case hex digits each. */
 public record SegmentName(long timeline, long log, long segment) implements Comparable<SegmentName> {
-    private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
-    /** WAL-E's prefetch assumes 16 MiB segments: 256 segments per log number. */
-    private static final long SEGMENTS_PER_LOG_16MIB = 0x100;
 
     public SegmentName {
         checkRange("timeline", timeline);
@@ -16,7 +12,7 @@ public record SegmentName(long timeline, long log, long segment) implements Comp
     }
 
     public static Optional<SegmentName> parse(String name) {
-        if (name == null || !SEGMENT.matcher(name).matches()) {
+        if (name == null || !WalNames.SEGMENT_NAME.matcher(name).matches()) {
             return Optional.empty();
         }
         return Optional.of(new SegmentName(
@@ -25,8 +21,24 @@ public record SegmentName(long timeline, long log, long segment) implements Comp
 
     /** The segment after this one on the same timeline, for 16 MiB segments (as WAL-E's prefetch computes it). */
     public SegmentName next() {
+        return next(WalSegmentSize.DEFAULT);
+    }
+
+    /**
+     * The segment after this one on the same timeline, for segments of {@code size}. A name whose segment part is
+     * already past the log's last (written by a cluster with smaller segments) goes on to the next log, as WAL-E did.
+     */
+    public SegmentName next(WalSegmentSize size) {
         long s = segment + 1;
-        return s >= SEGMENTS_PER_LOG_16MIB ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
+        return s >= size.segmentsPerLog() ? new SegmentName(timeline, log + 1, 0) : new SegmentName(timeline, log, s);
+    }
+
+    /**
+     * A key that orders segments by their place in the WAL whatever their timeline, without knowing the segment size
+     * (within one log, the segment part counts up).
+     */
+    public long placeInWal() {
+        return log << 32 | segment;
     }
 
     @Override
