@@ -21,6 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalEStyleBackup;
+import org.walj.it.harness.WalJ;
 
 /**
  * backup-list and backup-fetch against a backup laid out the WAL-E way without wal-j's backup-push

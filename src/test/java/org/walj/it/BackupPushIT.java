@@ -18,6 +18,14 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * backup-push against a real PostgreSQL 15, checked and restored without wal-j's backup-fetch, the way anyone with

@@ -16,6 +16,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalEStyleBackup;
+import org.walj.it.harness.WalJ;
 
 /**
  * The integrity manifest and backup-verify on a real PostgreSQL 15: backup-push writes the manifest, backup-verify

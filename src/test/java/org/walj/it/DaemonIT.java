@@ -24,6 +24,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.daemon.Protocol;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The resident daemon ({@code wal-j daemon}, docs/daemon.md) against a real PostgreSQL 15 whose archive_command and

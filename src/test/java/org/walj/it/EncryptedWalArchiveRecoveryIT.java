@@ -15,6 +15,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.GnuPg;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The WAL path end to end with encryption on, as WAL-E users run it: {@code WALE_GPG_KEY_ID} in the server's

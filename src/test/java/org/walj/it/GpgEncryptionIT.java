@@ -15,6 +15,12 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.GnuPg;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 
 /**
  * Encryption against the real {@code gpg} binary with throwaway keys made here: what wal-j pushes with a key id

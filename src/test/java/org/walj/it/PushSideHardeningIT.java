@@ -21,6 +21,14 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * Issue 12, the push side, through the installed launcher with the C locale every test command gets (Exec sets

@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * under pgbench, a base backup taken midway, more writes, then the backup recovered through {@code wal-j wal-fetch}
  * and compared table by table with the source.
  */
-final class ArchiveRoundTrip {
+public final class ArchiveRoundTrip {
     private static final List<String> TABLES =
             List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
 
@@ -25,7 +25,7 @@ final class ArchiveRoundTrip {
      * last segment archived, after the source stopped and before the recovery; {@code where} names the archive in
      * failure messages.
      */
-    static void archiveAndRecover(Scratch scratch, WalJ walj, Map<String, String> walEnv, String where,
+    public static void archiveAndRecover(Scratch scratch, WalJ walj, Map<String, String> walEnv, String where,
                                   Consumer<String> inspectArchive) {
         PgCluster source = PgCluster.initdb(scratch, "src");
         source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
