@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.daemon.Protocol;
+import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
@@ -54,19 +55,13 @@ class DaemonIT {
         Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Path socket = runDir.resolve("daemon.sock");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         walEnv.put("WALJ_DAEMON_SOCKET", socket.toString());
 
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon-1");
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p"),
-                "wal_keep_size", "2GB",
-                "max_wal_size", "4GB"));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"));
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
@@ -49,19 +49,13 @@ class DaemonPushAheadIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "4");
         assertTrue(daemon.log().contains("pushing up to 4 ready segments ahead"), daemon.log());
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p"),
-                "wal_keep_size", "2GB",
-                "max_wal_size", "4GB"));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"));
         source.start();
         source.psql("CREATE TABLE t (id bigint PRIMARY KEY, payload text NOT NULL)");
         PgCluster restored = source.baseBackup("restored");

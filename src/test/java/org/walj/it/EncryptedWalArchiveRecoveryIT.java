@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.GnuPg;
 import org.walj.it.harness.PgCluster;
@@ -46,15 +46,12 @@ class EncryptedWalArchiveRecoveryIT {
         scratch.user().own(passFile);
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
             String fpr = gpg.generate("Archive <archive@example.org>", "rsa3072", "rsa3072", passphrase);
-            Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-            walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+            Map<String, String> walEnv = walj.fileArchiveEnv(archive);
             walEnv.put("WALE_GPG_KEY_ID", fpr.substring(24));
             walEnv.put("GNUPGHOME", gpg.home().toString());
             walEnv.put("WALJ_GPG_PASSPHRASE_FILE", passFile.toString());
 
-            PgCluster source = PgCluster.initdb(scratch, "src");
-            source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-            source.serverEnv(walEnv);
+            PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
             source.start();
             source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
             source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

@@ -37,8 +37,7 @@ class Lz4ArchiveIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
         PgCluster source = PgCluster.initdb(scratch, "src")
                 .configure(Map.of("archive_mode", "on",
@@ -50,9 +49,7 @@ class Lz4ArchiveIT {
 
         Map<String, String> pushEnv = new LinkedHashMap<>(env);
         pushEnv.put("WALJ_COMPRESSION", "lz4");
-        pushEnv.put("PGHOST", source.socketDir().toString());
-        pushEnv.put("PGPORT", Integer.toString(source.port()));
-        pushEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pushEnv.putAll(source.clientEnv());
         walj.run(pushEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString()).requireSuccess();
         source.pgbench(Duration.ofMinutes(1), "-t", "300", "-c", "2");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

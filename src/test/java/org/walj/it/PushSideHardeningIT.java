@@ -183,8 +183,7 @@ class PushSideHardeningIT {
         Path archive = scratch.dir("archive");
         scratch.dir("archive/basebackups_005"); // an archive already, so the daemon makes wal_005/ itself
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
         env.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
         ResidentDaemon daemon = ResidentDaemon.startWithUmask(walj, env, scratch, "daemon", "022");
         try {

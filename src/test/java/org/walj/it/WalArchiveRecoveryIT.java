@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
@@ -57,15 +58,10 @@ class WalArchiveRecoveryIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
 
         // --- a source cluster archiving through wal-j, with writes before and after a base backup
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         assertEquals("16MB", source.psql("SHOW wal_segment_size"));
 

@@ -27,9 +27,7 @@ public final class ArchiveRoundTrip {
      */
     public static void archiveAndRecover(Scratch scratch, WalJ walj, Map<String, String> walEnv, String where,
                                   Consumer<String> inspectArchive) {
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
         source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload "

@@ -479,6 +479,15 @@ public final class PgCluster implements AutoCloseable {
         return port;
     }
 
+    /** PGHOST, PGPORT and PGUSER for a client of this server, such as {@code wal-j backup-push}. */
+    public Map<String, String> clientEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGHOST", socketDir().toString());
+        env.put("PGPORT", Integer.toString(port()));
+        env.put("PGUSER", SUPERUSER);
+        return env;
+    }
+
     public Path logFile() {
         return log;
     }

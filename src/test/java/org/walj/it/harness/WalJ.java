@@ -111,6 +111,16 @@ public final class WalJ {
     }
 
     /**
+     * {@link #env()} with {@code WALE_FILE_PREFIX} naming a file archive (see {@link Scratch#archive}): what both a
+     * server and a direct run need. Mutable, so a test adds its own variables (GnuPG, a daemon socket).
+     */
+    public Map<String, String> fileArchiveEnv(Path archive) {
+        Map<String, String> env = new LinkedHashMap<>(env());
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        return env;
+    }
+
+    /**
      * A shell command line for postgresql.conf, e.g. {@code shellCommand("wal-push", "%p")} gives
      * {@code '/tmp/walj-it-.../bin/wal-j' wal-push %p}. Arguments are used as given (so %p/%f stay intact).
      */
