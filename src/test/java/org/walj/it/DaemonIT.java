@@ -30,8 +30,10 @@ import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.RestoreAndCompare;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
 import org.walj.it.harness.Tools;
 import org.walj.it.harness.WalJ;
 
@@ -158,19 +160,14 @@ class DaemonIT {
                 "a connection from another uid is refused by the daemon itself");
 
         // --- the archive: every object passes lzop -t and holds the segment's exact bytes
-        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
-        String endOfWrites = source.currentWalLsn();
+        SourceState expected = SourceState.capture(source, TABLES, scratch.dir("dumps/src"));
         source.stop();
         int checked = checkArchive(archive.resolve("wal_005"), source.pgWal(), lzop, scratch);
         assertTrue(checked >= 5, "segments checked: " + checked);
 
         // --- restore through the daemon, row by row
         int fetches = second.served("wal-fetch");
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the whole archive");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "daemon-served");
         assertTrue(second.served("wal-fetch") > fetches + 3, "restore_command went through the daemon:\n" + second.log());
         assertFalse(Files.readString(restored.logFile()).contains("working in-process"), restored.logTail(40));
 

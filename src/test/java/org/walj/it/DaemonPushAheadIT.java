@@ -22,8 +22,10 @@ import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.RestoreAndCompare;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
 import org.walj.it.harness.Tools;
 import org.walj.it.harness.WalJ;
 
@@ -86,8 +88,7 @@ class DaemonPushAheadIT {
                 "background records stay in the daemon's log, never reach a client");
 
         // --- every segment up to the last switch is in the archive: lzop -t passes, the bytes are the segment's
-        Map<String, Path> expected = source.dumpTables(List.of("t"), scratch.dir("dumps/src"));
-        String endOfWrites = source.currentWalLsn();
+        SourceState expected = SourceState.capture(source, List.of("t"), scratch.dir("dumps/src"));
         int segments = checkArchive(archive.resolve("wal_005"), source.pgWal(), last, lzop, scratch);
         assertTrue(segments >= SWITCHES, "segments checked: " + segments);
         assertTrue(stats.archivedCount() < segments, "fewer archive_command calls (" + stats.archivedCount()
@@ -100,11 +101,7 @@ class DaemonPushAheadIT {
         source.stop();
 
         // --- recovery through the archive, row by row
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the whole archive");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "pushed-ahead");
 
         daemon.terminate();
         assertTrue(daemon.log().contains("MSG: daemon stopped"), daemon.log());

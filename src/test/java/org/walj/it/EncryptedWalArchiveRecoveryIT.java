@@ -18,8 +18,10 @@ import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.GnuPg;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.RestoreAndCompare;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
 import org.walj.it.harness.Tools;
 import org.walj.it.harness.WalJ;
 
@@ -64,7 +66,8 @@ class EncryptedWalArchiveRecoveryIT {
             String endOfWrites = source.currentWalLsn();
             source.waitArchived(lastSegment, Duration.ofMinutes(2));
             assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-            Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
+            SourceState expected = new SourceState(endOfWrites,
+                    source.dumpTables(TABLES, scratch.dir("dumps/src")));
             source.stop();
 
             // every object: gpg -d | lzop -d gives back the segment PostgreSQL handed over
@@ -89,11 +92,7 @@ class EncryptedWalArchiveRecoveryIT {
             assertTrue(compared > 0, "at least one archived segment still in pg_wal was compared; objects: "
                     + objects);
 
-            restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(3));
-            assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                    "recovery replayed the encrypted archive up to the source's last write (" + endOfWrites + ")");
-            restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-            restored.stop();
+            RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(3), expected, "encrypted");
         }
     }
 }

@@ -2,7 +2,6 @@ package org.walj.it.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +40,11 @@ public final class ArchiveRoundTrip {
         String endOfWrites = source.currentWalLsn();
         source.waitArchived(last, Duration.ofMinutes(2));
         assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
+        SourceState expected = new SourceState(endOfWrites, source.dumpTables(TABLES, scratch.dir("dumps/src")));
         source.stop();
 
         inspectArchive.accept(last);
 
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the " + where + " archive up to the source's last write");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from " + where);
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, where);
     }
 }

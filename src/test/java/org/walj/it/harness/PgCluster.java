@@ -459,6 +459,11 @@ public final class PgCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- files and diagnostics
 
+    /** The scratch directory this cluster lives in: fixtures put their files beside it. */
+    Scratch scratch() {
+        return scratch;
+    }
+
     public String name() {
         return name;
     }
