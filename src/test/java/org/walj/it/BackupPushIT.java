@@ -155,7 +155,7 @@ class BackupPushIT {
         Path archive = scratch.archive("archive");
         Path location = scratch.dir("ts1");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         source.psql("CREATE TABLESPACE ts1 LOCATION '" + location + "';"
                 + "CREATE TABLE in_ts (id int) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 1000);");
@@ -187,7 +187,7 @@ class BackupPushIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         // more than one partition's 6,144 members: PostgreSQL ignores a directory it does not know
         Path extra = scratch.dir(scratch.root().relativize(source.dataDir().resolve("walj_it_extra")).toString());
         byte[] block = new byte[8192];
@@ -278,7 +278,7 @@ class BackupPushIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         // mode 000: neither the server's user (wal-j runs as it) nor a non-root owner can read it
         Path unreadable = source.dataDir().resolve("base/unreadable_by_walj");
