@@ -21,6 +21,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalEStyleBackup;
+import org.walj.it.harness.WalJ;
 
 /**
  * backup-list and backup-fetch against a backup laid out the WAL-E way without wal-j's backup-push
@@ -39,13 +49,9 @@ class BackupFetchIT {
         Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
-        Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
-        serverEnv.putAll(env);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")))
-                .serverEnv(serverEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env);
         source.start();
         source.waitArchived(source.switchWal(), Duration.ofSeconds(60));
         Path tsDir = scratch.dir("ts-src");
@@ -111,7 +117,7 @@ class BackupFetchIT {
                 Files.getPosixFilePermissions(pitr.dataDir())));
         pitr.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
                 Map.of("recovery_target_time", targetTime, "recovery_target_action", "promote"),
-                serverEnv, Duration.ofMinutes(2));
+                env, Duration.ofMinutes(2));
         Path pitrMarker = scratch.file("marker-pitr.txt");
         pitr.dumpTable("marker", pitrMarker);
         Compare.assertSameLines(atT, pitrMarker, "marker table recovered to T");
@@ -132,7 +138,7 @@ class BackupFetchIT {
                 .requireSuccess();
         assertEquals(tsDir, Files.readSymbolicLink(full.dataDir().resolve("pg_tblspc/" + oid)));
         full.adoptConfigurationOf(source).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
-                serverEnv, Duration.ofMinutes(2));
+                env, Duration.ofMinutes(2));
         Path fullMarker = scratch.file("marker-full.txt");
         Path fullAccounts = scratch.file("accounts-full.txt");
         full.dumpTable("marker", fullMarker);
@@ -147,18 +153,14 @@ class BackupFetchIT {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
-        Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
-        serverEnv.putAll(env);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
         Path target = scratch.dir("target");
 
         // no backups at all
         ProcessResult none = walj.run(env, "backup-fetch", target.toString(), "LATEST");
         assertOneError(none, "MSG: no backups found for fetching");
 
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")))
-                .serverEnv(serverEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env);
         source.start();
         source.psql("CREATE TABLE big AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 1500000) g");
         WalEStyleBackup.Pushed good = WalEStyleBackup.push(scratch, source, archive, Map.of(), 2, List.of());
@@ -218,7 +220,7 @@ class BackupFetchIT {
         assertTrue(bigTable != null, "killed while partitions were still being extracted");
         assertTrue(Files.exists(incomplete), "pg_control had been extracted, held back under its temporary name");
         assertFalse(Files.exists(half.dataDir().resolve("global/pg_control")));
-        half.adoptConfigurationOf(source).serverEnv(serverEnv);
+        half.adoptConfigurationOf(source).serverEnv(env);
         AssertionError refusedStart = assertThrows(AssertionError.class, () -> half.start(Duration.ofSeconds(30)));
         assertTrue(half.logTail(20).contains("could not open file \"" + half.dataDir().resolve("global/pg_control")
                 + "\": No such file or directory"), refusedStart.getMessage());
@@ -306,8 +308,7 @@ class BackupFetchIT {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.dir("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
         Path outside = scratch.dir("outside");
         Path decoy = Files.writeString(outside.resolve("decoy"), "root:x:0:0:root:/root:/bin/sh\n");
         Files.setPosixFilePermissions(decoy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));

@@ -14,6 +14,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.GnuPg;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The whole mission on a real PostgreSQL 15, wal-j on both sides: archive_command, an online backup-push while
@@ -96,20 +106,15 @@ class BackupPitrIT {
     }
 
     private static void roundTrip(Scratch scratch, WalJ walj, Map<String, String> env) throws IOException {
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
-                        // backup-push asks for a spread checkpoint, as WAL-E does; keep it short here
-                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
-                .serverEnv(env);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env)
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
         source.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
                 + "INSERT INTO marker SELECT g, 'before backup' FROM generate_series(1, 1000) g");
 
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
-        pgEnv.put("PGHOST", source.socketDir().toString());
-        pgEnv.put("PGPORT", Integer.toString(source.port()));
-        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pgEnv.putAll(source.clientEnv());
         Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2"));
         load.start();
         ProcessResult pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",

@@ -18,6 +18,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * backup-push against a real PostgreSQL 15, checked and restored without wal-j's backup-fetch, the way anyone with
@@ -36,16 +45,10 @@ class BackupPushIT {
         Path tar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p"),
-                // backup-push asks for a spread checkpoint, as WAL-E did; keep it short for the test
-                "checkpoint_timeout", "30s",
-                "checkpoint_completion_target", "0.1"));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "5", "-q");
         source.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
@@ -53,9 +56,7 @@ class BackupPushIT {
 
         // --- online, while pgbench writes
         Map<String, String> pgEnv = new LinkedHashMap<>(walEnv);
-        pgEnv.put("PGHOST", source.socketDir().toString());
-        pgEnv.put("PGPORT", Integer.toString(source.port()));
-        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pgEnv.putAll(source.clientEnv());
         Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "15", "-c", "2", "-j", "2"));
         load.start();
         ProcessResult online = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
@@ -154,7 +155,7 @@ class BackupPushIT {
         Path archive = scratch.archive("archive");
         Path location = scratch.dir("ts1");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         source.psql("CREATE TABLESPACE ts1 LOCATION '" + location + "';"
                 + "CREATE TABLE in_ts (id int) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 1000);");
@@ -162,11 +163,8 @@ class BackupPushIT {
         String relfile = source.psql("SELECT pg_relation_filepath('in_ts')");
         assertTrue(relfile.startsWith("pg_tblspc/" + oid + "/PG_15_"), relfile);
 
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        env.put("PGHOST", source.socketDir().toString());
-        env.put("PGPORT", Integer.toString(source.port()));
-        env.put("PGUSER", PgCluster.SUPERUSER);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
+        env.putAll(source.clientEnv());
         walj.run(env, Duration.ofMinutes(3), "backup-push", "--pool-size", "2", source.dataDir().toString())
                 .requireSuccess();
         String name = onlyNewBackup(archive, List.of());
@@ -189,7 +187,7 @@ class BackupPushIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         // more than one partition's 6,144 members: PostgreSQL ignores a directory it does not know
         Path extra = scratch.dir(scratch.root().relativize(source.dataDir().resolve("walj_it_extra")).toString());
         byte[] block = new byte[8192];
@@ -201,11 +199,8 @@ class BackupPushIT {
         }
         source.start();
 
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        env.put("PGHOST", source.socketDir().toString());
-        env.put("PGPORT", Integer.toString(source.port()));
-        env.put("PGUSER", PgCluster.SUPERUSER);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
+        env.putAll(source.clientEnv());
         // one partition at a time, slowly, so the first is stored long before the last
         List<String> argv = scratch.user().wrap(List.of(walj.launcher().toString(), "backup-push", "--pool-size",
                 "1", "--cluster-read-rate-limit", "6000000", source.dataDir().toString()));
@@ -254,8 +249,7 @@ class BackupPushIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         Path notData = scratch.dir("not-a-cluster");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
         ProcessResult r = walj.run(env, "backup-push", notData.toString());
         assertEquals(1, r.exitCode(), r.describe());
@@ -263,9 +257,7 @@ class BackupPushIT {
         assertNoStackTraceAndNoBackup(r, archive);
 
         PgCluster stopped = PgCluster.initdb(scratch, "stopped");
-        env.put("PGHOST", stopped.socketDir().toString());
-        env.put("PGPORT", Integer.toString(stopped.port()));
-        env.put("PGUSER", PgCluster.SUPERUSER);
+        env.putAll(stopped.clientEnv());
         env.put("PGPASSWORD", "s3cret-never-logged");
         r = walj.run(env, "backup-push", stopped.dataDir().toString());
         assertEquals(1, r.exitCode(), r.describe());
@@ -286,17 +278,14 @@ class BackupPushIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"));
+        source.configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         // mode 000: neither the server's user (wal-j runs as it) nor a non-root owner can read it
         Path unreadable = source.dataDir().resolve("base/unreadable_by_walj");
         Files.writeString(unreadable, "secret");
         Files.setPosixFilePermissions(unreadable, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        env.put("PGHOST", source.socketDir().toString());
-        env.put("PGPORT", Integer.toString(source.port()));
-        env.put("PGUSER", PgCluster.SUPERUSER);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
+        env.putAll(source.clientEnv());
         ProcessResult r = walj.run(env, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
         assertEquals(1, r.exitCode(), r.describe());
         assertTrue(r.stderr().contains("MSG: could not read " + unreadable + ": Permission denied"), r.stderr());

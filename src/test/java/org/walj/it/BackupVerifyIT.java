@@ -16,6 +16,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalEStyleBackup;
+import org.walj.it.harness.WalJ;
 
 /**
  * The integrity manifest and backup-verify on a real PostgreSQL 15: backup-push writes the manifest, backup-verify
@@ -31,19 +40,13 @@ class BackupVerifyIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
-                        // backup-push asks for a spread checkpoint, as WAL-E does; keep it short here
-                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
-                .serverEnv(env);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env)
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "1", "-q");
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
-        pgEnv.put("PGHOST", source.socketDir().toString());
-        pgEnv.put("PGPORT", Integer.toString(source.port()));
-        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pgEnv.putAll(source.clientEnv());
 
         ProcessResult pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString())
                 .requireSuccess();
@@ -120,12 +123,9 @@ class BackupVerifyIT {
         Path gnuTar = Tools.require("tar", "tar");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
-                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
-                .serverEnv(env);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env)
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         Path wal = scratch.root().resolve("src-wal");
         Path data = source.dataDir();
         Exec.of(scratch.user().wrap(List.of("sh", "-c", "mv \"$1/pg_wal\" \"$2\" && ln -s \"$2\" \"$1/pg_wal\" "
@@ -137,9 +137,7 @@ class BackupVerifyIT {
         String oid = source.psql("SELECT oid FROM pg_tablespace WHERE spcname = 'ts1'");
         String relfile = source.psql("SELECT pg_relation_filepath('in_ts')");
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
-        pgEnv.put("PGHOST", source.socketDir().toString());
-        pgEnv.put("PGPORT", Integer.toString(source.port()));
-        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pgEnv.putAll(source.clientEnv());
         walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString()).requireSuccess();
         source.waitArchived(source.switchWal(), Duration.ofSeconds(60));
         String name = walj.run(env, "backup-list").requireSuccess().stdout().split("\r\n")[1].split("\t")[0];
@@ -199,9 +197,7 @@ class BackupVerifyIT {
         Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
-        Map<String, String> serverEnv = new LinkedHashMap<>(walj.env());
-        serverEnv.putAll(env);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
         // bad input first, with an empty archive: one line, exit 1 (usage errors exit 2)
         assertOneError(walj.run(env, "backup-verify", "LATEST"), "MSG: no backups found for verifying");
@@ -209,9 +205,7 @@ class BackupVerifyIT {
         assertEquals(2, walj.run(env, "backup-verify").exitCode());
         assertEquals(2, walj.run(env, "backup-verify", "--pool-size", "0", "LATEST").exitCode());
 
-        PgCluster source = PgCluster.initdb(scratch, "src")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")))
-                .serverEnv(serverEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "1", "-q");
         WalEStyleBackup.Pushed pushed = WalEStyleBackup.push(scratch, source, archive, Map.of(), 2, List.of());

@@ -24,6 +24,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.daemon.Protocol;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.RestoreAndCompare;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The resident daemon ({@code wal-j daemon}, docs/daemon.md) against a real PostgreSQL 15 whose archive_command and
@@ -45,19 +57,13 @@ class DaemonIT {
         Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Path socket = runDir.resolve("daemon.sock");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         walEnv.put("WALJ_DAEMON_SOCKET", socket.toString());
 
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon-1");
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p"),
-                "wal_keep_size", "2GB",
-                "max_wal_size", "4GB"));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"));
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
@@ -154,19 +160,14 @@ class DaemonIT {
                 "a connection from another uid is refused by the daemon itself");
 
         // --- the archive: every object passes lzop -t and holds the segment's exact bytes
-        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
-        String endOfWrites = source.currentWalLsn();
+        SourceState expected = SourceState.capture(source, TABLES, scratch.dir("dumps/src"));
         source.stop();
         int checked = checkArchive(archive.resolve("wal_005"), source.pgWal(), lzop, scratch);
         assertTrue(checked >= 5, "segments checked: " + checked);
 
         // --- restore through the daemon, row by row
         int fetches = second.served("wal-fetch");
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the whole archive");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "daemon-served");
         assertTrue(second.served("wal-fetch") > fetches + 3, "restore_command went through the daemon:\n" + second.log());
         assertFalse(Files.readString(restored.logFile()).contains("working in-process"), restored.logTail(40));
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,17 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.RestoreAndCompare;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The daemon pushes {@code .ready} segments ahead in the background (docs/daemon.md, "Pushing ahead"): a real
@@ -41,19 +51,13 @@ class DaemonPushAheadIT {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "4");
         assertTrue(daemon.log().contains("pushing up to 4 ready segments ahead"), daemon.log());
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p"),
-                "wal_keep_size", "2GB",
-                "max_wal_size", "4GB"));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"));
         source.start();
         source.psql("CREATE TABLE t (id bigint PRIMARY KEY, payload text NOT NULL)");
         PgCluster restored = source.baseBackup("restored");
@@ -84,8 +88,7 @@ class DaemonPushAheadIT {
                 "background records stay in the daemon's log, never reach a client");
 
         // --- every segment up to the last switch is in the archive: lzop -t passes, the bytes are the segment's
-        Map<String, Path> expected = source.dumpTables(List.of("t"), scratch.dir("dumps/src"));
-        String endOfWrites = source.currentWalLsn();
+        SourceState expected = SourceState.capture(source, List.of("t"), scratch.dir("dumps/src"));
         int segments = checkArchive(archive.resolve("wal_005"), source.pgWal(), last, lzop, scratch);
         assertTrue(segments >= SWITCHES, "segments checked: " + segments);
         assertTrue(stats.archivedCount() < segments, "fewer archive_command calls (" + stats.archivedCount()
@@ -98,11 +101,7 @@ class DaemonPushAheadIT {
         source.stop();
 
         // --- recovery through the archive, row by row
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the whole archive");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "pushed-ahead");
 
         daemon.terminate();
         assertTrue(daemon.log().contains("MSG: daemon stopped"), daemon.log());

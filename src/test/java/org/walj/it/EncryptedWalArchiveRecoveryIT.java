@@ -8,13 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.GnuPg;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.RestoreAndCompare;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SourceState;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * The WAL path end to end with encryption on, as WAL-E users run it: {@code WALE_GPG_KEY_ID} in the server's
@@ -39,15 +48,12 @@ class EncryptedWalArchiveRecoveryIT {
         scratch.user().own(passFile);
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
             String fpr = gpg.generate("Archive <archive@example.org>", "rsa3072", "rsa3072", passphrase);
-            Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-            walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+            Map<String, String> walEnv = walj.fileArchiveEnv(archive);
             walEnv.put("WALE_GPG_KEY_ID", fpr.substring(24));
             walEnv.put("GNUPGHOME", gpg.home().toString());
             walEnv.put("WALJ_GPG_PASSPHRASE_FILE", passFile.toString());
 
-            PgCluster source = PgCluster.initdb(scratch, "src");
-            source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-            source.serverEnv(walEnv);
+            PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
             source.start();
             source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
             source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
@@ -60,7 +66,8 @@ class EncryptedWalArchiveRecoveryIT {
             String endOfWrites = source.currentWalLsn();
             source.waitArchived(lastSegment, Duration.ofMinutes(2));
             assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-            Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
+            SourceState expected = new SourceState(endOfWrites,
+                    source.dumpTables(TABLES, scratch.dir("dumps/src")));
             source.stop();
 
             // every object: gpg -d | lzop -d gives back the segment PostgreSQL handed over
@@ -85,11 +92,7 @@ class EncryptedWalArchiveRecoveryIT {
             assertTrue(compared > 0, "at least one archived segment still in pg_wal was compared; objects: "
                     + objects);
 
-            restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(3));
-            assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                    "recovery replayed the encrypted archive up to the source's last write (" + endOfWrites + ")");
-            restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery");
-            restored.stop();
+            RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(3), expected, "encrypted");
         }
     }
 }

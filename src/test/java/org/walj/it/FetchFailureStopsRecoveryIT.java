@@ -10,13 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 
 /**
  * The data-loss trap of restore_command (WAL-G issue 1126): a damaged segment in the middle of the archive must stop
@@ -30,12 +35,9 @@ class FetchFailureStopsRecoveryIT {
     void aCorruptSegmentStopsRecoveryAndRepairingItLetsRecoveryFinish(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
 
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         source.psql("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
@@ -91,8 +93,7 @@ class FetchFailureStopsRecoveryIT {
     void anInvalidFetchErrorExitCodeStopsRecoveryAndFixingItLetsRecoveryFinish(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         PgCluster source = archivingSource(scratch, walj, walEnv);
         PgCluster restored = source.baseBackup("restored");
         Path expected = writeSegments(scratch, source, 3);
@@ -132,8 +133,7 @@ class FetchFailureStopsRecoveryIT {
             throws IOException {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         PgCluster source = archivingSource(scratch, walj, walEnv);
         PgCluster restored = source.baseBackup("restored");
         List<String> segments = new ArrayList<>();
@@ -165,9 +165,7 @@ class FetchFailureStopsRecoveryIT {
     }
 
     private static PgCluster archivingSource(Scratch scratch, WalJ walj, Map<String, String> walEnv) {
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         source.psql("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

@@ -15,6 +15,12 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.GnuPg;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 
 /**
  * Encryption against the real {@code gpg} binary with throwaway keys made here: what wal-j pushes with a key id
@@ -186,8 +192,7 @@ class GpgEncryptionIT {
             Path segment = segment(scratch, SEGMENT);
             Path emptyHome = scratch.dir("empty-home");
 
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+            Map<String, String> env = walj.fileArchiveEnv(archive);
             env.put("WALE_GPG_KEY_ID", "carol");
             env.put("GNUPGHOME", emptyHome.toString());
             env.put("WALJ_GPG_PUBLIC_KEY_FILE", pub.toString());
@@ -213,8 +218,7 @@ class GpgEncryptionIT {
             try (GnuPg legacy = GnuPg.create(scratch, "legacy")) {
                 owner.shell(owner.command() + " --export " + fpr + " > " + legacy.home().resolve("pubring.gpg"));
                 owner.shell("cp " + sec + " " + legacy.home().resolve("secring.gpg"));
-                Map<String, String> legacyEnv = new LinkedHashMap<>();
-                legacyEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+                Map<String, String> legacyEnv = walj.fileArchiveEnv(archive);
                 legacyEnv.put("WALE_GPG_KEY_ID", "Carol <carol@example.org>");
                 legacyEnv.put("GNUPGHOME", legacy.home().toString());
                 legacyEnv.put("WALJ_GPG_PASSPHRASE", passphrase);
@@ -227,8 +231,7 @@ class GpgEncryptionIT {
             // a home holding only the public key (legacy pubring.gpg, as gpg 1.4 kept it): the fetch names that
             Path legacyRing = publicOnly.home().resolve("pubring.gpg");
             owner.shell(owner.command() + " --export " + fpr + " > " + legacyRing);
-            Map<String, String> noSecret = new LinkedHashMap<>();
-            noSecret.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+            Map<String, String> noSecret = walj.fileArchiveEnv(archive);
             noSecret.put("WALE_GPG_KEY_ID", fpr);
             noSecret.put("GNUPGHOME", publicOnly.home().toString());
             walj.run(noSecret, "--terse", "wal-push", segment.toString()).requireSuccess();
@@ -243,8 +246,7 @@ class GpgEncryptionIT {
         Path archive = scratch.archive("archive");
         Path segment = segment(scratch, SEGMENT);
         Path log = scratch.file("logs/plain-classes.log");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
         env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
         walj.run(env, "--terse", "wal-push", segment.toString()).requireSuccess();
         String plain = Files.readString(log);

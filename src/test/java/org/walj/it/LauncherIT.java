@@ -28,6 +28,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.LauncherProbe;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ServerUser;
+import org.walj.it.harness.Tools;
 
 /**
  * The launcher {@code packaging/wal-j}, run for real with a probe jar in place of wal-j.jar: where it finds the

@@ -13,6 +13,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * {@code --compression lz4} / {@code WALJ_COMPRESSION=lz4} end to end on a real PostgreSQL: a cluster archives
@@ -30,8 +37,7 @@ class Lz4ArchiveIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
         PgCluster source = PgCluster.initdb(scratch, "src")
                 .configure(Map.of("archive_mode", "on",
@@ -43,9 +49,7 @@ class Lz4ArchiveIT {
 
         Map<String, String> pushEnv = new LinkedHashMap<>(env);
         pushEnv.put("WALJ_COMPRESSION", "lz4");
-        pushEnv.put("PGHOST", source.socketDir().toString());
-        pushEnv.put("PGPORT", Integer.toString(source.port()));
-        pushEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pushEnv.putAll(source.clientEnv());
         walj.run(pushEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString()).requireSuccess();
         source.pgbench(Duration.ofMinutes(1), "-t", "300", "-c", "2");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

@@ -12,6 +12,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
 
 /**
  * Proves the real-PostgreSQL fixture itself, with plain {@code cp} as archive and restore command (no wal-j):

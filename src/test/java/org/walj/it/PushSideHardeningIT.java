@@ -21,6 +21,14 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * Issue 12, the push side, through the installed launcher with the C locale every test command gets (Exec sets
@@ -175,8 +183,7 @@ class PushSideHardeningIT {
         Path archive = scratch.dir("archive");
         scratch.dir("archive/basebackups_005"); // an archive already, so the daemon makes wal_005/ itself
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
         env.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
         ResidentDaemon daemon = ResidentDaemon.startWithUmask(walj, env, scratch, "daemon", "022");
         try {

@@ -23,6 +23,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 
 /**
  * delete and wal-verify on a real archive: four backups pushed with wal-j, two on timeline 1 and two on timeline 2
@@ -45,14 +52,10 @@ class RetentionIT {
     void retainAndBeforeAcrossATimelineSwitch(Scratch scratch) throws IOException {
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> env = new LinkedHashMap<>(walj.env());
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> env = walj.fileArchiveEnv(archive);
 
-        PgCluster primary = PgCluster.initdb(scratch, "tl1")
-                .configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p"),
-                        // backup-push asks for a spread checkpoint, as WAL-E does; keep it short here
-                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
-                .serverEnv(env);
+        PgCluster primary = ArchivingCluster.initdb(scratch, walj, "tl1", env)
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         primary.start();
         primary.pgbench(Duration.ofMinutes(1), "-i", "-s", "1", "-q");
         primary.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL)");
@@ -69,7 +72,7 @@ class RetentionIT {
         PgCluster promoted = PgCluster.unfilled(scratch, "tl2");
         walj.run(env, "backup-fetch", promoted.dataDir().toString(), backups.get(1)).requireSuccess();
         promoted.adoptConfigurationOf(primary).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"),
-                Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")),
+                ArchivingCluster.settings(walj),
                 env, Duration.ofMinutes(2));
         assertEquals("00000002", promoted.psql("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)").strip(),
                 "promotion made timeline 2");
@@ -188,9 +191,7 @@ class RetentionIT {
 
     private static String push(WalJ walj, Map<String, String> env, PgCluster pg) {
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
-        pgEnv.put("PGHOST", pg.socketDir().toString());
-        pgEnv.put("PGPORT", Integer.toString(pg.port()));
-        pgEnv.put("PGUSER", PgCluster.SUPERUSER);
+        pgEnv.putAll(pg.clientEnv());
         ProcessResult r = walj.run(pgEnv, Duration.ofMinutes(2), "backup-push", pg.dataDir().toString())
                 .requireSuccess();
         Matcher m = BACKUP_NAME.matcher(r.stderr());

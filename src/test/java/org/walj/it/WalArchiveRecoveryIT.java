@@ -20,6 +20,15 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.Exec;
+import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.Tools;
+import org.walj.it.harness.WalJ;
 
 /**
  * End to end against a real PostgreSQL: wal-j is the archive_command of a busy cluster and the restore_command
@@ -49,15 +58,10 @@ class WalArchiveRecoveryIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
 
         // --- a source cluster archiving through wal-j, with writes before and after a base backup
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of(
-                "archive_mode", "on",
-                "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         assertEquals("16MB", source.psql("SHOW wal_segment_size"));
 

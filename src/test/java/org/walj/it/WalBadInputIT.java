@@ -18,6 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.ResidentDaemon;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 
 /**
  * Bad input through the installed launcher, run as the server's OS user: each case gives one clear error line

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.walj.it.harness.GcsStore.gsEnv;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,22 +21,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.GcsStore;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 import org.walj.storage.gcs.GcsJsonApiStandIn;
 
 /**
  * wal-j with {@code WALE_GS_PREFIX} through the installed launcher against {@link GcsJsonApiStandIn} (a loopback
  * stand-in for the GCS JSON API, started in the test JVM and reached by the wal-j processes over HTTP through
  * {@code WALJ_GS_ENDPOINT}). Credentials are a real service-account key file whose token endpoint is the stand-in,
- * which checks the RS256 signature and then demands the token it issued on every request. PostgreSQL 15 archives
- * and recovers through it; objects carry WAL-E's leading-slash names and the file backend's bytes; bad settings
- * give one clear line each.
+ * which checks the RS256 signature and then demands the token it issued on every request. Objects carry WAL-E's
+ * leading-slash names and the file backend's bytes; bad settings give one clear line each. PostgreSQL archiving
+ * and recovering through GCS is {@link ObjectStoreRoundTripIT}.
  */
 @ExtendWith(ScratchExtension.class)
 class WalGcsIT {
-    private static final String BUCKET = "walj-it";
+    private static final String BUCKET = GcsStore.BUCKET;
     private static final String SEG = "0000000100000000000000B3";
-    private static final String CLIENT_EMAIL = "walj-it@walj-test.iam.gserviceaccount.com";
 
+    private GcsStore store;
     private GcsJsonApiStandIn gcs;
     private Scratch scratch;
     private WalJ walj;
@@ -51,12 +54,9 @@ class WalGcsIT {
     @BeforeEach
     void setUp(Scratch scratch) throws Exception {
         this.scratch = scratch;
-        gcs = new GcsJsonApiStandIn();
-        gcs.createBucket(BUCKET);
-        gcs.requireAuthorization(true);
-        KeyPair key = rsa();
-        gcs.registerServiceAccount(CLIENT_EMAIL, key.getPublic());
-        keyFile = serviceAccountKey("key.json", key);
+        store = GcsStore.start(scratch);
+        gcs = store.server();
+        keyFile = store.keyFile();
         walj = WalJ.install(scratch);
         pgWal = scratch.dir("pg_wal");
         pathPrefix = "it-" + System.nanoTime() + "/";
@@ -70,56 +70,7 @@ class WalGcsIT {
 
     @AfterEach
     void tearDown() {
-        gcs.close();
-    }
-
-    private static KeyPair rsa() throws NoSuchAlgorithmException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        return g.generateKeyPair();
-    }
-
-    /** A service-account key file as the Cloud console writes it, with the stand-in as its token endpoint. */
-    private Path serviceAccountKey(String name, KeyPair key) throws IOException {
-        String pem = "-----BEGIN PRIVATE KEY-----\\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getPrivate().getEncoded())
-                        .replace("\n", "\\n")
-                + "\\n-----END PRIVATE KEY-----\\n";
-        String json = "{\"type\": \"service_account\", \"project_id\": \"walj-test\", \"private_key_id\": \"k1\","
-                + " \"private_key\": \"" + pem + "\", \"client_email\": \"" + CLIENT_EMAIL + "\","
-                + " \"client_id\": \"1\", \"token_uri\": \"" + gcs.endpoint() + "/token\"}";
-        Path file = scratch.file("gcs/" + name);
-        Files.writeString(file, json);
-        scratch.user().own(file);
-        return file;
-    }
-
-    private static Map<String, String> gsEnv(String prefix, String endpoint, Path credentials) {
-        Map<String, String> e = new LinkedHashMap<>();
-        e.put("WALE_GS_PREFIX", prefix);
-        e.put("WALJ_GS_ENDPOINT", endpoint);
-        e.put("GOOGLE_APPLICATION_CREDENTIALS", credentials.toString());
-        // keep the failing cases short; the defaults are for production (docs/s3.md, "Retries")
-        e.put("WALJ_RETRY_DEADLINE_SECONDS", "3");
-        return e;
-    }
-
-    private List<String> namesUnder(String pathPrefix) {
-        return gcs.names(BUCKET).stream().filter(n -> n.startsWith("/" + pathPrefix)).toList();
-    }
-
-    @Test
-    void archiveAndRecoverAClusterThroughGcs(Scratch scratch) throws IOException {
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.putAll(env);
-        walEnv.remove("WALJ_RETRY_DEADLINE_SECONDS");
-        ArchiveRoundTrip.archiveAndRecover(scratch, walj, walEnv, "GCS", last -> {
-            List<String> names = namesUnder(pathPrefix);
-            assertTrue(names.contains("/" + pathPrefix + "wal_005/" + last + ".lzo"),
-                    "the last segment is in GCS: " + names);
-            assertTrue(names.stream().allMatch(n -> n.matches("/" + pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
-                    names.toString());
-        });
+        store.close();
     }
 
     @Test
@@ -129,7 +80,7 @@ class WalGcsIT {
                 .requireSuccess();
         walj.run(env, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
         String name = "/" + pathPrefix + "wal_005/" + SEG + ".lzo";
-        assertEquals(List.of(name), namesUnder(pathPrefix));
+        assertEquals(List.of(name), store.names(pathPrefix));
         assertArrayEquals(Files.readAllBytes(archive.resolve("wal_005/" + SEG + ".lzo")), gcs.content(BUCKET, name));
 
         Path restoreDir = scratch.dir("restore");
@@ -189,12 +140,12 @@ class WalGcsIT {
         assertClear(walj.run(gsEnv("gs://" + BUCKET + "/p", gcs.endpoint(), scratch.root().resolve("gcs/none.json")),
                 "wal-push", pgWal.resolve(SEG).toString()), 1, "could not set up Google Cloud Storage credentials");
         // well-formed, but a key the service does not know: the token endpoint refuses it
-        Path unknown = serviceAccountKey("unknown.json", rsa());
+        Path unknown = store.serviceAccountKey("unknown.json", GcsStore.rsa());
         ProcessResult r = walj.run(gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), unknown), "wal-push",
                 pgWal.resolve(SEG).toString());
         assertClear(r, 1, "rejected the credentials");
         assertFalse(r.stderr().contains("PRIVATE KEY"), r.describe());
-        assertEquals(List.of(), namesUnder(pathPrefix));
+        assertEquals(List.of(), store.names(pathPrefix));
         assertClear(walj.run(gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), unknown), "wal-fetch", SEG,
                 pgWal.resolve("RECOVERYXLOG").toString()), 200, "rejected the credentials");
     }

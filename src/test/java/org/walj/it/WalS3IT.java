@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.walj.it.harness.S3Store.s3Env;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,20 +20,26 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.Compare;
+import org.walj.it.harness.S3Store;
+import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.Scratch;
+import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.WalJ;
 import org.walj.storage.s3.S3ProxyServer;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * wal-j with {@code WALE_S3_PREFIX} against a real S3 server over HTTP (S3Proxy on 127.0.0.1, started by the test as
- * a separate process), through the installed launcher: PostgreSQL archives and recovers through it, objects are
- * byte-identical to the file backend's under WAL-E's key names, and bad settings give one clear line each.
+ * a separate process), through the installed launcher: objects are byte-identical to the file backend's under
+ * WAL-E's key names, and bad settings give one clear line each. PostgreSQL archiving and recovering through S3 is
+ * {@link ObjectStoreRoundTripIT}.
  */
 @ExtendWith(ScratchExtension.class)
 class WalS3IT {
-    private static final String BUCKET = "walj-it";
+    private static final String BUCKET = S3Store.BUCKET;
     private static final String SEG = "0000000100000000000000B3";
 
+    private S3Store store;
     private S3ProxyServer server;
     private Scratch scratch;
     private WalJ walj;
@@ -43,8 +50,8 @@ class WalS3IT {
     @BeforeEach
     void setUp(Scratch scratch) throws IOException {
         this.scratch = scratch;
-        server = S3ProxyServer.shared();
-        server.createBucket(BUCKET);
+        store = S3Store.start();
+        server = store.server();
         walj = WalJ.install(scratch);
         pgWal = scratch.dir("pg_wal");
         pathPrefix = "it-" + System.nanoTime() + "/";
@@ -54,43 +61,6 @@ class WalS3IT {
         Arrays.fill(segment, 2 << 20, 12 << 20, (byte) 'w');
         Files.write(pgWal.resolve(SEG), segment);
         scratch.user().own(pgWal.resolve(SEG));
-    }
-
-    private static Map<String, String> s3Env(String prefix, String endpoint, String secret) {
-        Map<String, String> e = new LinkedHashMap<>();
-        e.put("WALE_S3_PREFIX", prefix);
-        e.put("WALE_S3_ENDPOINT", endpoint);
-        e.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-        e.put("AWS_SECRET_ACCESS_KEY", secret);
-        // keep the failing cases short; the defaults are for production (docs/s3.md)
-        e.put("WALJ_RETRY_DEADLINE_SECONDS", "3");
-        return e;
-    }
-
-    private List<String> keysUnder(String prefix) {
-        try (S3Client c = server.adminClient()) {
-            return c.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
-                    .map(S3Object::key).sorted().toList();
-        }
-    }
-
-    private byte[] object(String key) {
-        try (S3Client c = server.adminClient()) {
-            return c.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-        }
-    }
-
-    @Test
-    void archiveAndRecoverAClusterThroughS3(Scratch scratch) throws IOException {
-        Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
-        walEnv.putAll(env);
-        walEnv.remove("WALJ_RETRY_DEADLINE_SECONDS");
-        ArchiveRoundTrip.archiveAndRecover(scratch, walj, walEnv, "S3", last -> {
-            List<String> keys = keysUnder(pathPrefix);
-            assertTrue(keys.contains(pathPrefix + "wal_005/" + last + ".lzo"), "the last segment is in S3: " + keys);
-            assertTrue(keys.stream().allMatch(k -> k.matches(pathPrefix + "wal_005/[0-9A-F.a-z]+\\.lzo")),
-                    keys.toString());
-        });
     }
 
     @Test
@@ -103,8 +73,8 @@ class WalS3IT {
         doubled.put("WALE_S3_PREFIX", "s3://" + BUCKET + "/" + pathPrefix.replace("/", "//") + "x/");
         walj.run(doubled, "wal-push", pgWal.resolve(SEG).toString()).requireSuccess();
         String key = pathPrefix + "x/wal_005/" + SEG + ".lzo";
-        assertEquals(List.of(key), keysUnder(pathPrefix));
-        assertArrayEquals(Files.readAllBytes(archive.resolve("wal_005/" + SEG + ".lzo")), object(key));
+        assertEquals(List.of(key), store.names(pathPrefix));
+        assertArrayEquals(Files.readAllBytes(archive.resolve("wal_005/" + SEG + ".lzo")), store.content(key));
 
         Path restoreDir = scratch.dir("restore");
         walj.run(doubled, "wal-fetch", SEG, restoreDir.resolve("RECOVERYXLOG").toString()).requireSuccess();
@@ -131,7 +101,7 @@ class WalS3IT {
                 "wal-push", pgWal.resolve(SEG).toString());
         assertClear(r, 1, "rejected the credentials for bucket " + BUCKET);
         assertFalse((r.stdout() + r.stderr()).contains(wrongSecret), r.describe());
-        assertEquals(List.of(), keysUnder(pathPrefix));
+        assertEquals(List.of(), store.names(pathPrefix));
         ProcessResult fetch = walj.run(s3Env("s3://" + BUCKET + "/" + pathPrefix, server.waleEndpoint(), wrongSecret),
                 "wal-fetch", SEG, pgWal.resolve("RECOVERYXLOG").toString());
         assertClear(fetch, 200, "rejected the credentials");

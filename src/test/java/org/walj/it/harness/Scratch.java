@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import org.walj.testsupport.Orphans;
 

@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;

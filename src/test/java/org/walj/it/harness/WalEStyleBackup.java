@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * {@code pg_tblspc/<oid>/} and the tablespace symlink itself is not archived. Members are spread over
  * {@code partitions} partitions so the fetch extracts several at once (see {@link #partitionFor}).
  */
-final class WalEStyleBackup {
+public final class WalEStyleBackup {
     private static final Set<String> WALE_EXCLUDED = Set.of("postgresql.conf", "pg_hba.conf", "pg_ident.conf",
             "postmaster.pid", "postmaster.opts", "recovery.conf", "recovery.done", "promote");
     private static final Pattern END_LSN = Pattern.compile("STOP WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
@@ -34,7 +34,7 @@ final class WalEStyleBackup {
     private static final Pattern START_LSN = Pattern.compile("START WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
 
     /** What was pushed, to check backup-list against. */
-    record Pushed(String name, String startSegment, String startOffset, String stopSegment, String stopOffset,
+    public record Pushed(String name, String startSegment, String startOffset, String stopSegment, String stopOffset,
                   long expandedSizeBytes, Path sentinel, List<Path> partitions) {
     }
 
@@ -44,7 +44,7 @@ final class WalEStyleBackup {
     /**
      * @param tablespaces OID → the directory it lives in on the source (for the sentinel's spec)
      */
-    static Pushed push(Scratch scratch, PgCluster source, Path archive, Map<String, Path> tablespaces, int partitions,
+    public static Pushed push(Scratch scratch, PgCluster source, Path archive, Map<String, Path> tablespaces, int partitions,
                        List<String> extraMembersAsFileNames) {
         try {
             Path tarDir = scratch.root().resolve("pg_basebackup-" + System.nanoTime());
@@ -191,14 +191,14 @@ final class WalEStyleBackup {
     }
 
     /** Every partition passes {@code lzop -t} and lists with GNU {@code tar -t}: the layout is the real thing. */
-    static void checkWithRealTools(Pushed pushed) {
+    public static void checkWithRealTools(Pushed pushed) {
         for (Path p : pushed.partitions()) {
             Exec.of("lzop", "-t", p.toString()).runOk();
             Exec.of("sh", "-c", "lzop -dc < \"$1\" | tar -tf - > /dev/null", "sh", p.toString()).runOk();
         }
     }
 
-    static Map<String, Path> tablespaces(String oid, Path loc) {
+    public static Map<String, Path> tablespaces(String oid, Path loc) {
         Map<String, Path> m = new LinkedHashMap<>();
         m.put(oid, loc);
         return m;

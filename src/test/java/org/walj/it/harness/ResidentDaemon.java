@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import org.walj.testsupport.Orphans;
 
@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A {@code wal-j daemon} process run as the server's user, with its stderr (its whole log) in a file. */
-final class ResidentDaemon {
+public final class ResidentDaemon {
     private static final Pattern DAEMON_PID = Pattern.compile("MSG: daemon started\\n.*\\n\\s+STRUCTURED: .* pid=(\\d+)");
     private static final Pattern SERVED = Pattern.compile("MSG: served a request\\n\\s+DETAIL: (wal-push|wal-fetch) ");
 
@@ -31,13 +31,13 @@ final class ResidentDaemon {
     }
 
     /** Starts {@code wal-j daemon ARGS...} and waits until it says it serves. */
-    static ResidentDaemon start(WalJ walj, Map<String, String> env, Scratch scratch, String name, String... args)
+    public static ResidentDaemon start(WalJ walj, Map<String, String> env, Scratch scratch, String name, String... args)
             throws Exception {
         return startWithUmask(walj, env, scratch, name, "077", args);
     }
 
     /** As {@link #start}, under {@code umask} (e.g. 022: a daemon started by hand from a login shell). */
-    static ResidentDaemon startWithUmask(WalJ walj, Map<String, String> env, Scratch scratch, String name,
+    public static ResidentDaemon startWithUmask(WalJ walj, Map<String, String> env, Scratch scratch, String name,
                                          String umask, String... args) throws Exception {
         Path out = scratch.file(name + ".out");
         Path err = scratch.file(name + ".err");
@@ -65,7 +65,7 @@ final class ResidentDaemon {
         throw new AssertionError("daemon did not start within 60 s:\n" + Files.readString(err));
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(stderr);
         } catch (IOException e) {
@@ -73,20 +73,20 @@ final class ResidentDaemon {
         }
     }
 
-    long count(String text) {
+    public long count(String text) {
         return Pattern.compile(Pattern.quote(text)).matcher(log()).results().count();
     }
 
-    int served(String subcommand) {
+    public int served(String subcommand) {
         return (int) SERVED.matcher(log()).results().filter(r -> r.group(1).equals(subcommand)).count();
     }
 
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         Exec.of("kill", "-KILL", Long.toString(pid)).runOk();
         process.waitFor();
     }
 
-    void terminate() throws InterruptedException {
+    public void terminate() throws InterruptedException {
         Exec.of("kill", "-TERM", Long.toString(pid)).runOk();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             throw new AssertionError("daemon did not stop on SIGTERM:\n" + log());

@@ -1,9 +1,9 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import java.lang.management.ManagementFactory;
 
 /**
- * Stand-in main class for {@link LauncherIT}: reports what the launcher started (JDK feature version, JVM
+ * Stand-in main class for {@code org.walj.it.LauncherIT}: reports what the launcher started (JDK feature version, JVM
  * options, arguments, jar, file-name encoding, locale variables) and exits with a chosen code ({@code exit N}).
  */
 public final class LauncherProbe {

@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +108,16 @@ public final class WalJ {
      */
     public Map<String, String> env() {
         return Map.of("WALJ_JAVA", java.toString(), "WALJ_CDS_DIR", classDataCache.toString());
+    }
+
+    /**
+     * {@link #env()} with {@code WALE_FILE_PREFIX} naming a file archive (see {@link Scratch#archive}): what both a
+     * server and a direct run need. Mutable, so a test adds its own variables (GnuPG, a daemon socket).
+     */
+    public Map<String, String> fileArchiveEnv(Path archive) {
+        Map<String, String> env = new LinkedHashMap<>(env());
+        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
+        return env;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import org.walj.testsupport.Orphans;
 
@@ -459,6 +459,11 @@ public final class PgCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- files and diagnostics
 
+    /** The scratch directory this cluster lives in: fixtures put their files beside it. */
+    Scratch scratch() {
+        return scratch;
+    }
+
     public String name() {
         return name;
     }
@@ -477,6 +482,15 @@ public final class PgCluster implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** PGHOST, PGPORT and PGUSER for a client of this server, such as {@code wal-j backup-push}. */
+    public Map<String, String> clientEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGHOST", socketDir().toString());
+        env.put("PGPORT", Integer.toString(port()));
+        env.put("PGUSER", SUPERUSER);
+        return env;
     }
 
     public Path logFile() {

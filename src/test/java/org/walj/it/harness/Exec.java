@@ -1,4 +1,4 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class Exec {
 
     /** PATH given to every command: the developer's PATH may hold directories the server user cannot read. */
-    static final String SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String SANE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final List<String> command;
     private final Map<String, String> env = new LinkedHashMap<>();

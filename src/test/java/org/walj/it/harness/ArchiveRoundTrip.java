@@ -1,8 +1,7 @@
-package org.walj.it;
+package org.walj.it.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.function.Consumer;
  * under pgbench, a base backup taken midway, more writes, then the backup recovered through {@code wal-j wal-fetch}
  * and compared table by table with the source.
  */
-final class ArchiveRoundTrip {
+public final class ArchiveRoundTrip {
     private static final List<String> TABLES =
             List.of("pgbench_accounts", "pgbench_history", "before_backup", "after_backup");
 
@@ -25,11 +24,9 @@ final class ArchiveRoundTrip {
      * last segment archived, after the source stopped and before the recovery; {@code where} names the archive in
      * failure messages.
      */
-    static void archiveAndRecover(Scratch scratch, WalJ walj, Map<String, String> walEnv, String where,
+    public static void archiveAndRecover(Scratch scratch, WalJ walj, Map<String, String> walEnv, String where,
                                   Consumer<String> inspectArchive) {
-        PgCluster source = PgCluster.initdb(scratch, "src");
-        source.configure(Map.of("archive_mode", "on", "archive_command", walj.shellCommand("wal-push", "%p")));
-        source.serverEnv(walEnv);
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
         source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload "
@@ -43,15 +40,11 @@ final class ArchiveRoundTrip {
         String endOfWrites = source.currentWalLsn();
         source.waitArchived(last, Duration.ofMinutes(2));
         assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
-        Map<String, Path> expected = source.dumpTables(TABLES, scratch.dir("dumps/src"));
+        SourceState expected = new SourceState(endOfWrites, source.dumpTables(TABLES, scratch.dir("dumps/src")));
         source.stop();
 
         inspectArchive.accept(last);
 
-        restored.recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), walEnv, Duration.ofMinutes(2));
-        assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
-                "recovery replayed the " + where + " archive up to the source's last write");
-        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery from " + where);
-        restored.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, where);
     }
 }
