@@ -120,22 +120,7 @@ class FileStorageTest extends StorageContract {
         String key = "basebackups_005/base_X/tar_partitions/part_1.tar.lzo";
         CountDownLatch halfway = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
-        InputStream paused = new InputStream() {
-            private int sent;
-
-            @Override
-            public int read() throws IOException {
-                if (sent == 1000) {
-                    halfway.countDown();
-                    try {
-                        resume.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                }
-                return sent < 200_000 ? (sent++ & 0x7f) : -1;
-            }
-        };
+        InputStream paused = new PausingStream(200_000, halfway, resume);
         FileStorage fileStorage = (FileStorage) storage;
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Path dir = root.resolve("basebackups_005/base_X/tar_partitions");
@@ -315,22 +300,7 @@ class FileStorageTest extends StorageContract {
         String key = "wal_005/000000010000000000000002.lzo";
         CountDownLatch halfway = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
-        InputStream paused = new InputStream() {
-            private int sent;
-
-            @Override
-            public int read() throws IOException {
-                if (sent == 1000) {
-                    halfway.countDown();
-                    try {
-                        resume.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                }
-                return sent < 2000 ? (sent++ & 0x7f) : -1;
-            }
-        };
+        InputStream paused = new PausingStream(2000, halfway, resume);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<?> put = pool.submit(() -> {
@@ -522,6 +492,33 @@ class FileStorageTest extends StorageContract {
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** {@code length} bytes, pausing after the first 1000 until {@code resume}: a put caught halfway. */
+    private static final class PausingStream extends InputStream {
+        private final int length;
+        private final CountDownLatch halfway;
+        private final CountDownLatch resume;
+        private int sent;
+
+        PausingStream(int length, CountDownLatch halfway, CountDownLatch resume) {
+            this.length = length;
+            this.halfway = halfway;
+            this.resume = resume;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (sent == 1000) {
+                halfway.countDown();
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            return sent < length ? (sent++ & 0x7f) : -1;
         }
     }
 }
