@@ -11,6 +11,7 @@ import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.postgres.WalCoverage;
 import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.Storage;
 
@@ -40,7 +41,7 @@ public final class BackupList {
     public List<BackupRow> rows(Optional<String> query, boolean detail) throws IOException {
         BackupCatalog catalog = new BackupCatalog(storage);
         List<BackupRow> rows = new ArrayList<>();
-        Optional<WalArchiveIndex> wal = detail ? walIndex() : Optional.empty();
+        Optional<WalCoverage> wal = detail ? walIndex() : Optional.empty();
         for (BackupCatalog.Entry e : catalog.select(query)) {
             String start = e.name().startSegment().toString();
             String startOffset = e.name().startOffset();
@@ -51,7 +52,7 @@ public final class BackupList {
                 if (histories.isPresent()) {
                     coverage = "unknown";
                     if (wal.isPresent()) {
-                        WalArchiveIndex.Coverage c = wal.get().coverage(e.name().startSegment());
+                        WalCoverage.Span c = wal.get().coverage(e.name().startSegment());
                         coverage = !c.reaches(s.stopSegment()) ? "missing" : c.complete() ? "complete" : "gap";
                         until = c.replayableUntil().map(Object::toString).orElse(null);
                     }
@@ -68,12 +69,12 @@ public final class BackupList {
     }
 
     /** The WAL index for the coverage columns; a history file that cannot be read makes them "unknown". */
-    private Optional<WalArchiveIndex> walIndex() {
+    private Optional<WalCoverage> walIndex() {
         if (histories.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalSegmentSize.DEFAULT.bytes()));
+            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalSegmentSize.DEFAULT));
         } catch (IOException e) {
             LOG.warning(LogEvent.msg("cannot tell the backups' WAL coverage").detail(e.getMessage())
                     .hint("The wal_coverage column says unknown; wal-verify reports the archive's gaps."));

@@ -43,6 +43,7 @@ import org.walj.postgres.ControlData;
 import org.walj.postgres.Lsn;
 import org.walj.postgres.PgSession;
 import org.walj.postgres.WalPosition;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.Storage;
 
 /**
@@ -90,7 +91,7 @@ public final class BackupPusher {
             String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
             Lsn startLsn = session.startBackup(label);
             long timeline = session.checkpointTimeline();
-            long segmentSize = session.walSegmentSize();
+            WalSegmentSize segmentSize = session.walSegmentSize();
             BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
             String version = session.version();
 

@@ -16,10 +16,14 @@ import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
+import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalCoverage;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -31,6 +35,10 @@ import org.walj.storage.Storage;
  */
 public final class BackupVerify {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
+    /** A backup spanning more than this many segments (16 TiB of 16 MiB segments) is not a backup's range. */
+    private static final int MAX_WAL_SEGMENTS = 1 << 20;
+    /** The archive does not record the size; WAL-E assumed PostgreSQL's default too (docs/integrity.md). */
+    private static final WalSegmentSize WAL_SEGMENT_SIZE = WalSegmentSize.DEFAULT;
 
     private final Storage storage;
     private final ObjectCodec codec;
@@ -101,12 +109,7 @@ public final class BackupVerify {
         }
         Optional<WalCoverageSummary> wal = Optional.empty();
         if (backupLabel.get()) {
-            WalCoverage.Result r = new WalCoverage(storage).check(backup.name().startSegment(), sentinel.stopSegment());
-            for (var segment : r.missing()) {
-                problems.add("WAL segment " + segment + " is not in the archive (the backup needs "
-                        + r.start() + " to " + r.stop() + " to become consistent)");
-            }
-            wal = Optional.of(new WalCoverageSummary(r.start().toString(), r.stop().toString(), r.segments()));
+            wal = Optional.of(checkWal(backup.name().startSegment(), sentinel.stopSegment(), problems));
         } else {
             BASE_LOG.info(LogEvent.msg("WAL coverage not checked: the backup has no backup_label")
                     .detail("A backup without backup_label was taken from a stopped cluster (--while-offline) and "
@@ -139,6 +142,42 @@ public final class BackupVerify {
                         + (check == null ? "" : ", " + matched.get() + (check.complete() ? " members" : " files")
                                 + " match the manifest") + "." + walText));
         return new Report(backup.name().toString(), partitions.size(), matched.get(), check != null, wal);
+    }
+
+    /**
+     * Every segment from the backup's start to its stop must be archived, on the timeline recovery reads it from
+     * (docs/integrity.md). One listing of {@code wal_005/}; the timeline history files are read too.
+     */
+    private WalCoverageSummary checkWal(SegmentName start, SegmentName stop, VerificationProblems problems)
+            throws IOException {
+        if (stop.placeInWal() < start.placeInWal()) {
+            throw new IOException("the backup stops (" + stop + ") before it starts (" + start + ")");
+        }
+        long count = WAL_SEGMENT_SIZE.number(stop) - WAL_SEGMENT_SIZE.number(start) + 1;
+        if (count > MAX_WAL_SEGMENTS) {
+            throw new IOException("the backup's WAL range " + start + " to " + stop + " is implausibly long");
+        }
+        WalCoverageSummary summary = new WalCoverageSummary(start.toString(), stop.toString(), (int) count);
+        WalCoverage archived;
+        try {
+            archived = WalArchiveIndex.load(storage, WalArchiveIndex.historyReader(storage, codec), WAL_SEGMENT_SIZE);
+        } catch (IOException e) {
+            // a history file that cannot be read would stop recovery too
+            problems.add("the WAL the backup needs cannot be checked: " + e.getMessage());
+            return summary;
+        }
+        WalCoverage.Span span = archived.range(start, stop);
+        for (String note : span.problems()) {
+            BASE_LOG.warning(LogEvent.msg("the backup's WAL crosses a timeline switch the archive does not record")
+                    .detail(note + "."));
+        }
+        for (WalCoverage.Gap gap : span.gaps()) {
+            for (SegmentName segment : archived.segmentsOf(span, gap)) {
+                problems.add("WAL segment " + segment + " is not in the archive (the backup needs "
+                        + start + " to " + stop + " to become consistent)");
+            }
+        }
+        return summary;
     }
 
     private void readOne(ObjectInfo partition, ManifestCheck check, VerificationProblems problems,

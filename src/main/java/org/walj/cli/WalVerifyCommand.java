@@ -33,7 +33,7 @@ final class WalVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long size = SegmentSizeOption.parse(segmentSize, root.spec.commandLine());
+        WalSegmentSize size = SegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         try (ArchiveAccess archive = root.openArchive()) {
             WalVerify.Report report = new WalVerify(archive.storage(), HistoryFiles.reader(archive), size).run();
             boolean assumed = segmentSize == null;
@@ -58,16 +58,16 @@ final class WalVerifyCommand implements Callable<Integer> {
         private SegmentSizeOption() {
         }
 
-        static long parse(String value, picocli.CommandLine cmd) {
+        static WalSegmentSize parse(String value, picocli.CommandLine cmd) {
             if (value == null) {
-                return WalSegmentSize.DEFAULT.bytes();
+                return WalSegmentSize.DEFAULT;
             }
             String v = value.strip().toUpperCase(java.util.Locale.ROOT);
             long factor = v.endsWith("MB") ? 1024L * 1024 : 1;
             try {
                 long n = Long.parseLong(v.endsWith("MB") ? v.substring(0, v.length() - 2).strip() : v) * factor;
                 if (WalSegmentSize.isValid(n)) {
-                    return n;
+                    return new WalSegmentSize(n);
                 }
             } catch (NumberFormatException e) {
                 // reported below

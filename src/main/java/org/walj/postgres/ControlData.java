@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * @param timeline      {@code Latest checkpoint's TimeLineID}
  * @param segmentSize   {@code Bytes per WAL segment}
  */
-public record ControlData(String version, String state, Lsn redo, long timeline, long segmentSize) {
+public record ControlData(String version, String state, Lsn redo, long timeline, WalSegmentSize segmentSize) {
 
     /** True for a cluster stopped cleanly (a primary, or a standby stopped in recovery). */
     public boolean cleanlyShutDown() {
@@ -44,7 +44,7 @@ public record ControlData(String version, String state, Lsn redo, long timeline,
                     require(control, "Database cluster state", "pg_controldata"),
                     Lsn.parse(require(control, "Latest checkpoint's REDO location", "pg_controldata")),
                     Long.parseLong(require(control, "Latest checkpoint's TimeLineID", "pg_controldata")),
-                    Long.parseLong(require(control, "Bytes per WAL segment", "pg_controldata")));
+                    new WalSegmentSize(Long.parseLong(require(control, "Bytes per WAL segment", "pg_controldata"))));
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot understand pg_controldata output: " + e.getMessage());
         }

@@ -73,9 +73,9 @@ public final class PgSession implements AutoCloseable {
     }
 
     /** Bytes per WAL segment ({@code wal_segment_size}; its unit changed from 8kB blocks in 10 to bytes in 11). */
-    public long walSegmentSize() throws IOException {
-        return Long.parseLong(queryString("SELECT (setting::bigint * CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' "
-                + "THEN 1048576 ELSE 1 END)::text FROM pg_settings WHERE name = 'wal_segment_size'"));
+    public WalSegmentSize walSegmentSize() throws IOException {
+        return new WalSegmentSize(Long.parseLong(queryString("SELECT (setting::bigint * CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' "
+                + "THEN 1048576 ELSE 1 END)::text FROM pg_settings WHERE name = 'wal_segment_size'")));
     }
 
     /** The timeline of the latest checkpoint: after the start call's checkpoint, the backup's timeline. */

@@ -19,9 +19,13 @@ public final class WalNames {
     public static final String READY_SUFFIX = ".ready";
 
     public static final Pattern SEGMENT_NAME = Pattern.compile(SEGMENT);
-    /** Any kind of file PostgreSQL archives: segment, partial segment, backup history, timeline history. */
+    /**
+     * Any kind of file PostgreSQL archives: segment, partial segment, backup history, timeline history. Groups:
+     * {@code segment} and {@code suffix} (absent for a plain segment), or {@code timeline} for a timeline history.
+     */
     public static final Pattern ANY_WAL_FILE = Pattern.compile(
-            SEGMENT + "(" + SEGMENT_SUFFIXES + ")?|" + TIMELINE + "\\" + HISTORY_SUFFIX);
+            "(?<segment>" + SEGMENT + ")(?<suffix>" + SEGMENT_SUFFIXES + ")?|(?<timeline>" + TIMELINE + ")\\"
+                    + HISTORY_SUFFIX);
     /** A plain segment's {@code archive_status/} entry; history and backup-history files are not taken. */
     public static final Pattern READY_SEGMENT = Pattern.compile(SEGMENT + "\\" + READY_SUFFIX);
 

@@ -14,8 +14,7 @@ public record WalPosition(SegmentName segment, long offset) {
         }
     }
 
-    public static WalPosition of(Lsn lsn, long timeline, long segmentSize) {
-        WalSegmentSize size = new WalSegmentSize(segmentSize);
+    public static WalPosition of(Lsn lsn, long timeline, WalSegmentSize size) {
         return new WalPosition(lsn.segment(timeline, size), lsn.offsetInSegment(size));
     }
 }

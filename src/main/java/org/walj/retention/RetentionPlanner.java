@@ -232,6 +232,6 @@ public final class RetentionPlanner {
 
     /** WAL-E's comparison: log and segment only, timeline ignored (positions grow across timelines). */
     static boolean isBefore(SegmentName s, SegmentName horizon) {
-        return s.log() < horizon.log() || (s.log() == horizon.log() && s.segment() < horizon.segment());
+        return s.placeInWal() < horizon.placeInWal();
     }
 }

@@ -9,6 +9,8 @@ import org.walj.layout.BackupCatalog;
 import org.walj.layout.BackupName;
 import org.walj.layout.WalArchiveIndex;
 import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalCoverage;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.Storage;
 
 /**
@@ -18,9 +20,9 @@ import org.walj.storage.Storage;
 public final class WalVerify {
     private final Storage storage;
     private final WalArchiveIndex.HistoryReader histories;
-    private final long segmentSize;
+    private final WalSegmentSize segmentSize;
 
-    public WalVerify(Storage storage, WalArchiveIndex.HistoryReader histories, long segmentSize) {
+    public WalVerify(Storage storage, WalArchiveIndex.HistoryReader histories, WalSegmentSize segmentSize) {
         this.storage = storage;
         this.histories = histories;
         this.segmentSize = segmentSize;
@@ -32,15 +34,15 @@ public final class WalVerify {
      * @param offHistory   backups whose start is not on the newest timeline's history: recovery to the latest
      *                     timeline cannot use them
      */
-    public record Report(long segmentSize, Optional<BackupName> fromBackup,
-                         Optional<WalArchiveIndex.Coverage> coverage, List<BackupName> offHistory) {
+    public record Report(WalSegmentSize segmentSize, Optional<BackupName> fromBackup,
+                         Optional<WalCoverage.Span> coverage, List<BackupName> offHistory) {
         public boolean complete() {
             return coverage.isPresent() && coverage.get().complete();
         }
     }
 
     public Report run() throws IOException {
-        WalArchiveIndex index = WalArchiveIndex.load(storage, histories, segmentSize);
+        WalCoverage index = WalArchiveIndex.load(storage, histories, segmentSize);
         Optional<SegmentName> newest = index.newest();
         List<BackupName> backups = new BackupCatalog(storage).all().stream().map(BackupCatalog.Entry::name)
                 .sorted(Comparator.comparingLong((BackupName b) -> b.startSegment().log())

@@ -3,7 +3,7 @@ package org.walj.retention;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.walj.layout.PythonJson;
-import org.walj.layout.WalArchiveIndex;
+import org.walj.postgres.WalCoverage;
 
 /** wal-verify's output: a few lines for people, or one JSON object for scripts. */
 public final class WalVerifyFormat {
@@ -12,19 +12,19 @@ public final class WalVerifyFormat {
 
     public static String text(WalVerify.Report r, boolean sizeAssumed) {
         StringBuilder b = new StringBuilder();
-        b.append("segment size: ").append(r.segmentSize() >> 20).append(" MiB")
+        b.append("segment size: ").append(r.segmentSize().bytes() >> 20).append(" MiB")
                 .append(sizeAssumed ? " (assumed: the archive does not record it; see --wal-segment-size)" : "")
                 .append('\n');
         if (r.coverage().isEmpty()) {
             return b.append("no WAL segments archived\nresult: nothing to check\n").toString();
         }
-        WalArchiveIndex.Coverage c = r.coverage().get();
+        WalCoverage.Span c = r.coverage().get();
         b.append("timeline: ").append(c.timeline()).append('\n');
         b.append("checked: ").append(c.from()).append(" to ").append(c.to())
                 .append(r.fromBackup().map(n -> " (from backup " + n + " to the newest archived segment)")
                         .orElse(" (no backup on this timeline's history: from the oldest archived segment)"))
                 .append('\n');
-        for (WalArchiveIndex.Gap g : c.gaps()) {
+        for (WalCoverage.Gap g : c.gaps()) {
             b.append("gap: ").append(g.first());
             if (g.segments() > 1) {
                 b.append(" to ").append(g.last());
@@ -46,7 +46,7 @@ public final class WalVerifyFormat {
 
     public static String json(WalVerify.Report r, boolean sizeAssumed) {
         StringBuilder b = new StringBuilder("{");
-        b.append("\"segment_size_bytes\": ").append(r.segmentSize());
+        b.append("\"segment_size_bytes\": ").append(r.segmentSize().bytes());
         b.append(", \"segment_size_assumed\": ").append(sizeAssumed);
         b.append(", \"complete\": ").append(r.complete());
         if (r.coverage().isEmpty()) {
@@ -54,7 +54,7 @@ public final class WalVerifyFormat {
                     + ", \"replayable_until\": null, \"off_history_backups\": [], \"warnings\": []");
             return b.append("}\n").toString();
         }
-        WalArchiveIndex.Coverage c = r.coverage().get();
+        WalCoverage.Span c = r.coverage().get();
         b.append(", \"timeline\": ").append(c.timeline());
         b.append(", \"from\": ").append(PythonJson.string(c.from().toString()));
         b.append(", \"to\": ").append(PythonJson.string(c.to().toString()));

@@ -131,6 +131,60 @@ class BackupVerifyTest {
                 e.detail().orElseThrow());
     }
 
+    private void history(long timeline, String text) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream enc = CODEC.encoder(out)) {
+            enc.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        storage.put(String.format("wal_005/%08X.history.lzo", timeline), new ByteArrayInputStream(out.toByteArray()),
+                null);
+    }
+
+    /**
+     * A backup that starts on timeline 1 and stops on 2 (the switch in segment 3): recovery reads segment 3 and on
+     * from timeline 2, so timeline 1's copy of segment 3 does not do (before the one coverage engine, either
+     * timeline's copy of each segment was accepted).
+     */
+    @Test
+    void aBackupAcrossATimelineSwitchNeedsTheNewTimelinesSegmentsFromTheSwitchOn() throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        sentinel("000000020000000000000004");
+        history(2, "1\t0/3000028\tno recovery target specified\n");
+        storage.delete(List.of("wal_005/000000010000000000000004.lzo"));
+        wal("000000020000000000000004.lzo");
+        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
+        assertEquals("1 problem(s); the first: WAL segment 000000020000000000000003 is not in the archive (the "
+                + "backup needs 000000010000000000000002 to 000000020000000000000004 to become consistent)",
+                e.detail().orElseThrow());
+
+        wal("000000020000000000000003.lzo");
+        assertEquals(new BackupVerify.WalCoverageSummary("000000010000000000000002", "000000020000000000000004", 3),
+                verify.verify(NAME, options()).wal().orElseThrow());
+    }
+
+    /** The same backup with timeline 1's copy of segment 4 only: missing, whatever timeline 1 holds. */
+    @Test
+    void aSegmentAfterTheSwitchOnlyOnTheOldTimelineIsMissing() throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        sentinel("000000020000000000000004");
+        history(2, "1\t0/3000028\tno recovery target specified\n");
+        wal("000000020000000000000003.lzo");
+        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
+        assertEquals("1 problem(s); the first: WAL segment 000000020000000000000004 is not in the archive (the "
+                + "backup needs 000000010000000000000002 to 000000020000000000000004 to become consistent)",
+                e.detail().orElseThrow());
+    }
+
+    @Test
+    void aHistoryFileThatCannotBeReadIsAProblem() throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        storage.put("wal_005/00000002.history.lzo", new ByteArrayInputStream("not lzop".getBytes(StandardCharsets.UTF_8)),
+                null);
+        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
+        assertTrue(e.detail().orElseThrow().startsWith("1 problem(s); the first: the WAL the backup needs cannot be "
+                + "checked: cannot read "), e.detail().orElseThrow());
+    }
+
     @Test
     void anUndecodablePartitionAndAMissingOneAreNamed() throws IOException {
         ManifestObjects.put(storage, CODEC, NAME, backup());

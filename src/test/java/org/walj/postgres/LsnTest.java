@@ -24,7 +24,7 @@ class LsnTest {
     @Test
     void walESOfflineBugIsNotReproduced() {
         // spec 6.8: WAL-E names REDO 0/2000028 as segment ...00000020; the right answer is ...00000002
-        WalPosition p = WalPosition.of(Lsn.parse("0/2000028"), 1, MIB16);
+        WalPosition p = WalPosition.of(Lsn.parse("0/2000028"), 1, new WalSegmentSize(MIB16));
         assertEquals("000000010000000000000002", p.segment().toString());
         assertEquals(40, p.offset());
     }
