@@ -1,6 +1,5 @@
 package org.walj.layout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -97,15 +96,7 @@ public final class BackupCatalog {
     }
 
     private byte[] readBounded(InputStream in, String key) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-            if (out.size() > MAX_SENTINEL_BYTES) {
-                throw new IOException(storage.url(key) + ": larger than 1 MiB, not a backup sentinel");
-            }
-        }
-        return out.toByteArray();
+        return BoundedRead.bytes(in, MAX_SENTINEL_BYTES,
+                storage.url(key) + ": larger than 1 MiB, not a backup sentinel");
     }
 }

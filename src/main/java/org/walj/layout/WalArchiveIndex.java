@@ -1,6 +1,5 @@
 package org.walj.layout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,16 +70,8 @@ public final class WalArchiveIndex {
     public static HistoryReader historyReader(Storage storage, ObjectCodec codec) {
         return key -> {
             try (InputStream in = codec.decoder(key, storage.get(key))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buf = new byte[8192];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                    if (out.size() > MAX_HISTORY_BYTES) {
-                        throw new IOException(storage.url(key) + ": larger than 1 MiB, not a timeline history");
-                    }
-                }
-                return out.toString(StandardCharsets.UTF_8);
+                return new String(BoundedRead.bytes(in, MAX_HISTORY_BYTES,
+                        storage.url(key) + ": larger than 1 MiB, not a timeline history"), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new IOException("cannot read " + storage.url(key) + ": " + e.getMessage(), e);
             }

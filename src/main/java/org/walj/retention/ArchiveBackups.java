@@ -46,8 +46,7 @@ record ArchiveBackups(List<Backup> backups, List<String> unexpected, List<Segmen
      * pg_upgrade while positions keep growing), then offset; the timeline only breaks ties.
      */
     static final Comparator<Backup> NEWEST_FIRST = Comparator
-            .comparingLong((Backup b) -> b.name().startSegment().log())
-            .thenComparingLong(b -> b.name().startSegment().segment())
+            .comparingLong((Backup b) -> b.name().startSegment().placeInWal())
             .thenComparing(b -> b.name().startOffset())
             .thenComparingLong(b -> b.name().startSegment().timeline())
             .reversed();

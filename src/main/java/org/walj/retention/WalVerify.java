@@ -45,8 +45,8 @@ public final class WalVerify {
         WalCoverage index = WalArchiveIndex.load(storage, histories, segmentSize);
         Optional<SegmentName> newest = index.newest();
         List<BackupName> backups = new BackupCatalog(storage).all().stream().map(BackupCatalog.Entry::name)
-                .sorted(Comparator.comparingLong((BackupName b) -> b.startSegment().log())
-                        .thenComparingLong(b -> b.startSegment().segment()).thenComparing(BackupName::startOffset))
+                .sorted(Comparator.comparingLong((BackupName b) -> b.startSegment().placeInWal())
+                        .thenComparing(BackupName::startOffset))
                 .toList();
         if (newest.isEmpty()) {
             return new Report(segmentSize, Optional.empty(), Optional.empty(), List.of());

@@ -59,14 +59,19 @@ class WalCoverageTest {
         assertFalse(c.reaches(name(1, 5)));
     }
 
-    @Test
-    void threeTimelinesAcrossALogBoundary() {
+    /** Timeline 1 left at 0x100 for 2, 2 left at 0x120 for 3, across the boundary of logs 0 and 1. */
+    static WalCoverage threeTimelines() {
         List<SegmentName> k = new ArrayList<>(segs(1, 0xF0, 0xFF));
         k.addAll(segs(2, 0x100, 0x11F));
         k.addAll(segs(3, 0x120, 0x125));
         String h2 = "1\t0/100000000\tx\n";
         String h3 = h2 + "2\t1/20000000\ty\n";
-        WalCoverage index = WalCoverage.of(k, Map.of(2L, h2, 3L, h3), MIB16);
+        return WalCoverage.of(k, Map.of(2L, h2, 3L, h3), MIB16);
+    }
+
+    @Test
+    void threeTimelinesAcrossALogBoundary() {
+        WalCoverage index = threeTimelines();
         WalCoverage.Span c = index.coverage(name(1, 0xF4));
         assertEquals(3, c.timeline());
         assertTrue(c.complete(), c.toString());
@@ -144,11 +149,7 @@ class WalCoverageTest {
 
     @Test
     void aRangeThroughAMiddleTimelineTakesItsSegments() {
-        List<SegmentName> k = new ArrayList<>(segs(1, 0xF0, 0xFF));
-        k.addAll(segs(2, 0x100, 0x11F));
-        k.addAll(segs(3, 0x120, 0x125));
-        String h3 = "1\t0/100000000\tx\n2\t1/20000000\ty\n";
-        assertTrue(WalCoverage.of(k, Map.of(3L, h3), MIB16).range(name(1, 0xFE), name(3, 0x121)).complete());
+        assertTrue(threeTimelines().range(name(1, 0xFE), name(3, 0x121)).complete());
     }
 
     @Test
