@@ -63,7 +63,7 @@ class ArchitectureTest {
             row(5, "pipeline",     "root"),
             row(5, "postgres",     "root"),
             row(5, "logging",      "root"),
-            // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
+            // org.walj: UserException, TaskFailure, WorkerThreads, CodePointOrder
             row(6, "root",         ""));
     private static final Map<String, Row> ROWS =
             TABLE.stream().collect(Collectors.toMap(Row::pkg, r -> r, (a, b) -> a, LinkedHashMap::new));

@@ -16,7 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
@@ -56,7 +56,7 @@ final class ResidentRequests implements DaemonServer.Handler {
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
         this.prefetches = new ThreadPoolExecutor(PREFETCH_PARALLELISM, PREFETCH_PARALLELISM, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), DaemonThreads.named("wal-j-prefetch"));
+                new ArrayBlockingQueue<>(64), WorkerThreads.named("wal-j-prefetch"));
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -67,7 +67,7 @@ public final class PushAhead {
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 // not inheriting thread-locals: the log route of the request that happened to start a worker thread
                 // must not send background records to that client
-                DaemonThreads.numbered("wal-j-push-ahead-", false));
+                WorkerThreads.numbered("wal-j-push-ahead-", false));
         this.workers.allowCoreThreadTimeOut(true);
         this.watcher = startWatcher();
     }

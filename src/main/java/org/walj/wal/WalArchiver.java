@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
@@ -73,7 +73,7 @@ public final class WalArchiver {
             return;
         }
         int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("wal-push"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, WorkerThreads.named("wal-push"));
         try {
             Future<?> explicit = pool.submit(() -> {
                 upload(walFile, file);
