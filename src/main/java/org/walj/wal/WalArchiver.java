@@ -101,7 +101,7 @@ public final class WalArchiver {
     }
 
     /** Stores a segment found as {@code .ready}; false (and logged) when its file is gone. */
-    boolean uploadIfPresent(Path segment) throws IOException {
+    public boolean uploadIfPresent(Path segment) throws IOException {
         try {
             upload(segment, segment);
             return true;
@@ -165,9 +165,9 @@ public final class WalArchiver {
 
     /**
      * The record a push ends with, for a request the resident daemon answers without uploading: it stored the same
-     * file moments ago, ahead of PostgreSQL's call ({@link PushAhead}).
+     * file moments ago, ahead of PostgreSQL's call (org.walj.resident.PushAhead).
      */
-    void reportStoredAhead(Path walFile, Path file) {
+    public void reportStoredAhead(Path walFile, Path file) {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String url = storage.url(ArchiveLayout.walObjectKey(name, codec.suffix()));
         LOG.info(LogEvent.msg("completed archiving to a file")
