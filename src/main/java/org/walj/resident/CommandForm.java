@@ -9,19 +9,10 @@ import java.util.List;
  * What wal-push and wal-fetch take, as the daemon reads it: their positional arguments and their one count option
  * ({@code -p} for short). See {@link WalRequest} for the forms left to picocli.
  */
-enum CommandForm {
-    PUSH(WalRequest.Push.NAME + " WAL_SEGMENT", "--pool-size", 1),
-    FETCH(WalRequest.Fetch.NAME + " WAL_SEGMENT WAL_DESTINATION", "--prefetch", 2);
-
-    private final String synopsis;
-    private final String longName;
-    private final int positionals;
-
-    CommandForm(String synopsis, String longName, int positionals) {
-        this.synopsis = synopsis;
-        this.longName = longName;
-        this.positionals = positionals;
-    }
+record CommandForm(String synopsis, String longName, int positionals) {
+    static final CommandForm PUSH = new CommandForm(WalRequest.Push.NAME + " WAL_SEGMENT", "--pool-size", 1);
+    static final CommandForm FETCH =
+            new CommandForm(WalRequest.Fetch.NAME + " WAL_SEGMENT WAL_DESTINATION", "--prefetch", 2);
 
     Parsed parse(List<String> args) throws WalRequest.Unsupported {
         List<String> positional = new ArrayList<>();
