@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,19 +38,26 @@ public final class BackupVerify {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
     /** A backup spanning more than this many segments (16 TiB of 16 MiB segments) is not a backup's range. */
     private static final int MAX_WAL_SEGMENTS = 1 << 20;
-    /** The archive does not record the size; WAL-E assumed PostgreSQL's default too (docs/integrity.md). */
-    private static final WalSegmentSize WAL_SEGMENT_SIZE = WalSegmentSize.DEFAULT;
 
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
 
-    /** @param requireManifest fail a backup that has no manifest (one made by WAL-E) instead of warning */
-    public record Options(int poolSize, boolean requireManifest) {
+    /**
+     * @param requireManifest fail a backup that has no manifest (one made by WAL-E) instead of warning
+     * @param walSegmentSize  the cluster's, to count the backup's WAL segments with; the archive does not record it
+     */
+    public record Options(int poolSize, boolean requireManifest, WalSegmentSize walSegmentSize) {
         public Options {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("pool size must be at least 1");
             }
+            Objects.requireNonNull(walSegmentSize, "walSegmentSize");
+        }
+
+        /** With 16 MiB segments, PostgreSQL's default, which WAL-E assumed too. */
+        public Options(int poolSize, boolean requireManifest) {
+            this(poolSize, requireManifest, WalSegmentSize.DEFAULT);
         }
     }
 
@@ -109,7 +117,8 @@ public final class BackupVerify {
         }
         Optional<WalCoverageSummary> wal = Optional.empty();
         if (backupLabel.get()) {
-            wal = Optional.of(checkWal(backup.name().startSegment(), sentinel.stopSegment(), problems));
+            wal = Optional.of(checkWal(backup.name().startSegment(), sentinel.stopSegment(), options.walSegmentSize(),
+                    problems));
         } else {
             BASE_LOG.info(LogEvent.msg("WAL coverage not checked: the backup has no backup_label")
                     .detail("A backup without backup_label was taken from a stopped cluster (--while-offline) and "
@@ -148,19 +157,25 @@ public final class BackupVerify {
      * Every segment from the backup's start to its stop must be archived, on the timeline recovery reads it from
      * (docs/integrity.md). One listing of {@code wal_005/}; the timeline history files are read too.
      */
-    private WalCoverageSummary checkWal(SegmentName start, SegmentName stop, VerificationProblems problems)
-            throws IOException {
+    private WalCoverageSummary checkWal(SegmentName start, SegmentName stop, WalSegmentSize size,
+                                        VerificationProblems problems) throws IOException {
         if (stop.placeInWal() < start.placeInWal()) {
             throw new IOException("the backup stops (" + stop + ") before it starts (" + start + ")");
         }
-        long count = WAL_SEGMENT_SIZE.number(stop) - WAL_SEGMENT_SIZE.number(start) + 1;
+        if (!size.fits(start) || !size.fits(stop)) {
+            problems.add("the backup's WAL, " + start + " to " + stop + ", cannot be counted with "
+                    + (size.bytes() >> 20) + " MiB segments: the cluster's segments are smaller (give their size with "
+                    + "--wal-segment-size)");
+            return new WalCoverageSummary(start.toString(), stop.toString(), 0);
+        }
+        long count = size.number(stop) - size.number(start) + 1;
         if (count > MAX_WAL_SEGMENTS) {
             throw new IOException("the backup's WAL range " + start + " to " + stop + " is implausibly long");
         }
         WalCoverageSummary summary = new WalCoverageSummary(start.toString(), stop.toString(), (int) count);
         WalCoverage archived;
         try {
-            archived = WalArchiveIndex.load(storage, WalArchiveIndex.historyReader(storage, codec), WAL_SEGMENT_SIZE);
+            archived = WalArchiveIndex.load(storage, WalArchiveIndex.historyReader(storage, codec), size);
         } catch (IOException e) {
             // a history file that cannot be read would stop recovery too
             problems.add("the WAL the backup needs cannot be checked: " + e.getMessage());

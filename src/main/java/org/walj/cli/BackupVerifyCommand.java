@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.util.concurrent.Callable;
 import org.walj.backup.BackupVerify;
+import org.walj.postgres.WalSegmentSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,16 +29,20 @@ final class BackupVerifyCommand implements Callable<Integer> {
             description = "Fail a backup that has no integrity manifest (made by WAL-E) instead of warning.")
     boolean requireManifest;
 
+    @Option(names = "--wal-segment-size", paramLabel = "BYTES", description = WalSegmentSizeOption.DESCRIPTION)
+    String segmentSize;
+
     @Override
     public Integer call() throws Exception {
         int poolSize = PoolSize.orDefault(this.poolSize);
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
+        WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         SubcommandStart.log("backup-verify");
         try (ArchiveAccess archive = root.openArchive()) {
             new BackupVerify(archive.storage(), archive.codec(), BackupFetchCommand.workerLogger(archive))
-                    .verify(backupName, new BackupVerify.Options(poolSize, requireManifest));
+                    .verify(backupName, new BackupVerify.Options(poolSize, requireManifest, size));
         }
         return ExitStatus.OK;
     }

@@ -27,13 +27,12 @@ final class WalVerifyCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--wal-segment-size", paramLabel = "BYTES",
-            description = "The cluster's WAL segment size (initdb --wal-segsize); default 16 MiB, which the archive "
-                    + "cannot confirm. A suffix MB is accepted.")
+            description = WalSegmentSizeOption.DESCRIPTION)
     String segmentSize;
 
     @Override
     public Integer call() throws Exception {
-        WalSegmentSize size = SegmentSizeOption.parse(segmentSize, root.spec.commandLine());
+        WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         try (ArchiveAccess archive = root.openArchive()) {
             WalVerify.Report report = new WalVerify(archive.storage(), HistoryFiles.reader(archive), size).run();
             boolean assumed = segmentSize == null;
@@ -51,29 +50,5 @@ final class WalVerifyCommand implements Callable<Integer> {
             }
         }
         return ExitStatus.OK;
-    }
-
-    /** {@code --wal-segment-size}: bytes, or MB. */
-    static final class SegmentSizeOption {
-        private SegmentSizeOption() {
-        }
-
-        static WalSegmentSize parse(String value, picocli.CommandLine cmd) {
-            if (value == null) {
-                return WalSegmentSize.DEFAULT;
-            }
-            String v = value.strip().toUpperCase(java.util.Locale.ROOT);
-            long factor = v.endsWith("MB") ? 1024L * 1024 : 1;
-            try {
-                long n = Long.parseLong(v.endsWith("MB") ? v.substring(0, v.length() - 2).strip() : v) * factor;
-                if (WalSegmentSize.isValid(n)) {
-                    return new WalSegmentSize(n);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new picocli.CommandLine.ParameterException(cmd,
-                    "--wal-segment-size must be a power of two from 1MB to 1024MB, not \"" + value + "\"");
-        }
     }
 }

@@ -27,6 +27,7 @@ import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalSegmentSize;
 import org.walj.storage.Storage;
 import org.walj.storage.file.FileStorage;
 
@@ -173,6 +174,39 @@ class BackupVerifyTest {
         assertEquals("1 problem(s); the first: WAL segment 000000020000000000000004 is not in the archive (the "
                 + "backup needs 000000010000000000000002 to 000000020000000000000004 to become consistent)",
                 e.detail().orElseThrow());
+    }
+
+    /** With 64 MiB segments a log holds 64 of them: 0x40 to 0xFF cannot exist and are not asked for. */
+    @Test
+    void theSegmentSizeGivenCountsTheSegments() throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        sentinel("000000010000000100000000");
+        for (int s = 5; s <= 0x3F; s++) {
+            wal(String.format("0000000100000000%08X.lzo", s));
+        }
+        wal("000000010000000100000000.lzo");
+        WalSegmentSize mib64 = new WalSegmentSize(64L << 20);
+        assertEquals(new BackupVerify.WalCoverageSummary("000000010000000000000002", "000000010000000100000000", 63),
+                verify.verify(NAME, new BackupVerify.Options(2, false, mib64)).wal().orElseThrow());
+        UserException assumed16 = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
+        assertTrue(assumed16.detail().orElseThrow().startsWith("192 problem(s); the first: WAL segment "
+                + "000000010000000000000040 is not in the archive"), assumed16.detail().orElseThrow());
+    }
+
+    /** A segment part above FF cannot exist with 16 MiB segments: said once, not counted as missing WAL. */
+    @Test
+    void aSegmentNumberTooHighForTheSizeIsOneProblem() throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        sentinel("000000010000000000000140");
+        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
+        assertEquals("1 problem(s); the first: the backup's WAL, 000000010000000000000002 to "
+                + "000000010000000000000140, cannot be counted with 16 MiB segments: the cluster's segments are "
+                + "smaller (give their size with --wal-segment-size)", e.detail().orElseThrow());
+        // with 4 MiB segments (1024 per log) they are counted, and the ones not archived named
+        UserException counted = assertThrows(UserException.class,
+                () -> verify.verify(NAME, new BackupVerify.Options(2, false, new WalSegmentSize(4L << 20))));
+        assertTrue(counted.detail().orElseThrow().startsWith((0x140 - 4) + " problem(s); the first: WAL segment "
+                + "000000010000000000000005 is not in the archive"), counted.detail().orElseThrow());
     }
 
     @Test
