@@ -141,6 +141,16 @@ class BackupVerifyTest {
                 null);
     }
 
+    /** The detail of the verification's failure: how many problems, and the first. */
+    private String failure(BackupVerify.Options options) {
+        return assertThrows(UserException.class, () -> verify.verify(NAME, options)).detail().orElseThrow();
+    }
+
+    /** {@link #backup()} stopping on timeline 2, which began in segment 3. */
+    private void backupStoppingOnTimelineTwo() throws IOException {
+        backupStoppingOnTimelineTwo();
+    }
+
     /**
      * A backup that starts on timeline 1 and stops on 2 (the switch in segment 3): recovery reads segment 3 and on
      * from timeline 2, so timeline 1's copy of segment 3 does not do (before the one coverage engine, either
@@ -148,15 +158,12 @@ class BackupVerifyTest {
      */
     @Test
     void aBackupAcrossATimelineSwitchNeedsTheNewTimelinesSegmentsFromTheSwitchOn() throws IOException {
-        ManifestObjects.put(storage, CODEC, NAME, backup());
-        sentinel("000000020000000000000004");
-        history(2, "1\t0/3000028\tno recovery target specified\n");
+        backupStoppingOnTimelineTwo();
         storage.delete(List.of("wal_005/000000010000000000000004.lzo"));
         wal("000000020000000000000004.lzo");
-        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
         assertEquals("1 problem(s); the first: WAL segment 000000020000000000000003 is not in the archive (the "
                 + "backup needs 000000010000000000000002 to 000000020000000000000004 to become consistent)",
-                e.detail().orElseThrow());
+                failure(options()));
 
         wal("000000020000000000000003.lzo");
         assertEquals(new BackupVerify.WalCoverageSummary("000000010000000000000002", "000000020000000000000004", 3),
@@ -166,14 +173,11 @@ class BackupVerifyTest {
     /** The same backup with timeline 1's copy of segment 4 only: missing, whatever timeline 1 holds. */
     @Test
     void aSegmentAfterTheSwitchOnlyOnTheOldTimelineIsMissing() throws IOException {
-        ManifestObjects.put(storage, CODEC, NAME, backup());
-        sentinel("000000020000000000000004");
-        history(2, "1\t0/3000028\tno recovery target specified\n");
+        backupStoppingOnTimelineTwo();
         wal("000000020000000000000003.lzo");
-        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
         assertEquals("1 problem(s); the first: WAL segment 000000020000000000000004 is not in the archive (the "
                 + "backup needs 000000010000000000000002 to 000000020000000000000004 to become consistent)",
-                e.detail().orElseThrow());
+                failure(options()));
     }
 
     /** With 64 MiB segments a log holds 64 of them: 0x40 to 0xFF cannot exist and are not asked for. */
@@ -188,9 +192,9 @@ class BackupVerifyTest {
         WalSegmentSize mib64 = new WalSegmentSize(64L << 20);
         assertEquals(new BackupVerify.WalCoverageSummary("000000010000000000000002", "000000010000000100000000", 63),
                 verify.verify(NAME, new BackupVerify.Options(2, false, mib64)).wal().orElseThrow());
-        UserException assumed16 = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
-        assertTrue(assumed16.detail().orElseThrow().startsWith("192 problem(s); the first: WAL segment "
-                + "000000010000000000000040 is not in the archive"), assumed16.detail().orElseThrow());
+        String assumed16 = failure(options());
+        assertTrue(assumed16.startsWith("192 problem(s); the first: WAL segment 000000010000000000000040 is not in "
+                + "the archive"), assumed16);
     }
 
     /** A segment part above FF cannot exist with 16 MiB segments: said once, not counted as missing WAL. */
@@ -198,15 +202,13 @@ class BackupVerifyTest {
     void aSegmentNumberTooHighForTheSizeIsOneProblem() throws IOException {
         ManifestObjects.put(storage, CODEC, NAME, backup());
         sentinel("000000010000000000000140");
-        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
         assertEquals("1 problem(s); the first: the backup's WAL, 000000010000000000000002 to "
                 + "000000010000000000000140, cannot be counted with 16 MiB segments: the cluster's segments are "
-                + "smaller (give their size with --wal-segment-size)", e.detail().orElseThrow());
+                + "smaller (give their size with --wal-segment-size)", failure(options()));
         // with 4 MiB segments (1024 per log) they are counted, and the ones not archived named
-        UserException counted = assertThrows(UserException.class,
-                () -> verify.verify(NAME, new BackupVerify.Options(2, false, new WalSegmentSize(4L << 20))));
-        assertTrue(counted.detail().orElseThrow().startsWith((0x140 - 4) + " problem(s); the first: WAL segment "
-                + "000000010000000000000005 is not in the archive"), counted.detail().orElseThrow());
+        String counted = failure(new BackupVerify.Options(2, false, new WalSegmentSize(4L << 20)));
+        assertTrue(counted.startsWith((0x140 - 4) + " problem(s); the first: WAL segment 000000010000000000000005 "
+                + "is not in the archive"), counted);
     }
 
     @Test
@@ -214,9 +216,9 @@ class BackupVerifyTest {
         ManifestObjects.put(storage, CODEC, NAME, backup());
         storage.put("wal_005/00000002.history.lzo", new ByteArrayInputStream("not lzop".getBytes(StandardCharsets.UTF_8)),
                 null);
-        UserException e = assertThrows(UserException.class, () -> verify.verify(NAME, options()));
-        assertTrue(e.detail().orElseThrow().startsWith("1 problem(s); the first: the WAL the backup needs cannot be "
-                + "checked: cannot read "), e.detail().orElseThrow());
+        String detail = failure(options());
+        assertTrue(detail.startsWith("1 problem(s); the first: the WAL the backup needs cannot be checked: cannot "
+                + "read "), detail);
     }
 
     @Test
