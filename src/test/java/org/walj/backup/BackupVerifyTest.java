@@ -146,9 +146,16 @@ class BackupVerifyTest {
         return assertThrows(UserException.class, () -> verify.verify(NAME, options)).detail().orElseThrow();
     }
 
+    /** {@link #backup()} with its manifest, stopping in segment {@code stop}. */
+    private void backupStoppingIn(String stop) throws IOException {
+        ManifestObjects.put(storage, CODEC, NAME, backup());
+        sentinel(stop);
+    }
+
     /** {@link #backup()} stopping on timeline 2, which began in segment 3. */
     private void backupStoppingOnTimelineTwo() throws IOException {
-        backupStoppingOnTimelineTwo();
+        backupStoppingIn("000000020000000000000004");
+        history(2, "1\t0/3000028\tno recovery target specified\n");
     }
 
     /**
@@ -183,8 +190,7 @@ class BackupVerifyTest {
     /** With 64 MiB segments a log holds 64 of them: 0x40 to 0xFF cannot exist and are not asked for. */
     @Test
     void theSegmentSizeGivenCountsTheSegments() throws IOException {
-        ManifestObjects.put(storage, CODEC, NAME, backup());
-        sentinel("000000010000000100000000");
+        backupStoppingIn("000000010000000100000000");
         for (int s = 5; s <= 0x3F; s++) {
             wal(String.format("0000000100000000%08X.lzo", s));
         }
@@ -200,8 +206,7 @@ class BackupVerifyTest {
     /** A segment part above FF cannot exist with 16 MiB segments: said once, not counted as missing WAL. */
     @Test
     void aSegmentNumberTooHighForTheSizeIsOneProblem() throws IOException {
-        ManifestObjects.put(storage, CODEC, NAME, backup());
-        sentinel("000000010000000000000140");
+        backupStoppingIn("000000010000000000000140");
         assertEquals("1 problem(s); the first: the backup's WAL, 000000010000000000000002 to "
                 + "000000010000000000000140, cannot be counted with 16 MiB segments: the cluster's segments are "
                 + "smaller (give their size with --wal-segment-size)", failure(options()));
