@@ -210,8 +210,8 @@ public final class BackupPusher {
     private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner,
                                  ManifestSink manifest) throws IOException {
         long now = System.currentTimeMillis();
-        uploadPartition(name, number, Optional.empty(), out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner,
-                manifest));
+        uploadPartition(name, number, Optional.empty(),
+                out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner, manifest));
     }
 
     /** The manifest goes in after every partition and before the sentinel, so a listed backup always has it. */

@@ -25,9 +25,9 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
-import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.CountingInputStream;
 import org.walj.pipeline.EncoderOptions;
+import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
