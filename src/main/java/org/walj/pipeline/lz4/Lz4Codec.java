@@ -24,21 +24,10 @@ import org.walj.pipeline.StreamFormat;
  * {@code lz4} CLI writes by default (independent blocks, any block size, with or without checksums, concatenated
  * frames) and reports every decoding problem as a {@link CorruptObjectException}.
  */
-public final class Lz4Codec implements CompressionCodec {
+public final class Lz4Codec extends CompressionCodec {
 
-    @Override
-    public String suffix() {
-        return ".lz4";
-    }
-
-    @Override
-    public StreamFormat format() {
-        return StreamFormat.LZ4_FRAME;
-    }
-
-    @Override
-    public int blockSize() {
-        return Lz4ParallelFrame.BLOCK_SIZE;
+    public Lz4Codec() {
+        super(".lz4", StreamFormat.LZ4_FRAME, Lz4ParallelFrame.BLOCK_SIZE);
     }
 
     /** The frame {@link #compress(OutputStream)} writes; the header's mode and mtime have no place in it. */
@@ -48,7 +37,7 @@ public final class Lz4Codec implements CompressionCodec {
     }
 
     @Override
-    public InputStream decodeFrom(InputStream in) {
+    protected InputStream decodeFrom(InputStream in) {
         return decompress(in);
     }
 

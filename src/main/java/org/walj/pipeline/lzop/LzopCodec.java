@@ -8,21 +8,10 @@ import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.StreamFormat;
 
 /** The lzop container over LZO1X blocks, byte-compatible with WAL-E's {@code lzop -c}. */
-public final class LzopCodec implements CompressionCodec {
+public final class LzopCodec extends CompressionCodec {
 
-    @Override
-    public String suffix() {
-        return ".lzo";
-    }
-
-    @Override
-    public StreamFormat format() {
-        return StreamFormat.LZOP;
-    }
-
-    @Override
-    public int blockSize() {
-        return Lzop.BLOCK_SIZE;
+    public LzopCodec() {
+        super(".lzo", StreamFormat.LZOP, Lzop.BLOCK_SIZE);
     }
 
     /** The header records {@code options}' mode and mtime, with {@code lzop -c}'s default flags. */
@@ -33,7 +22,7 @@ public final class LzopCodec implements CompressionCodec {
     }
 
     @Override
-    public InputStream decodeFrom(InputStream in) {
+    protected InputStream decodeFrom(InputStream in) {
         return new LzopInputStream(in);
     }
 }

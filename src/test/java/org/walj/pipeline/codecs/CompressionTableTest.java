@@ -24,29 +24,14 @@ import org.walj.pipeline.StreamFormat;
 class CompressionTableTest {
 
     /** A third format, as a new package would add one: the table must not need anything else to know it. */
-    private static final CompressionCodec ZSTD = new CompressionCodec() {
-        @Override
-        public String suffix() {
-            return ".zst";
-        }
-
-        @Override
-        public StreamFormat format() {
-            return StreamFormat.ZSTD;
-        }
-
-        @Override
-        public int blockSize() {
-            return 128 * 1024;
-        }
-
+    private static final CompressionCodec ZSTD = new CompressionCodec(".zst", StreamFormat.ZSTD, 128 * 1024) {
         @Override
         public OutputStream encoder(OutputStream out, EncoderOptions options) {
             return out;
         }
 
         @Override
-        public InputStream decodeFrom(InputStream in) {
+        protected InputStream decodeFrom(InputStream in) {
             return in;
         }
     };
@@ -88,6 +73,23 @@ class CompressionTableTest {
                 Compression.LZ4.with(Encryption.NONE).searchOrder());
         assertEquals(List.of(Compression.LZO.codec(), Compression.LZ4.codec()),
                 Compression.LZO.with(Encryption.NONE).searchOrder());
+    }
+
+    @Test
+    void aSuffixIsADotAndAName() {
+        for (String bad : new String[] {"zst", ".", ".tar.zst"}) {
+            assertThrows(IllegalArgumentException.class, () -> new CompressionCodec(bad, StreamFormat.ZSTD, 1) {
+                @Override
+                public OutputStream encoder(OutputStream out, EncoderOptions options) {
+                    return out;
+                }
+
+                @Override
+                protected InputStream decodeFrom(InputStream in) {
+                    return in;
+                }
+            }, bad);
+        }
     }
 
     @Test
