@@ -24,17 +24,21 @@ import org.walj.pipeline.StreamFormat;
 class CompressionTableTest {
 
     /** A third format, as a new package would add one: the table must not need anything else to know it. */
-    private static final CompressionCodec ZSTD = new CompressionCodec(".zst", StreamFormat.ZSTD, 128 * 1024) {
-        @Override
-        public OutputStream encoder(OutputStream out, EncoderOptions options) {
-            return out;
-        }
+    private static final CompressionCodec ZSTD = passThrough(".zst");
 
-        @Override
-        protected InputStream decodeFrom(InputStream in) {
-            return in;
-        }
-    };
+    private static CompressionCodec passThrough(String suffix) {
+        return new CompressionCodec(suffix, StreamFormat.ZSTD, 128 * 1024) {
+            @Override
+            public OutputStream encoder(OutputStream out, EncoderOptions options) {
+                return out;
+            }
+
+            @Override
+            protected InputStream decodeFrom(InputStream in) {
+                return in;
+            }
+        };
+    }
 
     @Test
     void theTableListsLzoThenLz4() {
@@ -78,17 +82,7 @@ class CompressionTableTest {
     @Test
     void aSuffixIsADotAndAName() {
         for (String bad : new String[] {"zst", ".", ".tar.zst"}) {
-            assertThrows(IllegalArgumentException.class, () -> new CompressionCodec(bad, StreamFormat.ZSTD, 1) {
-                @Override
-                public OutputStream encoder(OutputStream out, EncoderOptions options) {
-                    return out;
-                }
-
-                @Override
-                protected InputStream decodeFrom(InputStream in) {
-                    return in;
-                }
-            }, bad);
+            assertThrows(IllegalArgumentException.class, () -> passThrough(bad), bad);
         }
     }
 
