@@ -12,7 +12,7 @@ final class CodecOptions {
     }
 
     static ObjectCodec codec(GlobalOptions options, Environment env) {
-        return new ObjectCodec(options.compression(env), encryption(options, env));
+        return options.compression(env).with(encryption(options, env));
     }
 
     private static Encryption encryption(GlobalOptions options, Environment env) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalCoverage;
 import org.walj.postgres.WalSegmentSize;
@@ -24,7 +25,7 @@ import org.walj.storage.Storage;
  * with either compression suffix ({@code .lzo}, {@code .lz4}).
  */
 public final class WalArchiveIndex {
-    private static final Pattern OBJECT = Pattern.compile("(.+)(\\.lzo|\\.lz4)");
+    private static final Pattern OBJECT = Pattern.compile("(.+)" + Compression.table().suffixGroup());
     /** A history file has one short line per ancestor timeline; anything this large is not one. */
     private static final int MAX_HISTORY_BYTES = 1 << 20;
 
