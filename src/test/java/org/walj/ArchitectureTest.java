@@ -44,27 +44,29 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
-                                           + " pipeline.gpg pipeline postgres logging root"),
+            row(1, "cli",          "wal backup retention archive layout storage.file storage.gcs storage.s3 storage"
+                                           + " daemon pipeline.gpg pipeline postgres logging root"),
             // use cases
-            row(2, "wal",          "layout storage pipeline postgres logging root"),
-            row(2, "backup",       "layout storage pipeline postgres logging root"),
-            row(2, "retention",    "layout storage pipeline postgres logging root"),
-            // the archive's names and formats; the storage backends
-            row(3, "layout",       "storage pipeline postgres logging root"),
-            row(3, "storage.file", "storage logging root"),
-            row(3, "storage.gcs",  "storage logging root"),
-            row(3, "storage.s3",   "storage logging root"),
+            row(3, "wal",          "archive layout storage pipeline postgres logging root"),
+            row(3, "backup",       "archive layout storage pipeline postgres logging root"),
+            row(3, "retention",    "archive layout storage pipeline postgres logging root"),
+            // the opened archive: storage, prefix and codec, and what reads it (backup catalog, WAL index, manifests)
+            row(4, "archive",      "layout storage pipeline postgres logging root"),
+            // the archive's names and formats (no I/O); the storage backends
+            row(5, "layout",       "postgres logging root"),
+            row(5, "storage.file", "storage logging root"),
+            row(5, "storage.gcs",  "storage logging root"),
+            row(5, "storage.s3",   "storage logging root"),
             // the storage interface, the daemon's socket side and client, OpenPGP
-            row(4, "storage",      "logging root"),
-            row(4, "daemon",       "logging root"),
-            row(4, "pipeline.gpg", "pipeline logging root"),
+            row(6, "storage",      "logging root"),
+            row(6, "daemon",       "logging root"),
+            row(6, "pipeline.gpg", "pipeline logging root"),
             // compression, PostgreSQL, WAL-E's log format
-            row(5, "pipeline",     "root"),
-            row(5, "postgres",     "root"),
-            row(5, "logging",      "root"),
+            row(7, "pipeline",     "root"),
+            row(7, "postgres",     "root"),
+            row(7, "logging",      "root"),
             // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
-            row(6, "root",         ""));
+            row(8, "root",         ""));
     private static final Map<String, Row> ROWS =
             TABLE.stream().collect(Collectors.toMap(Row::pkg, r -> r, (a, b) -> a, LinkedHashMap::new));
 

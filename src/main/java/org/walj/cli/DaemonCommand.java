@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.SocketPath;
 import org.walj.logging.LogEvent;
@@ -58,7 +59,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
                     "--push-ahead must be between 0 and " + MAX_PUSH_AHEAD);
         }
-        ArchiveAccess archive = root.openArchive();
+        Archive archive = root.openArchive();
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(archive, root.env().variables(),
                 args.subList(0, Math.max(0, args.indexOf("daemon"))), pushAhead(archive, ahead));
@@ -75,17 +76,16 @@ final class DaemonCommand implements Callable<Integer> {
     }
 
     /** Uploads run at once: compressing is CPU work, so as many as wal-push's own parallel mode runs. */
-    private static Optional<PushAhead> pushAhead(ArchiveAccess archive, int limit) {
+    private static Optional<PushAhead> pushAhead(Archive archive, int limit) {
         if (limit == 0) {
             return Optional.empty();
         }
         int uploads = Math.min(limit, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        return Optional.of(new PushAhead(new WalArchiver(archive.storage(), archive.prefix(), archive.codec()),
-                limit, uploads));
+        return Optional.of(new PushAhead(new WalArchiver(archive), limit, uploads));
     }
 
     /** SIGTERM: stop accepting, let what was accepted finish, close the archive. */
-    private static void stop(DaemonServer server, ResidentRequests requests, ArchiveAccess archive) {
+    private static void stop(DaemonServer server, ResidentRequests requests, Archive archive) {
         LOG.info(LogEvent.msg("daemon stopping").detail("Finishing the requests already accepted, then the background uploads.")
                 .kv("action", "daemon").kv("state", "stopping"));
         try {

@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.walj.archive.Archive;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.PushAhead;
 
@@ -10,7 +11,7 @@ import org.walj.wal.PushAhead;
  * the client's working directory (PostgreSQL passes paths relative to its data directory), in-process
  * prefetching, and wal-push's background push-ahead (empty when the daemon runs with {@code --push-ahead 0}).
  */
-record Resident(ArchiveAccess archive, Path workingDirectory, PrefetchSpawner prefetch, Optional<PushAhead> pushAhead) {
+record Resident(Archive archive, Path workingDirectory, PrefetchSpawner prefetch, Optional<PushAhead> pushAhead) {
     Resident {
         if (!workingDirectory.isAbsolute()) {
             throw new IllegalArgumentException("working directory must be absolute: " + workingDirectory);

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.walj.DaemonThreads;
+import org.walj.archive.Archive;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
@@ -28,7 +29,6 @@ import org.walj.postgres.SegmentName;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.PushAhead;
 import org.walj.wal.WalPrefetcher;
-import org.walj.wal.WalRestorer;
 
 /**
  * Runs a client's {@code wal-push} or {@code wal-fetch} inside the daemon, through the same picocli commands and use
@@ -41,14 +41,14 @@ final class ResidentRequests implements DaemonServer.Handler {
     private static final String TERSE = "--terse";
     private static final int PREFETCH_PARALLELISM = 4;
 
-    private final ArchiveAccess archive;
+    private final Archive archive;
     private final Map<String, String> environment;
     private final List<String> globalArguments;
     private final String build;
     private final ThreadPoolExecutor prefetches;
     private final Optional<PushAhead> pushAhead;
 
-    ResidentRequests(ArchiveAccess archive, Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments,
+    ResidentRequests(Archive archive, Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments,
                      Optional<PushAhead> pushAhead) {
         this.archive = archive;
         this.pushAhead = pushAhead;
@@ -134,11 +134,10 @@ final class ResidentRequests implements DaemonServer.Handler {
 
     /** wal-fetch's prefetch, as a background task of the daemon instead of a new process. */
     private void prefetch(Path base, List<SegmentName> segments) throws IOException {
-        WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
         try {
             prefetches.execute(() -> {
                 try {
-                    new WalPrefetcher(restorer).prefetch(base, segments, PREFETCH_PARALLELISM);
+                    new WalPrefetcher(archive).prefetch(base, segments, PREFETCH_PARALLELISM);
                 } catch (IOException | RuntimeException e) {
                     LOG.warning(LogEvent.msg("prefetching failed").detail(ErrorReporter.describe(e)));
                 }

@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.layout.WalFileName;
 import org.walj.wal.WalFetch;
 import org.walj.wal.WalRestorer;
@@ -37,14 +38,13 @@ final class WalFetchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // first, before anything that can fail: a bad setting must stop recovery whatever the segment
         FailureExit failureExit = FailureExit.from(root.env());
-        try (ArchiveAccess archive = root.openArchive()) {
+        try (Archive archive = root.openArchive()) {
             if (!WalFileName.isSafe(segment)) {
                 throw new UserException("invalid WAL file name \"" + segment + "\"",
                         "A WAL file name is a plain file name such as 000000010000000000000002 or 00000002.history.",
                         "restore_command should read: wal-j wal-fetch \"%f\" \"%p\"");
             }
-            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
-            WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), root.prefetchSpawner("wal-fetch"))
+            WalRestorer.Outcome outcome = new WalFetch(archive, root.prefetchSpawner("wal-fetch"))
                     .fetch(new WalFileName(segment), root.resolve(destination), Math.max(0, prefetch));
             return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.fetchNotFound();
         } catch (Exception | Error e) { // an Error too: the JVM would end with 1, "not in the archive"

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.logging.LogLevel;
 import org.walj.logging.LogRoute;
 import org.walj.logging.LogSetup;
@@ -71,8 +72,8 @@ public final class WalJCommand implements Callable<Integer> {
         return globals;
     }
 
-    ArchiveAccess openArchive() {
-        return resident != null ? resident.archive().sharedView() : ArchiveAccess.open(globals, env);
+    Archive openArchive() {
+        return resident != null ? resident.archive().sharedView() : ArchiveOptions.open(globals, env);
     }
 
     /** A path from the command line: relative ones are relative to the client's directory, not the daemon's. */

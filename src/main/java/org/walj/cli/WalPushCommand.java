@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.wal.PushAhead;
 import org.walj.wal.WalArchiver;
 import picocli.CommandLine.Command;
@@ -33,8 +34,8 @@ final class WalPushCommand implements Callable<Integer> {
             ahead.get().archive(segment, root.resolve(segment), poolSize);
             return ExitStatus.OK;
         }
-        try (ArchiveAccess archive = root.openArchive()) {
-            new WalArchiver(archive.storage(), archive.prefix(), archive.codec())
+        try (Archive archive = root.openArchive()) {
+            new WalArchiver(archive)
                     .archive(segment, root.resolve(segment), poolSize);
         }
         return ExitStatus.OK;

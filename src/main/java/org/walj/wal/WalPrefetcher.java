@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.walj.DaemonThreads;
+import org.walj.archive.Archive;
 import org.walj.layout.WalFileName;
 import org.walj.postgres.SegmentName;
 
@@ -23,8 +24,8 @@ import org.walj.postgres.SegmentName;
 public final class WalPrefetcher {
     private final WalRestorer restorer;
 
-    public WalPrefetcher(WalRestorer restorer) {
-        this.restorer = restorer;
+    public WalPrefetcher(Archive archive) {
+        this.restorer = new WalRestorer(archive);
     }
 
     /** Returns the segments that could not be prefetched (absent from the archive, or failed). */

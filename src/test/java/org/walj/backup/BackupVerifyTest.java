@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
+import org.walj.archive.Archives;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
 import org.walj.layout.RestoreSpec;
-import org.walj.logging.LoggerNames;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -43,7 +43,7 @@ class BackupVerifyTest {
     @BeforeEach
     void setUp() throws IOException {
         storage = newEmptyStorage();
-        verify = new BackupVerify(storage, CODEC, LoggerNames.WORKER_FILE);
+        verify = new BackupVerify(Archives.on(storage, CODEC));
     }
 
     @AfterEach

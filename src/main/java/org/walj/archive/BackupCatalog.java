@@ -1,4 +1,4 @@
-package org.walj.layout;
+package org.walj.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.walj.UserException;
+import org.walj.layout.ArchiveLayout;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupName;
+import org.walj.layout.BackupSentinel;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 

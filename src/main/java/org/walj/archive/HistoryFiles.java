@@ -1,12 +1,11 @@
-package org.walj.cli;
+package org.walj.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import org.walj.layout.WalArchiveIndex;
 
-/** Reads timeline history objects (compressed, maybe encrypted) as text for the layout's WAL index. */
+/** Reads timeline history objects (compressed, maybe encrypted) as text for the WAL index. */
 final class HistoryFiles {
     /** A history file has one short line per ancestor timeline; anything this large is not one. */
     private static final int MAX_BYTES = 1 << 20;
@@ -14,7 +13,7 @@ final class HistoryFiles {
     private HistoryFiles() {
     }
 
-    static WalArchiveIndex.HistoryReader reader(ArchiveAccess archive) {
+    static WalIndexLoader.HistoryReader reader(Archive archive) {
         return key -> {
             try (InputStream in = archive.codec().decoder(key, archive.storage().get(key))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
