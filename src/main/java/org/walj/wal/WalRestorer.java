@@ -25,7 +25,6 @@ import org.walj.logging.WalELog;
 import org.walj.pipeline.Compression;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectNotFoundException;
-import org.walj.storage.Storage;
 
 /**
  * wal-fetch's download: finds a WAL file in the archive whatever compression wrote it, decodes it into a temporary
@@ -40,12 +39,10 @@ public final class WalRestorer {
     public enum Outcome { RESTORED, NOT_FOUND }
 
     private final Archive archive;
-    private final Storage storage;
     private final ObjectCodec codec;
 
     public WalRestorer(Archive archive) {
         this.archive = archive;
-        this.storage = archive.storage();
         this.codec = archive.codec();
     }
 
@@ -60,14 +57,14 @@ public final class WalRestorer {
             archive.presence().requireArchive();
             LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
                     .detail("The absolute URI that could not be located is "
-                            + storage.url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
+                            + archive.storage().url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
                     .hint("This can be normal when Postgres is trying to detect what timelines are available "
                             + "during restoration.")
                     .kv("action", "wal-fetch").kv("prefix", archive.prefix().pathPrefix()).kv("seg", name.value())
                     .kv("state", "not-found"));
             return Outcome.NOT_FOUND;
         }
-        String url = storage.url(found.get().key());
+        String url = archive.storage().url(found.get().key());
         LOG.info(LogEvent.msg("begin wal restore")
                 .kv("action", "wal-fetch").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("seg", name.value()).kv("state", "begin"));
@@ -123,7 +120,7 @@ public final class WalRestorer {
         for (Compression c : searchOrder()) {
             String key = ArchiveLayout.walObjectKey(name, c.suffix());
             try {
-                return Optional.of(new Found(key, codec, storage.get(key)));
+                return Optional.of(new Found(key, codec, archive.storage().get(key)));
             } catch (ObjectNotFoundException absent) {
                 // try the next suffix
             }
