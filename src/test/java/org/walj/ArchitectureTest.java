@@ -44,8 +44,10 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "wal backup retention archive layout storage.file storage.gcs storage.s3 storage"
-                                           + " daemon pipeline.gpg pipeline postgres logging root"),
+            row(1, "cli",          "resident wal backup retention archive layout storage.file storage.gcs storage.s3"
+                                           + " storage daemon pipeline.gpg pipeline postgres logging root"),
+            // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
+            row(2, "resident",     "wal layout storage daemon pipeline postgres logging root"),
             // use cases
             row(3, "wal",          "archive layout storage pipeline postgres logging root"),
             row(3, "backup",       "archive layout storage pipeline postgres logging root"),
@@ -65,7 +67,7 @@ class ArchitectureTest {
             row(7, "pipeline",     "root"),
             row(7, "postgres",     "root"),
             row(7, "logging",      "root"),
-            // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
+            // org.walj: UserException, TaskFailure, WorkerThreads, CodePointOrder
             row(8, "root",         ""));
     private static final Map<String, Row> ROWS =
             TABLE.stream().collect(Collectors.toMap(Row::pkg, r -> r, (a, b) -> a, LinkedHashMap::new));

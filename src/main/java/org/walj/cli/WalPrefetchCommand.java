@@ -8,6 +8,7 @@ import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.postgres.SegmentName;
 import org.walj.wal.WalPrefetcher;
+import org.walj.wal.WalRestorer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -34,7 +35,7 @@ final class WalPrefetchCommand implements Callable<Integer> {
             names.add(SegmentName.parse(s).orElseThrow(() -> new UserException("invalid segment name \"" + s + "\"")));
         }
         try (Archive archive = root.openArchive()) {
-            List<SegmentName> failed = new WalPrefetcher(archive).prefetch(base, names, PARALLELISM);
+            List<SegmentName> failed = new WalPrefetcher(new WalRestorer(archive)).prefetch(base, names, PARALLELISM);
             if (!failed.isEmpty()) {
                 throw new UserException("Failed to prefetch " + failed.get(0)
                         + (failed.size() > 1 ? " and " + (failed.size() - 1) + " more" : ""));

@@ -66,7 +66,8 @@ final class GenuineBackup {
                 + "echo \"Latest checkpoint's REDO location:    0/2000028\"; "
                 + "echo \"Latest checkpoint's TimeLineID:       1\"; "
                 + "echo 'Bytes per WAL segment:                16777216'");
-        return new BackupPusher(Archives.on(storage, tmp.resolve("archive"), codec), 2, ReadRateLimit.unlimited()).pushOffline(data, bin.resolve("pg_config"));
+        return new BackupPusher(Archives.on(storage, tmp.resolve("archive"), codec), 2, ReadRateLimit.unlimited())
+                .pushOffline(data, bin.resolve("pg_config"));
     }
 
     /** Replaces partition {@code number} of {@code backup} by the same members after {@code edit}. */

@@ -53,7 +53,7 @@ class WalFetchTest {
     private WalFetch fetchWithInProcessPrefetcher() {
         return new WalFetch(archive, (base, segments) -> {
             spawned.add(segments);
-            new WalPrefetcher(archive).prefetch(base, segments, 2);
+            new WalPrefetcher(new WalRestorer(archive)).prefetch(base, segments, 2);
         });
     }
 
@@ -141,7 +141,7 @@ class WalFetchTest {
                 WalRestorerTest.encode(Compression.LZO, contents.get(7))), "application/octet-stream");
         Files.delete(area.resolve(seg(2)));
         Files.delete(area.resolve(seg(2) + ".walj-verified"));
-        new WalPrefetcher(Archives.file(other)).prefetch(pgWal, List.of(sn(2)), 1);
+        new WalPrefetcher(new WalRestorer(Archives.file(other))).prefetch(pgWal, List.of(sn(2)), 1);
         assertTrue(Files.isRegularFile(area.resolve(seg(2))));
 
         Path dest = pgWal.resolve("RECOVERYXLOG");
