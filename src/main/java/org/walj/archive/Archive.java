@@ -12,23 +12,15 @@ import org.walj.storage.Storage;
 
 /**
  * One opened archive, what every use case works on: the prefix it was named by, its opened storage and the codec
- * its objects are written and read with. A {@link #sharedView() shared view} belongs to the resident daemon and
- * outlives the request that uses it: closing it leaves the storage open.
+ * its objects are written and read with. A {@code shared} one (a {@link #sharedView() shared view}) belongs to the
+ * resident daemon and outlives the request that uses it: closing it leaves the storage open.
  */
-public final class Archive implements AutoCloseable {
-    private final StoragePrefix prefix;
-    private final Storage storage;
-    private final ObjectCodec codec;
-    private final boolean shared;
-
-    private Archive(StoragePrefix prefix, Storage storage, ObjectCodec codec, boolean shared) {
+public record Archive(StoragePrefix prefix, Storage storage, ObjectCodec codec, boolean shared)
+        implements AutoCloseable {
+    public Archive {
         if (prefix == null || storage == null || codec == null) {
             throw new IllegalArgumentException("an archive needs a prefix, a storage and a codec");
         }
-        this.prefix = prefix;
-        this.storage = storage;
-        this.codec = codec;
-        this.shared = shared;
     }
 
     /** The archive at {@code prefix}, owning {@code storage}: closing the archive closes the storage. */
@@ -39,18 +31,6 @@ public final class Archive implements AutoCloseable {
     /** The same storage and codec for one request of the daemon: closing it leaves them open. */
     public Archive sharedView() {
         return new Archive(prefix, storage, codec, true);
-    }
-
-    public StoragePrefix prefix() {
-        return prefix;
-    }
-
-    public Storage storage() {
-        return storage;
-    }
-
-    public ObjectCodec codec() {
-        return codec;
     }
 
     /** WAL-E's per-backend worker logger, for the per-partition records of backup-fetch and backup-verify. */
