@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.UserException;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.BackupCatalog;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.BackupSentinel;
@@ -32,6 +33,7 @@ import org.walj.storage.Storage;
 public final class BackupVerify {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
 
+    private final Archive archive;
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
@@ -57,15 +59,16 @@ public final class BackupVerify {
     public record WalCoverageSummary(String start, String stop, int segments) {
     }
 
-    public BackupVerify(Storage storage, ObjectCodec codec, String workerLoggerName) {
-        this.storage = storage;
-        this.codec = codec;
-        this.workerLog = WalELog.get(workerLoggerName);
+    public BackupVerify(Archive archive) {
+        this.archive = archive;
+        this.storage = archive.storage();
+        this.codec = archive.codec();
+        this.workerLog = WalELog.get(archive.workerLoggerName());
     }
 
     /** Verifies the backup {@code query} selects; returns only when every check passed, else throws a UserException. */
     public Report verify(String query, Options options) throws IOException {
-        BackupCatalog catalog = new BackupCatalog(storage);
+        BackupCatalog catalog = archive.backups();
         List<BackupCatalog.Entry> found = catalog.select(Optional.of(query));
         if (found.isEmpty()) {
             throw new UserException("no backups found for verifying",
@@ -79,7 +82,7 @@ public final class BackupVerify {
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = Optional.empty();
         try {
-            manifest = StoredManifest.load(storage, codec, backup.name());
+            manifest = archive.manifest(backup.name());
         } catch (IOException e) {
             problems.add(e.getMessage());
         }

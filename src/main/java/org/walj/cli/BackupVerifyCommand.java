@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.backup.BackupVerify;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +36,8 @@ final class BackupVerifyCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
         SubcommandStart.log("backup-verify");
-        try (ArchiveAccess archive = root.openArchive()) {
-            new BackupVerify(archive.storage(), archive.codec(), BackupFetchCommand.workerLogger(archive))
+        try (Archive archive = root.openArchive()) {
+            new BackupVerify(archive)
                     .verify(backupName, new BackupVerify.Options(poolSize, requireManifest));
         }
         return ExitStatus.OK;

@@ -1,6 +1,5 @@
 package org.walj.layout;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,8 +15,6 @@ import org.walj.pipeline.codecs.Compression;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 import org.walj.postgres.WalSegmentSize;
-import org.walj.storage.ObjectInfo;
-import org.walj.storage.Storage;
 
 /**
  * What WAL an archive's {@code wal_005/} holds and where it has gaps, timeline by timeline: the one place that knows
@@ -66,12 +63,6 @@ public final class WalArchiveIndex {
         }
     }
 
-    /** Reads the decoded text of a timeline history object (they are compressed, maybe encrypted). */
-    @FunctionalInterface
-    public interface HistoryReader {
-        String read(String key) throws IOException;
-    }
-
     /** A timeline and the segment number from which recovery reads it (PostgreSQL's {@code tl.begin}). */
     public record TimelineStep(long timeline, long beginSegment) {
     }
@@ -107,22 +98,6 @@ public final class WalArchiveIndex {
 
     private WalArchiveIndex(long segmentSize) {
         this.segmentSize = new WalSegmentSize(segmentSize);
-    }
-
-    /** Lists {@code wal_005/} and reads every timeline history file through {@code reader}. */
-    public static WalArchiveIndex load(Storage storage, HistoryReader reader, long segmentSize) throws IOException {
-        List<ObjectInfo> listing = storage.list(ArchiveLayout.WAL_DIRECTORY);
-        Map<Long, String> historyTexts = new HashMap<>();
-        for (ObjectInfo o : listing) {
-            Optional<WalObject> w = WalObject.parse(o.key());
-            if (w.isPresent() && w.get().kind() == Kind.TIMELINE_HISTORY) {
-                // .lzo and .lz4 copies of one history hold the same text; the first read wins
-                if (!historyTexts.containsKey(w.get().segment().timeline())) {
-                    historyTexts.put(w.get().segment().timeline(), reader.read(o.key()));
-                }
-            }
-        }
-        return of(listing.stream().map(ObjectInfo::key).toList(), historyTexts, segmentSize);
     }
 
     /** From keys already listed and the decoded texts of the timeline history files, by timeline. */
