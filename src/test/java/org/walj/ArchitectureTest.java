@@ -44,16 +44,18 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "resident wal backup retention layout storage.file storage.gcs storage.s3 storage"
-                                           + " daemon pipeline.gpg pipeline.codecs pipeline postgres logging root"),
+            row(1, "cli",          "resident wal backup retention archive layout storage.file storage.gcs storage.s3"
+                                           + " storage daemon pipeline.gpg pipeline.codecs pipeline postgres logging root"),
             // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
-            row(2, "resident",     "wal layout storage daemon pipeline postgres logging root"),
+            row(2, "resident",     "wal archive layout storage daemon pipeline postgres logging root"),
             // use cases
-            row(3, "wal",          "layout storage pipeline postgres logging root"),
-            row(3, "backup",       "layout storage pipeline.codecs pipeline postgres logging root"),
-            row(3, "retention",    "layout storage pipeline postgres logging root"),
-            // the archive's names and formats; the storage backends
-            row(5, "layout",       "storage pipeline.codecs pipeline postgres logging root"),
+            row(3, "wal",          "archive layout storage pipeline postgres logging root"),
+            row(3, "backup",       "archive layout storage pipeline.codecs pipeline postgres logging root"),
+            row(3, "retention",    "archive layout storage pipeline postgres logging root"),
+            // the opened archive: storage, prefix and codec, and what reads it (backup catalog, WAL index, manifests)
+            row(4, "archive",      "layout storage pipeline.codecs pipeline postgres logging root"),
+            // the archive's names and formats (no I/O); the storage backends
+            row(5, "layout",       "pipeline.codecs pipeline postgres logging root"),
             row(5, "storage.file", "storage logging root"),
             row(5, "storage.gcs",  "storage logging root"),
             row(5, "storage.s3",   "storage logging root"),

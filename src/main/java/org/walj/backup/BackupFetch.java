@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.UserException;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.BackupCatalog;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.ManifestEntry;
@@ -34,6 +35,7 @@ import org.walj.storage.Storage;
 public final class BackupFetch {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
 
+    private final Archive archive;
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
@@ -77,10 +79,11 @@ public final class BackupFetch {
         }
     }
 
-    public BackupFetch(Storage storage, ObjectCodec codec, String workerLoggerName) {
-        this.storage = storage;
-        this.codec = codec;
-        this.workerLog = WalELog.get(workerLoggerName);
+    public BackupFetch(Archive archive) {
+        this.archive = archive;
+        this.storage = archive.storage();
+        this.codec = archive.codec();
+        this.workerLog = WalELog.get(archive.workerLoggerName());
     }
 
     public void fetch(Path dataDirectory, String query, Options options) throws IOException {
@@ -93,14 +96,14 @@ public final class BackupFetch {
         }
         requireEmptyOrMissing(data, "data directory");
 
-        BackupCatalog catalog = new BackupCatalog(storage);
+        BackupCatalog catalog = archive.backups();
         BackupCatalog.Entry backup = catalog.resolve(query);
         BackupSentinel sentinel = catalog.sentinel(backup);
         RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpec().json(), data);
         List<TablespaceRestore.Placement> placements = options.blindRestore() ? List.of()
                 : TablespaceRestore.plan(data, spec, options.restoreSpec().given());
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
-        Optional<BackupManifest> manifest = StoredManifest.load(storage, codec, backup.name());
+        Optional<BackupManifest> manifest = archive.manifest(backup.name());
         if (manifest.isEmpty() && options.requireManifest()) {
             throw new UserException("backup " + backup.name() + " has no integrity manifest",
                     "--require-manifest was given; backups made by WAL-E have none. Nothing was written.",

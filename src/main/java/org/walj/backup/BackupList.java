@@ -5,33 +5,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.BackupCatalog;
 import org.walj.layout.BackupSentinel;
-import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.WalCoverage;
 import org.walj.postgres.WalSegmentSize;
-import org.walj.storage.Storage;
 
 /** backup-list: the rows for the complete backups a query selects, in storage listing order. */
 public final class BackupList {
     private static final WalELog LOG = WalELog.get(LoggerNames.OPERATOR_BACKUP);
 
-    private final Storage storage;
-    private final Optional<WalArchiveIndex.HistoryReader> histories;
+    private final Archive archive;
+    private final boolean walCoverage;
 
-    /** Without WAL coverage columns. */
-    public BackupList(Storage storage) {
-        this.storage = storage;
-        this.histories = Optional.empty();
+    /** With {@code --detail}, also each backup's WAL coverage (backup-list's columns beyond WAL-E's). */
+    public BackupList(Archive archive) {
+        this(archive, true);
     }
 
-    /** With {@code --detail}, also each backup's WAL coverage, reading timeline histories through {@code histories}. */
-    public BackupList(Storage storage, WalArchiveIndex.HistoryReader histories) {
-        this.storage = storage;
-        this.histories = Optional.of(histories);
+    /** {@code walCoverage} false: WAL-E's columns only, with or without {@code --detail}. */
+    public BackupList(Archive archive, boolean walCoverage) {
+        this.archive = archive;
+        this.walCoverage = walCoverage;
     }
 
     /**
@@ -39,7 +37,7 @@ public final class BackupList {
      * backend (WAL-E's file backend leaves those columns empty).
      */
     public List<BackupRow> rows(Optional<String> query, boolean detail) throws IOException {
-        BackupCatalog catalog = new BackupCatalog(storage);
+        BackupCatalog catalog = archive.backups();
         List<BackupRow> rows = new ArrayList<>();
         Optional<WalCoverage> wal = detail ? walIndex() : Optional.empty();
         for (BackupCatalog.Entry e : catalog.select(query)) {
@@ -49,7 +47,7 @@ public final class BackupList {
                 BackupSentinel s = catalog.sentinel(e);
                 String coverage = null;
                 String until = null;
-                if (histories.isPresent()) {
+                if (walCoverage) {
                     coverage = "unknown";
                     if (wal.isPresent()) {
                         WalCoverage.Span c = wal.get().coverage(e.name().startSegment());
@@ -70,11 +68,11 @@ public final class BackupList {
 
     /** The WAL index for the coverage columns; a history file that cannot be read makes them "unknown". */
     private Optional<WalCoverage> walIndex() {
-        if (histories.isEmpty()) {
+        if (!walCoverage) {
             return Optional.empty();
         }
         try {
-            return Optional.of(WalArchiveIndex.load(storage, histories.get(), WalSegmentSize.DEFAULT));
+            return Optional.of(archive.walIndex(WalSegmentSize.DEFAULT));
         } catch (IOException e) {
             LOG.warning(LogEvent.msg("cannot tell the backups' WAL coverage").detail(e.getMessage())
                     .hint("The wal_coverage column says unknown; wal-verify reports the archive's gaps."));

@@ -24,11 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
-import org.walj.layout.ArchivePresence;
+import org.walj.archive.Archive;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
 import org.walj.layout.BackupSentinel;
-import org.walj.layout.StoragePrefix;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
@@ -69,19 +68,18 @@ public final class BackupPusher {
     private static final DateTimeFormatter LABEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
     private final Storage storage;
-    private final ArchivePresence archive;
+    private final Archive archive;
     private final ObjectCodec codec;
     private final int poolSize;
     private final ReadRateLimit rateLimit;
 
-    public BackupPusher(Storage storage, StoragePrefix prefix, ObjectCodec codec, int poolSize,
-                        ReadRateLimit rateLimit) {
+    public BackupPusher(Archive archive, int poolSize, ReadRateLimit rateLimit) {
         if (poolSize < 1) {
             throw new IllegalArgumentException("pool size must be at least 1");
         }
-        this.storage = storage;
-        this.archive = new ArchivePresence(storage, prefix);
-        this.codec = codec;
+        this.archive = archive;
+        this.storage = archive.storage();
+        this.codec = archive.codec();
         this.poolSize = poolSize;
         this.rateLimit = rateLimit;
     }
@@ -89,7 +87,7 @@ public final class BackupPusher {
     /** Backs up the running cluster in {@code dataDirectory}, reached with {@code settings}. */
     public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings) throws IOException {
         requireDataDirectory(dataDirectory);
-        archive.requireWritable();
+        archive.presence().requireWritable();
         try (PgSession session = PgSession.connect(settings)) {
             String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
             Lsn startLsn = session.startBackup(label);
@@ -129,7 +127,7 @@ public final class BackupPusher {
     /** Backs up a cleanly stopped cluster ({@code --while-offline}), reading its control file. */
     public BackupName pushOffline(Path dataDirectory, Path pgConfig) throws IOException {
         requireDataDirectory(dataDirectory);
-        archive.requireWritable();
+        archive.presence().requireWritable();
         if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
             throw new UserException("while_offline set, but pg looks to be running",
                     "Found a postmaster.pid lockfile, and aborting",

@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.UserException;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.BackupCatalog;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
-import org.walj.layout.WalArchiveIndex;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -39,6 +39,7 @@ public final class BackupVerify {
     /** A backup spanning more than this many segments (16 TiB of 16 MiB segments) is not a backup's range. */
     private static final int MAX_WAL_SEGMENTS = 1 << 20;
 
+    private final Archive archive;
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
@@ -73,15 +74,16 @@ public final class BackupVerify {
     public record WalCoverageSummary(String start, String stop, int segments) {
     }
 
-    public BackupVerify(Storage storage, ObjectCodec codec, String workerLoggerName) {
-        this.storage = storage;
-        this.codec = codec;
-        this.workerLog = WalELog.get(workerLoggerName);
+    public BackupVerify(Archive archive) {
+        this.archive = archive;
+        this.storage = archive.storage();
+        this.codec = archive.codec();
+        this.workerLog = WalELog.get(archive.workerLoggerName());
     }
 
     /** Verifies the backup {@code query} selects; returns only when every check passed, else throws a UserException. */
     public Report verify(String query, Options options) throws IOException {
-        BackupCatalog catalog = new BackupCatalog(storage);
+        BackupCatalog catalog = archive.backups();
         List<BackupCatalog.Entry> found = catalog.select(Optional.of(query));
         if (found.isEmpty()) {
             throw new UserException("no backups found for verifying",
@@ -95,7 +97,7 @@ public final class BackupVerify {
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = Optional.empty();
         try {
-            manifest = StoredManifest.load(storage, codec, backup.name());
+            manifest = archive.manifest(backup.name());
         } catch (IOException e) {
             problems.add(e.getMessage());
         }
@@ -175,7 +177,7 @@ public final class BackupVerify {
         WalCoverageSummary summary = new WalCoverageSummary(start.toString(), stop.toString(), (int) count);
         WalCoverage archived;
         try {
-            archived = WalArchiveIndex.load(storage, WalArchiveIndex.historyReader(storage, codec), size);
+            archived = archive.walIndex(size);
         } catch (IOException e) {
             // a history file that cannot be read would stop recovery too
             problems.add("the WAL the backup needs cannot be checked: " + e.getMessage());

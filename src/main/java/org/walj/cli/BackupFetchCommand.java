@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.backup.BackupFetch;
-import org.walj.logging.LoggerNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,8 +57,8 @@ final class BackupFetchCommand implements Callable<Integer> {
         BackupFetch.RestoreSpecOption spec = restoreSpec == null ? BackupFetch.RestoreSpecOption.NONE
                 : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE
                 : BackupFetch.RestoreSpecOption.file(readSpec(Path.of(restoreSpec)));
-        try (ArchiveAccess archive = root.openArchive()) {
-            BackupFetch fetch = new BackupFetch(archive.storage(), archive.codec(), workerLogger(archive));
+        try (Archive archive = root.openArchive()) {
+            BackupFetch fetch = new BackupFetch(archive);
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
                     requireManifest));
         }
@@ -78,15 +78,6 @@ final class BackupFetchCommand implements Callable<Integer> {
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }
-    }
-
-    /** WAL-E's per-backend worker logger, for the per-partition records (backup-verify's too). */
-    static String workerLogger(ArchiveAccess archive) {
-        return switch (archive.prefix().scheme()) {
-            case "s3" -> LoggerNames.WORKER_S3;
-            case "gs" -> LoggerNames.WORKER_GS;
-            default -> LoggerNames.WORKER_FILE;
-        };
     }
 
     /** As WAL-E (Python's tarfile), file owners are restored only when running as root. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.backup.BackupList;
 import org.walj.backup.BackupListFormat;
 import org.walj.backup.BackupRow;
@@ -35,8 +36,8 @@ final class BackupListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SubcommandStart.log("backup-list");
-        try (ArchiveAccess archive = root.openArchive()) {
-            List<BackupRow> rows = new BackupList(archive.storage(), HistoryFiles.reader(archive))
+        try (Archive archive = root.openArchive()) {
+            List<BackupRow> rows = new BackupList(archive)
                     .rows(Optional.ofNullable(query), detail);
             String out = json ? BackupListFormat.json(rows) : BackupListFormat.table(rows, detail);
             PrintStream stdout = System.out;

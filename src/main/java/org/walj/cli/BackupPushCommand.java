@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.backup.BackupPusher;
 import org.walj.backup.ReadRateLimit;
 import org.walj.layout.BackupName;
@@ -53,8 +54,8 @@ final class BackupPushCommand implements Callable<Integer> {
         }
         ReadRateLimit limit = rateLimit == null ? ReadRateLimit.unlimited() : ReadRateLimit.of(rateLimit);
         Environment env = root.env();
-        try (ArchiveAccess archive = root.openArchive()) {
-            BackupPusher pusher = new BackupPusher(archive.storage(), archive.prefix(), archive.codec(), poolSize, limit);
+        try (Archive archive = root.openArchive()) {
+            BackupPusher pusher = new BackupPusher(archive, poolSize, limit);
             BackupName name;
             if (whileOffline) {
                 name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(env.get("PATH").orElse("")));

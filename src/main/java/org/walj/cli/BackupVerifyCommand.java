@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.backup.BackupVerify;
 import org.walj.postgres.WalSegmentSize;
 import picocli.CommandLine.Command;
@@ -40,8 +41,8 @@ final class BackupVerifyCommand implements Callable<Integer> {
         }
         WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         SubcommandStart.log("backup-verify");
-        try (ArchiveAccess archive = root.openArchive()) {
-            new BackupVerify(archive.storage(), archive.codec(), BackupFetchCommand.workerLogger(archive))
+        try (Archive archive = root.openArchive()) {
+            new BackupVerify(archive)
                     .verify(backupName, new BackupVerify.Options(poolSize, requireManifest, size));
         }
         return ExitStatus.OK;

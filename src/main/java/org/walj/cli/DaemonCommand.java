@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.daemon.SocketPath;
 import org.walj.logging.LogSetup;
 import org.walj.resident.ResidentDaemon;
@@ -45,11 +46,10 @@ final class DaemonCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
                     "--push-ahead must be between 0 and " + ResidentDaemon.MAX_PUSH_AHEAD);
         }
-        ArchiveAccess archive = root.openArchive();
+        Archive archive = root.openArchive();
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(new WalUseCases(archive),
-                new WalArchiver(archive.storage(), archive.prefix(), archive.codec()),
-                new WalRestorer(archive.storage(), archive.prefix(), archive.codec()),
+                new WalArchiver(archive), new WalRestorer(archive),
                 root.env().variables(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead);
         new ResidentDaemon(socket, threads, requests, archive).serve(
                 "Serving wal-push and wal-fetch on " + socket + " for user " + System.getProperty("user.name")

@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.util.concurrent.Callable;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -60,9 +61,9 @@ final class DeleteCommand implements Callable<Integer> {
         }
         boolean really = confirm && !dryRun;
         MAIN.info(LogEvent.msg(really ? "deleting data in the store" : "performing dry run of data deletion"));
-        try (ArchiveAccess archive = root.openArchive()) {
-            DeletionPlan plan = new RetentionPlanner(archive.storage()).plan(parsed);
-            int n = new Deleter(archive.storage(), !really).execute(plan);
+        try (Archive archive = root.openArchive()) {
+            DeletionPlan plan = new RetentionPlanner(archive).plan(parsed);
+            int n = new Deleter(archive, !really).execute(plan);
             MAIN.info(LogEvent.msg(really ? "deleted " + n + " objects" : "dry run: " + n + " objects would be deleted")
                     .kv("action", "delete").kv("objects", n).kv("state", really ? "complete" : "dry-run"));
         }

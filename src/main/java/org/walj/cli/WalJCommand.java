@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.logging.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,8 +59,8 @@ public final class WalJCommand implements Callable<Integer> {
         return globals;
     }
 
-    ArchiveAccess openArchive() {
-        return ArchiveAccess.open(globals, env);
+    Archive openArchive() {
+        return ArchiveOptions.open(globals, env);
     }
 
     void configureLogging() {

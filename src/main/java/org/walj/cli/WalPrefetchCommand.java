@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.postgres.SegmentName;
 import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
@@ -33,9 +34,8 @@ final class WalPrefetchCommand implements Callable<Integer> {
         for (String s : segments) {
             names.add(SegmentName.parse(s).orElseThrow(() -> new UserException("invalid segment name \"" + s + "\"")));
         }
-        try (ArchiveAccess archive = root.openArchive()) {
-            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
-            List<SegmentName> failed = new WalPrefetcher(restorer).prefetch(base, names, PARALLELISM);
+        try (Archive archive = root.openArchive()) {
+            List<SegmentName> failed = new WalPrefetcher(new WalRestorer(archive)).prefetch(base, names, PARALLELISM);
             if (!failed.isEmpty()) {
                 throw new UserException("Failed to prefetch " + failed.get(0)
                         + (failed.size() > 1 ? " and " + (failed.size() - 1) + " more" : ""));

@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.resident.WalRequest;
 import org.walj.wal.WalArchiver;
 import picocli.CommandLine.Command;
@@ -27,8 +28,8 @@ final class WalPushCommand implements Callable<Integer> {
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
-        try (ArchiveAccess archive = root.openArchive()) {
-            return WalUseCases.push(new WalArchiver(archive.storage(), archive.prefix(), archive.codec())::archive,
+        try (Archive archive = root.openArchive()) {
+            return WalUseCases.push(new WalArchiver(archive)::archive,
                     segment, segment, poolSize);
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.layout.WalFileName;
 import org.walj.resident.WalCommands;
 import org.walj.wal.PrefetchSpawner;
@@ -18,10 +19,10 @@ import org.walj.wal.WalRestorer;
  * of what the two commands do, so a request answered by the daemon ends exactly as the process would have.
  */
 final class WalUseCases implements WalCommands {
-    private final ArchiveAccess archive;
+    private final Archive archive;
 
     /** For the daemon: {@code archive} stays open across requests. */
-    WalUseCases(ArchiveAccess archive) {
+    WalUseCases(Archive archive) {
         this.archive = archive;
     }
 
@@ -34,18 +35,17 @@ final class WalUseCases implements WalCommands {
      * Restores {@code segment}: 0, or wal-fetch's "not in the archive"; any failure is thrown as
      * {@link FailureExit.Failed} with the configured failure status.
      */
-    static int fetch(Environment env, Supplier<ArchiveAccess> open, String segment, Path destination, int prefetch,
+    static int fetch(Environment env, Supplier<Archive> open, String segment, Path destination, int prefetch,
                      PrefetchSpawner prefetcher) {
         // first, before anything that can fail: a bad setting must stop recovery whatever the segment
         FailureExit failureExit = FailureExit.from(env);
-        try (ArchiveAccess archive = open.get()) {
+        try (Archive archive = open.get()) {
             if (!WalFileName.isSafe(segment)) {
                 throw new UserException("invalid WAL file name \"" + segment + "\"",
                         "A WAL file name is a plain file name such as 000000010000000000000002 or 00000002.history.",
                         "restore_command should read: wal-j wal-fetch \"%f\" \"%p\"");
             }
-            WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
-            WalRestorer.Outcome outcome = new WalFetch(restorer, archive.prefix(), prefetcher)
+            WalRestorer.Outcome outcome = new WalFetch(archive, prefetcher)
                     .fetch(new WalFileName(segment), destination, Math.max(0, prefetch));
             return outcome == WalRestorer.Outcome.RESTORED ? ExitStatus.OK : ExitStatus.fetchNotFound();
         } catch (Exception | Error e) { // an Error too: the JVM would end with 1, "not in the archive"

@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.walj.archive.Archive;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -33,8 +34,8 @@ final class WalVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
-        try (ArchiveAccess archive = root.openArchive()) {
-            WalVerify.Report report = new WalVerify(archive.storage(), HistoryFiles.reader(archive), size).run();
+        try (Archive archive = root.openArchive()) {
+            WalVerify.Report report = new WalVerify(archive, size).run();
             boolean assumed = segmentSize == null;
             String out = json ? WalVerifyFormat.json(report, assumed) : WalVerifyFormat.text(report, assumed);
             PrintStream stdout = System.out;

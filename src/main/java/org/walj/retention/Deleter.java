@@ -3,6 +3,7 @@ package org.walj.retention;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.walj.archive.Archive;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -20,8 +21,8 @@ public final class Deleter {
     private final Storage storage;
     private final boolean dryRun;
 
-    public Deleter(Storage storage, boolean dryRun) {
-        this.storage = storage;
+    public Deleter(Archive archive, boolean dryRun) {
+        this.storage = archive.storage();
         this.dryRun = dryRun;
     }
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.WalArchiveIndex.WalObject;
 import org.walj.logging.LogEvent;
@@ -39,8 +40,8 @@ public final class RetentionPlanner {
 
     private final Storage storage;
 
-    public RetentionPlanner(Storage storage) {
-        this.storage = storage;
+    public RetentionPlanner(Archive archive) {
+        this.storage = archive.storage();
     }
 
     public DeletionPlan plan(DeleteRequest request) throws IOException {

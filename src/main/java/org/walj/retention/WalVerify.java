@@ -5,26 +5,23 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.BackupCatalog;
 import org.walj.layout.BackupName;
-import org.walj.layout.WalArchiveIndex;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalCoverage;
 import org.walj.postgres.WalSegmentSize;
-import org.walj.storage.Storage;
 
 /**
  * wal-verify: is every WAL segment there that recovery needs, from the oldest backup to the newest archived
  * segment? Checked along the history of the newest segment's timeline; backups on other branches are named.
  */
 public final class WalVerify {
-    private final Storage storage;
-    private final WalArchiveIndex.HistoryReader histories;
+    private final Archive archive;
     private final WalSegmentSize segmentSize;
 
-    public WalVerify(Storage storage, WalArchiveIndex.HistoryReader histories, WalSegmentSize segmentSize) {
-        this.storage = storage;
-        this.histories = histories;
+    public WalVerify(Archive archive, WalSegmentSize segmentSize) {
+        this.archive = archive;
         this.segmentSize = segmentSize;
     }
 
@@ -42,9 +39,9 @@ public final class WalVerify {
     }
 
     public Report run() throws IOException {
-        WalCoverage index = WalArchiveIndex.load(storage, histories, segmentSize);
+        WalCoverage index = archive.walIndex(segmentSize);
         Optional<SegmentName> newest = index.newest();
-        List<BackupName> backups = new BackupCatalog(storage).all().stream().map(BackupCatalog.Entry::name)
+        List<BackupName> backups = archive.backups().all().stream().map(BackupCatalog.Entry::name)
                 .sorted(Comparator.comparingLong((BackupName b) -> b.startSegment().placeInWal())
                         .thenComparing(BackupName::startOffset))
                 .toList();

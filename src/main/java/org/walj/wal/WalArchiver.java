@@ -15,9 +15,8 @@ import java.util.concurrent.Future;
 import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.layout.ArchiveLayout;
-import org.walj.layout.ArchivePresence;
-import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
@@ -39,14 +38,14 @@ import org.walj.storage.Storage;
 public final class WalArchiver {
     private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_UPLOAD);
 
+    private final Archive archive;
     private final Storage storage;
-    private final StoragePrefix prefix;
     private final ObjectCodec codec;
 
-    public WalArchiver(Storage storage, StoragePrefix prefix, ObjectCodec codec) {
-        this.storage = storage;
-        this.prefix = prefix;
-        this.codec = codec;
+    public WalArchiver(Archive archive) {
+        this.archive = archive;
+        this.storage = archive.storage();
+        this.codec = archive.codec();
     }
 
     /**
@@ -108,7 +107,7 @@ public final class WalArchiver {
             // PostgreSQL removes a .ready file whose segment is gone; leave that decision to it.
             LOG.info(LogEvent.msg("skip parallel archiving of a file")
                     .detail("The segment " + segment + " did not exist.")
-                    .kv("action", "push-wal").kv("prefix", prefix.pathPrefix())
+                    .kv("action", "push-wal").kv("prefix", archive.prefix().pathPrefix())
                     .kv("seg", segment.getFileName().toString()).kv("state", "skip"));
             return false;
         }
@@ -133,10 +132,10 @@ public final class WalArchiver {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
-        new ArchivePresence(storage, prefix).requireWritable();
+        archive.presence().requireWritable();
         LOG.info(LogEvent.msg("begin archiving a file")
                 .detail("Uploading \"" + walFile + "\" to \"" + url + "\".")
-                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("action", "push-wal").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("seg", name.value()).kv("state", "begin"));
         SourceFile source = SourceFile.open(file);
         long started = System.nanoTime();
@@ -152,7 +151,7 @@ public final class WalArchiver {
         String rate = KibPerSecond.format(encoded.count(), seconds);
         LOG.info(LogEvent.msg("completed archiving to a file")
                 .detail("Archiving to \"" + url + "\" complete at " + rate + "KiB/s.")
-                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("action", "push-wal").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("rate", rate).kv("seg", name.value()).kv("state", "complete"));
     }
 
@@ -166,7 +165,7 @@ public final class WalArchiver {
         LOG.info(LogEvent.msg("completed archiving to a file")
                 .detail("Archiving to \"" + url + "\" complete: \"" + walFile
                         + "\" was already stored by the daemon, ahead of this request.")
-                .kv("action", "push-wal").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("action", "push-wal").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("seg", name.value()).kv("state", "complete"));
     }
 

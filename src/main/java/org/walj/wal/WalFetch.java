@@ -11,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.walj.layout.StoragePrefix;
+import org.walj.archive.Archive;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
@@ -30,13 +30,13 @@ public final class WalFetch {
     private static final long STALL_MILLIS = 1_000;
     private static final long POLL_MILLIS = 50;
 
+    private final Archive archive;
     private final WalRestorer restorer;
-    private final StoragePrefix prefix;
     private final PrefetchSpawner spawner;
 
-    public WalFetch(WalRestorer restorer, StoragePrefix prefix, PrefetchSpawner spawner) {
-        this.restorer = restorer;
-        this.prefix = prefix;
+    public WalFetch(Archive archive, PrefetchSpawner spawner) {
+        this.archive = archive;
+        this.restorer = new WalRestorer(archive);
         this.spawner = spawner;
     }
 
@@ -61,7 +61,7 @@ public final class WalFetch {
         area.clearExcept(future);
         if (promoted) {
             LOG.info(LogEvent.msg("promoted prefetched wal segment")
-                    .kv("action", "wal-fetch").kv("prefix", prefix.pathPrefix()).kv("seg", name.value()));
+                    .kv("action", "wal-fetch").kv("prefix", archive.prefix().pathPrefix()).kv("seg", name.value()));
             return WalRestorer.Outcome.RESTORED;
         }
         return restorer.restore(name, destination);

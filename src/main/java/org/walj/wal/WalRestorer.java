@@ -14,9 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.walj.archive.Archive;
 import org.walj.layout.ArchiveLayout;
-import org.walj.layout.ArchivePresence;
-import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
@@ -24,7 +23,6 @@ import org.walj.logging.WalELog;
 import org.walj.pipeline.CompressionCodec;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectNotFoundException;
-import org.walj.storage.Storage;
 
 /**
  * wal-fetch's download: finds a WAL file in the archive whatever compression wrote it, decodes it into a temporary
@@ -38,14 +36,12 @@ public final class WalRestorer {
     /** What PostgreSQL needs to know: restored, or not in the archive (its end-of-archive signal). */
     public enum Outcome { RESTORED, NOT_FOUND }
 
-    private final Storage storage;
-    private final StoragePrefix prefix;
+    private final Archive archive;
     private final ObjectCodec codec;
 
-    public WalRestorer(Storage storage, StoragePrefix prefix, ObjectCodec codec) {
-        this.storage = storage;
-        this.prefix = prefix;
-        this.codec = codec;
+    public WalRestorer(Archive archive) {
+        this.archive = archive;
+        this.codec = archive.codec();
     }
 
     public Outcome restore(WalFileName name, Path destination) throws IOException {
@@ -56,23 +52,23 @@ public final class WalRestorer {
         Optional<Found> found = open(name);
         if (found.isEmpty()) {
             // "not found" ends PostgreSQL's recovery: say it only of a place that is recognisably the archive
-            new ArchivePresence(storage, prefix).requireArchive();
+            archive.presence().requireArchive();
             LOG.info(LogEvent.msg("could no longer locate object while performing wal restore")
                     .detail("The absolute URI that could not be located is "
-                            + storage.url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
+                            + archive.storage().url(ArchiveLayout.walObjectKey(name, codec.suffix())) + ".")
                     .hint("This can be normal when Postgres is trying to detect what timelines are available "
                             + "during restoration.")
-                    .kv("action", "wal-fetch").kv("prefix", prefix.pathPrefix()).kv("seg", name.value())
+                    .kv("action", "wal-fetch").kv("prefix", archive.prefix().pathPrefix()).kv("seg", name.value())
                     .kv("state", "not-found"));
             return Outcome.NOT_FOUND;
         }
-        String url = storage.url(found.get().key());
+        String url = archive.storage().url(found.get().key());
         LOG.info(LogEvent.msg("begin wal restore")
-                .kv("action", "wal-fetch").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("action", "wal-fetch").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("seg", name.value()).kv("state", "begin"));
         writeVerified(found.get(), temporarySibling(destination), destination);
         LOG.info(LogEvent.msg("complete wal restore")
-                .kv("action", "wal-fetch").kv("key", url).kv("prefix", prefix.pathPrefix())
+                .kv("action", "wal-fetch").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
                 .kv("seg", name.value()).kv("state", "complete"));
         return Outcome.RESTORED;
     }
@@ -114,7 +110,7 @@ public final class WalRestorer {
 
     /** The archive this restorer reads, as prefetch records name it. */
     String archiveUrl() {
-        return prefix.urlOf("");
+        return archive.prefix().urlOf("");
     }
 
     /** The archived object for {@code name}, trying the configured compression's suffix first. */
@@ -122,7 +118,7 @@ public final class WalRestorer {
         for (CompressionCodec c : codec.searchOrder()) {
             String key = ArchiveLayout.walObjectKey(name, c.suffix());
             try {
-                return Optional.of(new Found(key, codec, storage.get(key)));
+                return Optional.of(new Found(key, codec, archive.storage().get(key)));
             } catch (ObjectNotFoundException absent) {
                 // try the next suffix
             }

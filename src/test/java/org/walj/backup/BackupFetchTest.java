@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
+import org.walj.archive.Archives;
 import org.walj.layout.BackupName;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.layout.Tablespace;
-import org.walj.logging.LoggerNames;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -44,7 +44,7 @@ class BackupFetchTest {
     @BeforeEach
     void setUp() throws IOException {
         storage = new FileStorage(Files.createDirectories(tmp.resolve("archive")));
-        fetch = new BackupFetch(storage, CODEC, LoggerNames.WORKER_FILE);
+        fetch = new BackupFetch(Archives.on(storage, tmp.resolve("archive"), CODEC));
         data = tmp.resolve("restore/data");
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.archive.Archives;
 import org.walj.storage.file.FileStorage;
 
 /** backup-list --detail's WAL coverage columns, on the real file backend. */
@@ -46,7 +47,7 @@ class BackupListCoverageTest {
 
     @Test
     void eachBackupSaysHowFarItsWalReaches() throws IOException {
-        List<BackupRow> rows = new BackupList(storage, key -> "").rows(Optional.empty(), true);
+        List<BackupRow> rows = new BackupList(Archives.file(dir)).rows(Optional.empty(), true);
         assertEquals(List.of("missing", "gap", "complete"), rows.stream().map(BackupRow::walCoverage).toList());
         assertEquals("000000010000000000000002", rows.get(0).walReplayableUntil());
         assertEquals("000000010000000000000007", rows.get(1).walReplayableUntil());
@@ -61,9 +62,9 @@ class BackupListCoverageTest {
 
     @Test
     void withoutDetailOrWithoutAReaderTheTableIsWalEs() throws IOException {
-        List<BackupRow> plain = new BackupList(storage, key -> "").rows(Optional.empty(), false);
+        List<BackupRow> plain = new BackupList(Archives.file(dir)).rows(Optional.empty(), false);
         assertNull(plain.get(0).walCoverage());
-        List<BackupRow> noReader = new BackupList(storage).rows(Optional.empty(), true);
+        List<BackupRow> noReader = new BackupList(Archives.file(dir), false).rows(Optional.empty(), true);
         assertNull(noReader.get(0).walCoverage());
         assertEquals(String.join("\t", BackupListFormat.COLUMNS) + "\r\n",
                 BackupListFormat.table(noReader).lines().findFirst().orElseThrow() + "\r\n");
@@ -72,9 +73,7 @@ class BackupListCoverageTest {
     @Test
     void anUnreadableHistoryMakesTheCoverageUnknown() throws IOException {
         put("wal_005/00000002.history.lzo", "h");
-        List<BackupRow> rows = new BackupList(storage, key -> {
-            throw new IOException("no secret key");
-        }).rows(Optional.empty(), true);
+        List<BackupRow> rows = new BackupList(Archives.file(dir)).rows(Optional.empty(), true);
         assertEquals(List.of("unknown", "unknown", "unknown"), rows.stream().map(BackupRow::walCoverage).toList());
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.archive.Archives;
 import org.walj.storage.file.FileStorage;
 
 class BackupListFormatTest {
@@ -38,7 +39,7 @@ class BackupListFormatTest {
                 + "\"wal_segment_offset_backup_stop\": \"00000312\", \"expanded_size_bytes\": 23071209, "
                 + "\"spec\": {\"base_prefix\": \"/d/\", \"tablespaces\": []}}").getBytes(StandardCharsets.UTF_8)), null);
         Files.setLastModifiedTime(archive.resolve(key), FileTime.from(Instant.parse("2017-03-01T20:20:37.123456Z")));
-        BackupList list = new BackupList(storage);
+        BackupList list = new BackupList(Archives.file(archive), false);
 
         assertEquals(HEADER + name + "\t2017-03-01T20:20:37.123Z\t\t000000010000000000000002\t00000040\t\t\r\n",
                 BackupListFormat.table(list.rows(Optional.empty(), false)));

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
+import org.walj.archive.Archives;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
 import org.walj.layout.RestoreSpec;
-import org.walj.logging.LoggerNames;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -45,7 +45,7 @@ class BackupVerifyTest {
     @BeforeEach
     void setUp() throws IOException {
         storage = newEmptyStorage();
-        verify = new BackupVerify(storage, CODEC, LoggerNames.WORKER_FILE);
+        verify = new BackupVerify(Archives.on(storage, CODEC));
     }
 
     @AfterEach

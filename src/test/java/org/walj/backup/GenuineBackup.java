@@ -14,10 +14,10 @@ import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.walj.archive.Archives;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
-import org.walj.layout.StoragePrefix;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
@@ -67,8 +67,8 @@ final class GenuineBackup {
                 + "echo \"Latest checkpoint's REDO location:    0/2000028\"; "
                 + "echo \"Latest checkpoint's TimeLineID:       1\"; "
                 + "echo 'Bytes per WAL segment:                16777216'");
-        return new BackupPusher(storage, StoragePrefix.parse("file://localhost" + tmp.resolve("archive")), codec, 2,
-                ReadRateLimit.unlimited()).pushOffline(data, bin.resolve("pg_config"));
+        return new BackupPusher(Archives.on(storage, tmp.resolve("archive"), codec), 2, ReadRateLimit.unlimited())
+                .pushOffline(data, bin.resolve("pg_config"));
     }
 
     /** Replaces partition {@code number} of {@code backup} by the same members after {@code edit}. */

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.archive.Archives;
 import org.walj.layout.Tablespace;
 
 /**
@@ -395,7 +396,7 @@ class HostileArchiveTest {
             s.sentinel(blind ? List.of(new Tablespace("16385", "/srv/ts1/", "pg_tblspc/16385")) : List.of());
             s.partition(0, new Tars().file("global/pg_control", "c")
                     .file("tablespace_map", "16390 " + s.decoyDir + "\n").file("pg_tblspc/16385/PG_15/1", "t").bytes());
-            new BackupFetch(s.storage, HostileSandbox.CODEC, org.walj.logging.LoggerNames.WORKER_FILE).fetch(s.data,
+            new BackupFetch(Archives.on(s.storage, HostileSandbox.CODEC)).fetch(s.data,
                     HostileSandbox.NAME, new BackupFetch.Options(2, blind, NONE, false));
             assertEquals("", Files.readString(s.data.resolve("tablespace_map")), blind ? "blind" : "no tablespaces");
             assertEquals("t", Files.readString(s.data.resolve("pg_tblspc/16385/PG_15/1")));

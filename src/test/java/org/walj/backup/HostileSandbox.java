@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
+import org.walj.archive.Archives;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.layout.Tablespace;
-import org.walj.logging.LoggerNames;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -93,7 +93,7 @@ final class HostileSandbox {
     /** The fetch's failure, or null when it succeeded. */
     Exception fetch(BackupFetch.RestoreSpecOption spec, boolean owners) {
         try {
-            new BackupFetch(storage, CODEC, LoggerNames.WORKER_FILE).fetch(data, NAME,
+            new BackupFetch(Archives.on(storage, CODEC)).fetch(data, NAME,
                     new BackupFetch.Options(3, false, spec, owners));
             return null;
         } catch (IOException | UserException e) {

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
+import org.walj.archive.Archives;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
-import org.walj.logging.LoggerNames;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -246,13 +246,13 @@ class ManifestCompletenessTest {
     }
 
     private Path fetch(Path data, boolean requireManifest) throws IOException {
-        new BackupFetch(storage, CODEC, LoggerNames.WORKER_FILE).fetch(data, "LATEST",
+        new BackupFetch(Archives.on(storage, CODEC)).fetch(data, "LATEST",
                 new BackupFetch.Options(2, false, BackupFetch.RestoreSpecOption.NONE, false, requireManifest));
         return data;
     }
 
     private BackupVerify.Report verify(boolean requireManifest) throws IOException {
-        return new BackupVerify(storage, CODEC, LoggerNames.WORKER_FILE).verify("LATEST",
+        return new BackupVerify(Archives.on(storage, CODEC)).verify("LATEST",
                 new BackupVerify.Options(2, requireManifest));
     }
 

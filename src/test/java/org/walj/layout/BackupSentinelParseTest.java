@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BackupSentinelParseTest {
-    static final String WALE = "{\"wal_segment_backup_stop\": \"000000010000000000000004\", "
+public class BackupSentinelParseTest {
+    public static final String WALE = "{\"wal_segment_backup_stop\": \"000000010000000000000004\", "
             + "\"wal_segment_offset_backup_stop\": \"00000312\", \"expanded_size_bytes\": 23071209, "
             + "\"spec\": {\"base_prefix\": \"/var/lib/postgresql/9.6/main/\", \"tablespaces\": [\"16385\"], "
             + "\"16385\": {\"loc\": \"/srv/ts1/\", \"link\": \"pg_tblspc/16385\"}}}";

@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalCoverage;
 import org.walj.postgres.WalSegmentSize;
-import org.walj.storage.file.FileStorage;
 
 class WalArchiveIndexTest {
     static final WalSegmentSize MIB16 = WalSegmentSize.DEFAULT;
@@ -70,23 +65,5 @@ class WalArchiveIndexTest {
                 "wal_005/00000001000000000000002.lzo", "wal_005/0000000a.history.lzo")) {
             assertTrue(WalArchiveIndex.WalObject.parse(bad).isEmpty(), bad);
         }
-    }
-
-    @Test
-    void loadReadsHistoriesFromStorage(@TempDir Path dir) throws IOException {
-        FileStorage storage = new FileStorage(dir);
-        for (String key : keys(1, 1, 3, ".lzo")) {
-            storage.put(key, new ByteArrayInputStream(new byte[1]), null);
-        }
-        storage.put("wal_005/00000002.history.lzo", new ByteArrayInputStream(new byte[1]), null);
-        storage.put("wal_005/" + seg(2, 3) + ".lzo", new ByteArrayInputStream(new byte[1]), null);
-        List<String> read = new ArrayList<>();
-        WalCoverage index = WalArchiveIndex.load(storage, key -> {
-            read.add(key);
-            return "1\t0/3000000\tpromoted\n";
-        }, MIB16);
-        assertEquals(List.of("wal_005/00000002.history.lzo"), read);
-        assertEquals(2, index.coverage(name(1, 1)).timeline());
-        assertTrue(index.coverage(name(1, 1)).complete());
     }
 }

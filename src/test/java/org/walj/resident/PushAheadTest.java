@@ -23,11 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.layout.StoragePrefix;
+import org.walj.archive.Archives;
 import org.walj.logging.LogRoute;
 import org.walj.pipeline.codecs.Compression;
-import org.walj.pipeline.Encryption;
-import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
 import org.walj.wal.WalArchiver;
 
@@ -58,8 +56,7 @@ class PushAheadTest {
         status = Files.createDirectories(pgWal.resolve("archive_status"));
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new GatedStorageStandIn(new FileStorage(archive));
-        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive),
-                Compression.LZO.with(Encryption.NONE));
+        archiver = new WalArchiver(Archives.on(storage, archive, Archives.LZO));
         for (String s : new String[] {S1, S2, S3, S4, S5}) {
             segment(s);
             Files.createFile(status.resolve(s + ".ready"));

@@ -19,17 +19,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.archive.Archive;
+import org.walj.archive.Archives;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
-import org.walj.layout.StoragePrefix;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.codecs.Compression;
-import org.walj.pipeline.Encryption;
-import org.walj.pipeline.ObjectCodec;
-import org.walj.storage.file.FileStorage;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.WalArchiver;
 import org.walj.wal.WalRestorer;
@@ -51,11 +48,9 @@ class ResidentRequestsTest {
     @BeforeEach
     void setUp() throws IOException {
         Path archive = Files.createDirectories(tmp.resolve("archive"));
-        ObjectCodec codec = Compression.LZO.with(Encryption.NONE);
-        StoragePrefix prefix = StoragePrefix.parse("file://localhost" + archive);
-        FileStorage storage = new FileStorage(archive);
-        requests = new ResidentRequests(new Recorder(), new WalArchiver(storage, prefix, codec),
-                new WalRestorer(storage, prefix, codec), ENV, GLOBALS, 0);
+        Archive opened = Archives.file(archive);
+        requests = new ResidentRequests(new Recorder(), new WalArchiver(opened), new WalRestorer(opened), ENV, GLOBALS,
+                0);
     }
 
     @AfterEach

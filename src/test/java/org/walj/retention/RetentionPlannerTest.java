@@ -16,7 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
-import org.walj.layout.BackupCatalog;
+import org.walj.archive.Archive;
+import org.walj.archive.Archives;
+import org.walj.archive.BackupCatalog;
 import org.walj.storage.Storage;
 
 class RetentionPlannerTest {
@@ -41,7 +43,7 @@ class RetentionPlannerTest {
 
     private Set<String> run(DeleteRequest r, boolean dryRun) throws IOException {
         TreeSet<String> before = a.keys();
-        new Deleter(a.storage, dryRun).execute(new RetentionPlanner(a.storage).plan(r));
+        new Deleter(a.opened(), dryRun).execute(new RetentionPlanner(a.opened()).plan(r));
         TreeSet<String> gone = new TreeSet<>(before);
         gone.removeAll(a.keys());
         return gone;
@@ -125,7 +127,7 @@ class RetentionPlannerTest {
         a.segments(3, 3, 6, 3000).wal(3000, "00000003.history").backup(branched, 500);
         TreeSet<String> before = a.keys();
         UserException e = assertThrows(UserException.class,
-                () -> new RetentionPlanner(a.storage).plan(new DeleteRequest.Retain(2)));
+                () -> new RetentionPlanner(a.opened()).plan(new DeleteRequest.Retain(2)));
         assertTrue(e.getMessage().contains(branched), e.getMessage());
         assertEquals(before, a.keys());
     }
@@ -196,7 +198,7 @@ class RetentionPlannerTest {
 
     @Test
     void aDeleteThatDiesMidwayLeavesNoListedBackupWithoutItsData() throws IOException {
-        Storage dying = new StorageDyingAfterDeletes(a.storage, 1);
+        Archive dying = Archives.on(new StorageDyingAfterDeletes(a.storage, 1), a.root, Archives.LZO);
         DeletionPlan plan = new RetentionPlanner(dying).plan(new DeleteRequest.Retain(1));
         assertThrows(IOException.class, () -> new Deleter(dying, false).execute(plan));
         for (BackupCatalog.Entry e : new BackupCatalog(a.storage).all()) {

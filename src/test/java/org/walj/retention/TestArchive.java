@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.TreeSet;
+import org.walj.archive.Archive;
+import org.walj.archive.Archives;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.file.FileStorage;
 
@@ -20,6 +22,11 @@ final class TestArchive {
     TestArchive(Path root) {
         this.root = root;
         this.storage = new FileStorage(root);
+    }
+
+    /** These files as the opened archive the use cases take. */
+    Archive opened() {
+        return Archives.on(storage, root, Archives.LZO);
     }
 
     /** A complete backup: extended_version.txt, two partitions, the sentinel last (at {@code time} seconds). */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
-import org.walj.layout.StoragePrefix;
+import org.walj.archive.Archives;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
@@ -40,7 +40,7 @@ class WalArchiverTest {
         status = Files.createDirectories(pgWal.resolve("archive_status"));
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new FileStorage(archive);
-        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO.with(Encryption.NONE));
+        archiver = new WalArchiver(Archives.on(storage, archive, Archives.LZO));
     }
 
     @Test
@@ -98,8 +98,7 @@ class WalArchiverTest {
     void anEmptyRootIsNeverMadeIntoANewArchive() throws IOException {
         // an unmounted mount point is an empty directory of the local disk
         Path empty = Files.createDirectories(tmp.resolve("unmounted"));
-        WalArchiver intoEmpty = new WalArchiver(new FileStorage(empty), StoragePrefix.parse("file://localhost" + empty),
-                Compression.LZO.with(Encryption.NONE));
+        WalArchiver intoEmpty = new WalArchiver(Archives.on(new FileStorage(empty), empty, Archives.LZO));
         segment("000000010000000000000003", 7);
         UserException e = assertThrows(UserException.class,
                 () -> intoEmpty.archive(pgWal.resolve("000000010000000000000003"), 1));
@@ -115,8 +114,7 @@ class WalArchiverTest {
     void aRootHoldingOnlyBackupsGetsItsWalDirectory() throws IOException {
         Path backupsOnly = Files.createDirectories(tmp.resolve("backups-only/basebackups_005")).getParent();
         FileStorage store = new FileStorage(backupsOnly);
-        WalArchiver archiver = new WalArchiver(store, StoragePrefix.parse("file://localhost" + backupsOnly),
-                Compression.LZO.with(Encryption.NONE));
+        WalArchiver archiver = new WalArchiver(Archives.on(store, backupsOnly, Archives.LZO));
         segment("000000010000000000000003", 7);
         archiver.archive(pgWal.resolve("000000010000000000000003"), 1);
         assertTrue(store.stat("wal_005/000000010000000000000003.lzo").isPresent());
@@ -140,7 +138,7 @@ class WalArchiverTest {
         ObjectCodec codec = compression.with(Encryption.NONE);
         Path archive = Files.createDirectories(tmp.resolve("archive-" + compression).resolve("wal_005")).getParent();
         FileStorage store = new FileStorage(archive);
-        WalArchiver alone = new WalArchiver(store, StoragePrefix.parse("file://localhost" + archive), codec);
+        WalArchiver alone = new WalArchiver(Archives.on(store, archive, codec));
         byte[] content = new byte[16 << 20];
         Random r = new Random(11);
         for (int i = 0; i < content.length; i++) {

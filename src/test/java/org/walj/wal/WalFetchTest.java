@@ -15,11 +15,10 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.layout.StoragePrefix;
+import org.walj.archive.Archive;
+import org.walj.archive.Archives;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.codecs.Compression;
-import org.walj.pipeline.Encryption;
-import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
 import org.walj.storage.file.FileStorage;
 
@@ -32,8 +31,7 @@ class WalFetchTest {
     Path tmp;
     Path pgWal;
     FileStorage storage;
-    StoragePrefix prefix;
-    WalRestorer restorer;
+    Archive archive;
     final List<List<SegmentName>> spawned = new ArrayList<>();
     final List<byte[]> contents = new ArrayList<>();
 
@@ -42,8 +40,7 @@ class WalFetchTest {
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
-        prefix = StoragePrefix.parse("file://localhost" + archive);
-        restorer = new WalRestorer(storage, prefix, Compression.LZO.with(Encryption.NONE));
+        this.archive = Archives.on(storage, archive, Archives.LZO);
         for (int i = 0; i < 12; i++) {
             byte[] c = new byte[256 * 1024];
             new Random(i).nextBytes(c);
@@ -54,9 +51,9 @@ class WalFetchTest {
     }
 
     private WalFetch fetchWithInProcessPrefetcher() {
-        return new WalFetch(restorer, prefix, (base, segments) -> {
+        return new WalFetch(archive, (base, segments) -> {
             spawned.add(segments);
-            new WalPrefetcher(restorer).prefetch(base, segments, 2);
+            new WalPrefetcher(new WalRestorer(archive)).prefetch(base, segments, 2);
         });
     }
 
@@ -140,13 +137,11 @@ class WalFetchTest {
         assertTrue(Files.isRegularFile(area.resolve(seg(2))));
         // the same segment name, prefetched by a wal-fetch whose prefix was another archive
         Path other = Files.createDirectories(tmp.resolve("other-archive/wal_005")).getParent();
-        WalRestorer otherRestorer = new WalRestorer(new FileStorage(other),
-                StoragePrefix.parse("file://localhost" + other), Compression.LZO.with(Encryption.NONE));
         new FileStorage(other).put("wal_005/" + seg(2) + ".lzo", new ByteArrayInputStream(
                 WalRestorerTest.encode(Compression.LZO, contents.get(7))), "application/octet-stream");
         Files.delete(area.resolve(seg(2)));
         Files.delete(area.resolve(seg(2) + ".walj-verified"));
-        new WalPrefetcher(otherRestorer).prefetch(pgWal, List.of(sn(2)), 1);
+        new WalPrefetcher(new WalRestorer(Archives.file(other))).prefetch(pgWal, List.of(sn(2)), 1);
         assertTrue(Files.isRegularFile(area.resolve(seg(2))));
 
         Path dest = pgWal.resolve("RECOVERYXLOG");

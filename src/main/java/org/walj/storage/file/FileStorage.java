@@ -552,7 +552,7 @@ public final class FileStorage implements Storage {
     /**
      * Removes directories left empty, deepest first (WAL-E trims them too), but neither the root nor the directories
      * directly below it: {@code wal_005/} and {@code basebackups_005/} are what marks the root as an archive
-     * (org.walj.layout.ArchivePresence), and an archive emptied by {@code delete} must still be one.
+     * (org.walj.archive.ArchivePresence), and an archive emptied by {@code delete} must still be one.
      */
     private void removeEmptyDirectories(TreeSet<Path> dirs) throws IOException {
         while (!dirs.isEmpty()) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
+import org.walj.archive.Archive;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
 import org.walj.pipeline.codecs.Compression;
@@ -54,7 +55,7 @@ class S3ArchivePresenceTest {
 
     @Test
     void anEmptyPrefixIsNotAnArchiveNeverNotFound() throws Exception {
-        WalRestorer restorer = new WalRestorer(storage, prefix, codec);
+        WalRestorer restorer = new WalRestorer(Archive.of(prefix, storage, codec));
         UserException e = assertThrows(UserException.class,
                 () -> restorer.restore(new WalFileName(SEG), tmp.resolve("RECOVERYXLOG")));
         assertTrue(e.getMessage().startsWith("the archive at s3://" + S3StorageTest.BUCKET + "/presence/"),
@@ -68,16 +69,16 @@ class S3ArchivePresenceTest {
         storage.put("basebackups_005/base_000000010000000000000002_00000040_backup_stop_sentinel.json",
                 new ByteArrayInputStream("{}".getBytes()), null);
         assertEquals(WalRestorer.Outcome.NOT_FOUND,
-                new WalRestorer(storage, prefix, codec).restore(new WalFileName(SEG), tmp.resolve("RECOVERYXLOG")));
+                new WalRestorer(Archive.of(prefix, storage, codec)).restore(new WalFileName(SEG), tmp.resolve("RECOVERYXLOG")));
     }
 
     @Test
     void aWalPushStartsANewArchiveInAnEmptyPrefixThenMissingSegmentsAreNotFound() throws Exception {
         Path segment = tmp.resolve("000000010000000000000002");
         Files.write(segment, new byte[8192]);
-        new WalArchiver(storage, prefix, codec).archive(segment, 1);
+        new WalArchiver(Archive.of(prefix, storage, codec)).archive(segment, 1);
         assertTrue(storage.holdsDirectory("wal_005/"));
         assertEquals(WalRestorer.Outcome.NOT_FOUND,
-                new WalRestorer(storage, prefix, codec).restore(new WalFileName(SEG), tmp.resolve("RECOVERYXLOG")));
+                new WalRestorer(Archive.of(prefix, storage, codec)).restore(new WalFileName(SEG), tmp.resolve("RECOVERYXLOG")));
     }
 }

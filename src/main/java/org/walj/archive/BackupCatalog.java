@@ -1,4 +1,4 @@
-package org.walj.layout;
+package org.walj.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.walj.UserException;
+import org.walj.layout.ArchiveLayout;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupName;
+import org.walj.layout.BackupSentinel;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 
@@ -18,9 +22,6 @@ import org.walj.storage.Storage;
  * as in WAL-E.
  */
 public final class BackupCatalog {
-    /** Sentinels are a few hundred bytes; anything much larger is not one. */
-    private static final int MAX_SENTINEL_BYTES = 1 << 20;
-
     private final Storage storage;
 
     public BackupCatalog(Storage storage) {
@@ -86,17 +87,12 @@ public final class BackupCatalog {
         String key = entry.sentinel().key();
         byte[] bytes;
         try (InputStream in = storage.get(key)) {
-            bytes = readBounded(in, key);
+            bytes = SmallObjects.readAll(in, storage.url(key), "backup sentinel");
         }
         try {
             return BackupSentinel.parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(storage.url(key) + ": " + e.getMessage(), e);
         }
-    }
-
-    private byte[] readBounded(InputStream in, String key) throws IOException {
-        return BoundedRead.bytes(in, MAX_SENTINEL_BYTES,
-                storage.url(key) + ": larger than 1 MiB, not a backup sentinel");
     }
 }

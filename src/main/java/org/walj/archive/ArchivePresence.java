@@ -1,7 +1,9 @@
-package org.walj.layout;
+package org.walj.archive;
 
 import java.io.IOException;
 import org.walj.UserException;
+import org.walj.layout.ArchiveLayout;
+import org.walj.layout.StoragePrefix;
 import org.walj.storage.Storage;
 
 /**

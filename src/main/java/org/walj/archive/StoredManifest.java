@@ -1,4 +1,4 @@
-package org.walj.backup;
+package org.walj.archive;
 
 import java.io.IOException;
 import java.io.InputStream;

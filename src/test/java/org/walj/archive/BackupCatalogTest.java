@@ -1,4 +1,4 @@
-package org.walj.layout;
+package org.walj.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
+import org.walj.layout.BackupSentinelParseTest;
 import org.walj.storage.file.FileStorage;
 
 class BackupCatalogTest {
