@@ -45,7 +45,7 @@ class ArchitectureTest {
     private static final List<Row> TABLE = List.of(
             // the command line
             row(1, "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
-                                           + " pipeline.gpg pipeline postgres logging root"),
+                                           + " pipeline.gpg pipeline postgres logging settings root"),
             // use cases
             row(2, "wal",          "layout storage pipeline postgres logging root"),
             row(2, "backup",       "layout storage pipeline postgres logging root"),
@@ -53,16 +53,17 @@ class ArchitectureTest {
             // the archive's names and formats; the storage backends
             row(3, "layout",       "storage pipeline postgres logging root"),
             row(3, "storage.file", "storage logging root"),
-            row(3, "storage.gcs",  "storage logging root"),
-            row(3, "storage.s3",   "storage logging root"),
+            row(3, "storage.gcs",  "storage logging settings root"),
+            row(3, "storage.s3",   "storage logging settings root"),
             // the storage interface, the daemon's socket side and client, OpenPGP
-            row(4, "storage",      "logging root"),
+            row(4, "storage",      "logging settings root"),
             row(4, "daemon",       "logging root"),
-            row(4, "pipeline.gpg", "pipeline logging root"),
-            // compression, PostgreSQL, WAL-E's log format
+            row(4, "pipeline.gpg", "pipeline logging settings root"),
+            // compression, PostgreSQL, WAL-E's log format, the declarations of settings
             row(5, "pipeline",     "root"),
             row(5, "postgres",     "root"),
             row(5, "logging",      "root"),
+            row(5, "settings",     "root"),
             // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
             row(6, "root",         ""));
     private static final Map<String, Row> ROWS =

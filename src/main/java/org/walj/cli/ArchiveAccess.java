@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.settings.Settings;
 import org.walj.storage.Storage;
 
 /**
@@ -12,7 +13,7 @@ import org.walj.storage.Storage;
  */
 record ArchiveAccess(StoragePrefix prefix, Storage storage, ObjectCodec codec, boolean shared) implements AutoCloseable {
 
-    static ArchiveAccess open(GlobalOptions options, Environment env) {
+    static ArchiveAccess open(GlobalOptions options, Settings env) {
         String url = options.prefix(env).orElseThrow(() -> new UserException("no storage prefix defined",
                 "Either set one of the --file-prefix, --gs-prefix or --s3-prefix options, or set one of the "
                         + "WALE_FILE_PREFIX, WALE_GS_PREFIX or WALE_S3_PREFIX environment variables.",

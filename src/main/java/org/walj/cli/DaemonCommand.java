@@ -52,7 +52,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--threads must be at least 1");
         }
         LogSetup.setTerse(false); // each request applies its own --terse to its client's copy
-        Path socket = SocketPath.from(root.env().variables());
+        Path socket = SocketPath.from(root.settings().texts(List.of(LauncherVariables.DAEMON_SOCKET)));
         int ahead = pushAhead != null ? pushAhead : Math.min(threads, MAX_PUSH_AHEAD);
         if (ahead < 0 || ahead > MAX_PUSH_AHEAD) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
@@ -60,7 +60,7 @@ final class DaemonCommand implements Callable<Integer> {
         }
         ArchiveAccess archive = root.openArchive();
         List<String> args = root.arguments();
-        ResidentRequests requests = new ResidentRequests(archive, root.env().variables(),
+        ResidentRequests requests = new ResidentRequests(archive, root.settings(),
                 args.subList(0, Math.max(0, args.indexOf("daemon"))), pushAhead(archive, ahead));
         DaemonServer server = new DaemonServer(socket, requests, threads, 8 * threads, REQUEST_TIMEOUT);
         server.bind();

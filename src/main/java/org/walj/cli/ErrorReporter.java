@@ -5,6 +5,7 @@ import org.walj.UserException;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.settings.Settings;
 import org.walj.storage.StorageUnavailableException;
 import picocli.CommandLine;
 
@@ -15,6 +16,12 @@ import picocli.CommandLine;
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     private static final WalELog LOG = WalELog.get(LoggerNames.MAIN);
 
+    private final Settings settings;
+
+    ErrorReporter(Settings settings) {
+        this.settings = settings;
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         if (e instanceof CommandLine.ParameterException pe) {
@@ -22,7 +29,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         }
         Throwable cause = e instanceof FailureExit.Failed f ? f.getCause() : e;
         report(cause);
-        if (System.getenv("WALJ_DEBUG") != null) {
+        if (settings.isSet(CliVariables.DEBUG)) {
             e.printStackTrace(cmd.getErr());
         }
         return exitStatus(e);

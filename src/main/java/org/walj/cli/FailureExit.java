@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import org.walj.UserException;
+import org.walj.settings.Settings;
 
 /** The exit status wal-fetch uses for failures other than "not in the archive". */
 record FailureExit(int status) {
@@ -11,9 +12,9 @@ record FailureExit(int status) {
      * empty string) is the operator's error, thrown as {@link Failed} with the default status: falling back to
      * "not found" (exit 1) would let PostgreSQL end recovery and promote with WAL missing.
      */
-    static FailureExit from(Environment env) {
-        // not env.get(): that treats an empty value as unset, and an empty value here is a mistake to report
-        String value = env.variables().get(VARIABLE);
+    static FailureExit from(Settings settings) {
+        // the setting keeps an empty value: here it is a mistake to report, not "unset"
+        String value = settings.text(CliVariables.FETCH_ERROR_EXIT_CODE).orElse(null);
         if (value == null) {
             return new FailureExit(ExitStatus.FETCH_FAILED);
         }

@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,6 +24,7 @@ import org.walj.logging.LogRoute;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.SegmentName;
+import org.walj.settings.Settings;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.PushAhead;
 import org.walj.wal.WalPrefetcher;
@@ -42,17 +42,17 @@ final class ResidentRequests implements DaemonServer.Handler {
     private static final int PREFETCH_PARALLELISM = 4;
 
     private final ArchiveAccess archive;
-    private final Map<String, String> environment;
+    private final Settings settings;
     private final List<String> globalArguments;
     private final String build;
     private final ThreadPoolExecutor prefetches;
     private final Optional<PushAhead> pushAhead;
 
-    ResidentRequests(ArchiveAccess archive, Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments,
+    ResidentRequests(ArchiveAccess archive, Settings daemonSettings, List<String> daemonGlobalArguments,
                      Optional<PushAhead> pushAhead) {
         this.archive = archive;
         this.pushAhead = pushAhead;
-        this.environment = DaemonClient.relevant(daemonEnvironment);
+        this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
         this.prefetches = new ThreadPoolExecutor(PREFETCH_PARALLELISM, PREFETCH_PARALLELISM, 60, TimeUnit.SECONDS,
@@ -70,7 +70,7 @@ final class ResidentRequests implements DaemonServer.Handler {
              PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
             Resident resident = new Resident(archive, Path.of(request.cwd()), this::prefetch, pushAhead);
-            status = Main.runResident(args.toArray(String[]::new), new Environment(request.env()), resident, out, err);
+            status = Main.runResident(args.toArray(String[]::new), settings.forClient(request.env()), resident, out, err);
         }
         // after the route is closed: this record is the daemon's own, not the client's
         LOG.info(LogEvent.msg("served a request")
@@ -91,17 +91,7 @@ final class ResidentRequests implements DaemonServer.Handler {
             // values are not shown: they may hold an access key
             throw refusal("the options before the subcommand differ from the daemon's");
         }
-        TreeSet<String> differing = new TreeSet<>();
-        request.env().forEach((k, v) -> {
-            if (!v.equals(environment.get(k))) {
-                differing.add(k);
-            }
-        });
-        environment.forEach((k, v) -> {
-            if (!request.env().containsKey(k)) {
-                differing.add(k);
-            }
-        });
+        SortedSet<String> differing = settings.mustMatchDifferences(request.env());
         if (!differing.isEmpty()) {
             throw refusal("the environment differs from the daemon's in " + String.join(", ", differing)
                     + " (restart the daemon to change its configuration)");

@@ -36,7 +36,7 @@ final class WalFetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // first, before anything that can fail: a bad setting must stop recovery whatever the segment
-        FailureExit failureExit = FailureExit.from(root.env());
+        FailureExit failureExit = FailureExit.from(root.settings());
         try (ArchiveAccess archive = root.openArchive()) {
             if (!WalFileName.isSafe(segment)) {
                 throw new UserException("invalid WAL file name \"" + segment + "\"",

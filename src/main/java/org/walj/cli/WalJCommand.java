@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.walj.logging.LogLevel;
 import org.walj.logging.LogRoute;
 import org.walj.logging.LogSetup;
+import org.walj.settings.Settings;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.PushAhead;
 import picocli.CommandLine;
@@ -43,23 +44,24 @@ public final class WalJCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final Environment env;
+    private final Settings settings;
     private final List<String> arguments;
     /** Set when the resident daemon runs this command for a client; null for a normal process. */
     private final Resident resident;
 
-    WalJCommand(Environment env, List<String> arguments) {
-        this(env, arguments, null);
+    WalJCommand(Settings settings, List<String> arguments) {
+        this(settings, arguments, null);
     }
 
-    WalJCommand(Environment env, List<String> arguments, Resident resident) {
-        this.env = env;
+    WalJCommand(Settings settings, List<String> arguments, Resident resident) {
+        this.settings = settings;
         this.arguments = List.copyOf(arguments);
         this.resident = resident;
     }
 
-    Environment env() {
-        return env;
+    /** This process's settings, or in the daemon the client's. */
+    Settings settings() {
+        return settings;
     }
 
     /** The arguments this process was started with, for re-running itself as a prefetcher. */
@@ -72,7 +74,7 @@ public final class WalJCommand implements Callable<Integer> {
     }
 
     ArchiveAccess openArchive() {
-        return resident != null ? resident.archive().sharedView() : ArchiveAccess.open(globals, env);
+        return resident != null ? resident.archive().sharedView() : ArchiveAccess.open(globals, settings);
     }
 
     /** A path from the command line: relative ones are relative to the client's directory, not the daemon's. */
