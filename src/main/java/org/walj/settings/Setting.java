@@ -35,6 +35,11 @@ public record Setting<T>(String name, Scope scope, boolean secret, boolean empty
         return new Setting<>(name, scope, false, true, TEXT, null, meaning);
     }
 
+    /** A text setting, {@code fallback} when unset. */
+    public static Setting<String> text(String name, Scope scope, String fallback, String meaning) {
+        return new Setting<>(name, scope, false, true, TEXT, Objects.requireNonNull(fallback), meaning);
+    }
+
     /** A text setting whose value is never shown. */
     public static Setting<String> secret(String name, Scope scope, String meaning) {
         return new Setting<>(name, scope, true, true, TEXT, null, meaning);

@@ -18,8 +18,8 @@ public final class S3Variables {
             (name, text) -> S3Endpoint.parse(text), null, "S3-compatible endpoint (WAL-E's format).");
     public static final Setting<String> REGION = Setting.text("AWS_REGION", MATCH,
             "The bucket's region; detected when unset and no endpoint is given.");
-    public static final Setting<String> STORAGE_CLASS = Setting.of("WALE_S3_STORAGE_CLASS", MATCH,
-            (name, text) -> text, "STANDARD", "x-amz-storage-class of what wal-j writes.");
+    public static final Setting<String> STORAGE_CLASS = Setting.text("WALE_S3_STORAGE_CLASS", MATCH,
+            "STANDARD", "x-amz-storage-class of what wal-j writes.");
     public static final Setting<Integer> PART_SIZE_MIB = Setting.integer("WALJ_S3_PART_SIZE_MIB", MATCH,
             S3Settings.DEFAULT_PART_SIZE >> 20, 5, 1024, "Multipart part size.");
     public static final Setting<Integer> PARALLEL_PARTS = Setting.integer("WALJ_S3_PARALLEL_PARTS", MATCH,
@@ -36,7 +36,7 @@ public final class S3Variables {
             "WAL-E's name of the session token, used when AWS_SESSION_TOKEN is unset.");
     public static final Setting<Boolean> INSTANCE_PROFILE = Setting.of("AWS_INSTANCE_PROFILE", MATCH,
             S3Variables::walEBoolean, false, "Take credentials from the EC2 instance profile (or --aws-instance-profile).");
-    public static final Setting<String> SSE = Setting.of("WALJ_S3_SSE", MATCH, (name, text) -> text, "AES256",
+    public static final Setting<String> SSE = Setting.text("WALJ_S3_SSE", MATCH, "AES256",
             "Server-side encryption: AES256, aws:kms or none.");
     public static final Setting<String> SSE_KMS_KEY_ID = Setting.text("WALJ_S3_SSE_KMS_KEY_ID", MATCH,
             "The KMS key of WALJ_S3_SSE=aws:kms; the bucket's default when unset.");
