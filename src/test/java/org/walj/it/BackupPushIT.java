@@ -99,9 +99,7 @@ class BackupPushIT {
         assertEquals(1, running.exitCode(), running.describe());
         assertTrue(running.stderr().contains("MSG: while_offline set, but pg looks to be running"), running.stderr());
         source.stop();
-        Map<String, String> offlineEnv = new LinkedHashMap<>(walEnv);
-        offlineEnv.put("PATH", Tools.pgBin() + ":" + Exec.SANE_PATH);
-        walj.run(offlineEnv, Duration.ofMinutes(3), "backup-push", "--while-offline", source.dataDir().toString())
+        walj.run(Tools.withPgBinOnPath(walEnv), Duration.ofMinutes(3), "backup-push", "--while-offline", source.dataDir().toString())
                 .requireSuccess();
         String offlineName = onlyNewBackup(archive, List.of(onlineName));
         BackupContents offlineBackup = checkBackup(archive, offlineName, lzop, tar, scratch);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
@@ -41,8 +42,8 @@ class Lz4ArchiveIT {
 
         PgCluster source = PgCluster.initdb(scratch, "src")
                 .configure(Map.of("archive_mode", "on",
-                        "archive_command", walj.shellCommand("--compression", "lz4", "wal-push", "%p"),
-                        "checkpoint_timeout", "30s", "checkpoint_completion_target", "0.1"))
+                        "archive_command", walj.shellCommand("--compression", "lz4", "wal-push", "%p")))
+                .configure(ArchivingCluster.SHORT_CHECKPOINTS)
                 .serverEnv(env);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");

@@ -45,10 +45,7 @@ class PushSideHardeningIT {
     }
 
     private static Map<String, String> offlineEnv(Path archive) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
-        env.put("PATH", Tools.pgBin() + ":" + Exec.SANE_PATH); // pg_controldata for --while-offline
-        return env;
+        return Tools.withPgBinOnPath(Map.of("WALE_FILE_PREFIX", "file://localhost" + archive));
     }
 
     @Test

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -56,6 +58,16 @@ public final class Tools {
      * {@code -Dwalj.it.pgbin=DIR}, else env {@code WALJ_IT_PGBIN}, else the newest {@code /usr/lib/postgresql/N/bin}
      * (Debian's layout), else the directory of {@code initdb} on PATH.
      */
+    /**
+     * {@code env} with PostgreSQL's binaries first on PATH: {@code backup-push --while-offline} runs
+     * {@code pg_controldata}, which Debian keeps off the default PATH.
+     */
+    public static Map<String, String> withPgBinOnPath(Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>(env);
+        out.put("PATH", pgBin() + ":" + Exec.SANE_PATH);
+        return out;
+    }
+
     public static Path pgBin() {
         Path found = pgBin;
         if (found == null) {
