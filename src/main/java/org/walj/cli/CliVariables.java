@@ -26,7 +26,8 @@ final class CliVariables {
     static final Setting<String> COMPRESSION = Setting.text("WALJ_COMPRESSION", MATCH,
             "lzo (default) or lz4, for what is written (or --compression).");
     /** Empty is kept: an empty value is a mistake to report, not "unset" (FailureExit). */
-    static final Setting<String> FETCH_ERROR_EXIT_CODE = Setting.text(FailureExit.VARIABLE, MATCH,
+    static final Setting<Integer> FETCH_ERROR_EXIT_CODE = Setting.integer(FailureExit.VARIABLE, MATCH,
+            ExitStatus.FETCH_FAILED, 1, 255,
             "wal-fetch's exit status for failures other than \"not in the archive\" (also read by the launcher).")
             .keepingEmpty();
     /** Set at all, even empty: print stack traces. */

@@ -13,25 +13,16 @@ record FailureExit(int status) {
      * "not found" (exit 1) would let PostgreSQL end recovery and promote with WAL missing.
      */
     static FailureExit from(Settings settings) {
-        // the setting keeps an empty value: here it is a mistake to report, not "unset"
-        String value = settings.text(CliVariables.FETCH_ERROR_EXIT_CODE).orElse(null);
-        if (value == null) {
-            return new FailureExit(ExitStatus.FETCH_FAILED);
-        }
         try {
-            int status = Integer.parseInt(value.trim());
-            if (status >= 1 && status <= 255) {
-                return new FailureExit(status);
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            // the setting keeps an empty value: here it is a mistake to report, not "unset"
+            return new FailureExit(settings.value(CliVariables.FETCH_ERROR_EXIT_CODE));
+        } catch (UserException bad) {
+            throw new Failed(ExitStatus.FETCH_FAILED, new UserException(bad.getMessage(),
+                    "wal-fetch stops with exit " + ExitStatus.FETCH_FAILED + " whatever the segment, so that "
+                            + "PostgreSQL stops recovery instead of taking the failure for the end of the archive.",
+                    "Unset it (the default is " + ExitStatus.FETCH_FAILED + ") or set it to 1-255, then start the "
+                            + "server again; recovery resumes where it stopped."));
         }
-        throw new Failed(ExitStatus.FETCH_FAILED, new UserException(
-                VARIABLE + " must be a whole number from 1 to 255, not \"" + value + "\"",
-                "wal-fetch stops with exit " + ExitStatus.FETCH_FAILED + " whatever the segment, so that PostgreSQL "
-                        + "stops recovery instead of taking the failure for the end of the archive.",
-                "Unset it (the default is " + ExitStatus.FETCH_FAILED + ") or set it to 1-255, then start the "
-                        + "server again; recovery resumes where it stopped."));
     }
 
     /** Carries the cause to the error reporter together with the status it must end with. */
