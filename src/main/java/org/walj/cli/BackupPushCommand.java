@@ -58,13 +58,15 @@ final class BackupPushCommand implements Callable<Integer> {
             BackupPusher pusher = new BackupPusher(archive.storage(), archive.prefix(), archive.codec(), poolSize, limit);
             BackupName name;
             if (whileOffline) {
-                name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(env.get(CliVariables.PATH).orElse("")));
+                String path = env.get(CliVariables.PATH).orElse("");
+                name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(path));
             } else {
                 String home = env.get(CliVariables.HOME).orElse(System.getProperty("user.home"));
                 String user = env.get(CliVariables.USER).orElse(System.getProperty("user.name"));
                 ConnectionSettings settings;
                 try {
-                    settings = ConnectionSettings.fromEnvironment(env.texts(CliVariables.POSTGRES), Path.of(home), user);
+                    settings = ConnectionSettings.fromEnvironment(env.texts(CliVariables.POSTGRES), Path.of(home),
+                            user);
                 } catch (IllegalArgumentException e) {
                     throw new org.walj.UserException(e.getMessage());
                 }

@@ -1,5 +1,6 @@
 package org.walj.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.walj.settings.Scope;
 import org.walj.settings.Setting;
@@ -50,10 +51,15 @@ final class CliVariables {
             Setting.secret("PGPASSWORD", Scope.PROCESS, "backup-push's password."),
             Setting.text("PGPASSFILE", Scope.PROCESS, "backup-push's password file (~/.pgpass)."));
 
-    static final List<Setting<?>> ALL = List.of(FILE_PREFIX, GS_PREFIX, S3_PREFIX, SWIFT_PREFIX, WABS_PREFIX,
-            GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH,
-            POSTGRES.get(0), POSTGRES.get(1), POSTGRES.get(2), POSTGRES.get(3), POSTGRES.get(4), POSTGRES.get(5));
+    static final List<Setting<?>> ALL = all();
 
     private CliVariables() {
+    }
+
+    private static List<Setting<?>> all() {
+        List<Setting<?>> all = new ArrayList<>(PREFIXES);
+        all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH));
+        all.addAll(POSTGRES);
+        return List.copyOf(all);
     }
 }

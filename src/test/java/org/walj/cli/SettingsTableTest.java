@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,14 +17,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.walj.daemon.DaemonClient;
+import org.walj.pipeline.gpg.GpgVariables;
 import org.walj.settings.Scope;
 import org.walj.settings.Setting;
 import org.walj.settings.Settings;
 import org.walj.settings.VariableFamily;
+import org.walj.storage.RetrySettings;
+import org.walj.storage.gcs.GcsVariables;
+import org.walj.storage.s3.S3Variables;
 
 /** The one table of settings against what travels to the daemon, what the launcher reads and what the docs list. */
 class SettingsTableTest {
     private static final Path BASE = Path.of(System.getProperty("basedir", "."));
+
+    /** Each package's declarations are in the table as they are: reading one through it never throws "undeclared". */
+    @Test
+    void everyPackagesDeclarationsAreInTheTable() {
+        List<Setting<?>> declared = new ArrayList<>();
+        for (List<Setting<?>> part : List.of(CliVariables.ALL, LauncherVariables.ALL, GpgVariables.ALL,
+                RetrySettings.ALL, S3Variables.ALL, GcsVariables.ALL)) {
+            declared.addAll(part);
+        }
+        for (Setting<?> s : declared) {
+            assertSame(s, AllSettings.TABLE.find(s.name()).orElse(null), s.name());
+        }
+        assertEquals(declared.size(), AllSettings.TABLE.settings().size());
+        assertTrue(CliVariables.ALL.containsAll(CliVariables.POSTGRES), "PG* in the table");
+        assertTrue(CliVariables.ALL.containsAll(CliVariables.PREFIXES), "WALE_*_PREFIX in the table");
+    }
 
     /** The client cannot see the table (java.* only): it must send at least every must-match variable. */
     @Test
