@@ -44,28 +44,30 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "wal backup retention layout storage.file storage.gcs storage.s3 storage daemon"
-                                           + " pipeline.gpg pipeline postgres logging settings root"),
+            row(1, "cli",          "resident wal backup retention layout storage.file storage.gcs storage.s3 storage"
+                                           + " daemon pipeline.gpg pipeline postgres logging settings root"),
+            // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
+            row(2, "resident",     "wal layout storage daemon pipeline postgres logging settings root"),
             // use cases
-            row(2, "wal",          "layout storage pipeline postgres logging root"),
-            row(2, "backup",       "layout storage pipeline postgres logging root"),
-            row(2, "retention",    "layout storage pipeline postgres logging root"),
+            row(3, "wal",          "layout storage pipeline postgres logging root"),
+            row(3, "backup",       "layout storage pipeline postgres logging root"),
+            row(3, "retention",    "layout storage pipeline postgres logging root"),
             // the archive's names and formats; the storage backends
-            row(3, "layout",       "storage pipeline postgres logging root"),
-            row(3, "storage.file", "storage logging root"),
-            row(3, "storage.gcs",  "storage logging settings root"),
-            row(3, "storage.s3",   "storage logging settings root"),
+            row(5, "layout",       "storage pipeline postgres logging root"),
+            row(5, "storage.file", "storage logging root"),
+            row(5, "storage.gcs",  "storage logging settings root"),
+            row(5, "storage.s3",   "storage logging settings root"),
             // the storage interface, the daemon's socket side and client, OpenPGP
-            row(4, "storage",      "logging settings root"),
-            row(4, "daemon",       "logging root"),
-            row(4, "pipeline.gpg", "pipeline logging settings root"),
+            row(6, "storage",      "logging settings root"),
+            row(6, "daemon",       "logging root"),
+            row(6, "pipeline.gpg", "pipeline logging settings root"),
             // compression, PostgreSQL, WAL-E's log format, the declarations of settings
-            row(5, "pipeline",     "root"),
-            row(5, "postgres",     "root"),
-            row(5, "logging",      "root"),
-            row(5, "settings",     "root"),
-            // org.walj: UserException, TaskFailure, DaemonThreads, CodePointOrder
-            row(6, "root",         ""));
+            row(7, "pipeline",     "root"),
+            row(7, "postgres",     "root"),
+            row(7, "logging",      "root"),
+            row(7, "settings",     "root"),
+            // org.walj: UserException, TaskFailure, WorkerThreads, CodePointOrder
+            row(8, "root",         ""));
     private static final Map<String, Row> ROWS =
             TABLE.stream().collect(Collectors.toMap(Row::pkg, r -> r, (a, b) -> a, LinkedHashMap::new));
 

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchivePresence;
@@ -173,7 +173,7 @@ public final class BackupPusher {
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
         TarPartitionWriter writer = new TarPartitionWriter(rateLimit);
-        ExecutorService pool = Executors.newFixedThreadPool(poolSize, DaemonThreads.numbered("walj-partition-"));
+        ExecutorService pool = Executors.newFixedThreadPool(poolSize, WorkerThreads.numbered("walj-partition-"));
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. LZO
         // only, two blocks at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot holds
         // it and its output), so many cores would multiply LZ4's memory past the heap.

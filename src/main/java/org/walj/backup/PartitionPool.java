@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
@@ -33,7 +33,7 @@ final class PartitionPool {
 
     static void runAll(List<ObjectInfo> partitions, int poolSize, String threadName, Task task) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(poolSize, partitions.size())),
-                DaemonThreads.named(threadName));
+                WorkerThreads.named(threadName));
         try {
             List<Future<?>> running = new ArrayList<>();
             for (ObjectInfo p : partitions) {

@@ -7,7 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 
 /**
  * fsyncs restored files in the background while extraction goes on. The kernel does not start writing back a
@@ -19,7 +19,7 @@ import org.walj.DaemonThreads;
 final class WriteBehindSync {
     private static final int THREADS = 2;
     private final ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), DaemonThreads.named("walj-write-behind"));
+            new LinkedBlockingQueue<>(), WorkerThreads.named("walj-write-behind"));
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
     WriteBehindSync() {

@@ -1,7 +1,9 @@
 package org.walj.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import org.walj.UserException;
+import org.walj.logging.FailureText;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -27,10 +29,15 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof CommandLine.ParameterException pe) {
             throw pe;
         }
+        return handle(e, cmd.getErr(), settings);
+    }
+
+    /** A command's failure, reported; {@code err} gets the stack trace WALJ_DEBUG asks for. Returns the exit status. */
+    static int handle(Exception e, PrintWriter err, Settings settings) {
         Throwable cause = e instanceof FailureExit.Failed f ? f.getCause() : e;
         report(cause);
         if (settings.isSet(CliVariables.DEBUG)) {
-            e.printStackTrace(cmd.getErr());
+            e.printStackTrace(err);
         }
         return exitStatus(e);
     }
@@ -56,29 +63,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             LOG.error(LogEvent.msg("storage is unavailable: " + s.getMessage())
                     .hint("Check that the archive location exists and is reachable, then retry."));
         } else if (e instanceof IOException io) {
-            LOG.error(LogEvent.msg(describe(io)));
+            LOG.error(LogEvent.msg(FailureText.describe(io)));
         } else {
             LOG.critical(LogEvent.msg("An unprocessed exception has avoided all error handling")
-                    .detail(describe(e))
+                    .detail(FailureText.describe(e))
                     .hint("This is a bug in wal-j; run again with WALJ_DEBUG=1 for a stack trace to report."));
         }
-    }
-
-    /** One line naming the failure; Java's own exception names are kept only where they carry the meaning. */
-    static String describe(Throwable e) {
-        String message = e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return message + ": No such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return message + ": Permission denied";
-        }
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            return fse.getFile() + ": " + fse.getReason();
-        }
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return message;
     }
 }

@@ -1,6 +1,5 @@
 package org.walj.cli;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import org.walj.settings.Settings;
@@ -44,14 +43,6 @@ public final class Main {
 
     static int run(String[] args, Settings env) {
         return commandLine(args, env).execute(args);
-    }
-
-    /** One request of the resident daemon, with its output going to the client. */
-    static int runResident(String[] args, Settings env, Resident resident, PrintStream out, PrintStream err) {
-        CommandLine cmd = commandLine(new WalJCommand(env, Arrays.asList(args), resident), env);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
     }
 
     static CommandLine commandLine(String[] args, Settings env) {

@@ -1,15 +1,9 @@
 package org.walj.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.walj.logging.LogLevel;
-import org.walj.logging.LogRoute;
 import org.walj.logging.LogSetup;
 import org.walj.settings.Settings;
-import org.walj.wal.PrefetchSpawner;
-import org.walj.wal.PushAhead;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,20 +40,13 @@ public final class WalJCommand implements Callable<Integer> {
 
     private final Settings settings;
     private final List<String> arguments;
-    /** Set when the resident daemon runs this command for a client; null for a normal process. */
-    private final Resident resident;
 
     WalJCommand(Settings settings, List<String> arguments) {
-        this(settings, arguments, null);
-    }
-
-    WalJCommand(Settings settings, List<String> arguments, Resident resident) {
         this.settings = settings;
         this.arguments = List.copyOf(arguments);
-        this.resident = resident;
     }
 
-    /** This process's settings, or in the daemon the client's. */
+    /** This process's settings, read once at start-up. */
     Settings settings() {
         return settings;
     }
@@ -74,34 +61,11 @@ public final class WalJCommand implements Callable<Integer> {
     }
 
     ArchiveAccess openArchive() {
-        return resident != null ? resident.archive().sharedView() : ArchiveAccess.open(globals, settings);
-    }
-
-    /** A path from the command line: relative ones are relative to the client's directory, not the daemon's. */
-    Path resolve(Path path) {
-        return resident != null ? resident.workingDirectory().resolve(path) : path;
-    }
-
-    /** Prefetching: a detached copy of this process, or in the daemon a background task. */
-    PrefetchSpawner prefetchSpawner(String subcommand) {
-        return resident != null ? resident.prefetch() : new PrefetchProcess(arguments, subcommand);
-    }
-
-    /** wal-push's background push-ahead of the daemon; empty in a normal process. */
-    Optional<PushAhead> pushAhead() {
-        return resident != null ? resident.pushAhead() : Optional.empty();
+        return ArchiveAccess.open(globals, settings);
     }
 
     void configureLogging() {
-        if (resident == null) {
-            LogSetup.setTerse(globals.terse);
-            return;
-        }
-        // the daemon serves concurrent requests: --terse applies to this client's copy of the records only
-        LogRoute route = LogRoute.current();
-        if (route != null) {
-            route.setThreshold(globals.terse ? LogLevel.WARNING : LogLevel.INFO);
-        }
+        LogSetup.setTerse(globals.terse);
     }
 
     @Override

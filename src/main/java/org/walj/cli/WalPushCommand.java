@@ -1,9 +1,8 @@
 package org.walj.cli;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.walj.wal.PushAhead;
+import org.walj.resident.WalRequest;
 import org.walj.wal.WalArchiver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +17,8 @@ final class WalPushCommand implements Callable<Integer> {
     @Parameters(paramLabel = "WAL_SEGMENT", description = "Path of the WAL file to archive.")
     Path segment;
 
-    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "32",
+    // the daemon reads the same option (org.walj.resident.WalRequest): one default for both
+    @Option(names = {"-p", "--pool-size"}, paramLabel = "N", defaultValue = "" + WalRequest.Push.DEFAULT_POOL_SIZE,
             description = "Also archive up to N-1 other segments already waiting in archive_status/ (default: ${DEFAULT-VALUE}).")
     int poolSize;
 
@@ -27,16 +27,9 @@ final class WalPushCommand implements Callable<Integer> {
         if (poolSize < 1) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
         }
-        Optional<PushAhead> ahead = root.pushAhead();
-        if (ahead.isPresent()) {
-            // in the daemon: the other ready segments are pushed in the background, not while the client waits
-            ahead.get().archive(segment, root.resolve(segment), poolSize);
-            return ExitStatus.OK;
-        }
         try (ArchiveAccess archive = root.openArchive()) {
-            new WalArchiver(archive.storage(), archive.prefix(), archive.codec())
-                    .archive(segment, root.resolve(segment), poolSize);
+            return WalUseCases.push(new WalArchiver(archive.storage(), archive.prefix(), archive.codec())::archive,
+                    segment, segment, poolSize);
         }
-        return ExitStatus.OK;
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -68,7 +68,7 @@ public final class DaemonServer implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
                 r -> new Thread(r, "wal-j-request-" + n.incrementAndGet()));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wal-j-request-timeout"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(WorkerThreads.named("wal-j-request-timeout"));
     }
 
     /** Creates the private directory if needed, replaces a stale socket, binds; fails if another daemon answers. */

@@ -3,7 +3,7 @@ package org.walj.pipeline;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 
 /**
  * Threads that compress the blocks of block-container streams ({@link BlockParallelism}), one per core (at most
@@ -18,7 +18,7 @@ public final class BlockCompressors implements AutoCloseable {
     private final BlockParallelism parallelism;
 
     private BlockCompressors(int count) {
-        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, DaemonThreads.numbered("walj-compress-"));
+        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, WorkerThreads.numbered("walj-compress-"));
         this.parallelism = threads == null ? null : new BlockParallelism(threads, count);
     }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 
 /**
  * Turns an encoder that writes to an {@link OutputStream} (compression, later encryption) into an
@@ -33,7 +33,7 @@ public final class EncodingInputStream extends InputStream {
     public static final int CHUNK_SIZE = 1024 * 1024;
     public static final int CHUNKS = 4;
 
-    private static final ThreadFactory ENCODER_THREADS = DaemonThreads.numbered("walj-encoder-");
+    private static final ThreadFactory ENCODER_THREADS = WorkerThreads.numbered("walj-encoder-");
     /** Put into the free list by close() to wake a producer waiting for a chunk. */
     private static final byte[] CANCELLED = new byte[0];
 

@@ -14,8 +14,11 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.WalNames;
 
-/** PostgreSQL's {@code archive_status/} directory: which segments wait to be archived, and marking them done. */
-final class ReadySegments {
+/**
+ * PostgreSQL's {@code archive_status/} directory: which segments wait to be archived, and marking them done (by
+ * wal-push's parallel mode here and by the resident daemon's push-ahead).
+ */
+public final class ReadySegments {
     private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_UPLOAD);
 
     private ReadySegments() {
@@ -40,7 +43,7 @@ final class ReadySegments {
     }
 
     /** Every plain segment of {@code walDir} marked ready, in name order (PostgreSQL archives the oldest first). */
-    static List<Path> all(Path walDir) throws IOException {
+    public static List<Path> all(Path walDir) throws IOException {
         Path statusDir = walDir.resolve("archive_status");
         if (!Files.isDirectory(statusDir)) {
             return List.of();
@@ -68,7 +71,7 @@ final class ReadySegments {
      * Tells PostgreSQL that a segment we stored ourselves needs no archive_command call. A failure here only costs a
      * second upload of the same segment later, so it is logged, not fatal.
      */
-    static void markDone(Path segment) {
+    public static void markDone(Path segment) {
         Path statusDir = segment.getParent().resolve("archive_status");
         String name = segment.getFileName().toString();
         try {

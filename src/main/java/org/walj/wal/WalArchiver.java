@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.layout.ArchiveLayout;
@@ -73,7 +73,7 @@ public final class WalArchiver {
             return;
         }
         int threads = Math.min(poolSize, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("wal-push"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, WorkerThreads.named("wal-push"));
         try {
             Future<?> explicit = pool.submit(() -> {
                 upload(walFile, file);
@@ -101,7 +101,7 @@ public final class WalArchiver {
     }
 
     /** Stores a segment found as {@code .ready}; false (and logged) when its file is gone. */
-    boolean uploadIfPresent(Path segment) throws IOException {
+    public boolean uploadIfPresent(Path segment) throws IOException {
         try {
             upload(segment, segment);
             return true;
@@ -165,9 +165,9 @@ public final class WalArchiver {
 
     /**
      * The record a push ends with, for a request the resident daemon answers without uploading: it stored the same
-     * file moments ago, ahead of PostgreSQL's call ({@link PushAhead}).
+     * file moments ago, ahead of PostgreSQL's call (org.walj.resident.PushAhead).
      */
-    void reportStoredAhead(Path walFile, Path file) {
+    public void reportStoredAhead(Path walFile, Path file) {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String url = storage.url(ArchiveLayout.walObjectKey(name, codec.suffix()));
         LOG.info(LogEvent.msg("completed archiving to a file")

@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.layout.WalFileName;
 import org.walj.postgres.SegmentName;
 
@@ -32,7 +32,7 @@ public final class WalPrefetcher {
         PrefetchDirectory area = new PrefetchDirectory(base);
         area.create();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, segments.size())),
-                DaemonThreads.named("wal-prefetch"));
+                WorkerThreads.named("wal-prefetch"));
         try {
             List<Future<Boolean>> results = new ArrayList<>();
             for (SegmentName s : segments) {

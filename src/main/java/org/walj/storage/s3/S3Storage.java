@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Retrier;
@@ -57,7 +57,7 @@ public final class S3Storage implements Storage {
         this.buffers = new PartBuffers(settings.parallelParts() + 1);
         this.partSizes = new PartSizes(settings.partSize());
         this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(),
-                DaemonThreads.numbered("s3-part-upload-"));
+                WorkerThreads.numbered("s3-part-upload-"));
         this.client = S3ClientFactory.build(settings);
     }
 

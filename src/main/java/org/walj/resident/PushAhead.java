@@ -1,4 +1,4 @@
-package org.walj.wal;
+package org.walj.resident;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -10,16 +10,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.wal.ReadySegments;
+import org.walj.wal.WalArchiver;
 
 /**
  * wal-push in the resident daemon: WAL-E's parallel mode moved out of the request. After a request's segment is
@@ -67,7 +68,7 @@ public final class PushAhead {
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 // not inheriting thread-locals: the log route of the request that happened to start a worker thread
                 // must not send background records to that client
-                DaemonThreads.numbered("wal-j-push-ahead-", false));
+                WorkerThreads.numbered("wal-j-push-ahead-", false));
         this.workers.allowCoreThreadTimeOut(true);
         this.watcher = startWatcher();
     }
@@ -85,14 +86,14 @@ public final class PushAhead {
             Flight mine = null;
             synchronized (this) {
                 Flight current = flights.get(key);
-                if (current != null && current.background && !current.started) {
-                    current.taken = true; // still queued: pushing it here is quicker than waiting for a worker
-                    mine = fly(key, false);
+                if (current != null && current.state() == Flight.State.QUEUED) {
+                    current.take(); // still queued: pushing it here is quicker than waiting for a worker
+                    mine = fly(key, Flight.request());
                 } else if (current != null) {
-                    current.joined = true;
+                    current.join();
                     theirs = current;
                 } else if (!stored.matches(key, stamp)) {
-                    mine = fly(key, false);
+                    mine = fly(key, Flight.request());
                 }
             }
             if (mine != null) {
@@ -160,8 +161,7 @@ public final class PushAhead {
                     return;
                 }
             }
-            f = fly(key, true);
-            f.anticipated = true;
+            f = fly(key, Flight.background(Flight.Origin.ANTICIPATED));
             background++;
         }
         startInBackground(key, f);
@@ -179,8 +179,7 @@ public final class PushAhead {
         }
     }
 
-    private Flight fly(Path key, boolean inBackground) {
-        Flight f = new Flight(inBackground);
+    private Flight fly(Path key, Flight f) {
         flights.put(key, f);
         return f;
     }
@@ -204,6 +203,7 @@ public final class PushAhead {
             if (flights.get(key) == f) {
                 flights.remove(key);
             }
+            f.land();
         }
         f.stored.complete(stamp != null);
     }
@@ -273,7 +273,7 @@ public final class PushAhead {
                     continue;
                 }
                 if (!flights.containsKey(segment)) {
-                    claimed.put(segment, fly(segment, true));
+                    claimed.put(segment, fly(segment, Flight.background(Flight.Origin.SCAN)));
                     order.add(segment);
                     background++;
                 }
@@ -289,10 +289,10 @@ public final class PushAhead {
         boolean ok = false;
         try {
             synchronized (this) {
-                if (f.taken || stopping) {
+                if (f.state() == Flight.State.TAKEN || stopping) {
                     return; // a request pushes it, or the daemon stops: abandoned before it started
                 }
-                f.started = true;
+                f.start();
             }
             stamp = SegmentStamp.of(segment);
             ok = archiver.uploadIfPresent(segment) && stamp != null;
@@ -303,8 +303,10 @@ public final class PushAhead {
                     .kv("action", "push-wal").kv("seg", segment.getFileName().toString()).kv("state", "failed"));
         } finally {
             boolean markDone;
+            String outcome;
             synchronized (this) {
-                markDone = ok && !f.joined && !f.anticipated;
+                markDone = ok && f.marksDone();
+                outcome = f.outcome();
             }
             if (markDone) {
                 ReadySegments.markDone(segment);
@@ -313,11 +315,11 @@ public final class PushAhead {
                 LOG.info(LogEvent.msg("pushed a segment ahead")
                         .detail("Stored \"" + segment + "\" in the background; " + (markDone
                                 ? "its .ready is now .done, so PostgreSQL need not call archive_command for it."
-                                : f.anticipated && !f.joined
+                                : outcome.equals("anticipated")
                                 ? "it was marked ready a moment ago; its archive_command is answered from this upload."
                                 : "PostgreSQL's archive_command for it waited for this upload."))
                         .kv("action", "push-wal").kv("seg", segment.getFileName().toString())
-                        .kv("state", markDone ? "done" : f.anticipated && !f.joined ? "anticipated" : "joined"));
+                        .kv("state", outcome));
             }
             land(segment, f, ok ? stamp : null); // a taken flight is no longer in the map: only completed
             synchronized (this) {
@@ -334,7 +336,7 @@ public final class PushAhead {
     /** A request waits for the background upload of {@code file} (for tests). */
     synchronized boolean awaited(Path file) {
         Flight f = flights.get(file.toAbsolutePath().normalize());
-        return f != null && f.joined;
+        return f != null && f.state() == Flight.State.JOINED;
     }
 
     private static String describe(Exception e) {
@@ -369,24 +371,6 @@ public final class PushAhead {
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One upload of one file, by a request or in the background. */
-    private static final class Flight {
-        final boolean background;
-        final CompletableFuture<Boolean> stored = new CompletableFuture<>();
-        /** Background: a worker began the upload. */
-        boolean started;
-        /** A request waits for this upload: PostgreSQL renames the .ready once that request answers. */
-        boolean joined;
-        /** Background, not yet started: a request pushes the file itself instead. */
-        boolean taken;
-        /** Background, started when PostgreSQL marked the file ready: its request is expected, so no rename. */
-        boolean anticipated;
-
-        Flight(boolean background) {
-            this.background = background;
         }
     }
 }

@@ -4,11 +4,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Thread factories for wal-j's worker pools. The threads are daemon threads: a command that has finished (or failed)
- * exits without waiting for a pool someone forgot to shut down.
+ * Thread factories for wal-j's worker pools (not the resident daemon, which is org.walj.resident). The threads are
+ * JVM daemon threads: a command that has finished (or failed) exits without waiting for a pool someone forgot to
+ * shut down.
  */
-public final class DaemonThreads {
-    private DaemonThreads() {
+public final class WorkerThreads {
+    private WorkerThreads() {
     }
 
     /** Every thread named {@code name}. */

@@ -1,76 +1,101 @@
-package org.walj.cli;
+package org.walj.resident;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.walj.DaemonThreads;
+import org.walj.WorkerThreads;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
+import org.walj.logging.FailureText;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LogLevel;
 import org.walj.logging.LogRoute;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.SegmentName;
 import org.walj.settings.Settings;
-import org.walj.wal.PrefetchSpawner;
-import org.walj.wal.PushAhead;
+import org.walj.wal.WalArchiver;
 import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
 
 /**
- * Runs a client's {@code wal-push} or {@code wal-fetch} inside the daemon, through the same picocli commands and use
- * cases as a normal process, with the archive opened once. Refuses (the client then works in-process) whatever the
- * daemon was not configured for: it never reloads its configuration silently.
+ * Serves a client's {@code wal-push} or {@code wal-fetch} inside the daemon: reads the request's arguments itself
+ * ({@link WalRequest}) and calls the commands' own entry points ({@link WalCommands}) with the archive opened once.
+ * Refuses (the client then works in-process) whatever the daemon was not configured for, and any argument form it
+ * does not read exactly as picocli does: it never reloads its configuration silently, nor guesses.
  */
-final class ResidentRequests implements DaemonServer.Handler {
+public final class ResidentRequests implements DaemonServer.Handler {
     private static final WalELog LOG = WalELog.get(LoggerNames.DAEMON);
-    private static final List<String> SERVED = List.of("wal-push", "wal-fetch");
+    private static final List<String> SERVED = List.of(WalRequest.Push.NAME, WalRequest.Fetch.NAME);
     private static final String TERSE = "--terse";
     private static final int PREFETCH_PARALLELISM = 4;
 
-    private final ArchiveAccess archive;
+    private final WalCommands commands;
+    private final WalArchiver archiver;
+    private final WalRestorer restorer;
     private final Settings settings;
     private final List<String> globalArguments;
     private final String build;
     private final ThreadPoolExecutor prefetches;
     private final Optional<PushAhead> pushAhead;
 
-    ResidentRequests(ArchiveAccess archive, Settings daemonSettings, List<String> daemonGlobalArguments,
-                     Optional<PushAhead> pushAhead) {
-        this.archive = archive;
-        this.pushAhead = pushAhead;
+    /**
+     * @param daemonGlobalArguments the daemon's options before its subcommand: a client's must be the same
+     * @param pushAheadLimit        background uploads queued or running at once; 0 turns push-ahead off
+     */
+    public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
+                            Settings daemonSettings, List<String> daemonGlobalArguments,
+                            int pushAheadLimit) {
+        this.commands = commands;
+        this.archiver = archiver;
+        this.restorer = restorer;
+        this.pushAhead = pushAhead(archiver, pushAheadLimit);
         this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
         this.prefetches = new ThreadPoolExecutor(PREFETCH_PARALLELISM, PREFETCH_PARALLELISM, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), DaemonThreads.named("wal-j-prefetch"));
+                new ArrayBlockingQueue<>(64), WorkerThreads.named("wal-j-prefetch"));
+    }
+
+    /** Uploads run at once: compressing is CPU work, so as many as wal-push's own parallel mode runs. */
+    private static Optional<PushAhead> pushAhead(WalArchiver archiver, int limit) {
+        if (limit == 0) {
+            return Optional.empty();
+        }
+        int uploads = Math.min(limit, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        return Optional.of(new PushAhead(archiver, limit, uploads));
     }
 
     @Override
     public int handle(Protocol.Request request, OutputStream stdout, OutputStream stderr) throws DaemonServer.Refusal {
         List<String> args = request.args();
         int sub = subcommandIndex(args);
-        check(request, args, sub);
+        WalRequest command = check(request, args, sub);
+        boolean terse = args.subList(0, sub).contains(TERSE);
+        Path cwd = Path.of(request.cwd());
         long started = System.nanoTime();
         int status;
         try (LogRoute route = LogRoute.open(stderr);
-             PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-             PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
-            Resident resident = new Resident(archive, Path.of(request.cwd()), this::prefetch, pushAhead);
-            status = Main.runResident(args.toArray(String[]::new), settings.forClient(request.env()), resident, out, err);
+             PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true)) {
+            // the daemon serves concurrent requests: --terse applies to this client's copy of the records only
+            route.setThreshold(terse ? LogLevel.WARNING : LogLevel.INFO);
+            status = run(command, cwd, request.env(), err);
         }
         // after the route is closed: this record is the daemon's own, not the client's
         LOG.info(LogEvent.msg("served a request")
@@ -80,14 +105,27 @@ final class ResidentRequests implements DaemonServer.Handler {
         return status;
     }
 
-    private void check(Protocol.Request request, List<String> args, int sub) throws DaemonServer.Refusal {
+    /** Relative paths are the client's: PostgreSQL passes them relative to its data directory. */
+    private int run(WalRequest command, Path cwd, Map<String, String> env, PrintWriter err) {
+        if (command instanceof WalRequest.Push push) {
+            // with push-ahead the other ready segments are pushed in the background, not while the client waits
+            WalCommands.Pusher pusher = pushAhead.isPresent() ? pushAhead.get()::archive : archiver::archive;
+            return commands.push(push.segment(), cwd.resolve(push.segment()), push.poolSize(), pusher, err);
+        }
+        WalRequest.Fetch fetch = (WalRequest.Fetch) command;
+        return commands.fetch(env, fetch.segment(), cwd.resolve(fetch.destination()), fetch.prefetch(),
+                this::prefetch, err);
+    }
+
+    private WalRequest check(Protocol.Request request, List<String> args, int sub) throws DaemonServer.Refusal {
         if (!build.equals(request.build())) {
             throw refusal("the client runs another wal-j build than the daemon (restart the daemon after an upgrade)");
         }
         if (sub < 0) {
             throw refusal("the daemon serves " + String.join(" and ", SERVED) + " only");
         }
-        if (!globalArguments.equals(withoutTerse(args.subList(0, sub)))) {
+        List<String> globals = args.subList(0, sub);
+        if (!globalArguments.equals(withoutTerse(globals)) || Collections.frequency(globals, TERSE) > 1) {
             // values are not shown: they may hold an access key
             throw refusal("the options before the subcommand differ from the daemon's");
         }
@@ -99,6 +137,11 @@ final class ResidentRequests implements DaemonServer.Handler {
         Path cwd = Path.of(request.cwd());
         if (!cwd.isAbsolute() || !Files.isDirectory(cwd)) {
             throw refusal("the client's working directory \"" + request.cwd() + "\" is not a directory the daemon sees");
+        }
+        try {
+            return WalRequest.parse(args.subList(sub, args.size()));
+        } catch (WalRequest.Unsupported e) {
+            throw refusal(e.getMessage());
         }
     }
 
@@ -124,13 +167,12 @@ final class ResidentRequests implements DaemonServer.Handler {
 
     /** wal-fetch's prefetch, as a background task of the daemon instead of a new process. */
     private void prefetch(Path base, List<SegmentName> segments) throws IOException {
-        WalRestorer restorer = new WalRestorer(archive.storage(), archive.prefix(), archive.codec());
         try {
             prefetches.execute(() -> {
                 try {
                     new WalPrefetcher(restorer).prefetch(base, segments, PREFETCH_PARALLELISM);
                 } catch (IOException | RuntimeException e) {
-                    LOG.warning(LogEvent.msg("prefetching failed").detail(ErrorReporter.describe(e)));
+                    LOG.warning(LogEvent.msg("prefetching failed").detail(FailureText.describe(e)));
                 }
             });
         } catch (RejectedExecutionException busy) {

@@ -1,4 +1,4 @@
-package org.walj.wal;
+package org.walj.resident;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.walj.wal;
+package org.walj.resident;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.walj.wal;
+package org.walj.resident;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +29,7 @@ import org.walj.pipeline.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
+import org.walj.wal.WalArchiver;
 
 /**
  * The daemon's push-ahead with real files in a temporary pg_wal and the real file backend; {@link GatedStorageStandIn}

@@ -1,0 +1,162 @@
+package org.walj.resident;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.walj.daemon.DaemonClient;
+import org.walj.daemon.DaemonServer;
+import org.walj.daemon.Protocol;
+import org.walj.layout.StoragePrefix;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
+import org.walj.pipeline.Compression;
+import org.walj.pipeline.Encryption;
+import org.walj.pipeline.ObjectCodec;
+import org.walj.settings.Scope;
+import org.walj.settings.Setting;
+import org.walj.settings.SettingTable;
+import org.walj.settings.Settings;
+import org.walj.storage.file.FileStorage;
+import org.walj.wal.PrefetchSpawner;
+import org.walj.wal.WalArchiver;
+import org.walj.wal.WalRestorer;
+
+/**
+ * A request as the daemon serves it, with the commands' entry points recorded instead of run: what reaches them
+ * (the client's paths against its working directory, its environment, its --terse on its own records), and what is
+ * refused instead (the client then works in-process).
+ */
+class ResidentRequestsTest {
+    private static final List<String> GLOBALS = List.of("--file-prefix", "file://localhost/archive");
+    private static final Map<String, String> ENV = Map.of("WALE_FILE_PREFIX", "x", "WALJ_FETCH_ERROR_EXIT_CODE", "201");
+    /** The two must-match settings of ENV, as the CLI's table declares them. */
+    private static final SettingTable TABLE = SettingTable.of(List.of(
+            Setting.text("WALE_FILE_PREFIX", Scope.MUST_MATCH_DAEMON, "the prefix"),
+            Setting.text("WALJ_FETCH_ERROR_EXIT_CODE", Scope.MUST_MATCH_DAEMON, "wal-fetch's failure status")));
+
+    @TempDir
+    Path tmp;
+    final List<String> calls = new ArrayList<>();
+    ResidentRequests requests;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path archive = Files.createDirectories(tmp.resolve("archive"));
+        ObjectCodec codec = new ObjectCodec(Compression.LZO, Encryption.NONE);
+        StoragePrefix prefix = StoragePrefix.parse("file://localhost" + archive);
+        FileStorage storage = new FileStorage(archive);
+        requests = new ResidentRequests(new Recorder(), new WalArchiver(storage, prefix, codec),
+                new WalRestorer(storage, prefix, codec), Settings.read(TABLE, ENV), GLOBALS, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        requests.shutdown(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void walPushGetsTheClientsPathResolvedAgainstItsDirectory() throws Exception {
+        assertEquals(0, serve(tmp, args("wal-push", "pg_wal/000000010000000000000003")).status);
+        assertEquals(List.of("push pg_wal/000000010000000000000003 " + tmp.resolve("pg_wal/000000010000000000000003")
+                + " 32"), calls);
+    }
+
+    @Test
+    void walFetchGetsTheClientsEnvironmentAndItsExitStatusIsTheAnswer() throws Exception {
+        Served served = serve(tmp, args("wal-fetch", "--prefetch", "2", "000000010000000000000003", "pg_wal/RECOVERYXLOG"));
+        assertEquals(1, served.status, "wal-fetch's not-found status, as the command returned it");
+        assertEquals(List.of("fetch 000000010000000000000003 " + tmp.resolve("pg_wal/RECOVERYXLOG") + " 2 "
+                + ENV.get("WALJ_FETCH_ERROR_EXIT_CODE")), calls);
+    }
+
+    @Test
+    void terseAppliesToThisClientsRecordsOnly() throws Exception {
+        Served verbose = serve(tmp, args("wal-push", "seg"));
+        assertTrue(verbose.stderr.contains("an info record"), verbose.stderr);
+        assertTrue(verbose.stderr.contains("a warning record"), verbose.stderr);
+        List<String> terse = new ArrayList<>(List.of("--terse"));
+        terse.addAll(args("wal-push", "seg"));
+        Served quiet = serve(tmp, terse);
+        assertFalse(quiet.stderr.contains("an info record"), quiet.stderr);
+        assertTrue(quiet.stderr.contains("a warning record"), quiet.stderr);
+        assertEquals(0, quiet.status);
+    }
+
+    @Test
+    void refusesWhatTheDaemonWasNotConfiguredForOrDoesNotRead() {
+        List<String> otherGlobals = new ArrayList<>(List.of("--file-prefix", "file://localhost/other", "wal-push", "s"));
+        List<String> twiceTerse = new ArrayList<>(List.of("--terse", "--terse"));
+        twiceTerse.addAll(args("wal-push", "s"));
+        assertRefused("the options before the subcommand differ from the daemon's", tmp, otherGlobals, ENV);
+        assertRefused("the options before the subcommand differ from the daemon's", tmp, twiceTerse, ENV);
+        assertRefused("the environment differs from the daemon's in WALJ_FETCH_ERROR_EXIT_CODE (restart the daemon "
+                + "to change its configuration)", tmp, args("wal-push", "s"), Map.of("WALE_FILE_PREFIX", "x"));
+        assertRefused("the daemon serves wal-push and wal-fetch only", tmp, List.of("backup-list"), ENV);
+        assertRefused("the daemon takes only wal-fetch WAL_SEGMENT WAL_DESTINATION [-p N | --prefetch N | "
+                + "--prefetch=N], N in digits", tmp, args("wal-fetch", "-h"), ENV);
+        assertRefused("the client's working directory \"" + tmp.resolve("gone") + "\" is not a directory the daemon "
+                + "sees", tmp.resolve("gone"), args("wal-push", "s"), ENV);
+        assertTrue(calls.isEmpty(), "nothing refused reaches the commands: " + calls);
+    }
+
+    private void assertRefused(String reason, Path cwd, List<String> args, Map<String, String> env) {
+        DaemonServer.Refusal r = assertThrows(DaemonServer.Refusal.class, () -> requests.handle(
+                new Protocol.Request(DaemonClient.build(), cwd.toString(), args, env),
+                new ByteArrayOutputStream(), new ByteArrayOutputStream()), args.toString());
+        assertEquals(reason, r.getMessage());
+    }
+
+    private static List<String> args(String... subcommand) {
+        List<String> all = new ArrayList<>(GLOBALS);
+        all.addAll(List.of(subcommand));
+        return all;
+    }
+
+    private Served serve(Path cwd, List<String> args) throws DaemonServer.Refusal {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = requests.handle(new Protocol.Request(DaemonClient.build(), cwd.toString(), args, ENV),
+                new ByteArrayOutputStream(), stderr);
+        return new Served(status, stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Served(int status, String stderr) {
+    }
+
+    /** The commands' entry points, recorded; each logs one record of each level to show the request's route. */
+    private final class Recorder implements WalCommands {
+        private final WalELog log = WalELog.get(LoggerNames.MAIN);
+
+        @Override
+        public int push(Path walFile, Path file, int poolSize, Pusher pusher, PrintWriter err) {
+            calls.add("push " + walFile + " " + file + " " + poolSize);
+            log.info(LogEvent.msg("an info record"));
+            log.warning(LogEvent.msg("a warning record"));
+            return 0;
+        }
+
+        @Override
+        public int fetch(Map<String, String> environment, String segment, Path destination, int prefetch,
+                         PrefetchSpawner prefetcher, PrintWriter err) {
+            calls.add("fetch " + segment + " " + destination + " " + prefetch + " "
+                    + environment.get("WALJ_FETCH_ERROR_EXIT_CODE"));
+            return 1;
+        }
+    }
+}
