@@ -11,7 +11,7 @@ import org.walj.layout.BackupName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;
 

@@ -1,7 +1,6 @@
 package org.walj.backup;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +35,8 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.CountingInputStream;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.ConnectionSettings;
@@ -55,6 +56,8 @@ import org.walj.storage.Storage;
 public final class BackupPusher {
     private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     private static final WalELog UPLOAD = WalELog.get(LoggerNames.WORKER_UPLOAD);
+    /** Largest block a partition's blocks are compressed in parallel for: LZO's 256 KiB, not LZ4's 4 MiB. */
+    private static final int PARALLEL_BLOCK_LIMIT = 256 * 1024;
     /**
      * WAL-E's own DETAIL, word for word ({@code wal_e/operator/backup.py}), for the WARNING a failed push logs before
      * its stop call. Not a TODO of ours: the README it points to is WAL-E's; kept so that log searches written for
@@ -174,12 +177,12 @@ public final class BackupPusher {
 
         TarPartitionWriter writer = new TarPartitionWriter(rateLimit);
         ExecutorService pool = Executors.newFixedThreadPool(poolSize, WorkerThreads.numbered("walj-partition-"));
-        // The largest file is one partition and so one stream: its blocks use the cores the others have left. LZO
-        // only, two blocks at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot holds
-        // it and its output), so many cores would multiply LZ4's memory past the heap.
+        // The largest file is one partition and so one stream: its blocks use the cores the others have left. Small
+        // blocks only (LZO's), two at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot
+        // holds it and its output), so many cores would multiply LZ4's memory past the heap.
         try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
-            BlockParallelism parallelism = codec.compression() == Compression.LZO
-                    ? compressors.parallelism(2).orElse(null) : null;
+            Optional<BlockParallelism> parallelism = codec.compression().blockSize() <= PARALLEL_BLOCK_LIMIT
+                    ? compressors.parallelism(2) : Optional.empty();
             List<Future<?>> uploads = new ArrayList<>();
             for (Partition p : partitions) {
                 uploads.add(pool.submit(() -> {
@@ -207,8 +210,8 @@ public final class BackupPusher {
     private void uploadGenerated(BackupName name, int number, Map<String, String> members, ClusterMember owner,
                                  ManifestSink manifest) throws IOException {
         long now = System.currentTimeMillis();
-        uploadPartition(name, number, null, out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner,
-                manifest));
+        uploadPartition(name, number, Optional.empty(),
+                out -> TarPartitionWriter.writeGenerated(out, number, members, now, owner, manifest));
     }
 
     /** The manifest goes in after every partition and before the sentinel, so a listed backup always has it. */
@@ -225,8 +228,9 @@ public final class BackupPusher {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** {@code parallelism}: null to compress on the producer thread alone. */
-    private void uploadPartition(BackupName name, int number, BlockParallelism parallelism, TarContent content)
+    /** {@code parallelism}: empty to compress on the producer thread alone. */
+    private void uploadPartition(BackupName name, int number, Optional<BlockParallelism> parallelism,
+                                 TarContent content)
             throws IOException {
         String key = BackupLayout.partitionKey(name, number, codec.suffix());
         String url = storage.url(key);
@@ -234,26 +238,17 @@ public final class BackupPusher {
         // The tar is written by the encoder's producer thread straight into the compressor (nothing to copy from a
         // source stream), so one partition in flight holds at most EncodingInputStream's few chunks in memory.
         InputStream encoded = EncodingInputStream.encoded(InputStream.nullInputStream(), sink -> {
-            OutputStream encoder = parallelism == null ? codec.encoder(sink) : codec.encoder(sink, parallelism);
+            OutputStream encoder = codec.encoder(sink, EncoderOptions.pipe().inParallel(parallelism));
             content.writeTo(encoder);
             return encoder;
         });
         UPLOAD.info(LogEvent.msg("begin uploading a base backup volume").detail("Uploading to \"" + url + "\"."));
         long started = System.nanoTime();
-        long[] count = new long[1];
-        try (InputStream counted = new FilterInputStream(encoded) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    count[0] += n;
-                }
-                return n;
-            }
-        }) {
+        CountingInputStream counted = new CountingInputStream(encoded);
+        try (counted) {
             storage.put(key, counted, "application/octet-stream");
         }
-        String rate = KibPerSecond.format(count[0], (System.nanoTime() - started) / 1e9);
+        String rate = KibPerSecond.format(counted.count(), (System.nanoTime() - started) / 1e9);
         UPLOAD.info(LogEvent.msg("finish uploading a base backup volume")
                 .detail("Uploading to \"" + url + "\" complete at " + rate + "KiB/s. "));
     }

@@ -15,6 +15,7 @@ import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.BackupName;
 import org.walj.layout.ManifestEntry;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
@@ -93,7 +94,8 @@ final class ManifestSpool implements ManifestSink, AutoCloseable {
         out.flush();
         channel.position(0);
         String key = BackupLayout.manifestKey(backup, codec.suffix());
-        try (InputStream encoded = EncodingInputStream.encoded(Channels.newInputStream(channel), codec::encoder)) {
+        try (InputStream encoded = EncodingInputStream.encoded(Channels.newInputStream(channel),
+                sink -> codec.encoder(sink, EncoderOptions.pipe()))) {
             storage.put(key, encoded, "application/octet-stream");
         }
         return key;

@@ -1,6 +1,5 @@
 package org.walj.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,7 @@ import java.security.MessageDigest;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.walj.layout.ManifestEntry;
+import org.walj.pipeline.CountingInputStream;
 
 /**
  * The reading half of backup-fetch, shared with backup-verify: walks one tar partition member by member, refuses
@@ -109,20 +109,19 @@ final class PartitionReader {
         while (content.read(drain, 0, drain.length) >= 0) {
             // what the handler did not read still counts, and is hashed
         }
-        if (content.count != entry.getSize()) {
-            throw new IOException("tar member \"" + entry.getName() + "\" is truncated: " + content.count + " of "
+        if (content.count() != entry.getSize()) {
+            throw new IOException("tar member \"" + entry.getName() + "\" is truncated: " + content.count() + " of "
                     + entry.getSize() + " bytes");
         }
         if (check != null) {
-            check.file(entry, content.count, sha.digest());
+            check.file(entry, content.count(), sha.digest());
         }
     }
 
     /** One member's bytes, counted and hashed as they pass; closing it does not close the tar. */
-    private static final class Content extends FilterInputStream {
+    private static final class Content extends CountingInputStream {
         private final MessageDigest sha;
         private final String member;
-        private long count;
 
         Content(InputStream tar, MessageDigest sha, String member) {
             super(tar);
@@ -131,49 +130,23 @@ final class PartitionReader {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = in.read(b, off, len);
+                n = super.read(b, off, len);
             } catch (IOException e) {
                 // the tar reader's own message ("Truncated TAR archive") does not say which member
-                throw new IOException("tar member \"" + member + "\" is truncated or unreadable after " + count
+                throw new IOException("tar member \"" + member + "\" is truncated or unreadable after " + count()
                         + " bytes: " + e.getMessage(), e);
             }
-            if (n > 0) {
-                count += n;
-                if (sha != null) {
-                    sha.update(b, off, n);
-                }
+            if (n > 0 && sha != null) {
+                sha.update(b, off, n);
             }
             return n;
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            byte[] scratch = new byte[(int) Math.min(n, 8192)];
-            return Math.max(read(scratch, 0, scratch.length), 0);
-        }
-
-        @Override
-        public int available() throws IOException {
-            return in.available();
-        }
-
-        @Override
         public void close() {
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

@@ -1,8 +1,8 @@
 package org.walj.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.walj.pipeline.CountingInputStream;
 
 /**
  * Watches a tar stream for its end-of-archive marker: at least two zero 512-byte blocks where the next header would
@@ -12,9 +12,8 @@ import java.io.InputStream;
  * {@link #drainAndCheck} also reads the stream to its end, so the decompressor below verifies its own trailer and
  * checksums (lzop's end-of-stream block) even after tar has stopped reading.
  */
-final class TarEndCheck extends FilterInputStream {
+final class TarEndCheck extends CountingInputStream {
     private static final int BLOCK = 512;
-    private long position;
     /** Where the header being looked for starts: the block boundary after the previous member's data. */
     private long headerAt;
     /** The first non-zero byte at or after {@link #headerAt}, or -1. */
@@ -26,21 +25,15 @@ final class TarEndCheck extends FilterInputStream {
 
     /** Called before each header is read: from here on, a non-zero byte means there is a header (or garbage). */
     void nextHeaderAt() {
-        headerAt = (position + BLOCK - 1) / BLOCK * BLOCK;
+        headerAt = (count() + BLOCK - 1) / BLOCK * BLOCK;
         firstNonZeroFromHeader = -1;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
         int n = super.read(buf, off, len);
         if (n > 0) {
+            long position = count() - n;
             if (firstNonZeroFromHeader < 0) {
                 for (int i = (int) Math.max(0, Math.min(n, headerAt - position)); i < n; i++) {
                     if (buf[off + i] != 0) {
@@ -49,31 +42,8 @@ final class TarEndCheck extends FilterInputStream {
                     }
                 }
             }
-            position += n;
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        // skipping would hide bytes from the check: read them instead
-        byte[] scratch = new byte[(int) Math.min(n, 8192)];
-        int r = read(scratch, 0, scratch.length);
-        return Math.max(r, 0);
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false; // a reset would count bytes twice
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {
-    }
-
-    @Override
-    public synchronized void reset() throws IOException {
-        throw new IOException("mark/reset not supported");
     }
 
     /**
@@ -87,9 +57,9 @@ final class TarEndCheck extends FilterInputStream {
         }
         if (firstNonZeroFromHeader >= 0) {
             throw new IOException("the tar stream has data after its end-of-archive blocks (at byte "
-                    + firstNonZeroFromHeader + " of " + position + ")");
+                    + firstNonZeroFromHeader + " of " + count() + ")");
         }
-        if (position - headerAt < 2L * BLOCK) {
+        if (count() - headerAt < 2L * BLOCK) {
             throw new IOException("the tar stream is truncated: it ends without tar's end-of-archive blocks");
         }
     }

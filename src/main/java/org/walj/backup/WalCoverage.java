@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.walj.layout.ArchiveLayout;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.postgres.SegmentName;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.Storage;

@@ -13,7 +13,7 @@ final class CodecOptions {
     }
 
     static ObjectCodec codec(GlobalOptions options, Settings env) {
-        return new ObjectCodec(options.compression(env), encryption(options, env));
+        return options.compression(env).with(encryption(options, env));
     }
 
     private static Encryption encryption(GlobalOptions options, Settings env) {

@@ -2,7 +2,7 @@ package org.walj.cli;
 
 import java.util.Optional;
 import org.walj.UserException;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.settings.Settings;
 import org.walj.storage.s3.S3Opener;
 import java.util.stream.Stream;

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 import org.walj.postgres.WalSegmentSize;
@@ -34,8 +35,8 @@ import org.walj.storage.Storage;
  */
 public final class WalArchiveIndex {
     private static final Pattern OBJECT = Pattern.compile(
-            "(" + WalNames.SEGMENT + ")(" + WalNames.SEGMENT_SUFFIXES + ")?(\\.lzo|\\.lz4)"
-                    + "|(" + WalNames.TIMELINE + ")\\" + WalNames.HISTORY_SUFFIX + "(\\.lzo|\\.lz4)");
+            "(" + WalNames.SEGMENT + ")(" + WalNames.SEGMENT_SUFFIXES + ")?" + Compression.table().suffixGroup()
+                    + "|(" + WalNames.TIMELINE + ")\\" + WalNames.HISTORY_SUFFIX + Compression.table().suffixGroup());
 
     /** What a name directly inside {@code wal_005/} is. */
     public enum Kind { SEGMENT, PARTIAL_SEGMENT, BACKUP_HISTORY, TIMELINE_HISTORY }

@@ -26,10 +26,10 @@ import java.util.function.Supplier;
  * </ul>
  * For one writing thread; the tasks touch only their own slot.
  */
-final class ParallelBlockWriter {
+public final class ParallelBlockWriter {
 
     /** Encodes one block into its own buffer (any thread), then writes it (the writing thread). */
-    interface BlockEncoder {
+    public interface BlockEncoder {
         void encode(byte[] src, int off, int len) throws IOException;
 
         void writeTo(OutputStream out) throws IOException;
@@ -88,7 +88,7 @@ final class ParallelBlockWriter {
     private boolean failed;
     private boolean finished;
 
-    ParallelBlockWriter(OutputStream out, BlockParallelism parallelism, int blockSize,
+    public ParallelBlockWriter(OutputStream out, BlockParallelism parallelism, int blockSize,
                         Supplier<? extends BlockEncoder> encoders) {
         this.out = Objects.requireNonNull(out, "out");
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
@@ -99,7 +99,7 @@ final class ParallelBlockWriter {
         this.blockSize = blockSize;
     }
 
-    void write(int b) throws IOException {
+    public void write(int b) throws IOException {
         ensureUsable();
         if (filling != null && filling.length < blockSize - 1) {
             filling.input[filling.length++] = (byte) b; // the common case, without an array per byte
@@ -108,7 +108,7 @@ final class ParallelBlockWriter {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureUsable();
         try {
@@ -133,7 +133,7 @@ final class ParallelBlockWriter {
     }
 
     /** Encodes the last (short) block and writes every pending block, in order. Writes nothing else. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         writeAll();
         finished = true;
     }
@@ -142,7 +142,7 @@ final class ParallelBlockWriter {
      * Writes every block submitted so far (waiting for their encoding); the block being filled stays open, so the
      * output is the same as without this call (lzop's flush does not end a block).
      */
-    void writeSubmitted() throws IOException {
+    public void writeSubmitted() throws IOException {
         ensureUsable();
         try {
             while (!pending.isEmpty()) {
@@ -157,7 +157,7 @@ final class ParallelBlockWriter {
      * Ends the current block early (for formats whose flush does, like lz4-java's frame writer) and writes every
      * pending block; the writer stays usable.
      */
-    void writeAll() throws IOException {
+    public void writeAll() throws IOException {
         ensureUsable();
         try {
             if (filling != null && filling.length > 0) {
@@ -177,7 +177,7 @@ final class ParallelBlockWriter {
      * Gives up: queued blocks are never encoded, running ones are waited for (they take milliseconds), nothing more
      * is written. For a stream that failed or is closed early; harmless after {@link #finish()}.
      */
-    void abandon() {
+    public void abandon() {
         failed = failed || !finished;
         boolean interrupted = false;
         synchronized (lock) {

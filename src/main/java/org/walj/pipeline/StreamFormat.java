@@ -23,6 +23,7 @@ public enum StreamFormat {
     /** How many leading bytes {@link #detect} looks at; enough for every format above. */
     public static final int PROBE_LENGTH = 16;
 
+    private static final byte[] LZOP_MAGIC = {(byte) 0x89, 'L', 'Z', 'O', 0x00, '\r', '\n', 0x1A, '\n'};
     private static final byte[] LZ4_MAGIC = {0x04, 0x22, 0x4D, 0x18}; // 0x184D2204 little-endian
     private static final byte[] GZIP_MAGIC = {0x1F, (byte) 0x8B, 0x08};
     private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD}; // 0xFD2FB528 little-endian
@@ -31,6 +32,11 @@ public enum StreamFormat {
 
     StreamFormat(String description) {
         this.description = description;
+    }
+
+    /** The nine bytes every lzop stream starts with. */
+    public static byte[] lzopMagic() {
+        return LZOP_MAGIC.clone();
     }
 
     /** E.g. "an LZ4 frame". */
@@ -44,7 +50,7 @@ public enum StreamFormat {
             return EMPTY;
         }
         // a short object that is a prefix of the lzop magic is a truncated lzop stream, reported as such by the decoder
-        if (startsWith(head, length, Lzop.MAGIC, true)) {
+        if (startsWith(head, length, LZOP_MAGIC, true)) {
             return LZOP;
         }
         if (startsWith(head, length, LZ4_MAGIC, false)) {
@@ -160,7 +166,7 @@ public enum StreamFormat {
                 if (length < 6) {
                     return false;
                 }
-                bodyLength = Integer.toUnsignedLong(Lzop.getU32(h, 2));
+                bodyLength = (h[2] & 0xFFL) << 24 | (h[3] & 0xFF) << 16 | (h[4] & 0xFF) << 8 | (h[5] & 0xFF);
                 bodyStart = 6;
             } else {
                 bodyLength = -1; // partial body length: allowed for data packets only

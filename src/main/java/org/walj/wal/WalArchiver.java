@@ -2,7 +2,6 @@ package org.walj.wal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.walj.WorkerThreads;
 import org.walj.TaskFailure;
 import org.walj.UserException;
@@ -27,8 +25,9 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
+import org.walj.pipeline.CountingInputStream;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.EncodingInputStream;
-import org.walj.pipeline.IOFunction;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.Storage;
 
@@ -122,22 +121,15 @@ public final class WalArchiver {
     private void uploadAlone(Path walFile, Path file) throws IOException {
         // per call, not shared: threads start only when a block is ready and end with the upload
         try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
-            Optional<BlockParallelism> parallelism = compressors.parallelism();
-            if (parallelism.isEmpty()) {
-                upload(walFile, file);
-                return;
-            }
-            upload(walFile, file,
-                    source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds(), parallelism.get()));
+            upload(walFile, file, compressors.parallelism());
         }
     }
 
     private void upload(Path walFile, Path file) throws IOException {
-        upload(walFile, file, source -> out -> codec.encoder(out, source.mode(), source.mtimeSeconds()));
+        upload(walFile, file, Optional.empty());
     }
 
-    private void upload(Path walFile, Path file, Function<SourceFile, IOFunction<OutputStream, OutputStream>> encoder)
-            throws IOException {
+    private void upload(Path walFile, Path file, Optional<BlockParallelism> parallelism) throws IOException {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
@@ -148,10 +140,11 @@ public final class WalArchiver {
                 .kv("seg", name.value()).kv("state", "begin"));
         SourceFile source = SourceFile.open(file);
         long started = System.nanoTime();
+        EncoderOptions options = EncoderOptions.file(source.mode(), source.mtimeSeconds()).inParallel(parallelism);
         CountingInputStream encoded;
         try (InputStream in = source.stream();
              CountingInputStream counted = new CountingInputStream(
-                     EncodingInputStream.encoded(in, encoder.apply(source)))) {
+                     EncodingInputStream.encoded(in, out -> codec.encoder(out, options)))) {
             encoded = counted;
             storage.put(key, counted, "application/octet-stream");
         }

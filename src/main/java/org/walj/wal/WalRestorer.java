@@ -10,8 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +21,7 @@ import org.walj.layout.WalFileName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.CompressionCodec;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Storage;
@@ -121,7 +119,7 @@ public final class WalRestorer {
 
     /** The archived object for {@code name}, trying the configured compression's suffix first. */
     Optional<Found> open(WalFileName name) throws IOException {
-        for (Compression c : searchOrder()) {
+        for (CompressionCodec c : codec.searchOrder()) {
             String key = ArchiveLayout.walObjectKey(name, c.suffix());
             try {
                 return Optional.of(new Found(key, codec, storage.get(key)));
@@ -130,17 +128,6 @@ public final class WalRestorer {
             }
         }
         return Optional.empty();
-    }
-
-    private List<Compression> searchOrder() {
-        List<Compression> order = new ArrayList<>();
-        order.add(codec.compression());
-        for (Compression c : Compression.values()) {
-            if (c != codec.compression()) {
-                order.add(c);
-            }
-        }
-        return order;
     }
 
     static Path temporarySibling(Path destination) {

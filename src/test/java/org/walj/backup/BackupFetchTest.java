@@ -18,13 +18,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
 import org.walj.layout.BackupName;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.layout.Tablespace;
 import org.walj.logging.LoggerNames;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
@@ -32,7 +33,7 @@ import org.walj.storage.file.FileStorage;
 
 class BackupFetchTest {
     static final String NAME = "base_000000010000000000000002_00000040";
-    static final ObjectCodec CODEC = new ObjectCodec(Compression.LZO, Encryption.NONE);
+    static final ObjectCodec CODEC = Compression.LZO.with(Encryption.NONE);
 
     @TempDir
     Path tmp;
@@ -49,7 +50,7 @@ class BackupFetchTest {
 
     void partition(int n, byte[] tar) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = CODEC.encoder(out)) {
+        try (OutputStream enc = CODEC.encoder(out, EncoderOptions.pipe())) {
             enc.write(tar);
         }
         storage.put(String.format("basebackups_005/%s/tar_partitions/part_%08d.tar.lzo", NAME, n),

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
 import org.walj.layout.RestoreSpec;
 import org.walj.logging.LoggerNames;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
@@ -33,7 +34,7 @@ import org.walj.storage.file.FileStorage;
 /** backup-verify on the file backend: what it finds, what it names, and that it writes nothing locally. */
 class BackupVerifyTest {
     static final String NAME = "base_000000010000000000000002_00000040";
-    static final ObjectCodec CODEC = new ObjectCodec(Compression.LZO, Encryption.NONE);
+    static final ObjectCodec CODEC = Compression.LZO.with(Encryption.NONE);
 
     @TempDir
     Path tmp;
@@ -58,7 +59,7 @@ class BackupVerifyTest {
 
     private void partition(int n, byte[] tar) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = CODEC.encoder(out)) {
+        try (OutputStream enc = CODEC.encoder(out, EncoderOptions.pipe())) {
             enc.write(tar);
         }
         storage.put(String.format("basebackups_005/%s/tar_partitions/part_%08d.tar.lzo", NAME, n),

@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
 import org.walj.layout.StoragePrefix;
@@ -94,7 +95,7 @@ final class GenuineBackup {
             }
         }
         ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-        try (OutputStream enc = codec.encoder(encoded)) {
+        try (OutputStream enc = codec.encoder(encoded, EncoderOptions.pipe())) {
             enc.write(tarBytes.toByteArray());
         }
         storage.put(key, new ByteArrayInputStream(encoded.toByteArray()), null);

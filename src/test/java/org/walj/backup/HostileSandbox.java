@@ -23,12 +23,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
 import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.layout.Tablespace;
 import org.walj.logging.LoggerNames;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
@@ -41,7 +42,7 @@ import org.walj.storage.file.FileStorage;
  */
 final class HostileSandbox {
     static final String NAME = "base_000000010000000000000002_00000040";
-    static final ObjectCodec CODEC = new ObjectCodec(Compression.LZO, Encryption.NONE);
+    static final ObjectCodec CODEC = Compression.LZO.with(Encryption.NONE);
     static final String PARTITION_0 = "part_00000000.tar.lzo";
 
     final Path root;
@@ -75,7 +76,7 @@ final class HostileSandbox {
 
     void partition(int n, byte[] tar) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = CODEC.encoder(out)) {
+        try (OutputStream enc = CODEC.encoder(out, EncoderOptions.pipe())) {
             enc.write(tar);
         }
         storage.put(String.format("basebackups_005/%s/tar_partitions/part_%08d.tar.lzo", NAME, n),

@@ -24,11 +24,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
 import org.walj.logging.LoggerNames;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
@@ -39,7 +40,7 @@ import org.walj.storage.file.FileStorage;
  * backup-fetch (before {@code global/pg_control} is put in place) and backup-verify, naming the member.
  */
 class ManifestCompletenessTest {
-    static final ObjectCodec CODEC = new ObjectCodec(Compression.LZO, Encryption.NONE);
+    static final ObjectCodec CODEC = Compression.LZO.with(Encryption.NONE);
     static final String PART = "part_00000000.tar.lzo";
 
     @TempDir
@@ -288,7 +289,7 @@ class ManifestCompletenessTest {
 
     private void putManifest(String text) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = CODEC.encoder(out)) {
+        try (OutputStream enc = CODEC.encoder(out, EncoderOptions.pipe())) {
             enc.write(text.getBytes(StandardCharsets.UTF_8));
         }
         storage.put(manifestKey(), new ByteArrayInputStream(out.toByteArray()), null);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
 import org.walj.layout.ManifestEntry;
@@ -42,7 +43,7 @@ final class ManifestObjects {
             throws IOException {
         BackupName name = BackupName.parse(backup).orElseThrow();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream enc = codec.encoder(out)) {
+        try (OutputStream enc = codec.encoder(out, EncoderOptions.pipe())) {
             enc.write(text(name, entries).getBytes(StandardCharsets.UTF_8));
         }
         storage.put(BackupLayout.manifestKey(name, codec.suffix()), new ByteArrayInputStream(out.toByteArray()), null);

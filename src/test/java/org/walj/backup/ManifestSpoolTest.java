@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.layout.BackupName;
 import org.walj.layout.ManifestEntry;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
@@ -27,7 +27,7 @@ class ManifestSpoolTest {
     void theSpoolHasNoNameFromTheStartAndStillStoresTheWholeManifest(@TempDir Path tmp) throws IOException {
         Path spoolDir = Files.createDirectory(tmp.resolve("spool"));
         Path archive = Files.createDirectory(tmp.resolve("archive"));
-        ObjectCodec codec = new ObjectCodec(Compression.LZO, Encryption.NONE);
+        ObjectCodec codec = Compression.LZO.with(Encryption.NONE);
         String key;
         try (ManifestSpool spool = new ManifestSpool(NAME, spoolDir)) {
             assertEquals(List.of(), list(spoolDir), "unlinked right after it was opened: a SIGKILL leaves nothing");

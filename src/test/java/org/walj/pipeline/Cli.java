@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the real command-line tools the codecs must interoperate with. Missing tools fail the test (never skip). */
-final class Cli {
+public final class Cli {
 
-    record Result(int exitCode, byte[] stdout, String stderr) {
-        Result assertSuccess(String what) {
+    public record Result(int exitCode, byte[] stdout, String stderr) {
+        public Result assertSuccess(String what) {
             if (exitCode != 0) {
                 fail(what + " exited with " + exitCode + ": " + stderr);
             }
@@ -26,15 +26,15 @@ final class Cli {
     private Cli() {
     }
 
-    static String lzop() {
+    public static String lzop() {
         return require("/usr/bin/lzop", "lzop");
     }
 
-    static String lz4() {
+    public static String lz4() {
         return require("/usr/bin/lz4", "lz4");
     }
 
-    static String gpg() {
+    public static String gpg() {
         return require("/usr/bin/gpg", "gnupg");
     }
 
@@ -47,7 +47,7 @@ final class Cli {
     }
 
     /** Runs {@code command} with stdin from {@code stdin} (or nothing), in {@code dir}; files, not pipes: no deadlock. */
-    static Result run(Path dir, Path stdin, Map<String, String> env, String... command) {
+    public static Result run(Path dir, Path stdin, Map<String, String> env, String... command) {
         try {
             Path out = Files.createTempFile(dir, "stdout", ".bin");
             Path err = Files.createTempFile(dir, "stderr", ".txt");
@@ -76,11 +76,11 @@ final class Cli {
         }
     }
 
-    static Result run(Path dir, Path stdin, String... command) {
+    public static Result run(Path dir, Path stdin, String... command) {
         return run(dir, stdin, Map.of(), command);
     }
 
-    static String[] args(String first, List<String> middle, String... rest) {
+    public static String[] args(String first, List<String> middle, String... rest) {
         List<String> all = new ArrayList<>();
         all.add(first);
         all.addAll(middle);

@@ -1,5 +1,10 @@
 package org.walj.pipeline;
 
+import org.walj.pipeline.lz4.Lz4Codec;
+
+import org.walj.pipeline.lzop.LzopOutputStream;
+
+import org.walj.pipeline.codecs.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

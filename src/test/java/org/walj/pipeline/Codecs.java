@@ -1,5 +1,8 @@
 package org.walj.pipeline;
 
+import org.walj.pipeline.lzop.LzopInputStream;
+import org.walj.pipeline.lzop.LzopOutputStream;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,19 +10,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /** Small helpers: whole-array compress/decompress through the streams under test. */
-final class Codecs {
+public final class Codecs {
 
-    static final int WAL_MODE = 0100600;
-    static final long FIXED_MTIME = 1_795_316_294L;
+    public static final int WAL_MODE = 0100600;
+    public static final long FIXED_MTIME = 1_795_316_294L;
 
     private Codecs() {
     }
 
-    static byte[] lzop(byte[] data) throws IOException {
+    public static byte[] lzop(byte[] data) throws IOException {
         return lzop(data, WAL_MODE, FIXED_MTIME, LzopOutputStream.DEFAULT_FLAGS);
     }
 
-    static byte[] lzop(byte[] data, int mode, long mtime, int flags) throws IOException {
+    public static byte[] lzop(byte[] data, int mode, long mtime, int flags) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length / 2 + 64);
         try (OutputStream out = new LzopOutputStream(bytes, mode, mtime, flags)) {
             writeInPieces(out, data);
@@ -28,7 +31,7 @@ final class Codecs {
     }
 
     /** Writes with a mix of single bytes, small and large arrays, to exercise every write path. */
-    static void writeInPieces(OutputStream out, byte[] data) throws IOException {
+    public static void writeInPieces(OutputStream out, byte[] data) throws IOException {
         int off = 0;
         int step = 0;
         while (off < data.length) {
@@ -48,14 +51,14 @@ final class Codecs {
         }
     }
 
-    static byte[] unlzop(byte[] stream) throws IOException {
+    public static byte[] unlzop(byte[] stream) throws IOException {
         try (InputStream in = new LzopInputStream(new ByteArrayInputStream(stream))) {
             return readAll(in);
         }
     }
 
     /** Reads with varying buffer sizes, checking the read contract on the way. */
-    static byte[] readAll(InputStream in) throws IOException {
+    public static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 20];
         int[] sizes = {1 << 20, 7, 100_000, 1};

@@ -1,5 +1,6 @@
 package org.walj.pipeline;
 
+import org.walj.pipeline.codecs.Compression;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -193,7 +193,7 @@ class ParallelBlockWriterTest {
 
     @Test
     void aSinkFailureIsThrownAsItIs() {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(BLOCK * 2);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(BLOCK * 2);
         StandInEncoders encoders = new StandInEncoders(-1, -1);
         ParallelBlockWriter w = new ParallelBlockWriter(sink, new BlockParallelism(pool, 2), BLOCK, encoders::create);
         byte[] data = blocksData(10, 0);

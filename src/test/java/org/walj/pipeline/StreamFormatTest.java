@@ -1,5 +1,10 @@
 package org.walj.pipeline;
 
+import org.walj.pipeline.lz4.Lz4CodecTest;
+
+import org.walj.pipeline.lzop.LzopInputStream;
+
+import org.walj.pipeline.codecs.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,7 +154,7 @@ class StreamFormatTest {
 
     @Test
     void decompressClosesTheSourceWhenItRejectsIt() {
-        LzopInputStreamTest.CloseTracking source = new LzopInputStreamTest.CloseTracking(new byte[] {1, 2, 3});
+        TestStreams.CloseTracking source = new TestStreams.CloseTracking(new byte[] {1, 2, 3});
         assertThrows(CorruptObjectException.class, () -> Compression.LZO.decompress(source));
         assertTrue(source.closed);
     }

@@ -16,25 +16,25 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Inputs for codec tests: random, compressible, and a real PostgreSQL WAL segment made by initdb. */
-final class TestData {
+public final class TestData {
 
-    static final int KIB = 1024;
-    static final int MIB = 1024 * 1024;
-    static final String PG_BIN = "/usr/lib/postgresql/15/bin";
+    public static final int KIB = 1024;
+    public static final int MIB = 1024 * 1024;
+    public static final String PG_BIN = "/usr/lib/postgresql/15/bin";
 
     private static byte[] walSegment;
 
     private TestData() {
     }
 
-    static byte[] random(int size, long seed) {
+    public static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
     }
 
     /** Text-like data (log lines with varying numbers): compresses about 3-5x with LZO, like real text. */
-    static byte[] compressible(int size, long seed) {
+    public static byte[] compressible(int size, long seed) {
         Random r = new Random(seed);
         String[] words = {"checkpoint", "starting", "relation", "base/16384/2619", "xid", "commit", "INSERT",
             "UPDATE", "wal", "segment", "archived", "LOG:", "DETAIL:", "duration", "ms", "statement"};
@@ -58,14 +58,14 @@ final class TestData {
     }
 
     /** The named inputs every lzop/LZ4 interop test runs on. */
-    record Input(String name, byte[] data) {
+    public record Input(String name, byte[] data) {
         @Override
         public String toString() {
             return name + " (" + data.length + " B)";
         }
     }
 
-    static List<Input> standardInputs() {
+    public static List<Input> standardInputs() {
         List<Input> inputs = new ArrayList<>(smallInputs());
         inputs.add(new Input("16MiB-random", random(16 * MIB, 16)));
         inputs.add(new Input("16MiB-compressible", compressible(16 * MIB, 17)));
@@ -73,7 +73,7 @@ final class TestData {
         return inputs;
     }
 
-    static List<Input> smallInputs() {
+    public static List<Input> smallInputs() {
         return List.of(
                 new Input("empty", new byte[0]),
                 new Input("1B", new byte[] {42}),
@@ -84,7 +84,7 @@ final class TestData {
     }
 
     /** Compressible with random stretches, so one stream has both compressed and stored blocks. */
-    static byte[] mixed(int size, long seed) {
+    public static byte[] mixed(int size, long seed) {
         byte[] b = compressible(size, seed);
         byte[] noise = random(size, seed + 1);
         for (int off = 256 * KIB; off < size; off += 512 * KIB) {
@@ -94,7 +94,7 @@ final class TestData {
     }
 
     /** pg_wal/000000010000000000000001 of a fresh PostgreSQL 15 cluster (16 MiB), made once per test JVM. */
-    static synchronized byte[] walSegment() {
+    public static synchronized byte[] walSegment() {
         if (walSegment == null) {
             walSegment = makeWalSegment();
         }
@@ -153,7 +153,7 @@ final class TestData {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

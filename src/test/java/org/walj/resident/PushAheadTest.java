@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.layout.StoragePrefix;
 import org.walj.logging.LogRoute;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.file.FileStorage;
@@ -59,7 +59,7 @@ class PushAheadTest {
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new GatedStorageStandIn(new FileStorage(archive));
         archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive),
-                new ObjectCodec(Compression.LZO, Encryption.NONE));
+                Compression.LZO.with(Encryption.NONE));
         for (String s : new String[] {S1, S2, S3, S4, S5}) {
             segment(s);
             Files.createFile(status.resolve(s + ".ready"));

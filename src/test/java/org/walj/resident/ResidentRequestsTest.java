@@ -26,7 +26,7 @@ import org.walj.layout.StoragePrefix;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.settings.Scope;
@@ -59,7 +59,7 @@ class ResidentRequestsTest {
     @BeforeEach
     void setUp() throws IOException {
         Path archive = Files.createDirectories(tmp.resolve("archive"));
-        ObjectCodec codec = new ObjectCodec(Compression.LZO, Encryption.NONE);
+        ObjectCodec codec = Compression.LZO.with(Encryption.NONE);
         StoragePrefix prefix = StoragePrefix.parse("file://localhost" + archive);
         FileStorage storage = new FileStorage(archive);
         requests = new ResidentRequests(new Recorder(), new WalArchiver(storage, prefix, codec),

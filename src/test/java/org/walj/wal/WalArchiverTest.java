@@ -17,9 +17,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.walj.pipeline.EncoderOptions;
 import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
@@ -39,7 +40,7 @@ class WalArchiverTest {
         status = Files.createDirectories(pgWal.resolve("archive_status"));
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         storage = new FileStorage(archive);
-        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
+        archiver = new WalArchiver(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO.with(Encryption.NONE));
     }
 
     @Test
@@ -98,7 +99,7 @@ class WalArchiverTest {
         // an unmounted mount point is an empty directory of the local disk
         Path empty = Files.createDirectories(tmp.resolve("unmounted"));
         WalArchiver intoEmpty = new WalArchiver(new FileStorage(empty), StoragePrefix.parse("file://localhost" + empty),
-                new ObjectCodec(Compression.LZO, Encryption.NONE));
+                Compression.LZO.with(Encryption.NONE));
         segment("000000010000000000000003", 7);
         UserException e = assertThrows(UserException.class,
                 () -> intoEmpty.archive(pgWal.resolve("000000010000000000000003"), 1));
@@ -115,7 +116,7 @@ class WalArchiverTest {
         Path backupsOnly = Files.createDirectories(tmp.resolve("backups-only/basebackups_005")).getParent();
         FileStorage store = new FileStorage(backupsOnly);
         WalArchiver archiver = new WalArchiver(store, StoragePrefix.parse("file://localhost" + backupsOnly),
-                new ObjectCodec(Compression.LZO, Encryption.NONE));
+                Compression.LZO.with(Encryption.NONE));
         segment("000000010000000000000003", 7);
         archiver.archive(pgWal.resolve("000000010000000000000003"), 1);
         assertTrue(store.stat("wal_005/000000010000000000000003.lzo").isPresent());
@@ -136,7 +137,7 @@ class WalArchiverTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Compression.class)
     void aSegmentPushedAloneIsStoredExactlyAsTheSequentialEncoderWritesIt(Compression compression) throws Exception {
-        ObjectCodec codec = new ObjectCodec(compression, Encryption.NONE);
+        ObjectCodec codec = compression.with(Encryption.NONE);
         Path archive = Files.createDirectories(tmp.resolve("archive-" + compression).resolve("wal_005")).getParent();
         FileStorage store = new FileStorage(archive);
         WalArchiver alone = new WalArchiver(store, StoragePrefix.parse("file://localhost" + archive), codec);
@@ -152,7 +153,7 @@ class WalArchiverTest {
         SourceFile source = SourceFile.open(file);
         java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
         try (InputStream in = source.stream();
-             java.io.OutputStream out = codec.encoder(expected, source.mode(), source.mtimeSeconds())) {
+             java.io.OutputStream out = codec.encoder(expected, EncoderOptions.file(source.mode(), source.mtimeSeconds()))) {
             in.transferTo(out);
         }
         try (InputStream stored = store.get("wal_005/000000010000000000000009" + compression.suffix())) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
@@ -43,7 +43,7 @@ class WalFetchTest {
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
         prefix = StoragePrefix.parse("file://localhost" + archive);
-        restorer = new WalRestorer(storage, prefix, new ObjectCodec(Compression.LZO, Encryption.NONE));
+        restorer = new WalRestorer(storage, prefix, Compression.LZO.with(Encryption.NONE));
         for (int i = 0; i < 12; i++) {
             byte[] c = new byte[256 * 1024];
             new Random(i).nextBytes(c);
@@ -141,7 +141,7 @@ class WalFetchTest {
         // the same segment name, prefetched by a wal-fetch whose prefix was another archive
         Path other = Files.createDirectories(tmp.resolve("other-archive/wal_005")).getParent();
         WalRestorer otherRestorer = new WalRestorer(new FileStorage(other),
-                StoragePrefix.parse("file://localhost" + other), new ObjectCodec(Compression.LZO, Encryption.NONE));
+                StoragePrefix.parse("file://localhost" + other), Compression.LZO.with(Encryption.NONE));
         new FileStorage(other).put("wal_005/" + seg(2) + ".lzo", new ByteArrayInputStream(
                 WalRestorerTest.encode(Compression.LZO, contents.get(7))), "application/octet-stream");
         Files.delete(area.resolve(seg(2)));

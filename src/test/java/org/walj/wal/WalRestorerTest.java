@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.pipeline.CorruptObjectException;
@@ -46,7 +46,7 @@ class WalRestorerTest {
         archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         storage = new FileStorage(archive);
-        restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), new ObjectCodec(Compression.LZO, Encryption.NONE));
+        restorer = new WalRestorer(storage, StoragePrefix.parse("file://localhost" + archive), Compression.LZO.with(Encryption.NONE));
         content = new byte[3 << 20];
         new Random(4).nextBytes(content);
         Arrays.fill(content, 1 << 20, 2 << 20, (byte) 7);

@@ -1,7 +1,6 @@
 package org.walj.pipeline.gpg;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.walj.pipeline.CorruptObjectException;
+import org.walj.pipeline.ForwardingInputStream;
 
 /**
  * The fallback for secret keys Bouncy Castle cannot read in process (cv25519 keys in {@code private-keys-v1.d}):
@@ -19,7 +19,7 @@ import org.walj.pipeline.CorruptObjectException;
  * plaintext first) still fails the read. A configured passphrase goes to gpg on its stdin before the
  * ciphertext ({@code --passphrase-fd 0}), never on its command line.
  */
-final class GpgProcessDecryption extends FilterInputStream {
+final class GpgProcessDecryption extends ForwardingInputStream {
     static final String COMMAND = "gpg --batch -q -d";
     private static final int STDERR_LIMIT = 8192;
 
@@ -90,15 +90,6 @@ final class GpgProcessDecryption extends FilterInputStream {
         } catch (IOException ignored) {
             // the process is gone; what we have is enough for the message
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b < 0) {
-            finish();
-        }
-        return b;
     }
 
     @Override

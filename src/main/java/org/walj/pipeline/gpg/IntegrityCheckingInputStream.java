@@ -1,31 +1,24 @@
 package org.walj.pipeline.gpg;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPException;
 import org.walj.pipeline.CorruptObjectException;
+import org.walj.pipeline.ForwardingInputStream;
 
 /**
  * The literal data of a decrypted message, which reports its end only after the encrypted packet's integrity
  * check (the MDC of SEIPD v1) passed. Readers that consume to EOF, as the restore does, therefore never finish
  * with tampered or truncated data; every decoding failure is a {@link CorruptObjectException}.
  */
-final class IntegrityCheckingInputStream extends FilterInputStream {
+final class IntegrityCheckingInputStream extends ForwardingInputStream {
     private final PGPEncryptedData encrypted;
     private boolean verified;
 
     IntegrityCheckingInputStream(InputStream literal, PGPEncryptedData encrypted) {
         super(literal);
         this.encrypted = encrypted;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -45,21 +38,6 @@ final class IntegrityCheckingInputStream extends FilterInputStream {
             verifyOnce();
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        // through read(), so that skipping to the end still verifies
-        byte[] buffer = new byte[(int) Math.min(8192, Math.max(1, n))];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
     }
 
     private void verifyOnce() throws IOException {

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.EncoderOptions;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 
@@ -30,8 +31,8 @@ public final class GpgThroughput {
         Path input = Path.of(args[0]);
         GpgSettings settings = new GpgSettings(args[2], Path.of(args[1]), Optional.empty(), Optional.empty(),
                 Passphrase.none());
-        ObjectCodec codec = new ObjectCodec(Compression.LZO, new OpenPgpEncryption(settings, System.err::println));
-        ObjectCodec plain = new ObjectCodec(Compression.LZO, Encryption.NONE);
+        ObjectCodec codec = Compression.LZO.with(new OpenPgpEncryption(settings, System.err::println));
+        ObjectCodec plain = Compression.LZO.with(Encryption.NONE);
         encode(codec, input, Long.MAX_VALUE); // warm-up: JIT (a whole pass: the JDK cipher paths compile late)
         encode(plain, input, Long.MAX_VALUE);
         for (int i = 3; i < args.length; i++) {
@@ -45,7 +46,7 @@ public final class GpgThroughput {
         Path encoded = Files.createTempFile(input.getParent(), "encoded", ".lzo.gpg");
         try {
             try (InputStream in = Files.newInputStream(input);
-                 OutputStream enc = codec.encoder(Files.newOutputStream(encoded))) {
+                 OutputStream enc = codec.encoder(Files.newOutputStream(encoded), EncoderOptions.pipe())) {
                 in.transferTo(enc);
             }
             decode(codec, encoded); // warm-up
@@ -86,7 +87,7 @@ public final class GpgThroughput {
 
     private static long encode(ObjectCodec codec, Path input, long limit) throws IOException {
         CountingSink sink = new CountingSink();
-        try (InputStream in = Files.newInputStream(input); OutputStream enc = codec.encoder(sink)) {
+        try (InputStream in = Files.newInputStream(input); OutputStream enc = codec.encoder(sink, EncoderOptions.pipe())) {
             byte[] buffer = new byte[1 << 16];
             long done = 0;
             int n;

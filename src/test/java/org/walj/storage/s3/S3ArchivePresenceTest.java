@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.layout.WalFileName;
-import org.walj.pipeline.Compression;
+import org.walj.pipeline.codecs.Compression;
 import org.walj.pipeline.Encryption;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.RetryPolicy;
@@ -36,7 +36,7 @@ class S3ArchivePresenceTest {
     Path tmp;
     S3Storage storage;
     StoragePrefix prefix;
-    ObjectCodec codec = new ObjectCodec(Compression.LZO, Encryption.NONE);
+    ObjectCodec codec = Compression.LZO.with(Encryption.NONE);
 
     @BeforeEach
     void open() {

@@ -1,5 +1,12 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lz4;
 
+import org.walj.pipeline.BlockParallelism;
+
+import org.walj.pipeline.TestStreams;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.Cli;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +124,7 @@ class ParallelLz4FrameTest {
 
     @Test
     void sinkFailureIsThrownAndTheTargetIsClosed() throws IOException {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(5 * TestData.MIB);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(5 * TestData.MIB);
         OutputStream out = Lz4Codec.compress(sink, new BlockParallelism(pool, 2));
         byte[] random = TestData.random(12 * TestData.MIB, 57);
         IOException e = assertThrows(IOException.class, () -> {

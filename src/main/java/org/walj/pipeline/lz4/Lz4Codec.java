@@ -1,4 +1,4 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lz4;
 
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -6,12 +6,17 @@ import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.xxhash.XXHashFactory;
 
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Objects;
+import org.walj.pipeline.BlockParallelism;
+import org.walj.pipeline.CompressionCodec;
+import org.walj.pipeline.CorruptObjectException;
+import org.walj.pipeline.EncoderOptions;
+import org.walj.pipeline.ForwardingInputStream;
+import org.walj.pipeline.StreamFormat;
 
 /**
  * LZ4 frames (the {@code lz4} CLI's format) through lz4-java, pure-Java implementations only (no JNI load, no
@@ -19,9 +24,21 @@ import java.util.Objects;
  * {@code lz4} CLI writes by default (independent blocks, any block size, with or without checksums, concatenated
  * frames) and reports every decoding problem as a {@link CorruptObjectException}.
  */
-public final class Lz4Codec {
+public final class Lz4Codec extends CompressionCodec {
 
-    private Lz4Codec() {
+    public Lz4Codec() {
+        super(".lz4", StreamFormat.LZ4_FRAME, Lz4ParallelFrame.BLOCK_SIZE);
+    }
+
+    /** The frame {@link #compress(OutputStream)} writes; the header's mode and mtime have no place in it. */
+    @Override
+    public OutputStream encoder(OutputStream out, EncoderOptions options) throws IOException {
+        return options.parallelism().isPresent() ? compress(out, options.parallelism().get()) : compress(out);
+    }
+
+    @Override
+    protected InputStream decodeFrom(InputStream in) {
+        return decompress(in);
     }
 
     /** A frame writer over {@code out}; closing it ends the frame and closes {@code out}. */
@@ -48,7 +65,7 @@ public final class Lz4Codec {
 
     /** Decodes LZ4 frames from {@code in} (which must start with one; no format sniffing here). */
     public static InputStream decompress(InputStream in) {
-        return new Reader(Objects.requireNonNull(in, "in"));
+        return new Reader(new Source(Objects.requireNonNull(in, "in")));
     }
 
     /**
@@ -141,24 +158,15 @@ public final class Lz4Codec {
      * Wraps lz4-java's reader: its format errors (plain IOExceptions, LZ4Exception, IllegalArgumentException...)
      * become CorruptObjectExceptions, while I/O errors of the source stream pass through unchanged.
      */
-    private static final class Reader extends InputStream {
+    private static final class Reader extends ForwardingInputStream {
         private final Source source;
         private LZ4FrameInputStream frames;
         private IOException failure;
         private boolean closed;
 
-        Reader(InputStream in) {
-            this.source = new Source(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n;
-            do {
-                n = read(one, 0, 1);
-            } while (n == 0);
-            return n < 0 ? -1 : one[0] & 0xFF;
+        Reader(Source source) {
+            super(source);
+            this.source = source;
         }
 
         @Override
@@ -233,7 +241,7 @@ public final class Lz4Codec {
      * Remembers the exception the underlying stream threw, to tell I/O failures from format errors, and the first
      * bytes (magic and FLG byte), to explain lz4-java's rejection of linked blocks.
      */
-    private static final class Source extends FilterInputStream {
+    private static final class Source extends ForwardingInputStream {
         IOException lastFailure;
         private final byte[] head = new byte[5];
         private int headLength;
@@ -247,50 +255,21 @@ public final class Lz4Codec {
                     && head[3] == 0x18 && (head[4] & 0x20) == 0;
         }
 
-        private void record(byte[] b, int off, int n) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                lastFailure = e;
+                throw e;
+            }
             int k = Math.min(n, head.length - headLength);
             if (k > 0) {
                 System.arraycopy(b, off, head, headLength, k);
                 headLength += k;
             }
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                int c = in.read();
-                if (c >= 0 && headLength < head.length) {
-                    head[headLength++] = (byte) c;
-                }
-                return c;
-            } catch (IOException e) {
-                lastFailure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                int n = in.read(b, off, len);
-                if (n > 0) {
-                    record(b, off, n);
-                }
-                return n;
-            } catch (IOException e) {
-                lastFailure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return in.skip(n);
-            } catch (IOException e) {
-                lastFailure = e;
-                throw e;
-            }
+            return n;
         }
     }
 }

@@ -1,4 +1,7 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
+
+import org.walj.pipeline.BlockParallelism;
+import org.walj.pipeline.ParallelBlockWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,15 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lz4;
 
+import org.walj.pipeline.CorruptObjectException;
+
+import org.walj.pipeline.lzop.LzopBuilder;
+
+import org.walj.pipeline.TestStreams;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.Cli;
+import org.walj.pipeline.TestData;
+import org.walj.pipeline.codecs.Compression;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** LZ4 frames: round trip, interop with the lz4 CLI both ways, and damage reported as CorruptObjectException. */
-class Lz4CodecTest {
+public class Lz4CodecTest {
 
     private static List<TestData.Input> inputs;
 
@@ -42,7 +52,7 @@ class Lz4CodecTest {
         inputs.add(new TestData.Input("wal-segment", TestData.walSegment()));
     }
 
-    static byte[] lz4(byte[] data) throws IOException {
+    public static byte[] lz4(byte[] data) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream out = Lz4Codec.compress(bytes)) {
             Codecs.writeInPieces(out, data);
@@ -50,7 +60,7 @@ class Lz4CodecTest {
         return bytes.toByteArray();
     }
 
-    static byte[] unlz4(byte[] frame) throws IOException {
+    public static byte[] unlz4(byte[] frame) throws IOException {
         try (InputStream in = Compression.LZ4.decompress(new ByteArrayInputStream(frame))) {
             return Codecs.readAll(in);
         }
@@ -183,7 +193,7 @@ class Lz4CodecTest {
 
     @Test
     void writerClosesTargetEvenWhenFinishingFails() throws IOException {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(100);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(100);
         OutputStream out = Lz4Codec.compress(sink);
         out.write(new byte[50_000]); // buffered: nothing reaches the sink yet
         IOException e = assertThrows(IOException.class, out::close);
@@ -194,7 +204,7 @@ class Lz4CodecTest {
 
     @Test
     void writeFailureLeavesTheFrameUnfinished() throws IOException {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(100_000);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(100_000);
         OutputStream out = Lz4Codec.compress(sink);
         byte[] random = TestData.random(5 * TestData.MIB, 48);
         assertEquals("disk full", assertThrows(IOException.class, () -> out.write(random)).getMessage());

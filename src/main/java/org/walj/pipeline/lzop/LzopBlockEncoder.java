@@ -1,4 +1,6 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
+
+import org.walj.pipeline.ParallelBlockWriter;
 
 import io.airlift.compress.lzo.LzoCompressor;
 

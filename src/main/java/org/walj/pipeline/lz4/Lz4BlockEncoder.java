@@ -1,4 +1,6 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lz4;
+
+import org.walj.pipeline.ParallelBlockWriter;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.xxhash.XXHash32;

@@ -1,5 +1,8 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.Cli;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,20 +1,20 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A test-side parse of an lzop stream in the shape lzop 1.04 writes (version >= 0x0940), for structure checks. */
-record LzopLayout(int version, int libVersion, int versionNeeded, int method, int level, int flags, int filter,
+public record LzopLayout(int version, int libVersion, int versionNeeded, int method, int level, int flags, int filter,
                   int mode, long mtime, String name, int headerEnd, List<Block> blocks, int endMarker) {
 
-    record Block(int offset, int uncompressedLength, int compressedLength, int headerLength, int adler32D) {
-        boolean stored() {
+    public record Block(int offset, int uncompressedLength, int compressedLength, int headerLength, int adler32D) {
+        public boolean stored() {
             return compressedLength == uncompressedLength;
         }
     }
 
-    static LzopLayout parse(byte[] s) {
+    public static LzopLayout parse(byte[] s) {
         ByteBuffer b = ByteBuffer.wrap(s);
         b.position(9);
         int version = b.getShort() & 0xFFFF;

@@ -1,5 +1,12 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
+import org.walj.pipeline.TestStreams.CloseTracking;
+
+import org.walj.pipeline.CorruptObjectException;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.Cli;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -329,18 +336,5 @@ class LzopInputStreamTest {
         assertTrue(e.getMessage().contains("input ends in block 1"), e.getMessage());
         assertTrue(allocated < 8 * TestData.MIB, "allocated " + allocated + " bytes for a 1000-byte block");
         assertInstanceOf(java.io.EOFException.class, e.getCause());
-    }
-
-    static final class CloseTracking extends ByteArrayInputStream {
-        boolean closed;
-
-        CloseTracking(byte[] b) {
-            super(b);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
     }
 }

@@ -1,5 +1,12 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
+import org.walj.pipeline.BlockParallelism;
+
+import org.walj.pipeline.TestStreams;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.Cli;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,7 +159,7 @@ class ParallelLzopOutputStreamTest {
 
     @Test
     void sinkFailureIsThrownAndNothingIsWrittenAfterIt() throws IOException {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(300_000);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(300_000);
         OutputStream out = new LzopOutputStream(sink, 0, 0, LzopOutputStream.DEFAULT_FLAGS,
                 new BlockParallelism(pool, 3));
         byte[] random = TestData.random(4 * TestData.MIB, 41);
@@ -172,7 +179,7 @@ class ParallelLzopOutputStreamTest {
 
     @Test
     void sinkFailureOfTheLastBlocksIsThrownAndTheTargetClosed() throws IOException {
-        LzopOutputStreamTest.FailingSink sink = new LzopOutputStreamTest.FailingSink(600_000);
+        TestStreams.FailingSink sink = new TestStreams.FailingSink(600_000);
         OutputStream out = new LzopOutputStream(sink, 0, 0, LzopOutputStream.DEFAULT_FLAGS,
                 new BlockParallelism(pool, 4));
         // the third block does not fit; all three may still be in flight when close() comes, or already written

@@ -1,4 +1,6 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
+
+import org.walj.pipeline.StreamFormat;
 
 /**
  * Constants of the lzop container format (lzop 1.04, LZO 2.10), as described in the WAL-E
@@ -6,7 +8,7 @@ package org.walj.pipeline;
  * All multi-byte integers in the format are big-endian.
  */
 final class Lzop {
-    static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'O', 0x00, '\r', '\n', 0x1A, '\n'};
+    static final byte[] MAGIC = StreamFormat.lzopMagic();
 
     /** What lzop 1.04 linked against LZO 2.10 writes; readers must accept any value. */
     static final int VERSION = 0x1040;

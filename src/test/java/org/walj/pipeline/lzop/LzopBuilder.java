@@ -1,4 +1,4 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
 import io.airlift.compress.lzo.LzoCompressor;
 
@@ -9,7 +9,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Checksum;
 
 /** Hand-builds lzop streams with any header shape and block layout, for decoder tests. */
-final class LzopBuilder {
+public final class LzopBuilder {
     int version = 0x1040;
     int libVersion = 0x20A0;
     int versionNeeded = 0x0940;
@@ -119,7 +119,7 @@ final class LzopBuilder {
         return concat(header(), blocks.toByteArray());
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);

@@ -1,4 +1,7 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
+
+import org.walj.pipeline.CorruptObjectException;
+import org.walj.pipeline.StreamFormat;
 
 import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lzo.LzoDecompressor;

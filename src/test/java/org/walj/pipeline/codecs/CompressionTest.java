@@ -1,5 +1,9 @@
-package org.walj.pipeline;
+package org.walj.pipeline.codecs;
 
+import org.walj.pipeline.lzop.LzopLayout;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,9 @@
-package org.walj.pipeline;
+package org.walj.pipeline.lzop;
 
+import org.walj.pipeline.TestStreams.FailingSink;
+
+import org.walj.pipeline.Codecs;
+import org.walj.pipeline.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,35 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Writer contract: exact header bytes, lifecycle, failure propagation. */
 class LzopOutputStreamTest {
-
-    /** Accepts {@code capacity} bytes, then fails every write with "disk full"; records close(). */
-    static final class FailingSink extends OutputStream {
-        private final int capacity;
-        int written;
-        boolean closed;
-
-        FailingSink(int capacity) {
-            this.capacity = capacity;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (written + len > capacity) {
-                throw new IOException("disk full");
-            }
-            written += len;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
 
     @Test
     void helloFromAPipeIsTheSpecsWorkedExample() throws IOException {

@@ -1,0 +1,28 @@
+package org.walj.pipeline.lzop;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.walj.pipeline.CompressionCodec;
+import org.walj.pipeline.EncoderOptions;
+import org.walj.pipeline.StreamFormat;
+
+/** The lzop container over LZO1X blocks, byte-compatible with WAL-E's {@code lzop -c}. */
+public final class LzopCodec extends CompressionCodec {
+
+    public LzopCodec() {
+        super(".lzo", StreamFormat.LZOP, Lzop.BLOCK_SIZE);
+    }
+
+    /** The header records {@code options}' mode and mtime, with {@code lzop -c}'s default flags. */
+    @Override
+    public OutputStream encoder(OutputStream out, EncoderOptions options) throws IOException {
+        return new LzopOutputStream(out, options.mode(), options.mtimeSeconds(), LzopOutputStream.DEFAULT_FLAGS,
+                options.parallelism().orElse(null));
+    }
+
+    @Override
+    protected InputStream decodeFrom(InputStream in) {
+        return new LzopInputStream(in);
+    }
+}
