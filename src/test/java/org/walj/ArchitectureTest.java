@@ -45,9 +45,10 @@ class ArchitectureTest {
     private static final List<Row> TABLE = List.of(
             // the command line
             row(1, "cli",          "resident wal backup retention archive layout storage.file storage.gcs storage.s3"
-                                           + " storage daemon pipeline.gpg pipeline.codecs pipeline postgres logging root"),
+                                           + " storage daemon pipeline.gpg pipeline.codecs pipeline postgres logging"
+                                           + " settings root"),
             // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
-            row(2, "resident",     "wal archive layout storage daemon pipeline postgres logging root"),
+            row(2, "resident",     "wal archive layout storage daemon pipeline postgres logging settings root"),
             // use cases
             row(3, "wal",          "archive layout storage pipeline postgres logging root"),
             row(3, "backup",       "archive layout storage pipeline.codecs pipeline postgres logging root"),
@@ -57,20 +58,21 @@ class ArchitectureTest {
             // the archive's names and formats (no I/O); the storage backends
             row(5, "layout",       "pipeline.codecs pipeline postgres logging root"),
             row(5, "storage.file", "storage logging root"),
-            row(5, "storage.gcs",  "storage logging root"),
-            row(5, "storage.s3",   "storage logging root"),
+            row(5, "storage.gcs",  "storage logging settings root"),
+            row(5, "storage.s3",   "storage logging settings root"),
             // the storage interface, the daemon's socket side and client, OpenPGP, the table of compressions
-            row(6, "storage",      "logging root"),
+            row(6, "storage",      "logging settings root"),
             row(6, "daemon",       "logging root"),
-            row(6, "pipeline.gpg", "pipeline logging root"),
+            row(6, "pipeline.gpg", "pipeline logging settings root"),
             row(6, "pipeline.codecs", "pipeline.lzop pipeline.lz4 pipeline"),
             // one package per compression format
             row(7, "pipeline.lzop", "pipeline"),
             row(7, "pipeline.lz4",  "pipeline"),
-            // the object codec and its stream bases, PostgreSQL, WAL-E's log format
+            // the object codec and its stream bases, PostgreSQL, WAL-E's log format, the declarations of settings
             row(8, "pipeline",     "root"),
             row(8, "postgres",     "root"),
             row(8, "logging",      "root"),
+            row(8, "settings",     "root"),
             // org.walj: UserException, TaskFailure, WorkerThreads, CodePointOrder
             row(9, "root",         ""));
     private static final Map<String, Row> ROWS =

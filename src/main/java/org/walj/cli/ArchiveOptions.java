@@ -4,13 +4,14 @@ import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.layout.StoragePrefix;
 import org.walj.pipeline.ObjectCodec;
+import org.walj.settings.Settings;
 
 /** Opens the archive the options and the environment name: its prefix, storage backend and codec. */
 final class ArchiveOptions {
     private ArchiveOptions() {
     }
 
-    static Archive open(GlobalOptions options, Environment env) {
+    static Archive open(GlobalOptions options, Settings env) {
         String url = options.prefix(env).orElseThrow(() -> new UserException("no storage prefix defined",
                 "Either set one of the --file-prefix, --gs-prefix or --s3-prefix options, or set one of the "
                         + "WALE_FILE_PREFIX, WALE_GS_PREFIX or WALE_S3_PREFIX environment variables.",

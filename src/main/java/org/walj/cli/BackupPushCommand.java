@@ -11,6 +11,7 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.ConnectionSettings;
 import org.walj.postgres.ControlData;
+import org.walj.settings.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,18 +54,20 @@ final class BackupPushCommand implements Callable<Integer> {
                     "--cluster-read-rate-limit must be at least 1");
         }
         ReadRateLimit limit = rateLimit == null ? ReadRateLimit.unlimited() : ReadRateLimit.of(rateLimit);
-        Environment env = root.env();
+        Settings env = root.settings();
         try (Archive archive = root.openArchive()) {
             BackupPusher pusher = new BackupPusher(archive, poolSize, limit);
             BackupName name;
             if (whileOffline) {
-                name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(env.get("PATH").orElse("")));
+                String path = env.get(CliVariables.PATH).orElse("");
+                name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(path));
             } else {
-                String home = env.get("HOME").orElse(System.getProperty("user.home"));
-                String user = env.get("USER").orElse(System.getProperty("user.name"));
+                String home = env.get(CliVariables.HOME).orElse(System.getProperty("user.home"));
+                String user = env.get(CliVariables.USER).orElse(System.getProperty("user.name"));
                 ConnectionSettings settings;
                 try {
-                    settings = ConnectionSettings.fromEnvironment(env.variables(), Path.of(home), user);
+                    settings = ConnectionSettings.fromEnvironment(env.texts(CliVariables.POSTGRES), Path.of(home),
+                            user);
                 } catch (IllegalArgumentException e) {
                     throw new org.walj.UserException(e.getMessage());
                 }

@@ -40,7 +40,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--threads must be at least 1");
         }
         LogSetup.setTerse(false); // each request applies its own --terse to its client's copy
-        Path socket = SocketPath.from(root.env().variables());
+        Path socket = SocketPath.from(root.settings().texts(List.of(LauncherVariables.DAEMON_SOCKET)));
         int ahead = pushAhead != null ? pushAhead : Math.min(threads, ResidentDaemon.MAX_PUSH_AHEAD);
         if (ahead < 0 || ahead > ResidentDaemon.MAX_PUSH_AHEAD) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
@@ -48,9 +48,9 @@ final class DaemonCommand implements Callable<Integer> {
         }
         Archive archive = root.openArchive();
         List<String> args = root.arguments();
-        ResidentRequests requests = new ResidentRequests(new WalUseCases(archive),
+        ResidentRequests requests = new ResidentRequests(new WalUseCases(archive, root.settings()),
                 new WalArchiver(archive), new WalRestorer(archive),
-                root.env().variables(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead);
+                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead);
         new ResidentDaemon(socket, threads, requests, archive).serve(
                 "Serving wal-push and wal-fetch on " + socket + " for user " + System.getProperty("user.name")
                         + ", archive " + archive.prefix().urlOf("")

@@ -7,6 +7,7 @@ import org.walj.logging.FailureText;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.settings.Settings;
 import org.walj.storage.StorageUnavailableException;
 import picocli.CommandLine;
 
@@ -17,19 +18,25 @@ import picocli.CommandLine;
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     private static final WalELog LOG = WalELog.get(LoggerNames.MAIN);
 
+    private final Settings settings;
+
+    ErrorReporter(Settings settings) {
+        this.settings = settings;
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         if (e instanceof CommandLine.ParameterException pe) {
             throw pe;
         }
-        return handle(e, cmd.getErr());
+        return handle(e, cmd.getErr(), settings);
     }
 
     /** A command's failure, reported; {@code err} gets the stack trace WALJ_DEBUG asks for. Returns the exit status. */
-    static int handle(Exception e, PrintWriter err) {
+    static int handle(Exception e, PrintWriter err, Settings settings) {
         Throwable cause = e instanceof FailureExit.Failed f ? f.getCause() : e;
         report(cause);
-        if (System.getenv("WALJ_DEBUG") != null) {
+        if (settings.isSet(CliVariables.DEBUG)) {
             e.printStackTrace(err);
         }
         return exitStatus(e);

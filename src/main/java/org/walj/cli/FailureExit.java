@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import org.walj.UserException;
+import org.walj.settings.Settings;
 
 /** The exit status wal-fetch uses for failures other than "not in the archive". */
 record FailureExit(int status) {
@@ -11,26 +12,17 @@ record FailureExit(int status) {
      * empty string) is the operator's error, thrown as {@link Failed} with the default status: falling back to
      * "not found" (exit 1) would let PostgreSQL end recovery and promote with WAL missing.
      */
-    static FailureExit from(Environment env) {
-        // not env.get(): that treats an empty value as unset, and an empty value here is a mistake to report
-        String value = env.variables().get(VARIABLE);
-        if (value == null) {
-            return new FailureExit(ExitStatus.FETCH_FAILED);
-        }
+    static FailureExit from(Settings settings) {
         try {
-            int status = Integer.parseInt(value.trim());
-            if (status >= 1 && status <= 255) {
-                return new FailureExit(status);
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            // the setting keeps an empty value: here it is a mistake to report, not "unset"
+            return new FailureExit(settings.value(CliVariables.FETCH_ERROR_EXIT_CODE));
+        } catch (UserException bad) {
+            throw new Failed(ExitStatus.FETCH_FAILED, new UserException(bad.getMessage(),
+                    "wal-fetch stops with exit " + ExitStatus.FETCH_FAILED + " whatever the segment, so that "
+                            + "PostgreSQL stops recovery instead of taking the failure for the end of the archive.",
+                    "Unset it (the default is " + ExitStatus.FETCH_FAILED + ") or set it to 1-255, then start the "
+                            + "server again; recovery resumes where it stopped."));
         }
-        throw new Failed(ExitStatus.FETCH_FAILED, new UserException(
-                VARIABLE + " must be a whole number from 1 to 255, not \"" + value + "\"",
-                "wal-fetch stops with exit " + ExitStatus.FETCH_FAILED + " whatever the segment, so that PostgreSQL "
-                        + "stops recovery instead of taking the failure for the end of the archive.",
-                "Unset it (the default is " + ExitStatus.FETCH_FAILED + ") or set it to 1-255, then start the "
-                        + "server again; recovery resumes where it stopped."));
     }
 
     /** Carries the cause to the error reporter together with the status it must end with. */

@@ -3,13 +3,13 @@ package org.walj.cli;
 import java.util.Optional;
 import org.walj.UserException;
 import org.walj.pipeline.codecs.Compression;
+import org.walj.settings.Settings;
+import org.walj.storage.s3.S3Opener;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** WAL-E's global options; they come before the subcommand, as with WAL-E. */
 public final class GlobalOptions {
-    static final String COMPRESSION_VARIABLE = "WALJ_COMPRESSION";
-
     @Option(names = "--file-prefix", paramLabel = "URL",
             description = "Archive in a local directory: file://localhost/absolute/path (env WALE_FILE_PREFIX).")
     String filePrefix;
@@ -47,19 +47,17 @@ public final class GlobalOptions {
     boolean terse;
 
     /** The prefix in WAL-E's precedence: options first, then environment variables, first non-empty wins. */
-    Optional<String> prefix(Environment env) {
+    Optional<String> prefix(Settings settings) {
         return Stream.of(filePrefix, gsPrefix, s3Prefix, wabsPrefix)
                 .filter(v -> v != null && !v.isEmpty())
                 .findFirst()
-                .or(() -> Stream.of("WALE_FILE_PREFIX", "WALE_GS_PREFIX", "WALE_S3_PREFIX", "WALE_SWIFT_PREFIX",
-                                "WALE_WABS_PREFIX")
-                        .map(env::get).flatMap(Optional::stream).findFirst());
+                .or(() -> CliVariables.PREFIXES.stream().map(settings::get).flatMap(Optional::stream).findFirst());
     }
 
     /** The option, else {@code WALJ_COMPRESSION}, else WAL-E's LZO; empty value means unset, as for the prefixes. */
-    Compression compression(Environment env) {
+    Compression compression(Settings settings) {
         Optional<String> name = Optional.ofNullable(compression).filter(v -> !v.isEmpty())
-                .or(() -> env.get(COMPRESSION_VARIABLE));
+                .or(() -> settings.get(CliVariables.COMPRESSION));
         if (name.isEmpty()) {
             return Compression.LZO;
         }
@@ -67,13 +65,20 @@ public final class GlobalOptions {
             return Compression.parse(name.get());
         } catch (IllegalArgumentException e) {
             throw new UserException("unknown compression \"" + name.get() + "\"",
-                    "From " + (compression != null && !compression.isEmpty() ? "--compression" : COMPRESSION_VARIABLE)
+                    "From " + (compression != null && !compression.isEmpty() ? "--compression"
+                            : CliVariables.COMPRESSION.name())
                             + ".",
                     "Use lzo (WAL-E's, the default) or lz4.");
         }
     }
 
-    Optional<String> gpgKeyId(Environment env) {
-        return Optional.ofNullable(gpgKeyId).filter(v -> !v.isEmpty()).or(() -> env.get("WALE_GPG_KEY_ID"));
+    /** Called only for s3:// prefixes: the type belongs to the S3 backend. */
+    S3Opener.Options s3Options() {
+        return new S3Opener.Options(
+                Optional.ofNullable(awsAccessKeyId).filter(v -> !v.isEmpty()), awsInstanceProfile);
+    }
+
+    Optional<String> gpgKeyId(Settings settings) {
+        return Optional.ofNullable(gpgKeyId).filter(v -> !v.isEmpty()).or(() -> settings.get(CliVariables.GPG_KEY_ID));
     }
 }

@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.walj.settings.Settings;
 import picocli.CommandLine;
 
 /** The {@code wal-j} command. Every exit status comes from {@link ExitStatus} through picocli's exit-code mapping. */
@@ -12,7 +13,7 @@ public final class Main {
     public static void main(String[] args) {
         int status;
         try {
-            status = run(args, Environment.system());
+            status = run(args, AllSettings.ofProcess());
         } catch (Throwable t) { // an Error (OutOfMemoryError, StackOverflowError) passes picocli and every handler
             status = unexpected(args, t);
         }
@@ -34,25 +35,25 @@ public final class Main {
             return ExitStatus.USAGE;
         }
         try {
-            return FailureExit.from(Environment.system()).status();
+            return FailureExit.from(AllSettings.ofProcess()).status();
         } catch (Throwable badSetting) {
             return ExitStatus.FETCH_FAILED;
         }
     }
 
-    static int run(String[] args, Environment env) {
+    static int run(String[] args, Settings env) {
         return commandLine(args, env).execute(args);
     }
 
-    static CommandLine commandLine(String[] args, Environment env) {
+    static CommandLine commandLine(String[] args, Settings env) {
         return commandLine(new WalJCommand(env, Arrays.asList(args)), env);
     }
 
-    private static CommandLine commandLine(WalJCommand root, Environment env) {
+    private static CommandLine commandLine(WalJCommand root, Settings env) {
         CommandLine cmd = new CommandLine(root);
         // before the handlers below: picocli applies them to the subcommands present when they are set
         Subcommands.register(cmd, root.arguments());
-        ErrorReporter reporter = new ErrorReporter();
+        ErrorReporter reporter = new ErrorReporter(env);
         cmd.setExecutionStrategy(parseResult -> {
             root.configureLogging();
             return new CommandLine.RunLast().execute(parseResult);
@@ -69,7 +70,7 @@ public final class Main {
      * Like argparse: the usage and one error line on stderr, exit 2. Except for wal-fetch: PostgreSQL would read 2
      * as "not in the archive" and promote, so a broken restore_command line stops recovery instead.
      */
-    private static int usageError(CommandLine.ParameterException e, String[] args, Environment env) {
+    private static int usageError(CommandLine.ParameterException e, String[] args, Settings env) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println(cmd.getHelp().fullSynopsis().stripTrailing());

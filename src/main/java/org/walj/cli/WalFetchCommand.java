@@ -33,7 +33,7 @@ final class WalFetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return WalUseCases.fetch(root.env(), root::openArchive, segment, destination, prefetch,
+        return WalUseCases.fetch(root.settings(), root::openArchive, segment, destination, prefetch,
                 new PrefetchProcess(root.arguments(), "wal-fetch"));
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.archive.Archive;
 import org.walj.logging.LogSetup;
+import org.walj.settings.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,16 +39,17 @@ public final class WalJCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final Environment env;
+    private final Settings settings;
     private final List<String> arguments;
 
-    WalJCommand(Environment env, List<String> arguments) {
-        this.env = env;
+    WalJCommand(Settings settings, List<String> arguments) {
+        this.settings = settings;
         this.arguments = List.copyOf(arguments);
     }
 
-    Environment env() {
-        return env;
+    /** This process's settings, read once at start-up. */
+    Settings settings() {
+        return settings;
     }
 
     /** The arguments this process was started with, for re-running itself as a prefetcher. */
@@ -60,7 +62,7 @@ public final class WalJCommand implements Callable<Integer> {
     }
 
     Archive openArchive() {
-        return ArchiveOptions.open(globals, env);
+        return ArchiveOptions.open(globals, settings);
     }
 
     void configureLogging() {

@@ -9,6 +9,7 @@ import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.layout.WalFileName;
 import org.walj.resident.WalCommands;
+import org.walj.settings.Settings;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.WalFetch;
 import org.walj.wal.WalRestorer;
@@ -20,10 +21,12 @@ import org.walj.wal.WalRestorer;
  */
 final class WalUseCases implements WalCommands {
     private final Archive archive;
+    private final Settings settings;
 
-    /** For the daemon: {@code archive} stays open across requests. */
-    WalUseCases(Archive archive) {
+    /** For the daemon: {@code archive} stays open across requests; {@code settings} are the daemon's. */
+    WalUseCases(Archive archive, Settings settings) {
         this.archive = archive;
+        this.settings = settings;
     }
 
     static int push(Pusher pusher, Path walFile, Path file, int poolSize) throws IOException {
@@ -35,7 +38,7 @@ final class WalUseCases implements WalCommands {
      * Restores {@code segment}: 0, or wal-fetch's "not in the archive"; any failure is thrown as
      * {@link FailureExit.Failed} with the configured failure status.
      */
-    static int fetch(Environment env, Supplier<Archive> open, String segment, Path destination, int prefetch,
+    static int fetch(Settings env, Supplier<Archive> open, String segment, Path destination, int prefetch,
                      PrefetchSpawner prefetcher) {
         // first, before anything that can fail: a bad setting must stop recovery whatever the segment
         FailureExit failureExit = FailureExit.from(env);
@@ -58,17 +61,19 @@ final class WalUseCases implements WalCommands {
         try {
             return push(pusher, walFile, file, poolSize);
         } catch (Exception e) {
-            return ErrorReporter.handle(e, err);
+            // WALJ_DEBUG is a must-match setting: the daemon's value is the client's
+            return ErrorReporter.handle(e, err, settings);
         }
     }
 
     @Override
     public int fetch(Map<String, String> environment, String segment, Path destination, int prefetch,
                      PrefetchSpawner prefetcher, PrintWriter err) {
+        Settings client = settings.forClient(environment);
         try {
-            return fetch(new Environment(environment), archive::sharedView, segment, destination, prefetch, prefetcher);
+            return fetch(client, archive::sharedView, segment, destination, prefetch, prefetcher);
         } catch (Exception e) {
-            return ErrorReporter.handle(e, err);
+            return ErrorReporter.handle(e, err, client);
         }
     }
 }

@@ -24,8 +24,14 @@ import java.util.TreeMap;
  * the daemon being up.
  */
 public final class DaemonClient {
-    /** Variables that change what wal-push or wal-fetch do; they travel with the request and must match the daemon's. */
+    /**
+     * What travels with a request: a superset of the daemon's must-match settings, which this class cannot see (it
+     * imports java.* only). The daemon compares the declared ones (docs/daemon.md); a test fails if a declared one
+     * is missing here.
+     */
     private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "GNUPGHOME");
+    /** Must-match settings outside those prefixes: read by the storage clients under their common names. */
+    private static final java.util.Set<String> NAMES = java.util.Set.of("STORAGE_EMULATOR_HOST");
     /** Read by the launcher only (which JVM, which jar, which socket): they do not change what the command does. */
     private static final java.util.Set<String> LAUNCHER_ONLY = java.util.Set.of("WALJ_JAVA", "WALJ_JAVA_OPTS",
             "WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR", SocketPath.VARIABLE);
@@ -47,14 +53,14 @@ public final class DaemonClient {
         }
     }
 
-    /** The variables of {@code env} the daemon compares with its own, in name order. */
+    /** The variables of {@code env} that travel to the daemon, in name order. */
     public static Map<String, String> relevant(Map<String, String> env) {
         // loops, not lambdas, and no string concatenation on the client's path: each invokedynamic bootstrap costs
         // milliseconds of a cold JVM
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String k = e.getKey();
-            if (!LAUNCHER_ONLY.contains(k) && hasRelevantPrefix(k)) {
+            if (!LAUNCHER_ONLY.contains(k) && (NAMES.contains(k) || hasRelevantPrefix(k))) {
                 out.put(k, e.getValue());
             }
         }

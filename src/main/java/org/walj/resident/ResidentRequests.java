@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,6 +29,7 @@ import org.walj.logging.LogRoute;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.postgres.SegmentName;
+import org.walj.settings.Settings;
 import org.walj.wal.WalArchiver;
 import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
@@ -48,7 +49,7 @@ public final class ResidentRequests implements DaemonServer.Handler {
     private final WalCommands commands;
     private final WalArchiver archiver;
     private final WalRestorer restorer;
-    private final Map<String, String> environment;
+    private final Settings settings;
     private final List<String> globalArguments;
     private final String build;
     private final ThreadPoolExecutor prefetches;
@@ -59,13 +60,13 @@ public final class ResidentRequests implements DaemonServer.Handler {
      * @param pushAheadLimit        background uploads queued or running at once; 0 turns push-ahead off
      */
     public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
-                            Map<String, String> daemonEnvironment, List<String> daemonGlobalArguments,
+                            Settings daemonSettings, List<String> daemonGlobalArguments,
                             int pushAheadLimit) {
         this.commands = commands;
         this.archiver = archiver;
         this.restorer = restorer;
         this.pushAhead = pushAhead(archiver, pushAheadLimit);
-        this.environment = DaemonClient.relevant(daemonEnvironment);
+        this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
         this.prefetches = new ThreadPoolExecutor(PREFETCH_PARALLELISM, PREFETCH_PARALLELISM, 60, TimeUnit.SECONDS,
@@ -128,17 +129,7 @@ public final class ResidentRequests implements DaemonServer.Handler {
             // values are not shown: they may hold an access key
             throw refusal("the options before the subcommand differ from the daemon's");
         }
-        TreeSet<String> differing = new TreeSet<>();
-        request.env().forEach((k, v) -> {
-            if (!v.equals(environment.get(k))) {
-                differing.add(k);
-            }
-        });
-        environment.forEach((k, v) -> {
-            if (!request.env().containsKey(k)) {
-                differing.add(k);
-            }
-        });
+        SortedSet<String> differing = settings.mustMatchDifferences(request.env());
         if (!differing.isEmpty()) {
             throw refusal("the environment differs from the daemon's in " + String.join(", ", differing)
                     + " (restart the daemon to change its configuration)");

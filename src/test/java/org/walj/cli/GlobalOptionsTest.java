@@ -9,12 +9,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.walj.UserException;
 import org.walj.pipeline.codecs.Compression;
+import org.walj.settings.Settings;
 import picocli.CommandLine;
 
 class GlobalOptionsTest {
 
     private static GlobalOptions parse(String... args) {
-        WalJCommand root = new WalJCommand(new Environment(Map.of()), List.of(args));
+        WalJCommand root = new WalJCommand(AllSettings.read(Map.of()), List.of(args));
         CommandLine cmd = new CommandLine(root);
         Subcommands.register(cmd, List.of(args));
         cmd.parseArgs(args);
@@ -23,36 +24,36 @@ class GlobalOptionsTest {
 
     @Test
     void optionsWinOverEnvironmentInWalEsOrder() {
-        Environment env = new Environment(Map.of("WALE_S3_PREFIX", "s3://env/x", "WALE_FILE_PREFIX", "file://localhost/env"));
+        Settings env = AllSettings.read(Map.of("WALE_S3_PREFIX", "s3://env/x", "WALE_FILE_PREFIX", "file://localhost/env"));
         assertEquals("file://localhost/env", parse("version").prefix(env).orElseThrow());
         assertEquals("s3://opt/y", parse("--s3-prefix", "s3://opt/y", "version").prefix(env).orElseThrow());
         assertEquals("file://localhost/a",
                 parse("--s3-prefix", "s3://b/y", "--file-prefix", "file://localhost/a", "version").prefix(env).orElseThrow());
-        assertEquals("s3://env/x", parse("version").prefix(new Environment(Map.of("WALE_S3_PREFIX", "s3://env/x",
+        assertEquals("s3://env/x", parse("version").prefix(AllSettings.read(Map.of("WALE_S3_PREFIX", "s3://env/x",
                 "WALE_WABS_PREFIX", "wabs://c/p"))).orElseThrow());
     }
 
     @Test
     void emptyValuesCountAsUnset() {
-        Environment env = new Environment(Map.of("WALE_FILE_PREFIX", "", "WALE_GS_PREFIX", "gs://b/p", "WALE_GPG_KEY_ID", ""));
+        Settings env = AllSettings.read(Map.of("WALE_FILE_PREFIX", "", "WALE_GS_PREFIX", "gs://b/p", "WALE_GPG_KEY_ID", ""));
         assertEquals("gs://b/p", parse("version").prefix(env).orElseThrow());
         assertTrue(parse("version").gpgKeyId(env).isEmpty());
-        assertTrue(parse("version").prefix(new Environment(Map.of())).isEmpty());
+        assertTrue(parse("version").prefix(AllSettings.read(Map.of())).isEmpty());
     }
 
     @Test
     void gpgKeyIdFromOptionOrEnvironment() {
-        assertEquals("ABC", parse("version").gpgKeyId(new Environment(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
+        assertEquals("ABC", parse("version").gpgKeyId(AllSettings.read(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
         assertEquals("DEF", parse("--gpg-key-id", "DEF", "version")
-                .gpgKeyId(new Environment(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
+                .gpgKeyId(AllSettings.read(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
     }
 
     @Test
     void compressionIsLzoUnlessTheOptionOrWaljCompressionSaysLz4() {
-        Environment none = new Environment(Map.of());
-        Environment lz4 = new Environment(Map.of("WALJ_COMPRESSION", "LZ4"));
+        Settings none = AllSettings.read(Map.of());
+        Settings lz4 = AllSettings.read(Map.of("WALJ_COMPRESSION", "LZ4"));
         assertEquals(Compression.LZO, parse("version").compression(none));
-        assertEquals(Compression.LZO, parse("version").compression(new Environment(Map.of("WALJ_COMPRESSION", ""))));
+        assertEquals(Compression.LZO, parse("version").compression(AllSettings.read(Map.of("WALJ_COMPRESSION", ""))));
         assertEquals(Compression.LZ4, parse("version").compression(lz4));
         assertEquals(Compression.LZ4, parse("--compression", "lz4", "version").compression(none));
         assertEquals(Compression.LZO, parse("--compression", "lzo", "version").compression(lz4), "the option wins");
@@ -61,11 +62,11 @@ class GlobalOptionsTest {
     @Test
     void anUnknownCompressionIsOneClearUserError() {
         UserException e = assertThrows(UserException.class,
-                () -> parse("version").compression(new Environment(Map.of("WALJ_COMPRESSION", "zstd"))));
+                () -> parse("version").compression(AllSettings.read(Map.of("WALJ_COMPRESSION", "zstd"))));
         assertEquals("unknown compression \"zstd\"", e.getMessage());
         assertEquals("From WALJ_COMPRESSION.", e.detail().orElseThrow());
         assertEquals("From --compression.", assertThrows(UserException.class,
-                () -> parse("--compression", "gz", "version").compression(new Environment(Map.of())))
+                () -> parse("--compression", "gz", "version").compression(AllSettings.read(Map.of())))
                 .detail().orElseThrow());
     }
 }

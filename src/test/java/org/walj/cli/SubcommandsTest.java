@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class SubcommandsTest {
 
     private static CommandLine root(String... args) {
-        CommandLine cmd = new CommandLine(new WalJCommand(new Environment(Map.of()), List.of(args)));
+        CommandLine cmd = new CommandLine(new WalJCommand(AllSettings.read(Map.of()), List.of(args)));
         Subcommands.register(cmd, List.of(args));
         return cmd;
     }
@@ -38,6 +38,6 @@ class SubcommandsTest {
 
     @Test
     void anUnknownSubcommandIsStillAUsageError() {
-        assertEquals(ExitStatus.USAGE, Main.run(new String[] {"wal-psuh"}, new Environment(Map.of())));
+        assertEquals(ExitStatus.USAGE, Main.run(new String[] {"wal-psuh"}, AllSettings.read(Map.of())));
     }
 }

@@ -14,7 +14,7 @@ class UnexpectedFailureTest {
     void anErrorEscapingWalFetchEndsWithTheFatalStatus() {
         // the test JVM has no WALJ_FETCH_ERROR_EXIT_CODE (surefire passes the caller's environment: checked here)
         int expected = System.getenv(FailureExit.VARIABLE) == null ? ExitStatus.FETCH_FAILED
-                : FailureExit.from(Environment.system()).status();
+                : FailureExit.from(AllSettings.ofProcess()).status();
         assertEquals(expected, Main.unexpected(new String[] {"wal-fetch", "000000010000000000000001", "/tmp/x"},
                 new OutOfMemoryError("Java heap space")));
         assertEquals(expected, Main.unexpected(new String[] {"--terse", "wal-fetch", "a", "b"}, new StackOverflowError()));

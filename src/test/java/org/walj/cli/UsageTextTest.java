@@ -23,7 +23,7 @@ class UsageTextTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            CommandLine root = Main.commandLine(new String[0], new Environment(Map.of()));
+            CommandLine root = Main.commandLine(new String[0], AllSettings.read(Map.of()));
             StringBuilder usage = new StringBuilder(root.getUsageMessage());
             for (CommandLine sub : root.getSubcommands().values()) {
                 usage.append(sub.getUsageMessage());

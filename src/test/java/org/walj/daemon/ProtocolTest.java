@@ -105,12 +105,14 @@ class ProtocolTest {
 
     @Test
     void onlyVariablesThatChangeBehaviourTravelAndLauncherOnesDoNot() {
-        Map<String, String> relevant = DaemonClient.relevant(Map.of("WALE_S3_PREFIX", "s3://b", "AWS_REGION", "x",
+        Map<String, String> env = new java.util.HashMap<>(Map.of("WALE_S3_PREFIX", "s3://b", "AWS_REGION", "x",
                 "GOOGLE_APPLICATION_CREDENTIALS", "/k", "GNUPGHOME", "/g", "WALJ_FETCH_ERROR_EXIT_CODE", "1",
                 "HOME", "/h", "WALJ_JAVA", "/j", "WALJ_JAVA_OPTS", "-Xmx1g", "WALJ_DAEMON_SOCKET", "/s",
                 "WALJ_CDS_DIR", "/c"));
-        assertEquals(List.of("AWS_REGION", "GNUPGHOME", "GOOGLE_APPLICATION_CREDENTIALS", "WALE_S3_PREFIX",
-                "WALJ_FETCH_ERROR_EXIT_CODE"), List.copyOf(relevant.keySet()));
+        env.put("STORAGE_EMULATOR_HOST", "http://localhost:4443");
+        Map<String, String> relevant = DaemonClient.relevant(env);
+        assertEquals(List.of("AWS_REGION", "GNUPGHOME", "GOOGLE_APPLICATION_CREDENTIALS", "STORAGE_EMULATOR_HOST",
+                "WALE_S3_PREFIX", "WALJ_FETCH_ERROR_EXIT_CODE"), List.copyOf(relevant.keySet()));
     }
 
     private static void assertMalformed(String message, byte[] bytes) {

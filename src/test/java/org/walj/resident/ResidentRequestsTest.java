@@ -27,6 +27,10 @@ import org.walj.daemon.Protocol;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.settings.Scope;
+import org.walj.settings.Setting;
+import org.walj.settings.SettingTable;
+import org.walj.settings.Settings;
 import org.walj.wal.PrefetchSpawner;
 import org.walj.wal.WalArchiver;
 import org.walj.wal.WalRestorer;
@@ -39,6 +43,10 @@ import org.walj.wal.WalRestorer;
 class ResidentRequestsTest {
     private static final List<String> GLOBALS = List.of("--file-prefix", "file://localhost/archive");
     private static final Map<String, String> ENV = Map.of("WALE_FILE_PREFIX", "x", "WALJ_FETCH_ERROR_EXIT_CODE", "201");
+    /** The two must-match settings of ENV, as the CLI's table declares them. */
+    private static final SettingTable TABLE = SettingTable.of(List.of(
+            Setting.text("WALE_FILE_PREFIX", Scope.MUST_MATCH_DAEMON, "the prefix"),
+            Setting.text("WALJ_FETCH_ERROR_EXIT_CODE", Scope.MUST_MATCH_DAEMON, "wal-fetch's failure status")));
 
     @TempDir
     Path tmp;
@@ -49,7 +57,7 @@ class ResidentRequestsTest {
     void setUp() throws IOException {
         Path archive = Files.createDirectories(tmp.resolve("archive"));
         Archive opened = Archives.file(archive);
-        requests = new ResidentRequests(new Recorder(), new WalArchiver(opened), new WalRestorer(opened), ENV, GLOBALS,
+        requests = new ResidentRequests(new Recorder(), new WalArchiver(opened), new WalRestorer(opened), Settings.read(TABLE, ENV), GLOBALS,
                 0);
     }
 

@@ -1,4 +1,4 @@
-package org.walj.cli;
+package org.walj.storage.gcs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -9,27 +9,25 @@ import java.time.Duration;
 import java.util.Optional;
 
 import org.walj.UserException;
-import org.walj.layout.StoragePrefix;
+import org.walj.settings.Settings;
+import org.walj.storage.RetrySettings;
 import org.walj.storage.Storage;
-import org.walj.storage.gcs.GcsClients;
-import org.walj.storage.gcs.GcsEndpoint;
-import org.walj.storage.gcs.GcsStorage;
 import com.google.auth.oauth2.GoogleCredentials;
 
 /**
- * Opens a gs:// prefix (docs/gcs.md). A separate class so that the GCS client (~144 jars) is loaded only for gs://
- * prefixes. The endpoint is Google's unless WALJ_GS_ENDPOINT (or the clients' common STORAGE_EMULATOR_HOST) names
- * another.
+ * Opens a gs:// prefix (docs/gcs.md) from {@link GcsVariables}. A class apart from the declarations so that the GCS
+ * client (~144 jars) is loaded only for gs:// prefixes. The endpoint is Google's unless WALJ_GS_ENDPOINT (or the
+ * clients' common STORAGE_EMULATOR_HOST) names another.
  */
-final class GcsOpener {
+public final class GcsOpener {
     private GcsOpener() {
     }
 
-    static Storage open(StoragePrefix prefix, Environment env) {
-        int timeout = NumberVariable.read(env, "WALJ_GS_REQUEST_TIMEOUT_SECONDS", 30, 1, 3600);
-        Optional<GcsEndpoint> endpoint = endpoint(env, "WALJ_GS_ENDPOINT")
-                .or(() -> endpoint(env, "STORAGE_EMULATOR_HOST"));
-        Optional<String> file = env.get("GOOGLE_APPLICATION_CREDENTIALS");
+    public static Storage open(String bucket, String pathPrefix, Settings settings) {
+        int timeout = settings.value(GcsVariables.REQUEST_TIMEOUT_SECONDS);
+        Optional<GcsEndpoint> endpoint = settings.get(GcsVariables.ENDPOINT)
+                .or(() -> settings.get(GcsVariables.EMULATOR_HOST));
+        Optional<String> file = settings.get(GcsVariables.CREDENTIALS);
         Optional<GoogleCredentials> credentials = file.map(GcsOpener::credentialsFile);
         boolean anonymous = endpoint.isPresent() && file.isEmpty();
         com.google.cloud.storage.Storage client;
@@ -40,7 +38,7 @@ final class GcsOpener {
                     "Application-default credentials were not found or are unusable: " + reason(e) + ".",
                     "Set GOOGLE_APPLICATION_CREDENTIALS to a readable service-account key file, or run on GCE.", e);
         }
-        return new GcsStorage(client, prefix.bucket(), prefix.pathPrefix(), RetryOptions.policy(env));
+        return new GcsStorage(client, bucket, pathPrefix, RetrySettings.policy(settings));
     }
 
     private static GoogleCredentials credentialsFile(String file) {
@@ -54,17 +52,6 @@ final class GcsOpener {
                     + "GOOGLE_APPLICATION_CREDENTIALS=" + file + ": " + why, null,
                     "Point GOOGLE_APPLICATION_CREDENTIALS at a readable service-account key file (JSON).", e);
         }
-    }
-
-    private static Optional<GcsEndpoint> endpoint(Environment env, String variable) {
-        return env.get(variable).map(value -> {
-            try {
-                return GcsEndpoint.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new UserException("invalid " + variable + ": " + e.getMessage(), null,
-                        "Give the endpoint as http://host:port or https://host:port.");
-            }
-        });
     }
 
     /** The innermost cause's message: the client wraps "file not found" or a JSON error in two layers. */

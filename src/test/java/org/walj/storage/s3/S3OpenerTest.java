@@ -1,4 +1,4 @@
-package org.walj.cli;
+package org.walj.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,22 +12,24 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.walj.UserException;
-import org.walj.storage.s3.Credentials;
-import org.walj.storage.s3.Encryption;
+import org.walj.settings.SettingTable;
+import org.walj.settings.Settings;
 
 /** WAL-E's S3 credential order and boolean parsing, and wal-j's SSE switch. */
 class S3OpenerTest {
-    private static Environment env(String... kv) {
+    private static final SettingTable TABLE = SettingTable.of(S3Variables.ALL);
+
+    private static Settings env(String... kv) {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }
-        return new Environment(m);
+        return Settings.read(TABLE, m);
     }
 
     @Test
     void credentialsInWalEsOrder() {
-        GlobalOptions none = new GlobalOptions();
+        S3Opener.Options none = new S3Opener.Options(Optional.empty(), false);
         assertInstanceOf(Credentials.DefaultChain.class, S3Opener.credentials(none, env()));
         Credentials.Static s = (Credentials.Static) S3Opener.credentials(none,
                 env("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "sec", "AWS_SECURITY_TOKEN", "walE-token"));
@@ -35,8 +37,7 @@ class S3OpenerTest {
         s = (Credentials.Static) S3Opener.credentials(none, env("AWS_ACCESS_KEY_ID", "id",
                 "AWS_SECRET_ACCESS_KEY", "sec", "AWS_SESSION_TOKEN", "sdk-token", "AWS_SECURITY_TOKEN", "walE-token"));
         assertEquals(Optional.of("sdk-token"), s.sessionToken());
-        GlobalOptions k = new GlobalOptions();
-        k.awsAccessKeyId = "from-flag";
+        S3Opener.Options k = new S3Opener.Options(Optional.of("from-flag"), false);
         s = (Credentials.Static) S3Opener.credentials(k, env("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "sec"));
         assertEquals("from-flag", s.accessKeyId());
         assertInstanceOf(Credentials.InstanceProfile.class, S3Opener.credentials(none,
@@ -49,12 +50,14 @@ class S3OpenerTest {
     @Test
     void instanceProfileIsWalEsBoolean() {
         for (String no : new String[] {"", "0", "false", "FALSE"}) {
-            assertFalse(S3Opener.instanceProfile(env("AWS_INSTANCE_PROFILE", no)), no);
+            assertFalse(env("AWS_INSTANCE_PROFILE", no).value(S3Variables.INSTANCE_PROFILE), no);
         }
         for (String yes : new String[] {"1", "true", "True"}) {
-            assertTrue(S3Opener.instanceProfile(env("AWS_INSTANCE_PROFILE", yes)), yes);
+            assertTrue(env("AWS_INSTANCE_PROFILE", yes).value(S3Variables.INSTANCE_PROFILE), yes);
         }
-        assertThrows(UserException.class, () -> S3Opener.instanceProfile(env("AWS_INSTANCE_PROFILE", "yes")));
+        UserException bad = assertThrows(UserException.class,
+                () -> env("AWS_INSTANCE_PROFILE", "yes").value(S3Variables.INSTANCE_PROFILE));
+        assertEquals("AWS_INSTANCE_PROFILE must be 1, true, 0 or false, not \"yes\"", bad.getMessage());
     }
 
     @Test
