@@ -49,10 +49,7 @@ final class BackupFetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int poolSize = PoolSize.orDefault(this.poolSize);
-        if (poolSize < 1) {
-            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
-        }
+        int poolSize = PoolSize.checked(this.poolSize, root.spec);
         SubcommandStart.log("backup-fetch");
         BackupFetch.RestoreSpecOption spec = restoreSpec == null ? BackupFetch.RestoreSpecOption.NONE
                 : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE

@@ -45,10 +45,7 @@ final class BackupPushCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SubcommandStart.log("backup-push");
-        int poolSize = PoolSize.orDefault(this.poolSize);
-        if (poolSize < 1) {
-            throw new CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
-        }
+        int poolSize = PoolSize.checked(this.poolSize, root.spec);
         if (rateLimit != null && rateLimit < 1) {
             throw new CommandLine.ParameterException(root.spec.commandLine(),
                     "--cluster-read-rate-limit must be at least 1");

@@ -35,10 +35,7 @@ final class BackupVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int poolSize = PoolSize.orDefault(this.poolSize);
-        if (poolSize < 1) {
-            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
-        }
+        int poolSize = PoolSize.checked(this.poolSize, root.spec);
         WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         SubcommandStart.log("backup-verify");
         try (Archive archive = root.openArchive()) {

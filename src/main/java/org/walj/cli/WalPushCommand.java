@@ -25,9 +25,7 @@ final class WalPushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (poolSize < 1) {
-            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--pool-size must be at least 1");
-        }
+        PoolSize.checked(poolSize, root.spec);
         try (Archive archive = root.openArchive()) {
             return WalUseCases.push(new WalArchiver(archive)::archive,
                     segment, segment, poolSize);
