@@ -6,6 +6,7 @@ import org.walj.pipeline.gpg.GpgVariables;
 import org.walj.settings.SettingTable;
 import org.walj.settings.Settings;
 import org.walj.storage.RetrySettings;
+import org.walj.storage.azure.AzureVariables;
 import org.walj.storage.gcs.GcsVariables;
 import org.walj.storage.s3.S3Variables;
 
@@ -15,7 +16,7 @@ import org.walj.storage.s3.S3Variables;
  */
 final class AllSettings {
     static final SettingTable TABLE = SettingTable.of(CliVariables.ALL, GpgVariables.ALL, RetrySettings.ALL,
-                    S3Variables.ALL, GcsVariables.ALL, LauncherVariables.ALL)
+                    S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL, LauncherVariables.ALL)
             .withFamilies(List.of(S3Variables.SDK, GcsVariables.CLIENT));
 
     private AllSettings() {

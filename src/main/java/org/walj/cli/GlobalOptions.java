@@ -20,7 +20,7 @@ public final class GlobalOptions {
     @Option(names = "--s3-prefix", paramLabel = "URL", description = "Amazon S3 or compatible: s3://bucket/path (env WALE_S3_PREFIX).")
     String s3Prefix;
 
-    @Option(names = "--wabs-prefix", paramLabel = "URL", description = "Azure Blob Storage: wabs://container/path (not supported).")
+    @Option(names = "--wabs-prefix", paramLabel = "URL", description = "Azure Blob Storage: wabs://container/path (env WALE_WABS_PREFIX).")
     String wabsPrefix;
 
     @Option(names = {"-k", "--aws-access-key-id"}, paramLabel = "ID", description = "AWS access key id (env AWS_ACCESS_KEY_ID).")
@@ -32,7 +32,7 @@ public final class GlobalOptions {
     @Option(names = "--gs-access-key-id", paramLabel = "ID", hidden = true, description = "Accepted for WAL-E compatibility; unused.")
     String gsAccessKeyId;
 
-    @Option(names = {"-a", "--wabs-account-name"}, paramLabel = "NAME", hidden = true, description = "Accepted for WAL-E compatibility.")
+    @Option(names = {"-a", "--wabs-account-name"}, paramLabel = "NAME", description = "Azure storage account (env WABS_ACCOUNT_NAME).")
     String wabsAccountName;
 
     @Option(names = "--gpg-key-id", paramLabel = "KEY", description = "Encrypt to this GPG key; decrypt on fetch (env WALE_GPG_KEY_ID).")
@@ -76,6 +76,11 @@ public final class GlobalOptions {
     S3Opener.Options s3Options() {
         return new S3Opener.Options(
                 Optional.ofNullable(awsAccessKeyId).filter(v -> !v.isEmpty()), awsInstanceProfile);
+    }
+
+    /** Called only for wabs:// prefixes. */
+    Optional<String> wabsAccountName() {
+        return Optional.ofNullable(wabsAccountName).filter(v -> !v.isEmpty());
     }
 
     Optional<String> gpgKeyId(Settings settings) {

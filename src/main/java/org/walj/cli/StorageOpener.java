@@ -5,6 +5,7 @@ import org.walj.UserException;
 import org.walj.layout.StoragePrefix;
 import org.walj.settings.Settings;
 import org.walj.storage.Storage;
+import org.walj.storage.azure.AzureOpener;
 import org.walj.storage.file.FileStorage;
 import org.walj.storage.gcs.GcsOpener;
 import org.walj.storage.s3.S3Opener;
@@ -20,8 +21,9 @@ final class StorageOpener {
             // each cloud backend sits behind its own class, so its client library loads only when used
             case "s3" -> S3Opener.open(prefix.bucket(), prefix.pathPrefix(), options.s3Options(), settings);
             case "gs" -> GcsOpener.open(prefix.bucket(), prefix.pathPrefix(), settings);
+            case "wabs" -> AzureOpener.open(prefix.bucket(), prefix.pathPrefix(), options.wabsAccountName(), settings);
             default -> throw new UserException("storage scheme \"" + prefix.scheme() + "\" is not supported yet",
-                    "This wal-j build archives to file://, s3:// and gs:// prefixes only.", null);
+                    "This wal-j build archives to file://, s3://, gs:// and wabs:// prefixes only.", null);
         };
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 
 import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
+import org.walj.storage.PartBuffers;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.Retrier;
 import org.walj.storage.Storage;

@@ -1,4 +1,4 @@
-package org.walj.storage.s3;
+package org.walj.storage;
 
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -6,21 +6,21 @@ import java.util.Deque;
 import java.util.concurrent.Semaphore;
 
 /**
- * A fixed number of part buffers shared by every upload of one storage: at most {@code slots} buffers exist at once,
+ * A fixed number of part buffers shared by every upload of one storage (S3 multipart parts, Azure blocks): at most {@code slots} buffers exist at once,
  * so peak heap is {@code slots × part size} whatever the size or number of objects. An upload holds one buffer while
  * filling it and the ones whose upload is in flight; the filled ones are released when sent, so uploads waiting
  * here cannot deadlock each other. Buffers are kept for reuse (allocating 20 MiB per WAL segment would churn the heap).
  */
-final class PartBuffers {
+public final class PartBuffers {
     private final Semaphore slots;
     private final Deque<byte[]> free = new ArrayDeque<>();
 
-    PartBuffers(int slots) {
+    public PartBuffers(int slots) {
         this.slots = new Semaphore(slots, true);
     }
 
     /** A buffer of at least {@code size} bytes; blocks while all slots are taken. */
-    byte[] take(int size) throws InterruptedIOException {
+    public byte[] take(int size) throws InterruptedIOException {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -42,7 +42,7 @@ final class PartBuffers {
         }
     }
 
-    void give(byte[] buffer) {
+    public void give(byte[] buffer) {
         synchronized (free) {
             free.push(buffer);
         }
