@@ -100,6 +100,9 @@ public final class LogSetup {
         Set<Destination> destinations = Destination.parse(destinationEnv == null ? DEFAULT_DESTINATIONS : destinationEnv);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders(); // e.g. the console appender of Logback's fallback configuration
+        // The Azure SDK logs its own warnings and errors (JSON lines, some with request details) for what wal-j
+        // reports itself in one line: keep it silent, as WAL-E's output has no such lines.
+        context.getLogger("com.azure").setLevel(Level.OFF);
         StreamAppender appender = null;
         if (destinations.contains(Destination.STDERR)) {
             WalELayout layout = new WalELayout();

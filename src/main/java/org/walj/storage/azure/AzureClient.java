@@ -2,15 +2,12 @@ package org.walj.storage.azure;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.batch.BlobBatchClient;
-import com.azure.storage.blob.batch.BlobBatchClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -19,14 +16,13 @@ import com.azure.storage.common.policy.RetryPolicyType;
  * The SDK's clients for one container, over the JDK's HTTP client, with the SDK's own retries off (the shared
  * {@link org.walj.storage.Retrier} retries and logs) and the upload geometry.
  */
-public record AzureClient(String account, String endpoint, BlobContainerClient container, BlobBatchClient batches,
+public record AzureClient(String account, String endpoint, BlobContainerClient container,
         int blockSize, int parallelBlocks, Duration requestTimeout) {
 
     public AzureClient {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(container, "container");
-        Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (blockSize < 1 || parallelBlocks < 1) {
             throw new IllegalArgumentException("block size and parallel blocks must be positive");
@@ -70,8 +66,7 @@ public record AzureClient(String account, String endpoint, BlobContainerClient c
             builder.credential(new AzureSasCredential(s.token()));
         }
         BlobServiceClient service = builder.buildClient();
-        return new AzureClient(account, endpoint.url(), service.getBlobContainerClient(containerName),
-                new BlobBatchClientBuilder(service).buildClient(), blockSize, parallelBlocks, requestTimeout);
+        return new AzureClient(account, endpoint.url(), service.getBlobContainerClient(containerName), blockSize, parallelBlocks, requestTimeout);
     }
 
 }

@@ -76,13 +76,6 @@ final class AzureFailures {
                 + e.getClass().getSimpleName(), e);
     }
 
-    /** A sub-request of a batch that failed with {@code status}. */
-    IOException batchItem(String what, int status) {
-        String summary = "Azure Blob Storage at " + endpoint + " answered HTTP " + status + " to part of the " + what;
-        return status >= 500 || status == 429 ? new TransientStorageException(summary, null)
-                : new StorageUnavailableException(summary, null);
-    }
-
     private IOException service(String what, BlobStorageException e) {
         int status = e.getStatusCode();
         BlobErrorCode code = e.getErrorCode();
