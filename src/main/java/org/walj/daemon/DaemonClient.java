@@ -29,7 +29,7 @@ public final class DaemonClient {
      * imports java.* only). The daemon compares the declared ones (docs/daemon.md); a test fails if a declared one
      * is missing here.
      */
-    private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "GNUPGHOME");
+    private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "WABS_", "GNUPGHOME");
     /** Must-match settings outside those prefixes: read by the storage clients under their common names. */
     private static final java.util.Set<String> NAMES = java.util.Set.of("STORAGE_EMULATOR_HOST");
     /** Read by the launcher only (which JVM, which jar, which socket): they do not change what the command does. */

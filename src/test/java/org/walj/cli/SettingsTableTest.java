@@ -23,6 +23,7 @@ import org.walj.settings.Setting;
 import org.walj.settings.Settings;
 import org.walj.settings.VariableFamily;
 import org.walj.storage.RetrySettings;
+import org.walj.storage.azure.AzureVariables;
 import org.walj.storage.gcs.GcsVariables;
 import org.walj.storage.s3.S3Variables;
 
@@ -35,7 +36,7 @@ class SettingsTableTest {
     void everyPackagesDeclarationsAreInTheTable() {
         List<Setting<?>> declared = new ArrayList<>();
         for (List<Setting<?>> part : List.of(CliVariables.ALL, LauncherVariables.ALL, GpgVariables.ALL,
-                RetrySettings.ALL, S3Variables.ALL, GcsVariables.ALL)) {
+                RetrySettings.ALL, S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL)) {
             declared.addAll(part);
         }
         for (Setting<?> s : declared) {
