@@ -84,7 +84,7 @@ final class AzureFailures {
             return new StorageUnavailableException("container " + container + " does not exist in storage account "
                     + account + " at " + endpoint, e);
         }
-        if (CREDENTIAL_CODES.contains(code) || status == 401) {
+        if (code != null && CREDENTIAL_CODES.contains(code) || status == 401) {
             return new StorageUnavailableException("Azure Blob Storage at " + endpoint
                     + " rejected the credentials for account " + account + " (" + shownCode + ")", e);
         }
@@ -93,7 +93,8 @@ final class AzureFailures {
                     + " denied for the " + what + " (" + shownCode + ")", e);
         }
         String summary = "Azure Blob Storage at " + endpoint + " answered " + shownCode + " to the " + what;
-        if (status >= 500 && status != 501 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
+        if (status >= 500 && status != 501 || status == 429 || status == 408
+                || code != null && TRANSIENT_CODES.contains(code)) {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
