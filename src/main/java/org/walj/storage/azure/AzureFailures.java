@@ -51,13 +51,18 @@ final class AzureFailures {
             return service(what, b);
         }
         Throwable cause = rootCause(e);
+        // the JDK's HTTP client wraps a refused connection so that the innermost cause is a ClosedChannelException
+        Throwable connect = inChain(e, ConnectException.class);
+        Throwable unknownHost = inChain(e, UnknownHostException.class);
+        cause = unknownHost != null ? unknownHost : connect != null ? connect : cause;
         if (cause instanceof UnknownHostException) {
             return new StorageUnavailableException("cannot resolve the Azure Blob Storage endpoint " + endpoint
                     + " (unknown host " + cause.getMessage() + ")", e);
         }
         if (cause instanceof ConnectException) {
             return new TransientStorageException("cannot connect to the Azure Blob Storage endpoint " + endpoint
-                    + " for the " + what + " (" + describe(cause) + ")", e);
+                    + " for the " + what + " (" + (cause.getMessage() == null || cause.getMessage().isBlank()
+                    ? "connection refused" : cause.getMessage()) + ")", e);
         }
         if (cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException
                 || cause instanceof TimeoutException) {
@@ -98,6 +103,15 @@ final class AzureFailures {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
+    }
+
+    private static Throwable inChain(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static Throwable rootCause(Throwable e) {
