@@ -81,7 +81,11 @@ public final class LogSetup {
     static ConsoleLine console() {
         configure();
         LoggerContext context = context();
-        State state = context == null ? null : state(context);
+        return context == null ? new ConsoleLine(System.err) : console(context);
+    }
+
+    static ConsoleLine console(LoggerContext context) {
+        State state = state(context);
         return state == null ? new ConsoleLine(System.err) : state.console;
     }
 
