@@ -227,13 +227,13 @@ public final class BackupPusher {
         storage.put(versionKey, new ByteArrayInputStream(version.getBytes(StandardCharsets.UTF_8)), "text/plain");
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
-        Progress shown = progress.start("backup-push read", OptionalLong.of(listing.expandedSizeBytes()));
-        TarPartitionWriter writer = new TarPartitionWriter(rateLimit, shown::add);
         ExecutorService pool = Executors.newFixedThreadPool(poolSize, WorkerThreads.numbered("walj-partition-"));
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. Small
         // blocks only (LZO's), two at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot
         // holds it and its output), so many cores would multiply LZ4's memory past the heap.
-        try (shown; BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+        try (Progress shown = progress.start("backup-push read", OptionalLong.of(listing.expandedSizeBytes()));
+             BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+            TarPartitionWriter writer = new TarPartitionWriter(rateLimit, shown::add);
             Optional<BlockParallelism> parallelism = codec.compression().blockSize() <= PARALLEL_BLOCK_LIMIT
                     ? compressors.parallelism(2) : Optional.empty();
             List<Future<?>> uploads = new ArrayList<>();

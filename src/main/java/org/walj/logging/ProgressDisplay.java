@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.walj.WorkerThreads;
 
@@ -77,13 +78,25 @@ public final class ProgressDisplay {
         }
         ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(
                 WorkerThreads.named("walj-progress"));
+        // a signal (Ctrl-C) ends the JVM without unwinding: the hook wipes the line, so the shell's prompt does not
+        // follow a stale progress text
+        AtomicReference<Thread> hook = new AtomicReference<>();
         ProgressLine line = new ProgressLine(console, label, totalBytes, nanoClock, INTERVAL_NANOS, WINDOW_NANOS,
-                () -> stop(tick));
+                () -> stop(tick, hook.get()));
+        hook.set(new Thread(line::close, "walj-progress-wipe"));
+        Runtime.getRuntime().addShutdownHook(hook.get());
         tick.scheduleAtFixedRate(line::refresh, INTERVAL_NANOS, INTERVAL_NANOS, TimeUnit.NANOSECONDS);
         return line;
     }
 
-    private static void stop(ScheduledExecutorService tick) {
+    private static void stop(ScheduledExecutorService tick, Thread hook) {
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway; closing twice is harmless
+            }
+        }
         tick.shutdownNow();
         try {
             tick.awaitTermination(1, TimeUnit.SECONDS);
