@@ -87,6 +87,8 @@ class OperatorFeedbackIT {
         Matcher took = CHECKPOINT_TOOK.matcher(fastErr);
         assertTrue(took.find(), fastErr);
         assertTrue(Double.parseDouble(took.group(1)) < 60, "a fast checkpoint of ~50 MB took " + took.group(1) + " s");
+        System.out.println("OperatorFeedbackIT: the fast checkpoint took " + took.group(1) + " s, the whole push "
+                + fast.elapsed().toMillis() + " ms"); // a figure for docs/backup-push.md
         assertTrue(fastErr.contains("MSG: PostgreSQL's checkpoint is done"), fastErr);
         assertTrue(fastErr.indexOf("MSG: PostgreSQL's checkpoint is done")
                 < fastErr.indexOf("MSG: start upload postgres version metadata"), "the line before the upload");
