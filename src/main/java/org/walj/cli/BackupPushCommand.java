@@ -47,6 +47,11 @@ final class BackupPushCommand implements Callable<Integer> {
             description = "Back up a cleanly stopped cluster (reads pg_controldata; runs no SQL).")
     boolean whileOffline;
 
+    /** {@code --start-fast} / {@code --no-start-fast} when given, else {@code WALJ_START_FAST}, else spread. */
+    boolean fastCheckpoint(Settings env) {
+        return startFast != null ? startFast : env.value(CliVariables.START_FAST);
+    }
+
     @Override
     public Integer call() throws Exception {
         SubcommandStart.log("backup-push");
@@ -74,8 +79,7 @@ final class BackupPushCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new org.walj.UserException(e.getMessage());
                 }
-                boolean fast = startFast != null ? startFast : env.value(CliVariables.START_FAST);
-                name = pusher.pushOnline(dataDirectory, settings, fast);
+                name = pusher.pushOnline(dataDirectory, settings, fastCheckpoint(env));
             }
             OPERATOR.info(LogEvent.msg("base backup complete").detail("The backup is " + name + ".")
                     .kv("backup", name.toString()));
