@@ -64,14 +64,14 @@ print("client CPU ms mean %7.2f median %7.2f   wall ms median %6.1f" % (statisti
 EOF
 }
 
-# row LABEL WALJ_CLIENT WALJ_CDS SUBCOMMAND ARGS…
+# row LABEL WALJ_CLIENT WALJ_CDS COMMAND…
 row() {
   local label=$1 client=$2 cds=$3; shift 3
-  WALJ_CLIENT=$client WALJ_CDS=$cds calls 3 "$here/packaging/wal-j" "$@" >/dev/null # warm-up, class-data dump
+  WALJ_CLIENT=$client WALJ_CDS=$cds calls 3 "$@" >/dev/null # warm-up, class-data dump
   local before after
   before=$(daemon_ms)
-  printf '%-40s ' "$label"
-  WALJ_CLIENT=$client WALJ_CDS=$cds calls "$runs" "$here/packaging/wal-j" "$@"
+  printf '%-44s ' "$label"
+  WALJ_CLIENT=$client WALJ_CDS=$cds calls "$runs" "$@"
   after=$(daemon_ms)
   awk -v a="$after" -v b="$before" -v n="$runs" 'BEGIN {printf "   daemon CPU ms/call %6.1f\n", (a-b)/n}'
 }
@@ -81,9 +81,13 @@ echo "segment $seg ($(stat -c %s "pg_wal/$seg") bytes), $runs calls per row, $(n
 WALJ_CLIENT=auto calls 20 "$here/packaging/wal-j" wal-push --pool-size 1 "pg_wal/$seg" >/dev/null
 for sub in push fetch; do
   if [ $sub = push ]; then args=(wal-push --pool-size 1 "pg_wal/$seg"); else args=(wal-fetch --prefetch 0 "$seg" "$work/restored"); fi
-  row "wal-$sub native client" auto auto "${args[@]}"
-  row "wal-$sub JVM client, class-data archive" jvm auto "${args[@]}"
-  row "wal-$sub JVM client, no archive" jvm off "${args[@]}"
-  row "wal-$sub native client (again)" auto auto "${args[@]}"
+  wj=$here/packaging/wal-j
+  row "wal-$sub native client" auto auto "$wj" "${args[@]}"
+  row "wal-$sub JVM client, class-data archive" jvm auto "$wj" "${args[@]}"
+  row "wal-$sub JVM client, no archive" jvm off "$wj" "${args[@]}"
+  row "wal-$sub native client (again)" auto auto "$wj" "${args[@]}"
+  # the launcher's sh left out: what the C client itself costs
+  row "wal-$sub native client run directly" auto auto "$here/target/wal-j-client" "$wj" "$here/target/wal-j.jar" \
+    "${args[0]}" "${args[@]}"
 done
 cmp -s "$work/restored" "pg_wal/$seg" || { echo "wal-fetch returned different bytes" >&2; exit 1; }
