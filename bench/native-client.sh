@@ -8,26 +8,19 @@
 #                                        package with a C compiler; PostgreSQL server programs)
 set -euo pipefail
 runs=${1:-20}
-here=$(cd "$(dirname "$0")/.." && pwd)
-[ -f "$here/target/wal-j.jar" ] && [ -x "$here/target/wal-j-client" ] \
-  || { echo "build first, with cc on PATH: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
-pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}
-
-work=$(mktemp -d /tmp/wal-j-native.XXXXXX)
-daemon_pid=
-cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-chmod 755 "$work"
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgres --); fi
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_jar
+[ -x "$here/target/wal-j-client" ] || { echo "no target/wal-j-client: build with cc on PATH" >&2; exit 1; }
+make_work native
 
 # one full segment of md5-text rows
-"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=5497" \
+pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
+pg "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=5497" \
   -l "$work/pg.log" -w start >/dev/null
-"${as_pg[@]}" "$pgbin/psql" -h "$work" -p 5497 -U postgres -q -c "CREATE TABLE t (id int, v text)" \
+pg "$pgbin/psql" -h "$work" -p 5497 -U postgres -q -c "CREATE TABLE t (id int, v text)" \
   -c "INSERT INTO t SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 300000) g" postgres
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
+pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
 seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
 mkdir -p "$work/pg_wal/archive_status" "$work/archive/wal_005" "$work/cds"
 cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"

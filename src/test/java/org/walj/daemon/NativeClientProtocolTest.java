@@ -39,8 +39,7 @@ class NativeClientProtocolTest {
     private Path socket;
     private Path jar;
     private Path launcher;
-    private DaemonServer server;
-    private Thread acceptor;
+    private ServingDaemon daemon;
     private final AtomicReference<Protocol.Request> received = new AtomicReference<>();
     private volatile DaemonServer.Handler behaviour;
 
@@ -48,9 +47,6 @@ class NativeClientProtocolTest {
     void start() throws IOException {
         assertTrue(Files.isExecutable(CLIENT), CLIENT + " is missing: the build makes it when cc is on PATH"
                 + " (install gcc; CI does)");
-        Path dir = Files.createDirectory(tmp.resolve("run"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        socket = dir.resolve("d.sock");
         jar = Files.writeString(tmp.resolve("wal-j.jar"), "stand-in jar");
         // the fallback: records how it was run, as the launcher would then run the command in-process
         launcher = Files.writeString(tmp.resolve("launcher"), """
@@ -59,25 +55,16 @@ class NativeClientProtocolTest {
                 exit 42
                 """);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
-        server = new DaemonServer(socket, (request, out, err) -> {
+        daemon = ServingDaemon.start(tmp, (request, out, err) -> {
             received.set(request);
             return behaviour.handle(request, out, err);
-        }, 2, 2, Duration.ofSeconds(5));
-        server.bind();
-        acceptor = new Thread(() -> {
-            try {
-                server.serve();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        });
-        acceptor.start();
+        }, Duration.ofSeconds(5));
+        socket = daemon.socket;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        server.shutdown(Duration.ofSeconds(10));
-        acceptor.join(10_000);
+        daemon.close();
     }
 
     private record Run(int status, String stdout, String stderr) {
@@ -197,7 +184,7 @@ class NativeClientProtocolTest {
 
     @Test
     void noDaemonOrAnOpenDirectoryMeansInProcess() throws Exception {
-        server.shutdown(Duration.ofSeconds(10));
+        daemon.server.shutdown(Duration.ofSeconds(10));
         Files.createFile(socket); // a stale socket path: nothing listens
         Run none = run(env(), "wal-push", "wal-push", "x");
         assertEquals(42, none.status());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,6 +133,21 @@ class NativeClientIT {
         ProcessResult chosen = walj.run(with(walEnv, "WALJ_FETCH_ERROR_EXIT_CODE", "201"), "wal-fetch",
                 "--prefetch", "0", name, scratch.root().resolve("damaged-201").toString());
         assertEquals(201, chosen.exitCode(), chosen.describe());
+
+        // --- the launcher's choice: a native client that is not executable is not used (the JVM client is, and
+        // here it cannot start: the fatal status, never "not found"); an unknown WALJ_CLIENT is an error
+        Path nativeClient = walj.launcher().resolveSibling("wal-j-client");
+        Files.setPosixFilePermissions(nativeClient, PosixFilePermissions.fromString("rw-r--r--"));
+        ProcessResult notExecutable = walj.run(noJvm, "wal-fetch", MISSING, scratch.root().resolve("x").toString());
+        assertEquals(200, notExecutable.exitCode(), notExecutable.describe());
+        assertTrue(notExecutable.stderr().contains("NoSuchOption"), "the JVM client ran: " + notExecutable.describe());
+        Files.setPosixFilePermissions(nativeClient, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> unknown = with(walEnv, "WALJ_CLIENT", "fast");
+        ProcessResult unknownFetch = walj.run(unknown, "wal-fetch", MISSING, scratch.root().resolve("x").toString());
+        assertEquals(200, unknownFetch.exitCode(), unknownFetch.describe());
+        assertTrue(unknownFetch.stderr().contains("WALJ_CLIENT=fast is not one of auto, jvm, none"),
+                unknownFetch.describe());
+        assertEquals(1, walj.run(unknown, "wal-push", "pg_wal/" + MISSING).exitCode());
 
         daemon.terminate();
     }
