@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Tries wal-j end to end on this machine with the local-file backend, nothing to configure:
-# a throwaway PostgreSQL cluster archives its WAL with `wal-j wal-push %p`, a copy made with pg_basebackup
-# recovers from that archive with `wal-j wal-fetch %f %p`, and the two are compared.
+# Tries wal-j's main job end to end on this machine with the local-file backend, nothing to configure:
+# a throwaway PostgreSQL cluster archives its WAL with `wal-j wal-push %p`; `wal-j backup-push` takes a base backup
+# while pgbench writes; `wal-j backup-list` lists it; `wal-j backup-fetch DIR LATEST` restores it into a new
+# directory, which recovers from the archive with `wal-j wal-fetch %f %p`; the two are compared.
+# The servers listen only on Unix sockets in a directory of their own (no TCP port, so nothing can collide).
 # Needs: the built jar (./mvnw -q -B -DskipTests package) and PostgreSQL's server programs (Debian: postgresql-15).
 # Everything lives under one directory in /tmp, printed at the end; the servers are stopped on exit.
 set -euo pipefail
@@ -48,9 +50,15 @@ run "$pgbin/pg_ctl" -D "$work/primary" -l "$work/primary.log" -w start >/dev/nul
 run "$pgbin/pgbench" -h "$work" -p 5491 -U postgres -i -s 2 -q postgres >/dev/null 2>&1
 sql 5491 "SELECT pg_switch_wal()" >/dev/null
 
-echo "==> a base backup (pg_basebackup; wal-j's own backup-push comes later), then more writes"
-run "$pgbin/pg_basebackup" -h "$work" -p 5491 -U postgres -D "$work/restored" -X none -c fast
-run "$pgbin/pgbench" -h "$work" -p 5491 -U postgres -T 5 -c 2 postgres >/dev/null 2>&1
+pgenv=(env PGHOST="$work" PGPORT=5491 PGUSER=postgres)
+echo "==> an online base backup while pgbench writes: $walj backup-push --start-fast $work/primary"
+run "$pgbin/pgbench" -h "$work" -p 5491 -U postgres -T 8 -c 2 postgres >/dev/null 2>&1 &
+writer=$!
+run "${pgenv[@]}" $walj backup-push --start-fast "$work/primary" 2>"$work/backup-push.log" \
+  || { cat "$work/backup-push.log" >&2; echo "try-it: backup-push failed" >&2; exit 1; }
+wait "$writer"
+echo "==> $walj backup-list"
+run $walj backup-list 2>>"$work/backup-list.log" | sed 's/^/    /'
 sql 5491 "CREATE TABLE after_backup AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 10000) g" >/dev/null
 expected=$(sql 5491 "SELECT count(*), sum(abalance) FROM pgbench_accounts")
 expected_after=$(sql 5491 "SELECT md5(string_agg(v, ',' ORDER BY id)) FROM after_backup")
@@ -63,7 +71,12 @@ done
 run "$pgbin/pg_ctl" -D "$work/primary" -m fast -w stop >/dev/null
 echo "    archived: $(ls "$work/archive/wal_005" | wc -l) objects in $work/archive/wal_005/"
 
-echo "==> recovering the copy with: restore_command = '$walj wal-fetch %f %p'"
+echo "==> restoring the newest backup: $walj backup-fetch $work/restored LATEST"
+run $walj backup-fetch "$work/restored" LATEST 2>"$work/backup-fetch.log" \
+  || { cat "$work/backup-fetch.log" >&2; echo "try-it: backup-fetch failed" >&2; exit 1; }
+# WAL-E's backups leave configuration out, as the restore runbook says: the operator brings it
+run cp "$work/primary/postgresql.conf" "$work/primary/pg_hba.conf" "$work/primary/pg_ident.conf" "$work/restored/"
+echo "==> recovering it with: restore_command = '$walj wal-fetch %f %p'"
 cat >>"$work/restored/postgresql.conf" <<CONF
 port = 5492
 archive_mode = off

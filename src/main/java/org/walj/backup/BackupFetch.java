@@ -22,6 +22,8 @@ import org.walj.layout.BackupSentinel;
 import org.walj.layout.RestoreSpec;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
+import org.walj.logging.Progress;
+import org.walj.logging.ProgressDisplay;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
@@ -39,6 +41,7 @@ public final class BackupFetch {
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
+    private final ProgressDisplay progress;
 
     /**
      * Options of one fetch. {@code requireManifest}: refuse a backup without an integrity manifest (one made by
@@ -80,7 +83,13 @@ public final class BackupFetch {
     }
 
     public BackupFetch(Archive archive) {
+        this(archive, ProgressDisplay.off());
+    }
+
+    /** {@code progress}: where the bytes downloaded are shown (a terminal's line, or nowhere). */
+    public BackupFetch(Archive archive, ProgressDisplay progress) {
         this.archive = archive;
+        this.progress = java.util.Objects.requireNonNull(progress, "progress");
         this.storage = archive.storage();
         this.codec = archive.codec();
         this.workerLog = WalELog.get(archive.workerLoggerName());
@@ -189,11 +198,13 @@ public final class BackupFetch {
 
     private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize,
                             ManifestCheck check) throws IOException {
-        PartitionPool.runAll(partitions, poolSize, "backup-fetch", p -> extractOne(p, extractor, check));
+        try (Progress shown = progress.start("backup-fetch downloaded", BackupPartitions.storedBytes(partitions))) {
+            PartitionPool.runAll(partitions, poolSize, "backup-fetch", p -> extractOne(p, extractor, check, shown));
+        }
     }
 
-    private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check)
-            throws IOException {
+    private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check,
+                            Progress shown) throws IOException {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
         FileCheck fileCheck = check == null ? null : new FileCheck() {
@@ -217,7 +228,7 @@ public final class BackupFetch {
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
         // download, decrypt and decompress on one thread, tar parsing and file writes on this one
-        try (InputStream stored = storage.get(partition.key());
+        try (InputStream stored = new ProgressInputStream(storage.get(partition.key()), shown);
              InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored))) {
             extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {

@@ -3,6 +3,7 @@ package org.walj.backup;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.walj.UserException;
@@ -47,6 +48,21 @@ final class BackupPartitions {
                     "The archive is damaged; restore another backup (backup-list).");
         }
         return out;
+    }
+
+    /**
+     * The bytes fetch and verify will download, for their progress: the listed sizes' sum. Empty when a size is 0:
+     * no partition is empty (its tar has headers and an end), so such a listing does not know sizes.
+     */
+    static OptionalLong storedBytes(List<ObjectInfo> partitions) {
+        long sum = 0;
+        for (ObjectInfo p : partitions) {
+            if (p.size() == 0) {
+                return OptionalLong.empty();
+            }
+            sum += p.size();
+        }
+        return OptionalLong.of(sum);
     }
 
     /** {@code part_00000003.tar.lzo}: the object's last name component. */

@@ -14,8 +14,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +34,8 @@ import org.walj.layout.BackupSentinel;
 import org.walj.logging.KibPerSecond;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
+import org.walj.logging.Progress;
+import org.walj.logging.ProgressDisplay;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
@@ -72,8 +77,14 @@ public final class BackupPusher {
     private final ObjectCodec codec;
     private final int poolSize;
     private final ReadRateLimit rateLimit;
+    private final ProgressDisplay progress;
 
     public BackupPusher(Archive archive, int poolSize, ReadRateLimit rateLimit) {
+        this(archive, poolSize, rateLimit, ProgressDisplay.off());
+    }
+
+    /** {@code progress}: where the bytes read from the cluster are shown (a terminal's line, or nowhere). */
+    public BackupPusher(Archive archive, int poolSize, ReadRateLimit rateLimit, ProgressDisplay progress) {
         if (poolSize < 1) {
             throw new IllegalArgumentException("pool size must be at least 1");
         }
@@ -82,15 +93,20 @@ public final class BackupPusher {
         this.codec = archive.codec();
         this.poolSize = poolSize;
         this.rateLimit = rateLimit;
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
-    /** Backs up the running cluster in {@code dataDirectory}, reached with {@code settings}. */
-    public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings) throws IOException {
+    /**
+     * Backs up the running cluster in {@code dataDirectory}, reached with {@code settings}, after a spread checkpoint
+     * (WAL-E's) or, with {@code fastCheckpoint}, an immediate one.
+     */
+    public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings, boolean fastCheckpoint)
+            throws IOException {
         requireDataDirectory(dataDirectory);
         archive.presence().requireWritable();
         try (PgSession session = PgSession.connect(settings)) {
             String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
-            Lsn startLsn = session.startBackup(label);
+            Lsn startLsn = startBackup(session, label, fastCheckpoint);
             long timeline = session.checkpointTimeline();
             WalSegmentSize segmentSize = session.walSegmentSize();
             BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
@@ -159,6 +175,43 @@ public final class BackupPusher {
         return name;
     }
 
+    /**
+     * The start call between two INFO lines: its checkpoint, spread by default as WAL-E's, can keep a push silent for
+     * many minutes, and the operator should see what it waits for and how to ask for less.
+     */
+    private static Lsn startBackup(PgSession session, String label, boolean fast) throws IOException {
+        String kind = fast ? "fast" : "spread";
+        LogEvent waiting = LogEvent.msg("waiting for PostgreSQL's " + kind + " checkpoint").kv("checkpoint", kind);
+        if (fast) {
+            waiting = waiting.detail("The backup starts after a checkpoint; --start-fast asked PostgreSQL for an "
+                    + "immediate one, which writes every dirty buffer at once.");
+        } else {
+            PgSession.CheckpointPacing pacing = session.checkpointPacing();
+            waiting = waiting.detail("The backup starts after a checkpoint, which PostgreSQL spreads over "
+                    + "checkpoint_completion_target (" + pacing.completionTarget() + ") of checkpoint_timeout ("
+                    + pacing.timeoutSeconds() + " s): up to about " + minutes(pacing.spreadSeconds()) + " here.")
+                    .hint("backup-push --start-fast (or WALJ_START_FAST=true) asks for an immediate checkpoint "
+                            + "instead, at the cost of a burst of writes on the server.");
+        }
+        OPERATOR.info(waiting);
+        long started = System.nanoTime();
+        Lsn start = session.startBackup(label, fast);
+        String seconds = String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9);
+        OPERATOR.info(LogEvent.msg("PostgreSQL's checkpoint is done")
+                .detail("The " + kind + " checkpoint took " + seconds + " s; the backup starts at " + start + ".")
+                .kv("checkpoint", kind).kv("seconds", seconds));
+        return start;
+    }
+
+    /** {@code 45 s}, {@code 4.5 min}, {@code 54 min}. */
+    static String minutes(long seconds) {
+        if (seconds < 90) {
+            return seconds + " s";
+        }
+        double min = seconds / 60.0;
+        return min < 10 ? String.format(Locale.ROOT, "%.1f min", min) : Math.round(min) + " min";
+    }
+
     /** What the data upload produced, for the sentinel. */
     private record Uploaded(ClusterListing listing, int partitions) {
     }
@@ -174,12 +227,13 @@ public final class BackupPusher {
         storage.put(versionKey, new ByteArrayInputStream(version.getBytes(StandardCharsets.UTF_8)), "text/plain");
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
-        TarPartitionWriter writer = new TarPartitionWriter(rateLimit);
         ExecutorService pool = Executors.newFixedThreadPool(poolSize, WorkerThreads.numbered("walj-partition-"));
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. Small
         // blocks only (LZO's), two at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot
         // holds it and its output), so many cores would multiply LZ4's memory past the heap.
-        try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+        try (Progress shown = progress.start("backup-push read", OptionalLong.of(listing.expandedSizeBytes()));
+             BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+            TarPartitionWriter writer = new TarPartitionWriter(rateLimit, shown::add);
             Optional<BlockParallelism> parallelism = codec.compression().blockSize() <= PARALLEL_BLOCK_LIMIT
                     ? compressors.parallelism(2) : Optional.empty();
             List<Future<?>> uploads = new ArrayList<>();

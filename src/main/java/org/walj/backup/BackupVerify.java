@@ -20,6 +20,8 @@ import org.walj.layout.BackupSentinel;
 import org.walj.layout.ManifestEntry;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
+import org.walj.logging.Progress;
+import org.walj.logging.ProgressDisplay;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.postgres.SegmentName;
@@ -43,6 +45,7 @@ public final class BackupVerify {
     private final Storage storage;
     private final ObjectCodec codec;
     private final WalELog workerLog;
+    private final ProgressDisplay progress;
 
     /**
      * @param requireManifest fail a backup that has no manifest (one made by WAL-E) instead of warning
@@ -75,7 +78,13 @@ public final class BackupVerify {
     }
 
     public BackupVerify(Archive archive) {
+        this(archive, ProgressDisplay.off());
+    }
+
+    /** {@code progress}: where the bytes downloaded are shown (a terminal's line, or nowhere). */
+    public BackupVerify(Archive archive, ProgressDisplay progress) {
         this.archive = archive;
+        this.progress = java.util.Objects.requireNonNull(progress, "progress");
         this.storage = archive.storage();
         this.codec = archive.codec();
         this.workerLog = WalELog.get(archive.workerLoggerName());
@@ -111,8 +120,10 @@ public final class BackupVerify {
         Set<Integer> unreadable = ConcurrentHashMap.newKeySet();
         AtomicBoolean backupLabel = new AtomicBoolean();
         AtomicLong matched = new AtomicLong();
-        PartitionPool.runAll(partitions, options.poolSize(), "backup-verify",
-                p -> readOne(p, check, problems, unreadable, backupLabel, matched));
+        try (Progress shown = progress.start("backup-verify read", BackupPartitions.storedBytes(partitions))) {
+            PartitionPool.runAll(partitions, options.poolSize(), "backup-verify",
+                    p -> readOne(p, check, problems, unreadable, backupLabel, matched, shown));
+        }
 
         if (check != null) {
             reportUnseen(check, partitions, unreadable, problems);
@@ -198,7 +209,7 @@ public final class BackupVerify {
     }
 
     private void readOne(ObjectInfo partition, ManifestCheck check, VerificationProblems problems,
-                         Set<Integer> unreadable, AtomicBoolean backupLabel, AtomicLong matched) {
+                         Set<Integer> unreadable, AtomicBoolean backupLabel, AtomicLong matched, Progress shown) {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
         workerLog.info(LogEvent.msg("beginning partition verification")
@@ -226,7 +237,7 @@ public final class BackupVerify {
             }
         };
         PartitionReader.Members members = new NullSink(backupLabel, problems, name);
-        try (InputStream stored = storage.get(partition.key());
+        try (InputStream stored = new ProgressInputStream(storage.get(partition.key()), shown);
              InputStream tar = codec.decoder(partition.key(), stored)) {
             PartitionReader.read(tar, members, fileCheck);
         } catch (IOException | RuntimeException e) {

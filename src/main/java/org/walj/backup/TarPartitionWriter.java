@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -28,9 +29,16 @@ public final class TarPartitionWriter {
     private static final int BUFFER = 64 * 1024;
 
     private final ReadRateLimit rateLimit;
+    private final LongConsumer written;
 
     public TarPartitionWriter(ReadRateLimit rateLimit) {
+        this(rateLimit, bytes -> { });
+    }
+
+    /** {@code written}: told the file bytes put into the tar as they go (backup-push's progress). */
+    public TarPartitionWriter(ReadRateLimit rateLimit, LongConsumer written) {
         this.rateLimit = rateLimit;
+        this.written = written;
     }
 
     /**
@@ -128,6 +136,7 @@ public final class TarPartitionWriter {
                 tar.write(buffer, 0, n);
                 sha.update(buffer, 0, n);
                 remaining -= n;
+                written.accept(n);
             }
             if (remaining > 0) {
                 Arrays.fill(buffer, (byte) 0);
@@ -136,6 +145,7 @@ public final class TarPartitionWriter {
                     tar.write(buffer, 0, n);
                     sha.update(buffer, 0, n);
                     remaining -= n;
+                    written.accept(n);
                 }
             }
             tar.closeArchiveEntry();

@@ -55,7 +55,8 @@ final class BackupFetchCommand implements Callable<Integer> {
                 : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE
                 : BackupFetch.RestoreSpecOption.file(readSpec(Path.of(restoreSpec)));
         try (Archive archive = root.openArchive()) {
-            BackupFetch fetch = new BackupFetch(archive);
+            BackupFetch fetch = new BackupFetch(archive,
+                    root.progressDisplay());
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
                     requireManifest));
         }

@@ -38,9 +38,19 @@ final class BackupPushCommand implements Callable<Integer> {
             description = "Cap on the bytes per second read from the cluster, all partitions together.")
     Long rateLimit;
 
+    @Option(names = "--start-fast", negatable = true,
+            description = "Start after an immediate checkpoint instead of a spread one (pgBackRest's name; default: "
+                    + "WALJ_START_FAST, else spread, as WAL-E).")
+    Boolean startFast;
+
     @Option(names = "--while-offline",
             description = "Back up a cleanly stopped cluster (reads pg_controldata; runs no SQL).")
     boolean whileOffline;
+
+    /** {@code --start-fast} / {@code --no-start-fast} when given, else {@code WALJ_START_FAST}, else spread. */
+    boolean fastCheckpoint(Settings env) {
+        return startFast != null ? startFast : env.value(CliVariables.START_FAST);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +63,8 @@ final class BackupPushCommand implements Callable<Integer> {
         ReadRateLimit limit = rateLimit == null ? ReadRateLimit.unlimited() : ReadRateLimit.of(rateLimit);
         Settings env = root.settings();
         try (Archive archive = root.openArchive()) {
-            BackupPusher pusher = new BackupPusher(archive, poolSize, limit);
+            BackupPusher pusher = new BackupPusher(archive, poolSize, limit,
+                    root.progressDisplay());
             BackupName name;
             if (whileOffline) {
                 String path = env.get(CliVariables.PATH).orElse("");
@@ -68,7 +79,7 @@ final class BackupPushCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new org.walj.UserException(e.getMessage());
                 }
-                name = pusher.pushOnline(dataDirectory, settings);
+                name = pusher.pushOnline(dataDirectory, settings, fastCheckpoint(env));
             }
             OPERATOR.info(LogEvent.msg("base backup complete").detail("The backup is " + name + ".")
                     .kv("backup", name.toString()));

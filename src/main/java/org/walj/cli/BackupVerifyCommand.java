@@ -39,7 +39,7 @@ final class BackupVerifyCommand implements Callable<Integer> {
         WalSegmentSize size = WalSegmentSizeOption.parse(segmentSize, root.spec.commandLine());
         SubcommandStart.log("backup-verify");
         try (Archive archive = root.openArchive()) {
-            new BackupVerify(archive)
+            new BackupVerify(archive, root.progressDisplay())
                     .verify(backupName, new BackupVerify.Options(poolSize, requireManifest, size));
         }
         return ExitStatus.OK;

@@ -2,6 +2,7 @@ package org.walj.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.walj.logging.ProgressMode;
 import org.walj.settings.Scope;
 import org.walj.settings.Setting;
 
@@ -51,6 +52,13 @@ final class CliVariables {
             Setting.secret("PGPASSWORD", Scope.PROCESS, "backup-push's password."),
             Setting.text("PGPASSFILE", Scope.PROCESS, "backup-push's password file (~/.pgpass)."));
 
+    /** backup-push, backup-fetch, backup-verify: when to draw a progress line on stderr (docs/logging.md). */
+    static final Setting<ProgressMode> PROGRESS = Setting.of("WALJ_PROGRESS", Scope.PROCESS, ProgressMode::parse,
+            ProgressMode.AUTO, "auto, always or never: a progress line on stderr for backup-push, -fetch, -verify.");
+    /** backup-push's --start-fast when the option is not given. */
+    static final Setting<Boolean> START_FAST = Setting.of("WALJ_START_FAST", Scope.PROCESS, Setting::walEBoolean,
+            false, "backup-push starts after an immediate checkpoint instead of a spread one (or --start-fast).");
+
     static final List<Setting<?>> ALL = all();
 
     private CliVariables() {
@@ -58,7 +66,8 @@ final class CliVariables {
 
     private static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(PREFIXES);
-        all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH));
+        all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH,
+                PROGRESS, START_FAST));
         all.addAll(POSTGRES);
         return List.copyOf(all);
     }

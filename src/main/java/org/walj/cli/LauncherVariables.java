@@ -21,6 +21,8 @@ final class LauncherVariables {
             Setting.text("WALJ_JAR", LAUNCHER, "The wal-j jar."),
             Setting.text("WALJ_CDS", LAUNCHER, "Class-data sharing on or off."),
             Setting.text("WALJ_CDS_DIR", LAUNCHER, "Where the class-data archive is kept."),
+            Setting.text("WALJ_CLIENT", LAUNCHER, "How wal-push and wal-fetch ask a running daemon: auto (the native"
+                    + " client when built), jvm (the JVM client), none (never: in-process)."),
             Setting.text("XDG_CACHE_HOME", LAUNCHER, "The default of WALJ_CDS_DIR's parent."),
             Setting.text("LC_ALL", LAUNCHER, "Locale, passed on to the JVM's categories."),
             Setting.text("LC_CTYPE", LAUNCHER, "Locale of characters."),

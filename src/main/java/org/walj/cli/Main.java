@@ -74,7 +74,7 @@ public final class Main {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println(cmd.getHelp().fullSynopsis().stripTrailing());
-        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + message(e));
         err.flush();
         if (Arrays.asList(args).contains("wal-fetch")) {
             try {
@@ -84,5 +84,20 @@ public final class Main {
             }
         }
         return ExitStatus.USAGE;
+    }
+
+    /**
+     * picocli's text, except for a word where a subcommand belongs: argparse's "invalid choice" line, which names the
+     * choices, instead of "Unmatched argument at index 0".
+     */
+    private static String message(CommandLine.ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !cmd.getSubcommands().isEmpty()
+                && unmatched.getUnmatched().size() > 0 && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            return "argument subcommand: invalid choice: '" + unmatched.getUnmatched().get(0) + "' (choose from "
+                    + String.join(", ", cmd.getSubcommands().keySet().stream().map(n -> "'" + n + "'").toList())
+                    + ")";
+        }
+        return e.getMessage();
     }
 }

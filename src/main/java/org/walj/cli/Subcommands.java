@@ -3,6 +3,8 @@ package org.walj.cli;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Which subcommands a run registers with picocli. Building a subcommand's model (reflection over its annotations)
@@ -21,6 +23,21 @@ final class Subcommands {
                 root.addSubcommand(subcommand);
             }
         }
+        root.getSubcommands().values().forEach(Subcommands::acceptHelp);
+    }
+
+    /**
+     * {@code -h}/{@code --help} on every subcommand and sub-subcommand, as argparse gives WAL-E's: help is printed
+     * and the exit status is 0 even where a parameter is required. Added here, once, instead of one annotated field
+     * per command; a command that declares its own (wal-fetch, picocli's help) keeps it.
+     */
+    private static void acceptHelp(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Subcommands::acceptHelp);
     }
 
     /**

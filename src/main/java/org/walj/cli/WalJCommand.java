@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.archive.Archive;
 import org.walj.logging.LogSetup;
+import org.walj.logging.ProgressDisplay;
 import org.walj.settings.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +64,11 @@ public final class WalJCommand implements Callable<Integer> {
 
     Archive openArchive() {
         return ArchiveOptions.open(globals, settings);
+    }
+
+    /** backup-push's, backup-fetch's and backup-verify's progress line: WALJ_PROGRESS, after --terse is applied. */
+    ProgressDisplay progressDisplay() {
+        return ProgressDisplay.choose(settings.value(CliVariables.PROGRESS));
     }
 
     void configureLogging() {

@@ -27,14 +27,15 @@ public final class DaemonClient {
     /**
      * What travels with a request: a superset of the daemon's must-match settings, which this class cannot see (it
      * imports java.* only). The daemon compares the declared ones (docs/daemon.md); a test fails if a declared one
-     * is missing here.
+     * is missing here. The native client (src/main/c/wal-j-client.c) keeps the same three lists:
+     * NativeClientProtocolTest checks that both send the same variables.
      */
     private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "WABS_", "GNUPGHOME");
     /** Must-match settings outside those prefixes: read by the storage clients under their common names. */
     private static final java.util.Set<String> NAMES = java.util.Set.of("STORAGE_EMULATOR_HOST");
     /** Read by the launcher only (which JVM, which jar, which socket): they do not change what the command does. */
     private static final java.util.Set<String> LAUNCHER_ONLY = java.util.Set.of("WALJ_JAVA", "WALJ_JAVA_OPTS",
-            "WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR", SocketPath.VARIABLE);
+            "WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR", SocketPath.VARIABLE, "WALJ_CLIENT");
 
     private final Path socket;
 

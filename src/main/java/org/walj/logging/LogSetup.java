@@ -74,6 +74,21 @@ public final class LogSetup {
         return state == null ? Set.of() : state.destinations;
     }
 
+    /**
+     * stderr as the log records use it, for the progress line (docs/logging.md); a console of its own when logging
+     * is not ours (then nothing else shares it).
+     */
+    static ConsoleLine console() {
+        configure();
+        LoggerContext context = context();
+        return context == null ? new ConsoleLine(System.err) : console(context);
+    }
+
+    static ConsoleLine console(LoggerContext context) {
+        State state = state(context);
+        return state == null ? new ConsoleLine(System.err) : state.console;
+    }
+
     static void setLevel(LoggerContext context, LogLevel level) {
         apply(context, state(context), level);
     }
@@ -89,9 +104,10 @@ public final class LogSetup {
      * when unset).
      */
     static void install(LoggerContext context, String destinationEnv, PrintStream stderr) {
+        ConsoleLine console = new ConsoleLine(stderr);
         if (state(context) == null) {
             StatusManager statuses = context.getStatusManager();
-            StatusReporter reporter = new StatusReporter(stderr);
+            StatusReporter reporter = new StatusReporter(console);
             for (Status earlier : statuses.getCopyOfStatusList()) {
                 reporter.addStatusEvent(earlier);
             }
@@ -108,13 +124,13 @@ public final class LogSetup {
             WalELayout layout = new WalELayout();
             layout.setContext(context);
             layout.start();
-            appender = new StreamAppender(stderr, layout);
+            appender = new StreamAppender(console, layout);
             appender.setName(APPENDER_NAME);
             appender.setContext(context);
             appender.start();
             root.addAppender(appender);
         }
-        State state = new State(destinations, appender);
+        State state = new State(destinations, appender, console);
         context.putObject(STATE_KEY, state);
         apply(context, state, LogLevel.INFO);
     }
@@ -148,11 +164,13 @@ public final class LogSetup {
     private static final class State {
         final Set<Destination> destinations;
         final StreamAppender appender;
+        final ConsoleLine console;
         volatile LogLevel level = LogLevel.INFO;
 
-        State(Set<Destination> destinations, StreamAppender appender) {
+        State(Set<Destination> destinations, StreamAppender appender, ConsoleLine console) {
             this.destinations = Set.copyOf(destinations);
             this.appender = appender;
+            this.console = console;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.walj.logging;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusListener;
@@ -13,9 +14,9 @@ import ch.qos.logback.core.status.StatusListener;
  */
 final class StatusReporter implements StatusListener {
 
-    private final PrintStream err;
+    private final ConsoleLine err;
 
-    StatusReporter(PrintStream err) {
+    StatusReporter(ConsoleLine err) {
         this.err = err;
     }
 
@@ -30,8 +31,12 @@ final class StatusReporter implements StatusListener {
         if (t != null) {
             line.append(": ").append(t);
         }
-        err.println(line.toString().replace('\n', ' '));
-        err.flush();
+        try {
+            // through the console line: a progress line on a terminal is wiped first
+            err.record((line.toString().replace('\n', ' ') + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // stderr is where this would have been reported
+        }
     }
 
     @Override

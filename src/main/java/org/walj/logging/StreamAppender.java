@@ -1,7 +1,6 @@
 package org.walj.logging;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -11,20 +10,21 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 
 /**
  * Writes each record to a stream in one write and flushes it at once: the process may exit right after logging
- * (an {@code archive_command} does), and records from concurrent threads must not interleave.
+ * (an {@code archive_command} does), and records from concurrent threads must not interleave. The stream is a
+ * {@link ConsoleLine}, which wipes a progress line on a terminal before the record and draws it again after.
  *
  * <p>Unlike Logback's {@code ConsoleAppender} it never closes the stream (it is the process's stderr) and it applies
  * WAL-E's own threshold, which can be CRITICAL, a level Logback does not have.
  */
 final class StreamAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
-    private final OutputStream out;
+    private final ConsoleLine out;
     private final Layout<ILoggingEvent> layout;
     private final Object lock = new Object();
     private volatile LogLevel threshold = LogLevel.INFO;
     private boolean reportedFailure;
 
-    StreamAppender(OutputStream out, Layout<ILoggingEvent> layout) {
+    StreamAppender(ConsoleLine out, Layout<ILoggingEvent> layout) {
         this.out = Objects.requireNonNull(out, "out");
         this.layout = Objects.requireNonNull(layout, "layout");
     }
@@ -55,8 +55,7 @@ final class StreamAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
         synchronized (lock) {
             try {
-                out.write(bytes);
-                out.flush();
+                out.record(bytes);
             } catch (IOException e) {
                 // stderr closed or full: there is nowhere left to say so, and logging must not fail the operation
                 if (!reportedFailure) {

@@ -83,13 +83,46 @@ public final class PgSession implements AutoCloseable {
         return Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()"));
     }
 
-    /** Starts a non-exclusive backup with a spread checkpoint, as WAL-E's non-fast {@code pg_start_backup}. */
-    public Lsn startBackup(String label) throws IOException {
+    /**
+     * Starts a non-exclusive backup. It returns once PostgreSQL has finished the checkpoint it requests: spread over
+     * {@code checkpoint_completion_target × checkpoint_timeout}, as WAL-E's non-fast {@code pg_start_backup}, unless
+     * {@code fast} asks for an immediate one.
+     */
+    public Lsn startBackup(String label, boolean fast) throws IOException {
         requireSupported();
         String sql = serverVersionNum >= 150000
-                ? "SELECT pg_backup_start(?, false)::text"
-                : "SELECT pg_start_backup(?, false, false)::text";
+                ? "SELECT pg_backup_start(?, " + fast + ")::text"
+                : "SELECT pg_start_backup(?, " + fast + ", false)::text";
         return Lsn.parse(queryString(sql, label));
+    }
+
+    /** What a spread checkpoint is paced by, to say how long the start call may wait. */
+    public CheckpointPacing checkpointPacing() throws IOException {
+        String both = queryString("SELECT (SELECT setting FROM pg_settings WHERE name = 'checkpoint_timeout') || ' ' "
+                + "|| (SELECT setting FROM pg_settings WHERE name = 'checkpoint_completion_target')");
+        String[] parts = both.split(" ");
+        try {
+            return new CheckpointPacing(Long.parseLong(parts[0]), Double.parseDouble(parts[1]));
+        } catch (RuntimeException e) {
+            throw new IOException("unexpected checkpoint settings from PostgreSQL: \"" + both + "\"");
+        }
+    }
+
+    /**
+     * {@code checkpoint_timeout} (seconds, pg_settings' unit since 8.x) and {@code checkpoint_completion_target}: the
+     * checkpointer paces a requested spread checkpoint to end at about their product after it starts.
+     */
+    public record CheckpointPacing(long timeoutSeconds, double completionTarget) {
+        public CheckpointPacing {
+            if (timeoutSeconds < 1 || !(completionTarget >= 0 && completionTarget <= 1)) {
+                throw new IllegalArgumentException("checkpoint_timeout " + timeoutSeconds
+                        + " s, checkpoint_completion_target " + completionTarget);
+            }
+        }
+
+        public long spreadSeconds() {
+            return Math.round(timeoutSeconds * completionTarget);
+        }
     }
 
     /**

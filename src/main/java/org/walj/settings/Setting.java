@@ -71,6 +71,15 @@ public record Setting<T>(String name, Scope scope, boolean secret, boolean empty
         };
     }
 
+    /** WAL-E's parse_boolean_envvar: 0 and false are false; 1 and true are true (any case); anything else an error. */
+    public static boolean walEBoolean(String name, String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "0", "false" -> false;
+            case "1", "true" -> true;
+            default -> throw new UserException(name + " must be 1, true, 0 or false, not \"" + text + "\"");
+        };
+    }
+
     /** This setting with an empty value counting as set (and passed to the parser). */
     public Setting<T> keepingEmpty() {
         return new Setting<>(name, scope, secret, false, parser, fallback, meaning);

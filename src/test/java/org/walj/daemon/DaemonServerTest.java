@@ -38,7 +38,7 @@ class DaemonServerTest {
     Path tmp;
     private Path socket;
     private DaemonServer server;
-    private Thread acceptor;
+    private ServingDaemon daemon;
     private final AtomicInteger completed = new AtomicInteger();
     private volatile CountDownLatch release = new CountDownLatch(0);
 
@@ -59,26 +59,15 @@ class DaemonServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        Path dir = Files.createDirectory(tmp.resolve("run"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        socket = dir.resolve("d.sock");
-        server = new DaemonServer(socket, this::handle, 2, 2, Duration.ofSeconds(2));
-        server.bind();
-        acceptor = new Thread(() -> {
-            try {
-                server.serve();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        });
-        acceptor.start();
+        daemon = ServingDaemon.start(tmp, this::handle, Duration.ofSeconds(2));
+        socket = daemon.socket;
+        server = daemon.server;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         release.countDown();
-        server.shutdown(Duration.ofSeconds(10));
-        acceptor.join(10_000);
+        daemon.close();
     }
 
     private DaemonClient.Outcome ask(ByteArrayOutputStream err, String... args) {

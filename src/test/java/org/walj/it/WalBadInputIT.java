@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +21,7 @@ import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.ResidentDaemon;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SyntheticSegment;
 import org.walj.it.harness.WalJ;
 
 /**
@@ -47,11 +47,7 @@ class WalBadInputIT {
         pgWal = scratch.dir("pg_wal");
         restoreDir = scratch.dir("restore");
         env = Map.of("WALE_FILE_PREFIX", "file://localhost" + archive);
-        byte[] segment = new byte[4 << 20];
-        new Random(1).nextBytes(segment);
-        Arrays.fill(segment, 1 << 20, 3 << 20, (byte) 'w');
-        Files.write(pgWal.resolve(SEG), segment);
-        scratch.user().own(pgWal.resolve(SEG));
+        SyntheticSegment.write(scratch, pgWal, SEG, 4, 1);
     }
 
     @Test

@@ -11,11 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +24,7 @@ import org.walj.it.harness.GcsStore;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SyntheticSegment;
 import org.walj.it.harness.WalJ;
 import org.walj.storage.gcs.GcsJsonApiStandIn;
 
@@ -61,11 +60,7 @@ class WalGcsIT {
         pgWal = scratch.dir("pg_wal");
         pathPrefix = "it-" + System.nanoTime() + "/";
         env = gsEnv("gs://" + BUCKET + "/" + pathPrefix, gcs.endpoint(), keyFile);
-        byte[] segment = new byte[16 << 20];
-        new Random(3).nextBytes(segment);
-        Arrays.fill(segment, 2 << 20, 12 << 20, (byte) 'w');
-        Files.write(pgWal.resolve(SEG), segment);
-        scratch.user().own(pgWal.resolve(SEG));
+        SyntheticSegment.write(scratch, pgWal, SEG, 16, 3);
     }
 
     @AfterEach

@@ -11,20 +11,19 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.Compare;
-import org.walj.it.harness.S3Store;
 import org.walj.it.harness.ProcessResult;
+import org.walj.it.harness.S3Store;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SyntheticSegment;
 import org.walj.it.harness.WalJ;
 import org.walj.storage.s3.S3ProxyServer;
 
@@ -56,11 +55,7 @@ class WalS3IT {
         pgWal = scratch.dir("pg_wal");
         pathPrefix = "it-" + System.nanoTime() + "/";
         env = s3Env("s3://" + BUCKET + "/" + pathPrefix, server.waleEndpoint(), S3ProxyServer.SECRET_KEY);
-        byte[] segment = new byte[16 << 20];
-        new Random(3).nextBytes(segment);
-        Arrays.fill(segment, 2 << 20, 12 << 20, (byte) 'w');
-        Files.write(pgWal.resolve(SEG), segment);
-        scratch.user().own(pgWal.resolve(SEG));
+        SyntheticSegment.write(scratch, pgWal, SEG, 16, 3);
     }
 
     @Test

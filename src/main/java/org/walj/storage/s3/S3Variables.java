@@ -1,8 +1,6 @@
 package org.walj.storage.s3;
 
 import java.util.List;
-import java.util.Locale;
-import org.walj.UserException;
 import org.walj.settings.Scope;
 import org.walj.settings.Setting;
 import org.walj.settings.VariableFamily;
@@ -35,7 +33,7 @@ public final class S3Variables {
     public static final Setting<String> SECURITY_TOKEN = Setting.secret("AWS_SECURITY_TOKEN", MATCH,
             "WAL-E's name of the session token, used when AWS_SESSION_TOKEN is unset.");
     public static final Setting<Boolean> INSTANCE_PROFILE = Setting.of("AWS_INSTANCE_PROFILE", MATCH,
-            S3Variables::walEBoolean, false, "Take credentials from the EC2 instance profile (or --aws-instance-profile).");
+            Setting::walEBoolean, false, "Take credentials from the EC2 instance profile (or --aws-instance-profile).");
     public static final Setting<String> SSE = Setting.text("WALJ_S3_SSE", MATCH, "AES256",
             "Server-side encryption: AES256, aws:kms or none.");
     public static final Setting<String> SSE_KMS_KEY_ID = Setting.text("WALJ_S3_SSE_KMS_KEY_ID", MATCH,
@@ -48,14 +46,5 @@ public final class S3Variables {
             "the AWS SDK (credential chain, profiles, instance metadata)");
 
     private S3Variables() {
-    }
-
-    /** WAL-E's parse_boolean_envvar: unset, empty, 0, false are false; 1, true are true; anything else an error. */
-    private static boolean walEBoolean(String name, String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "0", "false" -> false;
-            case "1", "true" -> true;
-            default -> throw new UserException(name + " must be 1, true, 0 or false, not \"" + text + "\"");
-        };
     }
 }

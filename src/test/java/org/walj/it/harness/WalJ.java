@@ -63,6 +63,13 @@ public final class WalJ {
             // the resident-mode client jar the build makes beside the full one (docs/daemon.md)
             Path clientJar = Files.copy(srcJar.resolveSibling("wal-j-client.jar"), bin.resolve("wal-j-client.jar"),
                     StandardCopyOption.REPLACE_EXISTING);
+            // the native daemon client, when the build made it (a C compiler was present): the launcher then uses
+            // it for wal-push and wal-fetch whenever a daemon socket exists (WALJ_CLIENT, docs/daemon.md)
+            Path nativeClient = srcJar.resolveSibling("wal-j-client");
+            if (Files.isRegularFile(nativeClient)) {
+                Files.setPosixFilePermissions(Files.copy(nativeClient, bin.resolve("wal-j-client"),
+                        StandardCopyOption.REPLACE_EXISTING), PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(clientJar, PosixFilePermissions.fromString("rw-r--r--"));
