@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
+import org.walj.storage.Causes;
 import org.walj.storage.StorageUnavailableException;
 import org.walj.storage.TransientStorageException;
 
@@ -50,10 +51,10 @@ final class AzureFailures {
         if (e instanceof BlobStorageException b) {
             return service(what, b);
         }
-        Throwable cause = rootCause(e);
+        Throwable cause = Causes.root(e);
         // the JDK's HTTP client wraps a refused connection so that the innermost cause is a ClosedChannelException
-        Throwable connect = inChain(e, ConnectException.class);
-        Throwable unknownHost = inChain(e, UnknownHostException.class);
+        Throwable connect = Causes.find(e, ConnectException.class);
+        Throwable unknownHost = Causes.find(e, UnknownHostException.class);
         cause = unknownHost != null ? unknownHost : connect != null ? connect : cause;
         if (cause instanceof UnknownHostException) {
             return new StorageUnavailableException("cannot resolve the Azure Blob Storage endpoint " + endpoint
@@ -75,7 +76,7 @@ final class AzureFailures {
         }
         if (cause instanceof IOException) {
             return new TransientStorageException("connection to the Azure Blob Storage endpoint " + endpoint
-                    + " failed during the " + what + ": " + describe(cause), e);
+                    + " failed during the " + what + ": " + Causes.describe(cause), e);
         }
         return new StorageUnavailableException("Azure Blob Storage request failed: the " + what + ": "
                 + e.getClass().getSimpleName(), e);
@@ -103,32 +104,5 @@ final class AzureFailures {
             return new TransientStorageException(summary, e);
         }
         return new StorageUnavailableException(summary, e);
-    }
-
-    private static Throwable inChain(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        String name = e.getClass().getSimpleName();
-        if (m == null || m.isBlank()) {
-            return name;
-        }
-        int nl = m.indexOf('\n');
-        return name + ": " + (nl < 0 ? m : m.substring(0, nl));
     }
 }

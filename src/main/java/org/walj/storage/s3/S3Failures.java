@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
 
+import org.walj.storage.Causes;
 import org.walj.storage.StorageUnavailableException;
 import org.walj.storage.TransientStorageException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -118,20 +119,10 @@ final class S3Failures {
     }
 
     static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
+        return Causes.root(e);
     }
 
     private static String describe(Throwable e) {
-        String m = e.getMessage();
-        String name = e.getClass().getSimpleName();
-        if (m == null || m.isBlank()) {
-            return name;
-        }
-        int nl = m.indexOf('\n');
-        return name + ": " + (nl < 0 ? m : m.substring(0, nl));
+        return Causes.describe(e);
     }
 }

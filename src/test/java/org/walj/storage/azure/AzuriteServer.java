@@ -2,15 +2,10 @@ package org.walj.storage.azure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Comparator;
@@ -27,6 +22,7 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import org.junit.jupiter.api.Assumptions;
 import org.walj.testsupport.Orphans;
+import org.walj.testsupport.ServerProcess;
 
 /**
  * A real Azure Blob Storage server for tests: Azurite's blob service (npm package {@code azurite}, installed by
@@ -87,7 +83,7 @@ public final class AzuriteServer {
             byte[] raw = new byte[64];
             new SecureRandom().nextBytes(raw);
             String key = Base64.getEncoder().encodeToString(raw);
-            int port = freePort();
+            int port = ServerProcess.freeLoopbackPort();
             ProcessBuilder pb = new ProcessBuilder(List.of(exe.toString(), "--blobHost", "127.0.0.1",
                     "--blobPort", Integer.toString(port), "--location", dir.toString(),
                     "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--silent"))
@@ -105,35 +101,10 @@ public final class AzuriteServer {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private void awaitReady(Duration limit) throws IOException {
-        Instant end = Instant.now().plus(limit);
-        while (Instant.now().isBefore(end)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Azurite exited with " + process.exitValue() + "; log: "
-                        + Files.readString(dir.resolve("azurite.log")));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "?comp=list").toURL()
-                        .openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                c.getResponseCode(); // any answer (403 without credentials) means it serves
-                c.disconnect();
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
+        if (ServerProcess.awaitHttpAnswer(process, "Azurite", dir.resolve("azurite.log"), endpoint() + "?comp=list",
+                limit)) {
+            return;
         }
         stop();
         throw new IllegalStateException("Azurite did not answer within " + limit + "; log in " + dir);

@@ -1,17 +1,14 @@
 package org.walj.storage.s3;
 
 import org.walj.testsupport.Orphans;
+import org.walj.testsupport.ServerProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -64,7 +61,7 @@ public final class S3ProxyServer {
             }
             Path dir = Files.createTempDirectory("walj-s3proxy-");
             Path data = Files.createDirectory(dir.resolve("data"));
-            int port = freePort();
+            int port = ServerProcess.freeLoopbackPort();
             Path properties = dir.resolve("s3proxy.properties");
             Files.writeString(properties, String.join("\n",
                     "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -95,34 +92,9 @@ public final class S3ProxyServer {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private void awaitReady(Duration limit) throws IOException {
-        Instant end = Instant.now().plus(limit);
-        while (Instant.now().isBefore(end)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + "; log: "
-                        + Files.readString(dir.resolve("s3proxy.log")));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(endpointUrl() + "/").toURL().openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                c.getResponseCode(); // any HTTP answer (403 without credentials) means it serves
-                c.disconnect();
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
+        if (ServerProcess.awaitHttpAnswer(process, "S3Proxy", dir.resolve("s3proxy.log"), endpointUrl() + "/", limit)) {
+            return;
         }
         stop();
         throw new IllegalStateException("S3Proxy did not answer within " + limit + "; log in " + dir);
