@@ -54,4 +54,21 @@ public final class ServerProcess {
         }
         return false;
     }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its working directory. */
+    public static void stop(Process process, Path dir) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
 }
