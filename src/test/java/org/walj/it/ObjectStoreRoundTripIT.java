@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.walj.it.harness.ArchiveRoundTrip;
+import org.walj.it.harness.AzureStore;
 import org.walj.it.harness.GcsStore;
 import org.walj.it.harness.ObjectStore;
 import org.walj.it.harness.S3Store;
@@ -21,15 +22,19 @@ import org.walj.it.harness.WalJ;
 /**
  * PostgreSQL 15 archives through wal-j into each object store and recovers from it ({@link ArchiveRoundTrip}):
  * one scenario, run once per backend. What differs per backend (credentials, prefix forms, error texts) is in
- * {@code WalS3IT} and {@code WalGcsIT}.
+ * {@code WalS3IT}, {@code WalGcsIT} and {@code storage.azure.AzureCliTest}.
  */
 @ExtendWith(ScratchExtension.class)
 class ObjectStoreRoundTripIT {
 
     @ParameterizedTest(name = "through {0}")
-    @ValueSource(strings = {"S3", "GCS"})
+    @ValueSource(strings = {"S3", "GCS", "Azure"})
     void archiveAndRecoverACluster(String backend, Scratch scratch) throws IOException {
-        try (ObjectStore store = backend.equals("S3") ? S3Store.start() : GcsStore.start(scratch)) {
+        try (ObjectStore store = switch (backend) {
+            case "S3" -> S3Store.start();
+            case "Azure" -> AzureStore.start();
+            default -> GcsStore.start(scratch);
+        }) {
             WalJ walj = WalJ.install(scratch);
             String pathPrefix = "it-" + System.nanoTime() + "/";
             Map<String, String> walEnv = new LinkedHashMap<>(walj.env());
