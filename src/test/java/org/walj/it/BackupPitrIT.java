@@ -22,6 +22,7 @@ import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.AzureStore;
 import org.walj.it.harness.Tools;
 import org.walj.it.harness.WalJ;
 
@@ -40,6 +41,24 @@ class BackupPitrIT {
         Map<String, String> env = new LinkedHashMap<>(walj.env());
         env.put("WALE_FILE_PREFIX", "file://localhost" + scratch.archive("archive"));
         roundTrip(scratch, walj, env);
+    }
+
+    /** The same through wabs:// to Azurite (a separate process): backup-push, backup-fetch and WAL via Azure. */
+    @Test
+    void pointInTimeRecoveryThroughAzureBlobStorage(Scratch scratch) throws IOException {
+        try (AzureStore store = AzureStore.start()) {
+            WalJ walj = WalJ.install(scratch);
+            Map<String, String> env = new LinkedHashMap<>(walj.env());
+            String pathPrefix = "pitr-" + System.nanoTime() + "/";
+            env.putAll(store.archiveEnv(pathPrefix));
+            roundTrip(scratch, walj, env);
+            List<String> names = store.names(pathPrefix);
+            assertTrue(names.stream().anyMatch(n -> n.matches(pathPrefix
+                    + "basebackups_005/base_[0-9A-F]{24}_[0-9A-F]{8}/tar_partitions/part_00000000\\.tar\\.lzo")),
+                    "WAL-E's partition names, no leading slash: " + names);
+            assertTrue(names.stream().anyMatch(n -> n.matches(pathPrefix
+                    + "basebackups_005/base_[0-9A-F]{24}_[0-9A-F]{8}_backup_stop_sentinel\\.json")), names.toString());
+        }
     }
 
     @Test
