@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.azure.storage.blob.models.BlobItem;
@@ -18,6 +16,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.walj.storage.TestBytes;
 import org.walj.storage.FaultProxy;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.StorageUnavailableException;
@@ -57,17 +56,6 @@ class AzureFaultTest {
         }
     }
 
-    private static byte[] data(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private byte[] read(String key) throws Exception {
-        try (InputStream in = storage.get(key)) {
-            return in.readAllBytes();
-        }
-    }
 
     private List<String> namesOnServer() {
         return server.adminClient().getBlobContainerClient(CONTAINER)
@@ -76,36 +64,36 @@ class AzureFaultTest {
 
     @Test
     void aStagedUploadSurvivesDropsErrorsAndAStall() throws Exception {
-        byte[] content = data(7 << 20, 1); // four 2 MiB blocks and the commit
+        byte[] content = TestBytes.random(7 << 20, 1); // four 2 MiB blocks and the commit
         proxy.inject(new FaultProxy.Status(503, "ServerBusy"), new FaultProxy.Drop(),
                 new FaultProxy.Status(500, "InternalError"), new FaultProxy.Stall());
         storage.put("basebackups_005/big.tar.lzo", new ByteArrayInputStream(content), null);
         assertTrue(proxy.faultsInjected() >= 4, "faults were injected: " + proxy.faultsInjected());
-        assertArrayEquals(content, read("basebackups_005/big.tar.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "basebackups_005/big.tar.lzo"));
     }
 
     @Test
     void aSinglePutSurvivesTransientFaults() throws Exception {
-        byte[] content = data(300_000, 2);
+        byte[] content = TestBytes.random(300_000, 2);
         proxy.inject(new FaultProxy.Drop(), new FaultProxy.Status(503, "ServerBusy"));
         storage.put("wal_005/000000010000000000000001.lzo", new ByteArrayInputStream(content), null);
         assertEquals(2, proxy.faultsInjected());
-        assertArrayEquals(content, read("wal_005/000000010000000000000001.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "wal_005/000000010000000000000001.lzo"));
     }
 
     @Test
     void aDownloadCutShortIsReadAgain() throws Exception {
-        byte[] content = data(9 << 20, 3); // three ranges of 4 MiB
+        byte[] content = TestBytes.random(9 << 20, 3); // three ranges of 4 MiB
         storage.put("wal_005/000000010000000000000002.lzo", new ByteArrayInputStream(content), null);
         proxy.inject(new FaultProxy.Pass(), new FaultProxy.CutAnswerAfter(700_000),
                 new FaultProxy.CutAnswerAfter(1_500_000));
-        assertArrayEquals(content, read("wal_005/000000010000000000000002.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "wal_005/000000010000000000000002.lzo"));
         assertEquals(2, proxy.faultsInjected());
     }
 
     @Test
     void listingAndLookupSurviveFaults() throws Exception {
-        storage.put("wal_005/000000010000000000000003.lzo", new ByteArrayInputStream(data(10, 4)), null);
+        storage.put("wal_005/000000010000000000000003.lzo", new ByteArrayInputStream(TestBytes.random(10, 4)), null);
         proxy.inject(new FaultProxy.Status(503, "ServerBusy"), new FaultProxy.Drop());
         assertEquals(1, storage.list("wal_005/").size());
         proxy.inject(new FaultProxy.Status(500, "InternalError"));
@@ -118,7 +106,7 @@ class AzureFaultTest {
         proxy.always(new FaultProxy.Status(503, "ServerBusy"));
         String key = "basebackups_005/doomed.tar.lzo";
         StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
-                () -> storage.put(key, new ByteArrayInputStream(data(5 << 20, 5)), null));
+                () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(5 << 20, 5)), null));
         assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
         assertTrue(e.getMessage().contains("wabs://" + CONTAINER + "/" + prefix + key), e.getMessage());
         assertTrue(!e.getMessage().contains(server.key()), "no secret in " + e.getMessage());

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.walj.storage.TestBytes;
 import org.walj.storage.FaultProxy;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.StorageUnavailableException;
@@ -51,36 +50,25 @@ class GcsFaultTest {
         server.close();
     }
 
-    private static byte[] data(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private byte[] read(String key) throws Exception {
-        try (InputStream in = storage.get(key)) {
-            return in.readAllBytes();
-        }
-    }
 
     @Test
     void aSinglePutSurvivesADropA503AndA500() throws Exception {
-        byte[] content = data(300_000, 1);
+        byte[] content = TestBytes.random(300_000, 1);
         proxy.inject(new FaultProxy.Drop(), new FaultProxy.Status(503, "SlowDown"),
                 new FaultProxy.Status(500, "InternalError"));
         storage.put("wal_005/000000010000000000000001.lzo", new ByteArrayInputStream(content), null);
         assertEquals(3, proxy.faultsInjected());
-        assertArrayEquals(content, read("wal_005/000000010000000000000001.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "wal_005/000000010000000000000001.lzo"));
     }
 
     @Test
     void lookupsDownloadsAndListingsSurviveTransientFaults() throws Exception {
-        byte[] content = data(3 << 20, 2);
+        byte[] content = TestBytes.random(3 << 20, 2);
         storage.put("wal_005/000000010000000000000002.lzo", new ByteArrayInputStream(content), null);
         // metadata lookup, then the media download, each meeting a fault first
         proxy.inject(new FaultProxy.Status(503, "SlowDown"), new FaultProxy.Drop(),
                 new FaultProxy.Status(500, "InternalError"));
-        assertArrayEquals(content, read("wal_005/000000010000000000000002.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "wal_005/000000010000000000000002.lzo"));
         proxy.inject(new FaultProxy.Drop(), new FaultProxy.Status(503, "SlowDown"));
         assertEquals(List.of("wal_005/000000010000000000000002.lzo"),
                 storage.list("wal_005/").stream().map(i -> i.key()).toList());
@@ -94,10 +82,10 @@ class GcsFaultTest {
 
     @Test
     void aResumableUploadSurvivesAFaultOnItsStart() throws Exception {
-        byte[] content = data(GcsStorage.CHUNK * 2 + 5, 3);
+        byte[] content = TestBytes.random(GcsStorage.CHUNK * 2 + 5, 3);
         proxy.inject(new FaultProxy.Status(503, "SlowDown"), new FaultProxy.Drop());
         storage.put("basebackups_005/big.tar.lzo", new ByteArrayInputStream(content), null);
-        assertArrayEquals(content, read("basebackups_005/big.tar.lzo"));
+        assertArrayEquals(content, TestBytes.read(storage, "basebackups_005/big.tar.lzo"));
     }
 
     @Test
@@ -106,7 +94,7 @@ class GcsFaultTest {
         for (int size : new int[] {100_000, GcsStorage.CHUNK + 1}) {
             String key = "basebackups_005/doomed-" + size + ".tar.lzo";
             StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
-                    () -> storage.put(key, new ByteArrayInputStream(data(size, 4)), null));
+                    () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(size, 4)), null));
             assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
             assertTrue(e.getMessage().contains("gs://" + BUCKET + "/" + prefix + key), e.getMessage());
         }
@@ -119,7 +107,7 @@ class GcsFaultTest {
     void aFaultInsideAResumableSessionFailsThePutAndLeavesNothing() throws Exception {
         // the client's own retries are off (docs/gcs.md): a chunk that fails fails the put, never a torn object
         String key = "basebackups_005/torn.tar.lzo";
-        byte[] content = data(GcsStorage.CHUNK * 3, 5);
+        byte[] content = TestBytes.random(GcsStorage.CHUNK * 3, 5);
         proxy.inject(new FaultProxy.Pass(), new FaultProxy.Pass(), new FaultProxy.Status(503, "SlowDown"));
         assertThrows(StorageUnavailableException.class,
                 () -> storage.put(key, new ByteArrayInputStream(content), null));

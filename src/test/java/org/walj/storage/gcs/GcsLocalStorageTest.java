@@ -13,11 +13,11 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.walj.storage.TestBytes;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.RetryPolicy;
 import com.google.cloud.storage.BlobId;
@@ -45,21 +45,10 @@ class GcsLocalStorageTest {
         storage.close();
     }
 
-    private static byte[] data(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private byte[] read(String key) throws IOException {
-        try (InputStream in = storage.get(key)) {
-            return in.readAllBytes();
-        }
-    }
 
     @Test
     void objectsAreNamedWithWalEsLeadingSlash() throws Exception {
-        byte[] content = data(1000, 1);
+        byte[] content = TestBytes.random(1000, 1);
         storage.put("wal_005/000000010000000000000002.lzo", new ByteArrayInputStream(content), null);
         var blob = client.get(BlobId.of(BUCKET, "/pitr/wal_005/000000010000000000000002.lzo"));
         assertNotNull(blob, "object /pitr/wal_005/000000010000000000000002.lzo exists");
@@ -72,18 +61,18 @@ class GcsLocalStorageTest {
     void roundTripsSmallAndResumableObjects() throws Exception {
         for (int size : new int[] {0, 1, GcsStorage.CHUNK, GcsStorage.CHUNK + 1, 2 * GcsStorage.CHUNK + 12345}) {
             String key = "basebackups_005/part_" + size;
-            byte[] content = data(size, size);
+            byte[] content = TestBytes.random(size, size);
             storage.put(key, new ByteArrayInputStream(content), null);
-            assertArrayEquals(content, read(key), "size " + size);
+            assertArrayEquals(content, TestBytes.read(storage, key), "size " + size);
             assertEquals(size, storage.stat(key).orElseThrow().size());
         }
     }
 
     @Test
     void putReplacesAnObject() throws Exception {
-        storage.put("wal_005/A", new ByteArrayInputStream(data(5000, 2)), null);
+        storage.put("wal_005/A", new ByteArrayInputStream(TestBytes.random(5000, 2)), null);
         storage.put("wal_005/A", new ByteArrayInputStream("second".getBytes()), "text/plain");
-        assertEquals("second", new String(read("wal_005/A")));
+        assertEquals("second", new String(TestBytes.read(storage, "wal_005/A")));
     }
 
     @Test
@@ -97,7 +86,7 @@ class GcsLocalStorageTest {
     void aFailingContentStreamLeavesNoObjectSmallOrResumable() throws Exception {
         for (int before : new int[] {1000, 3 * GcsStorage.CHUNK}) {
             IOException boom = new IOException("compressor died");
-            InputStream content = new SequenceInputStream(new ByteArrayInputStream(data(before, 3)),
+            InputStream content = new SequenceInputStream(new ByteArrayInputStream(TestBytes.random(before, 3)),
                     new InputStream() {
                         @Override
                         public int read() throws IOException {

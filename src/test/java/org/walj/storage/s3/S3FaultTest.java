@@ -13,11 +13,11 @@ import java.io.SequenceInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.walj.storage.TestBytes;
 import org.walj.storage.FaultProxy;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.StorageUnavailableException;
@@ -55,15 +55,9 @@ class S3FaultTest {
         proxy.close();
     }
 
-    private static byte[] data(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     @Test
     void aMultipartUploadSurvivesDropsErrorsAndAStall() throws Exception {
-        byte[] content = data(12 << 20, 1);
+        byte[] content = TestBytes.random(12 << 20, 1);
         proxy.inject(new FaultProxy.Status(503, "SlowDown"), new FaultProxy.Drop(),
                 new FaultProxy.Status(500, "InternalError"), new FaultProxy.Stall());
         storage.put("basebackups_005/big.tar.lzo", new ByteArrayInputStream(content), null);
@@ -75,7 +69,7 @@ class S3FaultTest {
 
     @Test
     void aSinglePutSurvivesTransientFaults() throws Exception {
-        byte[] content = data(300_000, 2);
+        byte[] content = TestBytes.random(300_000, 2);
         proxy.inject(new FaultProxy.Drop(), new FaultProxy.Status(503, "SlowDown"));
         storage.put("wal_005/000000010000000000000001.lzo", new ByteArrayInputStream(content), null);
         try (InputStream in = storage.get("wal_005/000000010000000000000001.lzo")) {
@@ -85,7 +79,7 @@ class S3FaultTest {
 
     @Test
     void aDownloadCutShortContinuesWhereItStopped() throws Exception {
-        byte[] content = data(3 << 20, 3);
+        byte[] content = TestBytes.random(3 << 20, 3);
         storage.put("wal_005/000000010000000000000002.lzo", new ByteArrayInputStream(content), null);
         proxy.inject(new FaultProxy.CutAnswerAfter(700_000), new FaultProxy.CutAnswerAfter(1_500_000));
         try (InputStream in = storage.get("wal_005/000000010000000000000002.lzo")) {
@@ -99,7 +93,7 @@ class S3FaultTest {
         proxy.always(new FaultProxy.Status(503, "SlowDown"));
         String key = "basebackups_005/doomed.tar.lzo";
         StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
-                () -> storage.put(key, new ByteArrayInputStream(data(11 << 20, 4)), null));
+                () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(11 << 20, 4)), null));
         assertTrue(e.getMessage().contains("503 SlowDown"), e.getMessage());
         assertTrue(e.getMessage().contains("s3://" + BUCKET + "/" + prefix + key), e.getMessage());
         proxy.always(new FaultProxy.Pass());
@@ -112,7 +106,7 @@ class S3FaultTest {
     @Test
     void aContentFailureAfterSomePartsAbortsTheMultipartUpload() throws Exception {
         IOException boom = new IOException("compressor died");
-        InputStream content = new SequenceInputStream(new ByteArrayInputStream(data(7 << 20, 5)), new InputStream() {
+        InputStream content = new SequenceInputStream(new ByteArrayInputStream(TestBytes.random(7 << 20, 5)), new InputStream() {
             @Override
             public int read() throws IOException {
                 throw boom;
