@@ -17,7 +17,7 @@ processes=${3:-2}
 need_jar
 need_tools /usr/bin/time:time python3:python3
 make_work many-files
-pg mkdir -p "$work/bin" "$work/archive"
+pg mkdir -p "$work/bin" "$work/archive/wal_005"
 cp "$walj" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
 
 echo "==> initdb, start and stop cleanly, then $files files in $dirs directories under PGDATA/many/" >&2
@@ -42,16 +42,18 @@ PY
 bytes=$(du -sb --apparent-size --exclude=pg_wal "$work/pg" | cut -f1)
 echo "    PGDATA without pg_wal: $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB (apparent size)" >&2
 
-# the same listing on both sides: every file and directory under many/ and base/ with size and mode, and the
+# the same listing on both sides: every file and directory under many/ and base/ with mode (and a file's size: a
+# directory's depends on how it was filled), and the
 # contents of all files concatenated in name order
 fingerprint() {
-  (cd "$1" && find many base ! -name pg_internal.init -printf '%p %y %s %m\n' | LC_ALL=C sort \
+  (cd "$1" && find many base \( -type d -printf '%p d %m\n' \) -o \( ! -name pg_internal.init -printf '%p %y %m %s\n' \) \
+    | LC_ALL=C sort \
     && find many base -type f ! -name pg_internal.init -print0 | LC_ALL=C sort -z | xargs -0 cat | md5sum)
 }
 fingerprint "$work/pg" >"$work/source.fp"
 same_as_source() {
   if cmp -s "$work/source.fp" <(fingerprint "$1"); then echo "    $2: restored files identical to the source" >&2
-  else echo "    $2: RESTORED FILES DIFFER" >&2; exit 1; fi
+  else echo "    $2: RESTORED FILES DIFFER" >&2; diff "$work/source.fp" <(fingerprint "$1") | head -5 >&2; exit 1; fi
 }
 
 row() { # tool step
@@ -62,13 +64,13 @@ walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_JAVA_OPTS="$
 table=()
 
 drop_caches
-timed pg "${walj_env[@]}" "$work/bin/wal-j" --terse backup-push --while-offline "$work/pg"
+timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-push --while-offline "$work/pg"
 table+=("$(row wal-j "backup-push --while-offline")")
 drop_caches
-timed pg "${walj_env[@]}" "$work/bin/wal-j" --terse backup-verify LATEST
+timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-verify LATEST
 table+=("$(row wal-j "backup-verify")")
 drop_caches
-timed pg "${walj_env[@]}" "$work/bin/wal-j" --terse backup-fetch "$work/restored" LATEST
+timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-fetch "$work/restored" LATEST
 table+=("$(row wal-j "backup-fetch")")
 same_as_source "$work/restored" wal-j
 stored=$(size_mb "$work/archive")
@@ -78,14 +80,14 @@ if command -v pgbackrest >/dev/null; then
   PGBR_STANZA_OPTS=--no-online pgbackrest_conf "$work/pg" 5497 "$processes"
   br=(pgbackrest --config="$work/pgbackrest.conf" --stanza=bench)
   drop_caches
-  timed pg "${br[@]}" --no-online --type=full backup
+  timed "${as_pg[@]}" "${br[@]}" --no-online --type=full backup
   table+=("$(row "pgBackRest $(pgbackrest version | awk '{print $2}') (process-max $processes)" "backup --no-online")")
   drop_caches
-  timed pg "${br[@]}" verify
+  timed "${as_pg[@]}" "${br[@]}" verify
   table+=("$(row "pgBackRest" "verify")")
   pg mkdir -m 700 "$work/br-restored"
   drop_caches
-  timed pg "${br[@]}" --pg1-path="$work/br-restored" restore
+  timed "${as_pg[@]}" "${br[@]}" --pg1-path="$work/br-restored" restore
   table+=("$(row "pgBackRest" "restore")")
   same_as_source "$work/br-restored" pgBackRest
   br_stored=$(size_mb "$work/pgbr")
