@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A manifest's entries packed into a few arrays, looked up by exact member name: about 70 bytes and the name's UTF-8
+ * A manifest's entries packed into a few arrays, looked up by exact member name: about 50 bytes and the name's UTF-8
  * bytes per member instead of the few hundred a map of {@link ManifestEntry} records costs, so backup-fetch and
  * backup-verify of a million-file backup stay within the launcher's heap (docs/performance.md). Entries are numbered
  * in manifest order; {@link #get} builds the record on demand. Names are compared byte for byte (a hash only picks
@@ -15,7 +15,8 @@ import java.util.Map;
 final class ManifestEntries {
     private static final int CHUNK_BITS = 14;
     private static final int CHUNK = 1 << CHUNK_BITS;
-    private static final int NAME_BLOCK = 1 << 20;
+    private static final int OFFSET_BITS = 20;
+    private static final int NAME_BLOCK = 1 << OFFSET_BITS;
     /** Type in bits 12-13, mode (or {@link #NO_MODE_BIT}) below. */
     private static final int NO_MODE_BIT = 1 << 15;
     /** Per process: names chosen to collide in one run's table cannot be written into an archive in advance. */
@@ -23,16 +24,17 @@ final class ManifestEntries {
 
     private int[][] partitions = new int[0][];
     private short[][] kinds = new short[0][];
-    private long[][] sizes = new long[0][];
+    /** Sizes below 2 GiB (every file wal-j writes into a partition); larger ones in {@link #largeSizes}. */
+    private int[][] sizes = new int[0][];
+    private final Map<Integer, Long> largeSizes = new HashMap<>();
     private byte[][] digests = new byte[0][];
-    /** Where each name starts: block number in the high 32 bits, offset in the low. */
-    private long[][] nameRefs = new long[0][];
-    private int[][] nameLengths = new int[0][];
+    /** Where each name is: block number above {@link #OFFSET_BITS}, offset below; its length is stored first. */
+    private int[][] nameRefs = new int[0][];
     private byte[][] nameBlocks = new byte[0][];
     private int blockUsed = NAME_BLOCK;
     /** Symbolic links' targets: few. */
     private final Map<Integer, String> targets = new HashMap<>();
-    /** Open addressing: entry number + 1, 0 when empty; at most half full. */
+    /** Open addressing: entry number + 1, 0 when empty; at most two thirds full. */
     private int[] slots = new int[1 << 10];
     private int size;
 
@@ -46,7 +48,7 @@ final class ManifestEntries {
         if (find(name) >= 0) {
             return false;
         }
-        if (2 * (size + 1) > slots.length) {
+        if (3 * (size + 1) > 2 * slots.length) {
             rehash();
         }
         int i = size;
@@ -57,7 +59,11 @@ final class ManifestEntries {
         int at = i & (CHUNK - 1);
         partitions[chunk][at] = e.partition();
         kinds[chunk][at] = (short) (e.type().ordinal() << 12 | (e.hasMode() ? e.mode() : NO_MODE_BIT));
-        sizes[chunk][at] = e.size();
+        if (e.size() > Integer.MAX_VALUE) {
+            largeSizes.put(i, e.size());
+        } else {
+            sizes[chunk][at] = (int) e.size();
+        }
         if (e.type() == ManifestEntry.Type.FILE) {
             System.arraycopy(e.sha256(), 0, digests[chunk], at * ManifestEntry.SHA256_BYTES,
                     ManifestEntry.SHA256_BYTES);
@@ -66,7 +72,6 @@ final class ManifestEntries {
             targets.put(i, e.target());
         }
         nameRefs[chunk][at] = storeName(name);
-        nameLengths[chunk][at] = name.length;
         size++;
         place(slots, hash(name, 0, name.length), i);
         return true;
@@ -90,13 +95,23 @@ final class ManifestEntries {
                 ? Arrays.copyOfRange(digests[chunk], at * ManifestEntry.SHA256_BYTES,
                         (at + 1) * ManifestEntry.SHA256_BYTES)
                 : null;
-        return new ManifestEntry(partitions[chunk][at], name(i), type, mode, sizes[chunk][at], sha, targets.get(i));
+        long bytes = largeSizes.isEmpty() ? sizes[chunk][at] : largeSizes.getOrDefault(i, (long) sizes[chunk][at]);
+        return new ManifestEntry(partitions[chunk][at], name(i), type, mode, bytes, sha, targets.get(i));
     }
 
     String name(int i) {
-        long ref = nameRefs[i >>> CHUNK_BITS][i & (CHUNK - 1)];
-        return new String(nameBlocks[(int) (ref >>> 32)], (int) ref, nameLengths[i >>> CHUNK_BITS][i & (CHUNK - 1)],
-                StandardCharsets.UTF_8);
+        int ref = nameRefs[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+        byte[] block = nameBlocks[ref >>> OFFSET_BITS];
+        int at = ref & (NAME_BLOCK - 1);
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = block[at++];
+            length |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        return new String(block, at, length, StandardCharsets.UTF_8);
     }
 
     int partition(int i) {
@@ -115,31 +130,44 @@ final class ManifestEntries {
     }
 
     private boolean nameEquals(int i, byte[] name) {
-        int chunk = i >>> CHUNK_BITS;
-        int at = i & (CHUNK - 1);
-        int length = nameLengths[chunk][at];
-        if (length != name.length) {
-            return false;
+        int ref = nameRefs[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+        byte[] block = nameBlocks[ref >>> OFFSET_BITS];
+        int at = ref & (NAME_BLOCK - 1);
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = block[at++];
+            length |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                break;
+            }
         }
-        long ref = nameRefs[chunk][at];
-        int from = (int) ref;
-        return Arrays.equals(nameBlocks[(int) (ref >>> 32)], from, from + length, name, 0, length);
+        return length == name.length && Arrays.equals(block, at, at + length, name, 0, length);
     }
 
-    private long storeName(byte[] name) {
-        if (name.length > NAME_BLOCK - blockUsed) {
+    /** Stores the length (7 bits a byte, low first) and the bytes; the reference to them. */
+    private int storeName(byte[] name) {
+        int need = name.length + 5;
+        if (need > NAME_BLOCK - blockUsed) {
             // a name longer than a block gets a block of its own
+            if (nameBlocks.length == 1 << (31 - OFFSET_BITS)) {
+                throw new IllegalStateException("more than 2 GiB of member names");
+            }
             nameBlocks = Arrays.copyOf(nameBlocks, nameBlocks.length + 1);
-            nameBlocks[nameBlocks.length - 1] = new byte[Math.max(NAME_BLOCK, name.length)];
+            nameBlocks[nameBlocks.length - 1] = new byte[Math.max(NAME_BLOCK, need)];
             blockUsed = 0;
         }
         int block = nameBlocks.length - 1;
-        System.arraycopy(name, 0, nameBlocks[block], blockUsed, name.length);
-        long ref = (long) block << 32 | blockUsed;
-        blockUsed += name.length;
-        if (blockUsed > NAME_BLOCK) {
-            blockUsed = NAME_BLOCK; // the long name's own block is full
+        byte[] bytes = nameBlocks[block];
+        int ref = block << OFFSET_BITS | blockUsed;
+        int at = blockUsed;
+        int length = name.length;
+        while (length >= 0x80) {
+            bytes[at++] = (byte) (length & 0x7f | 0x80);
+            length >>>= 7;
         }
+        bytes[at++] = (byte) length;
+        System.arraycopy(name, 0, bytes, at, name.length);
+        blockUsed = Math.min(NAME_BLOCK, at + name.length); // a long name's own block is then full
         return ref;
     }
 
@@ -150,22 +178,18 @@ final class ManifestEntries {
         sizes = Arrays.copyOf(sizes, n);
         digests = Arrays.copyOf(digests, n);
         nameRefs = Arrays.copyOf(nameRefs, n);
-        nameLengths = Arrays.copyOf(nameLengths, n);
         partitions[n - 1] = new int[CHUNK];
         kinds[n - 1] = new short[CHUNK];
-        sizes[n - 1] = new long[CHUNK];
+        sizes[n - 1] = new int[CHUNK];
         digests[n - 1] = new byte[CHUNK * ManifestEntry.SHA256_BYTES];
-        nameRefs[n - 1] = new long[CHUNK];
-        nameLengths[n - 1] = new int[CHUNK];
+        nameRefs[n - 1] = new int[CHUNK];
     }
 
     private void rehash() {
         int[] bigger = new int[slots.length * 2];
         for (int i = 0; i < size; i++) {
-            int chunk = i >>> CHUNK_BITS;
-            int at = i & (CHUNK - 1);
-            long ref = nameRefs[chunk][at];
-            place(bigger, hash(nameBlocks[(int) (ref >>> 32)], (int) ref, nameLengths[chunk][at]), i);
+            byte[] name = name(i).getBytes(StandardCharsets.UTF_8);
+            place(bigger, hash(name, 0, name.length), i);
         }
         slots = bigger;
     }
