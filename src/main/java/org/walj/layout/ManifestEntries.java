@@ -101,17 +101,8 @@ final class ManifestEntries {
 
     String name(int i) {
         int ref = nameRefs[i >>> CHUNK_BITS][i & (CHUNK - 1)];
-        byte[] block = nameBlocks[ref >>> OFFSET_BITS];
-        int at = ref & (NAME_BLOCK - 1);
-        int length = 0;
-        for (int shift = 0; ; shift += 7) {
-            byte b = block[at++];
-            length |= (b & 0x7f) << shift;
-            if (b >= 0) {
-                break;
-            }
-        }
-        return new String(block, at, length, StandardCharsets.UTF_8);
+        long where = lengthAndStart(ref);
+        return new String(nameBlocks[ref >>> OFFSET_BITS], (int) where, (int) (where >>> 32), StandardCharsets.UTF_8);
     }
 
     int partition(int i) {
@@ -131,6 +122,15 @@ final class ManifestEntries {
 
     private boolean nameEquals(int i, byte[] name) {
         int ref = nameRefs[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+        long where = lengthAndStart(ref);
+        int at = (int) where;
+        int length = (int) (where >>> 32);
+        return length == name.length
+                && Arrays.equals(nameBlocks[ref >>> OFFSET_BITS], at, at + length, name, 0, length);
+    }
+
+    /** The stored name's length (high 32 bits) and where its bytes start in its block (low 32). */
+    private long lengthAndStart(int ref) {
         byte[] block = nameBlocks[ref >>> OFFSET_BITS];
         int at = ref & (NAME_BLOCK - 1);
         int length = 0;
@@ -141,7 +141,7 @@ final class ManifestEntries {
                 break;
             }
         }
-        return length == name.length && Arrays.equals(block, at, at + length, name, 0, length);
+        return (long) length << 32 | at;
     }
 
     /** Stores the length (7 bits a byte, low first) and the bytes; the reference to them. */
