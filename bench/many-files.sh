@@ -56,9 +56,12 @@ same_as_source() {
   else echo "    $2: RESTORED FILES DIFFER" >&2; diff "$work/source.fp" <(fingerprint "$1") | head -5 >&2; exit 1; fi
 }
 
-row() { # tool step
-  printf '| %s | %s | %.1f | %.1f | %s | %.1f |\n' "$1" "$2" "$t_wall" "$t_cpu" "$t_rss" \
-    "$(awk -v w="$t_wall" -v n="$files" 'BEGIN { print w * 1e6 / n }')"
+row() { # tool step: the row, also on stderr at once (a long run shows its figures as they come)
+  local r
+  r=$(printf '| %s | %s | %.1f | %.1f | %s | %.1f |' "$1" "$2" "$t_wall" "$t_cpu" "$t_rss" \
+    "$(awk -v w="$t_wall" -v n="$files" 'BEGIN { print w * 1e6 / n }')")
+  echo "    $r" >&2
+  echo "$r"
 }
 walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_JAVA_OPTS="${WALJ_JAVA_OPTS:-}")
 table=()
