@@ -89,6 +89,11 @@ public final class BackupManifest {
         return entries.indexOf(name);
     }
 
+    /** Every entry, in manifest order, each built when it is reached (nothing is held for the iteration). */
+    public Iterable<ManifestEntry> all() {
+        return () -> java.util.stream.IntStream.range(0, entries.size()).mapToObj(entries::get).iterator();
+    }
+
     /** Entry number {@code i}. */
     public ManifestEntry entry(int i) {
         return entries.get(i);
