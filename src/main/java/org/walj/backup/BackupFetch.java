@@ -187,10 +187,10 @@ public final class BackupFetch {
         RestoreMarker.remove(realData);
         String verified = check == null ? "" : " " + check.members() + " " + (check.complete() ? "members" : "files")
                 + " matched the backup manifest.";
-        String moved = !delta ? "" : " Delta restore: kept " + kept.files().size() + " files (" + kept.keptBytes()
-                + " bytes) that matched the manifest, wrote " + extractor.bytesWritten() + " bytes, removed "
-                + kept.removed() + " entries, read " + toRead.size() + " of " + partitions.size() + " partitions ("
-                + downloaded.sum() + " bytes from storage).";
+        String moved = (delta ? " Delta restore: kept " + kept.files().size() + " files (" + kept.keptBytes()
+                + " bytes) that matched the manifest, removed " + kept.removed() + " entries." : "")
+                + " Wrote " + extractor.bytesWritten() + " bytes of files, read " + toRead.size() + " of "
+                + partitions.size() + " partitions (" + downloaded.sum() + " bytes from storage).";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
                 .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + "."
                         + verified + moved)
