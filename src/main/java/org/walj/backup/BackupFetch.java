@@ -121,7 +121,7 @@ public final class BackupFetch {
                     "Shut down postgres. If there is a stale lockfile, then remove it after being very sure "
                             + "postgres is not running.");
         }
-        boolean resuming = Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS) && RestoreMarker.present(data);
+        boolean resuming = Files.isDirectory(data) && RestoreMarker.present(data);
         boolean delta = options.delta() || resuming;
         if (!delta) {
             requireEmptyOrMissing(data, "data directory");

@@ -10,12 +10,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.walj.TaskFailure;
 import org.walj.WorkerThreads;
+import org.walj.logging.LogEvent;
+import org.walj.logging.LoggerNames;
+import org.walj.logging.WalELog;
 
 /**
- * Runs one task per item on at most {@code threads} threads (the delta scan's hashing of existing files); the first
- * failure is thrown once every task has stopped, so nothing is still removing files when the caller goes on.
+ * Runs one task per item on at most {@code threads} threads: a fetch's or verify's partitions ({@link PartitionPool}),
+ * the delta scan's hashing of files in place. The first failure (in item order) is thrown, but only after the other
+ * tasks were interrupted and have stopped, so nothing is still being written, read or removed when the caller reports
+ * it or cleans up.
  */
 final class ParallelEach {
+    private static final WalELog LOG = WalELog.get(LoggerNames.WORKER_BASE);
+
     private ParallelEach() {
     }
 
@@ -43,13 +50,15 @@ final class ParallelEach {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while comparing files with the backup manifest");
+            throw new IOException("interrupted while waiting for the " + threadName + " threads");
         } catch (ExecutionException e) {
             throw TaskFailure.cause(e);
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
+                if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    LOG.warning(LogEvent.msg(threadName + " threads did not stop within a minute"));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
