@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +32,8 @@ import org.walj.it.harness.WalJ;
  * an online backup, started and changed (rows updated, a table dropped, one added), stopped, then
  * {@code backup-fetch --delta} of the same backup over it; it recovers through wal-fetch to the source's last write
  * and equals the source table by table, having written a fraction of a full restore's bytes. And a backup-fetch
- * SIGKILLed part-way (several times, at seeded points), rerun with the same arguments: it continues, reading less
- * than a full restore from storage, and the result recovers and compares equal.
+ * SIGKILLed part-way, its rerun SIGKILLed too (at seeded points), run once more with the same arguments: it
+ * continues, reading and writing less than a full restore, and the result recovers and compares equal.
  */
 @ExtendWith(ScratchExtension.class)
 class DeltaRestoreIT {
@@ -127,86 +126,89 @@ class DeltaRestoreIT {
         s.cluster().stop();
     }
 
+    /**
+     * Kill 1: one partition at a time, SIGKILLed a seeded 0-3 s after the second partition began (the first is then
+     * complete, the second part-written). Kill 2: the rerun, SIGKILLed a seeded 1-6 s after it started (comparing,
+     * or writing). The third run completes: it reads less from storage than a full restore (the first partition is
+     * not read again) and writes less.
+     */
     @Test
     void aKilledFetchContinuesWhenRunAgain(Scratch scratch) throws IOException, InterruptedException {
         Source s = source(scratch);
         WalJ walj = s.walj();
         SourceState state = finalState(scratch, s);
         PgCluster copy = PgCluster.unfilled(scratch, "resumed");
-        String stored = walj.run(s.env(), "backup-list", "--detail", "LATEST").requireSuccess().stdout();
-        long expanded = Long.parseLong(stored.split("\r\n")[1].split("\t")[2]);
         Random random = new Random(20261207L);
-        long fullRead = 0;
-        for (int kill = 0; kill < 3; kill++) {
-            double at = 0.2 + 0.6 * random.nextDouble();
-            Path out = scratch.file("fetch-" + kill + ".out");
-            Path err = scratch.file("fetch-" + kill + ".err");
-            Process p = walj.start(s.env(), out, err, "backup-fetch", "--pool-size", "2", copy.dataDir().toString(),
-                    "LATEST");
-            boolean killed = killWhenWritten(p, copy.dataDir(), (long) (at * expanded));
-            if (!killed) {
-                break; // the fetch finished first: the reruns below still have to continue from it
-            }
-            assertFalse(Files.exists(copy.dataDir().resolve("global/pg_control")),
-                    "a killed fetch leaves no pg_control: PostgreSQL refuses the directory");
-        }
-        ProcessResult rerun = walj.run(s.env(), Duration.ofMinutes(10), "backup-fetch", "--pool-size", "2",
-                copy.dataDir().toString(), "LATEST").requireSuccess();
+        String[] fetch = {"backup-fetch", "--pool-size", "1", copy.dataDir().toString(), "LATEST"};
+
+        Path err1 = scratch.file("fetch-1.err");
+        Process first = walj.start(s.env(), scratch.file("fetch-1.out"), err1, fetch);
+        awaitLog(first, err1, "MSG: beginning partition download", 2);
+        Thread.sleep(random.nextInt(3000));
+        assertTrue(kill(first), "the first fetch was still running");
+        assertFalse(Files.exists(copy.dataDir().resolve("global/pg_control")),
+                "a killed fetch leaves no pg_control: PostgreSQL refuses the directory");
+
+        Path err2 = scratch.file("fetch-2.err");
+        Process second = walj.start(s.env(), scratch.file("fetch-2.out"), err2, fetch);
+        Thread.sleep(1000 + random.nextInt(5000));
+        boolean killedAgain = kill(second);
+        System.out.println("DeltaRestoreIT resume: the second run was " + (killedAgain ? "killed" : "complete")
+                + "; its log:\n" + Files.readString(err2));
+        assertFalse(killedAgain && Files.exists(copy.dataDir().resolve("global/pg_control")),
+                "an interrupted rerun leaves no pg_control either");
+
+        ProcessResult rerun = walj.run(s.env(), Duration.ofMinutes(10), fetch).requireSuccess();
         long[] again = figures(rerun);
         PgCluster whole = PgCluster.unfilled(scratch, "whole");
-        long[] fullFigures = figures(walj.run(s.env(), Duration.ofMinutes(10), "backup-fetch", "--pool-size", "2",
+        long[] full = figures(walj.run(s.env(), Duration.ofMinutes(10), "backup-fetch", "--pool-size", "1",
                 whole.dataDir().toString(), "LATEST").requireSuccess());
-        fullRead = fullFigures[3];
-        System.out.printf("DeltaRestoreIT resume figures: the rerun wrote %d bytes, read %d of %d partitions "
-                        + "(%d bytes from storage); a full restore wrote %d bytes and read %d bytes%n", again[0],
-                again[1], again[2], again[3], fullFigures[0], fullRead);
-        assertTrue(rerun.stderr().contains("MSG: continuing an interrupted backup-fetch"), rerun.describe());
-        assertTrue(again[0] < fullFigures[0], "the rerun wrote less than a full restore: " + rerun.stderr());
+        System.out.printf("DeltaRestoreIT resume figures: the last run wrote %d bytes, read %d of %d partitions "
+                        + "(%d bytes from storage); a full restore wrote %d bytes, read %d bytes%n", again[0],
+                again[1], again[2], again[3], full[0], full[3]);
+        if (killedAgain) {
+            assertTrue(rerun.stderr().contains("MSG: continuing an interrupted backup-fetch"), rerun.describe());
+            assertTrue(again[3] < full[3], "the rerun reads less from storage than a full restore: "
+                    + rerun.stderr());
+            assertTrue(again[0] < full[0], "the rerun writes less than a full restore: " + rerun.stderr());
+        }
+        assertFalse(Files.exists(copy.dataDir().resolve("backup_fetch.walj-incomplete")));
 
         copy.adoptConfigurationOf(s.cluster());
         RestoreAndCompare.throughWalFetch(copy, walj, s.env(), Duration.ofMinutes(5), state, "file");
         s.cluster().stop();
     }
 
-    /**
-     * SIGKILLs the fetch (the launcher's whole process tree) once {@code bytes} of files are in {@code data};
-     * false when it ended by itself first.
-     */
-    private static boolean killWhenWritten(Process p, Path data, long bytes) throws InterruptedException {
+    /** Waits until {@code log} holds {@code text} {@code times} times; fails if the process ends first. */
+    private static void awaitLog(Process p, Path log, String text, int times) throws IOException,
+            InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < deadline) {
+            String now = Files.readString(log);
+            if (now.split(Pattern.quote(text), -1).length - 1 >= times) {
+                return;
+            }
             if (!p.isAlive()) {
-                return false;
+                throw new AssertionError("backup-fetch ended before logging \"" + text + "\" " + times
+                        + " times:\n" + now);
             }
-            if (sizeOf(data) >= bytes) {
-                List<ProcessHandle> tree = Stream.concat(p.toHandle().descendants(), Stream.of(p.toHandle())).toList();
-                tree.forEach(ProcessHandle::destroyForcibly);
-                p.waitFor(1, TimeUnit.MINUTES);
-                for (ProcessHandle h : tree) {
-                    h.onExit().join();
-                }
-                return true;
-            }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
-        throw new AssertionError("backup-fetch did not finish nor write " + bytes + " bytes in 10 minutes");
+        throw new AssertionError("no \"" + text + "\" " + times + " times in 10 minutes");
     }
 
-    private static long sizeOf(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
+    /** SIGKILLs the launcher's whole process tree; false when it had ended by itself. */
+    private static boolean kill(Process p) throws InterruptedException {
+        if (!p.isAlive()) {
+            return false;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.mapToLong(f -> {
-                try {
-                    return Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.size(f) : 0;
-                } catch (IOException gone) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException | UncheckedIOException raced) {
-            return 0; // a file went while walking: ask again
+        List<ProcessHandle> tree = Stream.concat(p.toHandle().descendants(), Stream.of(p.toHandle())).toList();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.waitFor(1, TimeUnit.MINUTES);
+        for (ProcessHandle h : tree) {
+            h.onExit().join();
         }
+        return true;
     }
 
     /** Bytes written, partitions read, partitions, bytes read from storage: from the "fetch complete" line. */
