@@ -359,6 +359,17 @@ class DeltaRestoreTest {
         assertTrue(linked.getMessage().startsWith("refusing to restore into the non-empty"), linked.getMessage());
     }
 
+    /** backup-push never stores the marker: a backup of a directory that still has one restores normally. */
+    @Test
+    void theMarkerIsNeverBackedUp() throws IOException {
+        Path cluster = Files.createDirectories(tmp.resolve("cluster/global"));
+        Files.writeString(cluster.resolve("pg_control"), "c");
+        Files.writeString(cluster.getParent().resolve(RestoreMarker.NAME), "left by a crash after pg_control");
+        List<String> names = ClusterListing.of(cluster.getParent()).members().stream().map(ClusterMember::name)
+                .toList();
+        assertEquals(List.of("./", "global", "global/pg_control"), names);
+    }
+
     /** A read that breaks off goes on where it stopped: one fetch, nothing written twice. */
     @Test
     void aFailedPartitionReadIsRetriedWhereItBrokeOff() throws IOException {
