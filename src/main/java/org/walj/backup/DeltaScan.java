@@ -248,9 +248,7 @@ final class DeltaScan {
             if (c.entry().matches(Files.size(c.path()), sha256(c.path()))) {
                 (c.heldBack() ? keptHeldBack : keptFiles).add(c.relative());
                 keptBytes.addAndGet(c.entry().size());
-                if (!c.heldBack()) {
-                    fixMode(c.path(), c.entry());
-                }
+                fixMode(c.path(), c.entry());
             } else {
                 removed.addAndGet(removeTree(c.path()));
             }
