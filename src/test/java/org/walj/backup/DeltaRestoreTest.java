@@ -281,6 +281,32 @@ class DeltaRestoreTest {
         assertTrue(RestoreMarker.present(data), "a rerun continues");
     }
 
+    /**
+     * Two manifest names for one path keep nothing there (the extractor refuses the duplicate), and a link whose
+     * target differs from the recorded one is removed as a link and made again, never followed.
+     */
+    @Test
+    void ambiguousNamesKeepNothingAndOtherLinkTargetsAreReplaced() throws IOException {
+        Backup b = cluster().symlink(0, "pg_stat", "/var/lib/elsewhere");
+        b.store(List.of());
+        fetch(files, options(false));
+        Files.delete(data.resolve("pg_stat"));
+        Files.createSymbolicLink(data.resolve("pg_stat"), outside);
+        fetch(files, options(true));
+        assertEquals(Path.of("/var/lib/elsewhere"), Files.readSymbolicLink(data.resolve("pg_stat")));
+        assertEquals(List.of("pg_control", "secret"), list(outside));
+
+        Backup twice = cluster();
+        twice.listedOnly(ManifestEntry.file(0, "./base/1/1259", 0600, 7,
+                ManifestEntry.newDigest().digest("catalog".getBytes(StandardCharsets.UTF_8))));
+        twice.store(List.of());
+        Object before = inode(data.resolve("base/1/1259"));
+        IOException e = assertThrows(IOException.class, () -> fetch(files, options(true)));
+        assertTrue(e.getMessage().contains("./base/1/1259"), e.getMessage());
+        assertNotEquals(before, inode(data.resolve("base/1/1259")), "not kept: written again from the partition");
+        assertFalse(Files.exists(data.resolve("global/pg_control")));
+    }
+
     /** Tablespaces: the directory's contents are compared too, and the pg_tblspc link is made anew. */
     @Test
     void tablespaceContentsAreComparedAndTheLinkRemade() throws IOException {
