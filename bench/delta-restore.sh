@@ -15,13 +15,13 @@ need_jar
 need_tools /usr/bin/time:time
 make_work delta
 export WALE_FILE_PREFIX="file://localhost$work/archive"
-pg mkdir -p "$work/archive"
+pg mkdir -p "$work/archive/wal_005"
 
 init_cluster "$work/pg" 5497 "$scale"
 psql_at 5497 "CREATE TABLE t1 AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 200000) g;
   CREATE TABLE t2 AS SELECT * FROM t1; CREATE TABLE t3 AS SELECT * FROM t1; CHECKPOINT"
 pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
-pg "$walj" --terse backup-push --while-offline "$work/pg" 2>/dev/null
+pg "$walj" --terse backup-push --while-offline "$work/pg" 2> "$work/push.err" || { cat "$work/push.err" >&2; exit 1; }
 echo "PGDATA without pg_wal: $(du -sm --exclude=pg_wal "$work/pg" | cut -f1) MB;" \
   "backup: $(du -sm "$work/archive/basebackups_005" | cut -f1) MiB stored"
 
@@ -46,6 +46,9 @@ same() {
 }
 
 fetch "full restore" "$work/full"
+# the backup is of a stopped cluster: its shutdown checkpoint is in the source's pg_wal, which no backup holds
+# (a real copy would fetch it through restore_command); the copies below start from it
+pg cp -a "$work/pg/pg_wal/." "$work/full/pg_wal/"
 
 run_copy() { # DIR SQL|pgbench: start the copy, change it, stop it
   for f in postgresql.conf pg_hba.conf pg_ident.conf; do pg cp "$work/pg/$f" "$1/$f"; done

@@ -15,10 +15,12 @@ import org.walj.storage.Storage;
 
 /**
  * A partition's stored bytes, read again from where they broke off when the read fails: the object is opened anew
- * and the bytes already handed on are skipped, so the decoder and the extractor above never notice and nothing is written twice. Bounded by the
- * shared {@link RetryPolicy} (WALJ_RETRY_ATTEMPTS, WALJ_RETRY_DEADLINE_SECONDS), with its backoff: at most {@code maxAttempts} reads of the object, no new one after its deadline. Only failures
- * of the storage read are retried: a corrupt object fails in the decoder above this stream, and a read that ends
- * early (an object shorter than it was) ends here and is reported there as truncated, so neither is ever retried.
+ * and the bytes already handed on are skipped, so the decoder and the extractor above never notice and nothing is
+ * written twice. Bounded by the shared {@link RetryPolicy} (WALJ_RETRY_ATTEMPTS, WALJ_RETRY_DEADLINE_SECONDS), with
+ * its backoff: at most {@code maxAttempts} reads of the object in all, and no new one later than the deadline after
+ * the read failed. Only failures of the storage read are retried: a corrupt object fails in the decoder above this
+ * stream, and a read that ends early (an object shorter than it was) ends here and is reported there as truncated,
+ * so neither is ever retried.
  */
 final class ResumingRead extends InputStream {
     private static final WalELog LOG = WalELog.get(LoggerNames.RETRIES);
@@ -27,7 +29,6 @@ final class ResumingRead extends InputStream {
     private final String key;
     private final RetryPolicy policy;
     private final LongAdder counted;
-    private final long started = System.nanoTime();
     private InputStream in;
     private long position;
     private int attempt = 1;
@@ -69,6 +70,8 @@ final class ResumingRead extends InputStream {
     /** Opens the object again at {@link #position}, or throws the last failure when the policy is spent. */
     private void resume(IOException first) throws IOException {
         IOException failure = first;
+        // the deadline counts from this failure: a partition may well take longer than it to download
+        long started = System.nanoTime();
         while (true) {
             Duration wait = Duration.ofMillis(ThreadLocalRandom.current().nextLong(
                     policy.backoffCeiling(attempt).toMillis() + 1));
