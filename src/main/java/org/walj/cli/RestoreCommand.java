@@ -104,10 +104,12 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Tablespaces outside the data directory, as backup-fetch's option.")
     String restoreSpec;
 
-    @Option(names = "--blind-restore", description = "As backup-fetch's option.")
+    @Option(names = "--blind-restore",
+            description = "Do not recreate tablespace symlinks, as backup-fetch's option.")
     boolean blindRestore;
 
-    @Option(names = "--require-manifest", description = "As backup-fetch's option.")
+    @Option(names = "--require-manifest",
+            description = "Refuse a backup without an integrity manifest (made by WAL-E), as backup-fetch's option.")
     boolean requireManifest;
 
     @Option(names = "--wal-segment-size", paramLabel = "BYTES", description = WalSegmentSizeOption.DESCRIPTION)

@@ -97,6 +97,22 @@ class RestoreCommandTest {
     }
 
     @Test
+    void targetInclusiveTakesAnOptionalValueAndLeavesTheDirectoryAlone() throws IOException {
+        String prefix = "file://localhost" + archive();
+        Path target = dir.resolve("pgdata");
+        Run bare = run(Map.of(), "--file-prefix", prefix, "restore", "--dry-run", "--launcher", "/usr/bin/wal-j",
+                "--target-lsn", "0/3000200", "--target-inclusive", target.toString());
+        assertEquals(ExitStatus.OK, bare.status(), bare.out());
+        assertTrue(bare.out().contains("recovery_target_inclusive = 'on'") && bare.out().contains("into:     "
+                + target), bare.out());
+        Run off = run(Map.of(), "--file-prefix", prefix, "restore", "--dry-run", "--launcher", "/usr/bin/wal-j",
+                "--target-lsn", "0/3000200", "--target-inclusive=false", "--target-action", "shutdown",
+                target.toString());
+        assertTrue(off.out().contains("recovery_target_inclusive = 'off'")
+                && off.out().contains("recovery_target_action = 'shutdown'"), off.out());
+    }
+
+    @Test
     void withoutTheLauncherItsPathMustBeGiven() throws IOException {
         String prefix = "file://localhost" + archive();
         assertEquals(ExitStatus.ERROR, run(Map.of("WALE_FILE_PREFIX", prefix), "restore", "--dry-run",
