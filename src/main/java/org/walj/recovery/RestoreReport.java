@@ -30,7 +30,12 @@ public final class RestoreReport {
         boolean latest = r.target().kind() == RecoveryTarget.Kind.LATEST;
         StringBuilder b = new StringBuilder("Next:\n");
         b.append("  1. Put back the configuration backups do not hold (postgresql.conf, pg_hba.conf, pg_ident.conf) "
-                + "if it lives in the data directory; consider archive_mode = off while you verify.\n");
+                + "if it lives in the data directory; consider archive_mode = off while you verify.");
+        if (!r.config().equals(data.resolve(PointInTimeRestore.DEFAULT_CONFIG_FILE))) {
+            b.append(" If you replace ").append(r.config()).append(", keep the recovery settings written into it"
+                    + " (and make sure PostgreSQL reads it).");
+        }
+        b.append('\n');
         b.append("  2. Start PostgreSQL as its OS user: pg_ctl -D ").append(q).append(" -l ").append(q)
                 .append("/recovery.log start   (or: systemctl start postgresql@15-main)\n");
         b.append("  3. Watch the log for \"restored log file\", then ")
