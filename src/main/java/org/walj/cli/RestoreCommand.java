@@ -134,7 +134,7 @@ final class RestoreCommand implements Callable<Integer> {
                     settings, Path.of(configFile == null ? PointInTimeRestore.DEFAULT_CONFIG_FILE : configFile),
                     WalSegmentSizeOption.parse(segmentSize, cmd));
             PointInTimeRestore restore = new PointInTimeRestore(archive, root.progressDisplay());
-            PointInTimeRestore.Plan plan = restore.plan(request);
+            PointInTimeRestore.Plan plan = restore.plan(request, dryRun);
             if (dryRun) {
                 StringBuilder out = new StringBuilder(RestoreReport.plan(plan, true));
                 PointInTimeRestore.obstacle(directory).ifPresent(o -> out.append("  note:     ").append(o)

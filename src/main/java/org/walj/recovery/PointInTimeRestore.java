@@ -81,8 +81,11 @@ public final class PointInTimeRestore {
         this.progress = Objects.requireNonNull(progress, "progress");
     }
 
-    /** Reads the backups and the WAL index, picks the backup and checks the WAL; writes nothing. */
-    public Plan plan(Request request) throws IOException {
+    /**
+     * Reads the backups and the WAL index, picks the backup and checks the WAL; writes nothing. Logs the choice
+     * ({@code dryRun}: as what a restore would do).
+     */
+    public Plan plan(Request request, boolean dryRun) throws IOException {
         BackupCatalog catalog = archive.backups();
         List<BackupEnd> backups = new ArrayList<>();
         for (BackupCatalog.Entry e : catalog.all()) {
@@ -93,8 +96,8 @@ public final class PointInTimeRestore {
         WalCoverage index = archive.walIndex(request.segmentSize());
         RestorePlanner.WalCheck wal = RestorePlanner.checkWal(choice.backup(), request.target(),
                 request.settings().timeline(), index, this::storedAt);
-        LOG.info(LogEvent.msg("restoring " + choice.backup().name() + " for recovery to "
-                        + request.target().describe())
+        LOG.info(LogEvent.msg((dryRun ? "dry run: would restore " : "restoring ") + choice.backup().name()
+                        + " for recovery to " + request.target().describe())
                 .detail("Chose it as " + choice.why() + ". " + wal.describe() + ".")
                 .kv("action", "restore").kv("backup", choice.backup().name()));
         for (String note : wal.notes()) {

@@ -74,6 +74,7 @@ class PointInTimeRestoreIT {
                 .requireSuccess();
         assertTrue(dryRun.stdout().contains("Dry run: nothing was written") && dryRun.stdout().contains(backups.get(1)),
                 dryRun.describe());
+        assertTrue(dryRun.stderr().contains("dry run: would restore " + backups.get(1)), dryRun.describe());
         assertFalse(Files.exists(dry), "the dry run created " + dry);
 
         // refusals: one ERROR record, exit 1, nothing written

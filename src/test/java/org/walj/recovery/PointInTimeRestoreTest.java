@@ -66,7 +66,7 @@ class PointInTimeRestoreTest {
 
     private PointInTimeRestore.Plan plan(RecoveryTarget target) throws IOException {
         return new PointInTimeRestore(Archives.file(archive()), ProgressDisplay.off())
-                .plan(request(target, PointInTimeRestore.DEFAULT_CONFIG_FILE));
+                .plan(request(target, PointInTimeRestore.DEFAULT_CONFIG_FILE), true);
     }
 
     @Test

@@ -170,6 +170,31 @@ class RestorePlannerTest {
     }
 
     @Test
+    void theWalCheckFollowsTheTargetTimeline() throws IOException {
+        // an earlier point-in-time restore left timeline 1 in segment 0x10; timeline 2 goes on to 0x18, while
+        // timeline 1's abandoned WAL goes to 0x12
+        List<SegmentName> segments = new ArrayList<>();
+        for (int n = 2; n <= 0x12; n++) {
+            segments.add(SIZE.name(1, n));
+        }
+        for (int n = 0x10; n <= 0x18; n++) {
+            segments.add(SIZE.name(2, n));
+        }
+        WalCoverage index = WalCoverage.of(segments, Map.of(2L, "1\t0/10000000\tno recovery target specified\n"),
+                SIZE);
+        RecoveryTarget lsn = RecoveryTarget.lsn("0/17000000");
+        RestorePlanner.WalCheck latest = RestorePlanner.checkWal(B3, lsn, TargetTimeline.LATEST, index, STORED);
+        assertEquals("000000020000000000000018", latest.through().toString());
+        assertEquals("000000010000000000000012", RestorePlanner.checkWal(B3, RecoveryTarget.lsn("0/12000000"),
+                TargetTimeline.CURRENT, index, STORED).through().toString());
+        UserException onOne = assertThrows(UserException.class,
+                () -> RestorePlanner.checkWal(B3, lsn, TargetTimeline.parse("1"), index, STORED));
+        assertTrue(onOne.getMessage().endsWith("is beyond the archived WAL"), onOne.getMessage());
+        assertEquals("000000020000000000000018", RestorePlanner.checkWal(B3, lsn, TargetTimeline.parse("2"), index,
+                STORED).through().toString());
+    }
+
+    @Test
     void aTimelineOlderThanTheBackupsIsRefused() {
         BackupEnd onTwo = backup("000000020000000000000012", "000000020000000000000013", TEN);
         assertThrows(UserException.class, () -> RestorePlanner.checkWal(onTwo, RecoveryTarget.latest(),
