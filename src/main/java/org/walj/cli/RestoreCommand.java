@@ -15,6 +15,7 @@ import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.recovery.PointInTimeRestore;
+import org.walj.recovery.RecoveryFiles;
 import org.walj.recovery.RecoverySettings;
 import org.walj.recovery.RecoveryTarget;
 import org.walj.recovery.RestoreReport;
@@ -137,7 +138,7 @@ final class RestoreCommand implements Callable<Integer> {
             PointInTimeRestore.Plan plan = restore.plan(request, dryRun);
             if (dryRun) {
                 StringBuilder out = new StringBuilder(RestoreReport.plan(plan, true));
-                PointInTimeRestore.obstacle(directory).ifPresent(o -> out.append("  note:     ").append(o)
+                RecoveryFiles.obstacle(directory).ifPresent(o -> out.append("  note:     ").append(o)
                         .append('\n'));
                 print(out.toString());
                 return ExitStatus.OK;
