@@ -31,7 +31,8 @@ import org.walj.it.harness.WalJ;
  * chosen, the log names it, the marker table equals its contents at that time), to an LSN between backups 1 and 2
  * (backup 1, paused at the target), to the restore point (the newest backup); a dry run writes nothing; a target
  * before the oldest backup and one beyond the archived WAL are refused with nothing written. The recovered servers
- * get no archive variable in their environment: restore_command must name the archive itself.
+ * get no archive variable in their environment: restore_command must name the archive itself (the prefix pinned as
+ * an option, or an --env-command that sets it).
  */
 @ExtendWith(ScratchExtension.class)
 class PointInTimeRestoreIT {
@@ -124,12 +125,17 @@ class PointInTimeRestoreIT {
         Compare.assertSameLines(dumps.get(0), gotByLsn, "marker table at the target LSN (marker 1 only)");
         byLsn.stop();
 
-        // a restore point after backup 3: the newest backup, and the log says why
+        // a restore point after backup 3: the newest backup, and the log says why; the archive's settings reach
+        // restore_command through --env-command, as an envdir's would (env instead: daemontools is not installed)
         PgCluster byName = PgCluster.unfilled(scratch, "by-name");
         ProcessResult nameRun = walj.run(env, Duration.ofMinutes(5), "restore", "--target-name", "after-marker-3",
-                "--target-action", "promote", byName.dataDir().toString()).requireSuccess();
+                "--target-action", "promote", "--env-command", "env WALE_FILE_PREFIX=" + env.get("WALE_FILE_PREFIX"),
+                byName.dataDir().toString()).requireSuccess();
         assertTrue(nameRun.stderr().contains("restoring " + backups.get(2)) && nameRun.stderr()
                 .contains("cannot be placed from the backups' sentinels"), nameRun.describe());
+        String byNameConf = Files.readString(byName.dataDir().resolve("postgresql.auto.conf"));
+        assertTrue(byNameConf.contains("restore_command = 'env WALE_FILE_PREFIX=")
+                && !byNameConf.contains("--file-prefix"), byNameConf);
         byName.adoptConfigurationOf(source).serverEnv(walj.env());
         byName.start(Duration.ofMinutes(3));
         byName.waitRecoveryFinished(Duration.ofMinutes(3));
