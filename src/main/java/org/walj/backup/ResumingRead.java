@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
+import org.walj.pipeline.ForwardingInputStream;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.Storage;
@@ -22,31 +23,23 @@ import org.walj.storage.Storage;
  * stream, and a read that ends early (an object shorter than it was) ends here and is reported there as truncated,
  * so neither is ever retried.
  */
-final class ResumingRead extends InputStream {
+final class ResumingRead extends ForwardingInputStream {
     private static final WalELog LOG = WalELog.get(LoggerNames.RETRIES);
 
     private final Storage storage;
     private final String key;
     private final RetryPolicy policy;
     private final LongAdder counted;
-    private InputStream in;
     private long position;
     private int attempt = 1;
 
     /** {@code counted}: every byte read from storage, re-read ones too (the bytes a fetch moved). */
     ResumingRead(Storage storage, String key, RetryPolicy policy, LongAdder counted) throws IOException {
+        super(storage.get(key));
         this.storage = storage;
         this.key = key;
         this.policy = policy;
         this.counted = counted;
-        this.in = storage.get(key);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -142,10 +135,5 @@ final class ResumingRead extends InputStream {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }
