@@ -20,6 +20,8 @@ mkdir -p "$top/bin" "$top/lib/wal-j" "$top/share/man/man1" "$top/share/bash-comp
 # launcher's per-user archives build on.
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --generate-cds-archive --output "$top/lib/wal-j/runtime"
+# the archive for heaps of 32 GiB and more (no compressed pointers), 11 MB: the launcher caps the heap at 256 MiB
+rm -f "$top/lib/wal-j/runtime/lib/server/classes_nocoops.jsa"
 
 install -m 755 "$here/wal-j" "$top/bin/wal-j"
 install -m 644 "$target/wal-j.jar" "$target/wal-j-client.jar" "$top/lib/wal-j/"
