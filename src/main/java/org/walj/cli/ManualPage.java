@@ -31,8 +31,14 @@ record ManualPage(String name, String text) {
         for (String paragraph : spec.usageMessage().description()) {
             out.append(".PP\n").append(lines(plain(paragraph)));
         }
-        appendArguments(out, "ARGUMENTS", spec);
-        appendOptions(out, spec.parent() == null ? "GLOBAL OPTIONS" : "OPTIONS", spec);
+        if (!visibleParameters(spec).isEmpty()) {
+            out.append(".SH ARGUMENTS\n");
+            appendArgumentList(out, spec);
+        }
+        if (!visibleOptions(spec).isEmpty()) { // wal-j's own options are WAL-E's global ones, before the subcommand
+            out.append(".SH ").append(spec.parent() == null ? "GLOBAL OPTIONS" : "OPTIONS").append('\n');
+            appendOptionList(out, spec);
+        }
         List<CommandLine> subcommands = visible(command);
         if (!subcommands.isEmpty()) {
             out.append(".SH COMMANDS\n");
@@ -90,24 +96,10 @@ record ManualPage(String name, String text) {
         return plain(command.getHelp().synopsis(0)).stripTrailing();
     }
 
-    private static void appendArguments(StringBuilder out, String heading, CommandSpec spec) {
-        if (!visibleParameters(spec).isEmpty()) {
-            out.append(".SH ").append(heading).append('\n');
-            appendArgumentList(out, spec);
-        }
-    }
-
     private static void appendArgumentList(StringBuilder out, CommandSpec spec) {
         for (PositionalParamSpec p : visibleParameters(spec)) {
             out.append(".TP\n\\fI").append(escape(plain(p.paramLabel()))).append("\\fR\n")
                     .append(lines(String.join(" ", plainAll(p.description()))));
-        }
-    }
-
-    private static void appendOptions(StringBuilder out, String heading, CommandSpec spec) {
-        if (!visibleOptions(spec).isEmpty()) {
-            out.append(".SH ").append(heading).append('\n');
-            appendOptionList(out, spec);
         }
     }
 
