@@ -83,9 +83,17 @@ record ManualPage(String name, String text) {
         if (description.length == 0) {
             return spec.name();
         }
+        // NAME's one line: the first sentence, up to a colon that starts its details (not one inside parentheses)
         String first = plain(description[0]);
-        int end = first.indexOf(". ");
-        return end < 0 ? stripDot(first) : first.substring(0, end);
+        int depth = 0;
+        for (int i = 0; i + 1 < first.length(); i++) {
+            char c = first.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if ((c == '.' || (c == ':' && depth == 0)) && first.charAt(i + 1) == ' ') {
+                return first.substring(0, i);
+            }
+        }
+        return stripDot(first);
     }
 
     private static String stripDot(String s) {
@@ -126,9 +134,12 @@ record ManualPage(String name, String text) {
         return java.util.Arrays.stream(texts).map(ManualPage::plain).toList();
     }
 
-    /** picocli's markup ({@code @|bold x|@}) removed, as on a terminal without colours. */
+    /**
+     * As picocli's help shows it: markup ({@code @|bold x|@}) removed, as on a terminal without colours, and the
+     * format escapes it reads ({@code %n}, {@code %%}) turned into their characters.
+     */
     private static String plain(String text) {
-        return Ansi.OFF.string(text);
+        return Ansi.OFF.string(text).replace("%n", "\n").replace("%%", "%");
     }
 
     /** Each line escaped, so that no text line can start a request ('.' or '\''). */

@@ -75,6 +75,7 @@ class PackagingFilesTest {
             String name = command.getCommandSpec().qualifiedName("-");
             String page = page(name);
             assertTrue(page.startsWith(".\\\" generated"), name);
+            assertFalse(page.contains("%%") || page.contains("@|"), name + ": picocli's escapes or markup left");
             assertTrue(page.contains(".TH \"" + ManualPage.escape(name.toUpperCase(java.util.Locale.ROOT))
                     + "\" 1 \"2026\\-12\\-07\" \"wal\\-j 9.9.9\\-test\""), name);
             command.getCommandSpec().options().stream().filter(o -> !o.hidden()).forEach(o -> {
@@ -86,6 +87,9 @@ class PackagingFilesTest {
                     assertTrue(page.contains(ManualPage.escape(p.paramLabel())), name + " " + p.paramLabel()));
         }
         assertTrue(page("wal-j-backup-push").contains("\\fB\\-\\-start\\-fast\\fR"));
+        assertTrue(page("wal-j-wal-fetch").contains("wal\\-j wal\\-fetch %f %p"), "picocli's %% shown as %");
+        assertTrue(page("wal-j-restore").contains("wal\\-j\\-restore \\- Point\\-in\\-time restore in one command\n"),
+                "NAME: the first sentence up to its colon");
         assertTrue(page("wal-j-delete").contains("NUM_TO_RETAIN"), "delete's subcommands live on its page");
         assertFalse(page("wal-j").contains("gs\\-access\\-key\\-id"), "a hidden option is not documented");
     }
