@@ -6,6 +6,7 @@
 #              JVM does the push in-process; the daemon is stopped again before the next round
 #   on-refused on, a runtime directory it must not use (another user's): one WARNING, in-process
 #   on-served  on, the daemon of the round before answering (the native client when built)
+#   socket     the same daemon asked with WALJ_DAEMON_SOCKET set and the setting off: the client alone, no key
 # The call's CPU is the launcher's whole waited-for process tree (sh, awk, cksum, java), from wait4's rusage: what
 # PostgreSQL's archiver waits for. The detached daemon is not in it; its start-up CPU is printed apart (/proc).
 # Usage: bench/autostart-cold.sh [ROUNDS]   (./mvnw -q -B -DskipTests package first; PostgreSQL server programs)
@@ -16,16 +17,8 @@ rounds=${1:-10}
 need_jar
 make_work autostart
 
-pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
-pg "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=5498" \
-  -l "$work/pg.log" -w start >/dev/null
-pg "$pgbin/psql" -h "$work" -p 5498 -U postgres -q -c "CREATE TABLE t (id int, v text)" \
-  -c "INSERT INTO t SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 300000) g" postgres
-pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
-seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
-mkdir -p "$work/pg_wal/archive_status" "$work/archive/wal_005" "$work/cds" "$work/ro"
-cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
-rm -rf "$work/pg"
+md5_segment 5498
+mkdir -p "$work/archive/wal_005" "$work/cds" "$work/ro"
 mkdir -m 700 "$work/xdg" "$work/ro/wal-j"
 chown postgres: "$work/ro/wal-j"
 cd "$work"
@@ -37,8 +30,9 @@ python3 - "$rounds" "$walj" "$work" "$seg" <<'EOF'
 import glob, os, signal, statistics, subprocess, sys, time
 rounds, walj, work, seg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 tick = os.sysconf("SC_CLK_TCK")
-rows = {k: [] for k in ("off", "on-start", "on-refused", "on-served")}
+rows = {k: [] for k in ("off", "on-start", "on-refused", "on-served", "socket")}
 daemon_start_cpu = []
+daemon_rss = []
 
 def call(extra, expect_warning=False, expect_served=False):
     env = dict(os.environ, **extra)
@@ -68,22 +62,31 @@ def stop_daemons():
         time.sleep(0.1)
     sys.exit("daemon did not stop")
 
-def daemon_java_cpu_ms():
-    # the daemon's JVM: the java process whose command line has "daemon --idle-exit", once it listens
-    for _ in range(600):
-        if glob.glob(work + "/xdg/wal-j/*.sock"):
-            break
-        time.sleep(0.1)
+def daemon_java():
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
                 cmd = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
                 if b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
-                    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
-                    return (int(f[11]) + int(f[12])) * 1000 / tick
-            except (FileNotFoundError, ProcessLookupError, IndexError):
+                    return pid
+            except (FileNotFoundError, ProcessLookupError):
                 pass
     sys.exit("no daemon JVM found")
+
+def daemon_peak_rss_mib():
+    for line in open("/proc/%s/status" % daemon_java()):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+def daemon_java_cpu_ms():
+    # the daemon's JVM, once it listens
+    for _ in range(600):
+        if glob.glob(work + "/xdg/wal-j/*.sock"):
+            break
+        time.sleep(0.1)
+    f = open("/proc/%s/stat" % daemon_java()).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / tick
 
 on = {"WALJ_DAEMON_AUTOSTART": "on", "XDG_RUNTIME_DIR": work + "/xdg"}
 for extra in ({}, on):  # warm-up: class-data archives of both paths
@@ -95,9 +98,13 @@ for r in range(rounds):
     rows["on-start"].append(call(on))
     daemon_start_cpu.append(daemon_java_cpu_ms())
     rows["on-served"].append(call(on, expect_served=True))
+    daemon_rss.append(daemon_peak_rss_mib())
+    sock = glob.glob(work + "/xdg/wal-j/*.sock")[0]
+    rows["socket"].append(call({"WALJ_DAEMON_SOCKET": sock}, expect_served=True))
     stop_daemons()
 for k, v in rows.items():
     print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f" % (
         k, statistics.median(v), statistics.mean(v), min(v), max(v)))
 print("daemon start-up (JVM, until it listens) CPU ms median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
+print("daemon peak RSS after one push served: median %.0f MiB, max %.0f MiB" % (statistics.median(daemon_rss), max(daemon_rss)))
 EOF

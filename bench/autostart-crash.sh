@@ -17,6 +17,7 @@ make_work crash
 load=
 stop_all() {
   local f
+  set +e # best effort: everything below runs whatever fails
   [ -n "$load" ] && kill "$load" 2>/dev/null
   for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done
   [ -f "$work/restored/postmaster.pid" ] && pg "$pgbin/pg_ctl" -D "$work/restored" -m immediate -w stop >/dev/null 2>&1
@@ -37,8 +38,8 @@ unix_socket_directories = '$work'
 port = $port
 archive_mode = on
 archive_command = 'env $envs $walj wal-push %p'
-wal_keep_size = 8GB
-max_wal_size = 8GB
+wal_keep_size = 1GB
+max_wal_size = 1GB
 CONF
 start_pg() {
   local i
@@ -52,11 +53,12 @@ start_pg
 psql_at $port "CREATE TABLE t (id bigserial PRIMARY KEY, payload text NOT NULL)"
 pg "$pgbin/pg_basebackup" -h "$work" -p $port -U postgres -D "$work/base" -X none -c fast >/dev/null
 
-# the load: rows and segment switches, as fast as it goes; it retries while PostgreSQL is down
+# the load: rows and segment switches; it retries while PostgreSQL is down
 (
   while [ ! -f "$work/stop-load" ]; do
-    psql_at $port "INSERT INTO t (payload) SELECT repeat(md5(g::text), 4) FROM generate_series(1, 20000) g;
+    psql_at $port "INSERT INTO t (payload) SELECT repeat(md5(g::text), 4) FROM generate_series(1, 5000) g;
                    SELECT pg_switch_wal()" >/dev/null 2>&1 || sleep 0.3
+    sleep 0.3 # a few segments a second: enough archive_command calls to hit, a bounded pg_wal and archive
   done
 ) &
 load=$!
@@ -64,9 +66,8 @@ load=$!
 # processes of this run's archive_command: wal-push from this checkout, working in the data directory
 clients() {
   local p
-  for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$data" ] || continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "$here.* wal-push " && echo "${p#/proc/}"
+  ps -eo pid=,args= | awk -v h="$here" 'index($0, h) && / wal-push / { print $1 }' | while read -r p; do
+    [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$data" ] && echo "$p"
   done
   return 0
 }
@@ -106,7 +107,7 @@ for i in $(seq 1 "$trials"); do
       for _ in $(seq 1 40); do victims=$(clients); [ -n "$victims" ] && break; sleep 0.05; done
       if [ -n "$victims" ]; then
         # shellcheck disable=SC2086
-        kill -9 $victims 2>/dev/null || true; hit[client]=$((hit[client] + 1)); what="client $victims"
+        kill -9 $victims 2>/dev/null || true; hit[client]=$((hit[client] + 1)); what="client $(echo $victims)"
       else
         hit[client-none]=$((hit[client-none] + 1)); what="client (none running)"
       fi ;;
@@ -161,7 +162,7 @@ pg "$pgbin/pg_ctl" -D "$work/restored" -m fast -w stop >/dev/null
 cmp -s "$work/source.rows" "$work/restored.rows" || { echo "FAIL: the recovered table differs" >&2; exit 1; }
 served_push=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -A1 'MSG: served a request' | grep -c 'DETAIL: wal-push' || true)
 served_fetch=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -A1 'MSG: served a request' | grep -c 'DETAIL: wal-fetch' || true)
-for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done
+for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null || true; done
 echo "seed $seed: $trials trials, SIGKILL of client ${hit[client]} (none running ${hit[client-none]}), daemon ${hit[daemon]} (session without a JVM ${hit[daemon-session]}), postgres ${hit[postgres]}"
 echo "archive: $(wc -l <"$checked") objects, all whole; every .done segment archived after every trial; $rows rows recovered through wal-fetch, identical"
 echo "requests served by the daemons (logs of the last two starts only): wal-push $served_push, wal-fetch $served_fetch"

@@ -130,3 +130,18 @@ size_mb() { du -sb "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }'; }
 # The output is captured first: `grep -q` quits at the first match, and under `set -o pipefail` the SIGPIPE that
 # wal-j then gets would make the test fail.
 walj_has() { local help; help=$("$walj" --help 2>&1) && grep -E "^ +$1( |$)" <<<"$help" >/dev/null; }
+
+# md5_segment PORT: a real, full 16 MiB WAL segment of md5-text rows (the kind issue 14's load writes) copied to
+# $work/pg_wal/ (with archive_status/); sets $seg to its name. A scratch cluster on PORT is made and removed.
+md5_segment() {
+  pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
+  pg "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=$1" \
+    -l "$work/pg.log" -w start >/dev/null
+  pg "$pgbin/psql" -h "$work" -p "$1" -U postgres -q -c "CREATE TABLE t (id int, v text)" \
+    -c "INSERT INTO t SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 300000) g" postgres
+  pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
+  seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
+  mkdir -p "$work/pg_wal/archive_status"
+  cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
+  rm -rf "$work/pg"
+}
