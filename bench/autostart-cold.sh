@@ -27,7 +27,7 @@ unset WALJ_CLIENT WALJ_CDS WALJ_DAEMON_SOCKET WALJ_DAEMON_AUTOSTART XDG_RUNTIME_
 
 echo "segment $seg ($(stat -c %s "pg_wal/$seg") bytes), $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$rounds" "$walj" "$work" "$seg" <<'EOF'
-import glob, os, signal, statistics, subprocess, sys, time
+import glob, os, random, signal, statistics, subprocess, sys, time
 rounds, walj, work, seg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 tick = os.sysconf("SC_CLK_TCK")
 rows = {k: [] for k in ("off", "on-start", "on-refused", "on-served", "socket")}
@@ -93,8 +93,12 @@ for extra in ({}, on):  # warm-up: class-data archives of both paths
     call(extra)
 stop_daemons()
 for r in range(rounds):
-    rows["off"].append(call({}))
-    rows["on-refused"].append(call(dict(on, XDG_RUNTIME_DIR=work + "/ro"), expect_warning=True))
+    # off and on-refused in a seeded random order: neither always follows the previous round's daemon stop
+    for k in random.Random(r).sample(["off", "on-refused"], 2):
+        if k == "off":
+            rows[k].append(call({}))
+        else:
+            rows[k].append(call(dict(on, XDG_RUNTIME_DIR=work + "/ro"), expect_warning=True))
     rows["on-start"].append(call(on))
     daemon_start_cpu.append(daemon_java_cpu_ms())
     rows["on-served"].append(call(on, expect_served=True))
