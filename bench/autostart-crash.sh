@@ -32,15 +32,8 @@ pg mkdir -m 700 "$work/xdg"
 envs="WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR=$work/xdg WALJ_DAEMON_IDLE_EXIT=120 WALJ_CDS_DIR=$work/cds"
 envs="$envs WALE_FILE_PREFIX=file://localhost$work/archive"
 pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
-cat >>"$data/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-port = $port
-archive_mode = on
-archive_command = 'env $envs $walj wal-push %p'
-wal_keep_size = 1GB
-max_wal_size = 1GB
-CONF
+archiving_conf "$data" $port "env $envs $walj wal-push %p"
+printf '%s\n' "wal_keep_size = 1GB" "max_wal_size = 1GB" >>"$data/postgresql.conf"
 start_pg() {
   local i
   for i in $(seq 1 120); do

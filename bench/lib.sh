@@ -54,18 +54,23 @@ bench_cleanup() {
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 
+# archiving_conf DIR PORT COMMAND: a cluster on a unix socket in $work only, archiving with COMMAND (no ' in it)
+archiving_conf() {
+  cat >>"$1/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$work'
+port = $2
+archive_mode = on
+archive_command = '$3'
+CONF
+}
+
 # init_cluster DIR PORT SCALE: initdb, start with a unix socket in $work, pgbench -i -s SCALE
 init_cluster() {
   local dir=$1 port=$2 scale=$3
   pg "$pgbin/initdb" -D "$dir" -U postgres --auth=trust >/dev/null
-  cat >>"$dir/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-port = $port
-archive_mode = on
-archive_command = '/bin/true'
-max_wal_size = 4GB
-CONF
+  archiving_conf "$dir" "$port" /bin/true
+  echo "max_wal_size = 4GB" >>"$dir/postgresql.conf"
   pg "$pgbin/pg_ctl" -D "$dir" -l "$work/$(basename "$dir").log" -w start >/dev/null
   echo "pgbench -i -s $scale ..." >&2
   pg "$pgbin/pgbench" -h "$work" -p "$port" -U postgres -i -s "$scale" -q postgres >/dev/null 2>&1
