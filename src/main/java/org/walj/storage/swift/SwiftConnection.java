@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.walj.storage.StorageUnavailableException;
 
@@ -73,14 +74,32 @@ final class SwiftConnection {
      */
     <T> HttpResponse<T> send(String what, String pathAndQuery, Consumer<HttpRequest.Builder> customize,
             HttpResponse.BodyHandler<T> handler) throws IOException {
+        return send(what, s -> URI.create(s.storageUrl() + "/" + encodePath(container) + pathAndQuery), customize,
+                handler);
+    }
+
+    /** Sends one request to the account's URL followed by {@code query} (bulk delete). */
+    <T> HttpResponse<T> sendToAccount(String what, String query, Consumer<HttpRequest.Builder> customize,
+            HttpResponse.BodyHandler<T> handler) throws IOException {
+        return send(what, s -> URI.create(s.storageUrl() + query), customize, handler);
+    }
+
+    /** GETs the cluster's capabilities, {@code /info} on the storage URL's host: which middlewares it runs. */
+    HttpResponse<byte[]> info(String what) throws IOException {
+        return send(what, s -> URI.create(s.storageUrl().getScheme() + "://" + s.storageUrl().getRawAuthority()
+                + "/info"), HttpRequest.Builder::GET, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(String what, Function<SwiftSession, URI> target,
+            Consumer<HttpRequest.Builder> customize, HttpResponse.BodyHandler<T> handler) throws IOException {
         SwiftSession s = session();
-        HttpResponse<T> r = sendOnce(s, what, pathAndQuery, customize, handler);
+        HttpResponse<T> r = sendOnce(s, what, target, customize, handler);
         if (r.statusCode() != 401) {
             return r;
         }
         discard(r);
         SwiftSession renewed = renew(s);
-        r = sendOnce(renewed, what, pathAndQuery, customize, handler);
+        r = sendOnce(renewed, what, target, customize, handler);
         if (r.statusCode() == 401) {
             discard(r);
             throw new StorageUnavailableException(renewed.server() + " refused a fresh token of user "
@@ -89,10 +108,10 @@ final class SwiftConnection {
         return r;
     }
 
-    private <T> HttpResponse<T> sendOnce(SwiftSession s, String what, String pathAndQuery,
+    private <T> HttpResponse<T> sendOnce(SwiftSession s, String what, Function<SwiftSession, URI> target,
             Consumer<HttpRequest.Builder> customize, HttpResponse.BodyHandler<T> handler) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.storageUrl() + "/" + encodePath(container)
-                + pathAndQuery)).timeout(timeout).header("X-Auth-Token", s.token());
+        HttpRequest.Builder b = HttpRequest.newBuilder(target.apply(s)).timeout(timeout)
+                .header("X-Auth-Token", s.token());
         customize.accept(b);
         try {
             return http.send(b.build(), handler);
