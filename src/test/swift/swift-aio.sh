@@ -147,10 +147,23 @@ for ring in account container object; do
 done
 
 pids=()
+# TERM first; the servers wait for open keep-alive connections (a test JVM's pool) before they exit, and the data
+# is thrown away anyway, so whatever still runs after two seconds is killed.
 stop_all() {
   trap - TERM INT EXIT
   for pid in "${pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
+  done
+  for _ in $(seq 20); do
+    alive=false
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null && alive=true
+    done
+    $alive || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
 }

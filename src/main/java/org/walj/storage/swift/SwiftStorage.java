@@ -22,11 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,6 +37,7 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
+import org.walj.storage.ParallelParts;
 import org.walj.storage.PartBuffers;
 import org.walj.storage.Retrier;
 import org.walj.storage.RetryPolicy;
@@ -125,7 +123,7 @@ public final class SwiftStorage implements Storage {
         byte[] first = buffers.take(segmentSize);
         boolean segmented = false;
         try {
-            int n = readFully(content, first);
+            int n = ParallelParts.readFully(content, first);
             if (n < segmentSize) {
                 putObject(what, objectName(key), first, n, type);
             } else {
@@ -201,77 +199,43 @@ public final class SwiftStorage implements Storage {
         private final String key;
         private final String type;
         /** Names this upload's segments apart from a concurrent upload's to the same key. */
-        private final String uploadId = HexFormat.of().formatHex(randomBytes());
+        private final String uploadId = ParallelParts.uploadId();
         private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final List<Future<JsonNode>> sent = new ArrayList<>();
+        private final ParallelParts<JsonNode> parts;
         private final List<String> written = new ArrayList<>(); // guarded by itself
 
         SegmentedUpload(String what, String key, String type) {
             this.what = what;
             this.key = key;
             this.type = type;
+            this.parts = new ParallelParts<>(buffers, segmentUploads, segmentSize, MAX_SEGMENTS, what,
+                    "WALJ_SWIFT_SEGMENT_SIZE_MIB");
         }
 
         void run(InputStream content, byte[] first) throws IOException {
             try {
-                byte[] buffer = first;
-                int n = segmentSize;
-                while (true) {
-                    send(buffer, n); // the buffer now belongs to the upload task
-                    if (n < segmentSize || anyFailed() || state.get() != RUNNING) {
-                        break;
-                    }
-                    if (sent.size() == MAX_SEGMENTS) {
-                        throw new StorageUnavailableException("the " + what + " is larger than " + MAX_SEGMENTS
-                                + " segments of " + (segmentSize >> 20) + " MiB, Swift's limit for one manifest; "
-                                + "raise WALJ_SWIFT_SEGMENT_SIZE_MIB");
-                    }
-                    buffer = buffers.take(segmentSize);
-                    try {
-                        n = readFully(content, buffer);
-                    } catch (IOException | RuntimeException | Error e) {
-                        buffers.give(buffer);
-                        throw e;
-                    }
-                    if (n == 0) {
-                        buffers.give(buffer);
-                        break;
-                    }
-                }
                 ArrayNode manifest = JSON.createArrayNode();
-                for (Future<JsonNode> f : sent) {
-                    manifest.add(await(f));
-                }
+                manifest.addAll(parts.sendAll(content, first, this::sendSegment));
                 if (!state.compareAndSet(RUNNING, COMMITTING)) {
                     throw new StorageUnavailableException("the " + what + " was abandoned: wal-j is stopping");
                 }
                 putManifest(JSON.writeValueAsBytes(manifest));
             } catch (IOException | RuntimeException | Error e) {
                 state.compareAndSet(RUNNING, ABORTED);
-                drain();
                 deleteWritten();
                 throw e;
             }
         }
 
-        private void send(byte[] buffer, int n) {
-            String name = objectName(SEGMENTS + key + "/" + uploadId + "/" + String.format("%08d", sent.size() + 1));
-            String segmentWhat = what + " (segment " + (sent.size() + 1) + ")";
-            sent.add(segmentUploads.submit(() -> {
-                try {
-                    if (state.get() != RUNNING) {
-                        throw new StorageUnavailableException("the " + what + " was abandoned");
-                    }
-                    String etag = putObject(segmentWhat, name, buffer, n, DEFAULT_TYPE);
-                    synchronized (written) {
-                        written.add(name);
-                    }
-                    return JSON.createObjectNode().put("path", "/" + connection.container() + "/" + name)
-                            .put("etag", etag).put("size_bytes", n);
-                } finally {
-                    buffers.give(buffer);
-                }
-            }));
+        /** One segment: uploaded, remembered for a cleanup, described for the manifest. */
+        private JsonNode sendSegment(int number, byte[] buffer, int n) throws IOException {
+            String name = objectName(SEGMENTS + key + "/" + uploadId + "/" + String.format("%08d", number));
+            String etag = putObject(what + " (segment " + number + ")", name, buffer, n, DEFAULT_TYPE);
+            synchronized (written) {
+                written.add(name);
+            }
+            return JSON.createObjectNode().put("path", "/" + connection.container() + "/" + name).put("etag", etag)
+                    .put("size_bytes", n);
         }
 
         private void putManifest(byte[] manifest) throws IOException {
@@ -289,6 +253,7 @@ public final class SwiftStorage implements Storage {
         /** Called by {@link #abandonUploads}: stops an upload that is not committing and deletes its segments. */
         void abandon() {
             if (state.compareAndSet(RUNNING, ABORTED)) {
+                parts.stop();
                 deleteWritten();
             }
         }
@@ -301,72 +266,6 @@ public final class SwiftStorage implements Storage {
             }
             deleteQuietly(names, "segments of the failed " + what);
         }
-
-        private boolean anyFailed() {
-            return sent.stream().anyMatch(f -> f.isDone() && !succeeded(f));
-        }
-
-        private JsonNode await(Future<JsonNode> f) throws IOException {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted during the " + what);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IOException(cause);
-            }
-        }
-
-        /** Waits for segments still being sent, so that their buffers are back and their names known. */
-        private void drain() {
-            for (Future<JsonNode> f : sent) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ExecutionException ignored) {
-                    // the put fails with its first failure already
-                }
-            }
-        }
-    }
-
-    private static boolean succeeded(Future<?> f) {
-        try {
-            f.get();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
-
-    private static int readFully(InputStream in, byte[] b) throws IOException {
-        int n = 0;
-        while (n < b.length) {
-            int r = in.read(b, n, b.length - n);
-            if (r < 0) {
-                break;
-            }
-            n += r;
-        }
-        return n;
     }
 
     /**
