@@ -157,7 +157,7 @@ public final class SwiftStorage implements Storage {
         String md5 = md5(buffer, n);
         return retrier.run(what, () -> {
             HttpResponse<Void> r = connection.send(what, objectPath(name), b -> b
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(buffer, 0, n))
+                    .PUT(ArrayBody.of(buffer, 0, n))
                     .header("Content-Type", type).header("ETag", md5), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 201) {
                 return md5;
