@@ -29,6 +29,9 @@ final class ArrayBody implements Flow.Publisher<ByteBuffer> {
         if (offset < 0 || length < 0 || offset + length > array.length) {
             throw new IndexOutOfBoundsException("range " + offset + "+" + length + " of " + array.length);
         }
+        if (length == 0) {
+            return HttpRequest.BodyPublishers.ofByteArray(new byte[0]); // fromPublisher wants a positive length
+        }
         return HttpRequest.BodyPublishers.fromPublisher(new ArrayBody(array, offset, length), length);
     }
 
