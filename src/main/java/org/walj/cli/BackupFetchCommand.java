@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.backup.BackupFetch;
+import org.walj.backup.RecoverySettingsReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +61,8 @@ final class BackupFetchCommand implements Callable<Integer> {
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
                     requireManifest));
         }
+        // what the restored copy would do on start is the operator's decision: say what came with the backup
+        RecoverySettingsReport.log(directory);
         return ExitStatus.OK;
     }
 
