@@ -115,11 +115,11 @@ public final class BackupPusher {
             String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
             Lsn startLsn = startBackup(session, label, fastCheckpoint);
             long timeline = session.checkpointTimeline();
-            if (standby.isPresent()) {
-                standby.get().requireTimelineHistory(timeline);
-            }
             WalSegmentSize segmentSize = session.walSegmentSize();
             BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
+            if (standby.isPresent()) {
+                standby.get().beforeUpload(name, timeline);
+            }
             String version = session.version();
 
             Uploaded uploaded = null;

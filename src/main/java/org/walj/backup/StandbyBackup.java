@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.walj.UserException;
 import org.walj.archive.Archive;
+import org.walj.layout.BackupLayout;
+import org.walj.layout.BackupName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
@@ -83,9 +85,22 @@ public final class StandbyBackup {
     }
 
     /**
-     * Before anything is uploaded: a standby past timeline 1 follows a timeline some server created by promotion,
-     * whose history file that server archived. An archive without it is not the one this standby's WAL goes to.
+     * Before anything is uploaded. A standby starts its backup at the last checkpoint it replayed, so a second push
+     * before the primary's next checkpoint gets the same name: its partitions would overwrite a complete backup's,
+     * which a failure half-way would leave broken. And a standby past timeline 1 follows a timeline some server
+     * created by promotion, whose history file that server archived: an archive without it is not this standby's.
      */
+    void beforeUpload(BackupName name, long timeline) throws IOException {
+        if (archive.storage().stat(BackupLayout.sentinelKey(name)).isPresent()) {
+            throw new UserException("standby backup refused: backup " + name + " already exists",
+                    "The standby has replayed no checkpoint of its primary since that backup was taken, so this one "
+                            + "would start at the same position, under the same name, and overwrite it.",
+                    "Run backup-push again after the primary's next checkpoint (checkpoint_timeout), or run "
+                            + "CHECKPOINT on the primary first.");
+        }
+        requireTimelineHistory(timeline);
+    }
+
     void requireTimelineHistory(long timeline) throws IOException {
         if (timeline > 1 && !ArchivedSegment.historyPresent(archive, timeline)) {
             throw wrongArchive("it holds no history file for the standby's timeline " + timeline + " ("

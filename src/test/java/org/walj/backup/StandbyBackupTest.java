@@ -148,6 +148,20 @@ class StandbyBackupTest {
     }
 
     @Test
+    void aSecondPushFromTheSameReplayedCheckpointDoesNotOverwriteACompleteBackup() throws IOException {
+        try (Archive archive = archive()) {
+            org.walj.layout.BackupName name = org.walj.layout.BackupName.of(
+                    org.walj.postgres.SegmentName.parse("000000010000000000000002").orElseThrow(), 40);
+            StandbyBackup s = standby(archive, Duration.ZERO);
+            assertDoesNotThrow(() -> s.beforeUpload(name, 1));
+            put(archive, org.walj.layout.BackupLayout.sentinelKey(name), "{}".getBytes());
+            UserException e = assertThrows(UserException.class, () -> s.beforeUpload(name, 1));
+            assertEquals("standby backup refused: backup base_000000010000000000000002_00000040 already exists",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theLastSegmentNeededHoldsTheByteBeforeTheStop() {
         assertEquals("000000010000000000000003", StandbyBackup.lastNeeded(STOP, 1, SIZE).toString());
         assertEquals("000000010000000000000002",
