@@ -100,22 +100,19 @@ class StandbyBackupTest {
 
     @Test
     void aSegmentOfTheSameNameFromAnotherClusterIsRefused() throws IOException {
-        try (Archive archive = archive()) {
-            store(archive, "000000010000000000000003", 1, 3L * SIZE.bytes(), THEIRS);
-            UserException e = assertThrows(UserException.class,
-                    () -> standby(archive, Duration.ZERO).awaitArchived(LABEL, 1, STOP, 1, SIZE));
-            assertTrue(e.getMessage().startsWith("standby backup refused: file://localhost" + root), e.getMessage());
-            assertTrue(e.getMessage().contains("is not the archive the standby's primary archives to: its "
-                    + "000000010000000000000003 was written by another cluster (system identifier "
-                    + THEIRS), e.getMessage());
-        }
+        String message = refusalFor(3L * SIZE.bytes(), THEIRS).getMessage();
+        assertTrue(message.startsWith("standby backup refused: file://localhost" + root), message);
+        assertTrue(message.contains("is not the archive the standby's primary archives to: its "
+                + "000000010000000000000003 was written by another cluster (system identifier " + THEIRS), message);
+        assertTrue(refusalFor(9L * SIZE.bytes(), OURS).getMessage().contains("written by another cluster"),
+                "a header naming another WAL address is not this segment either");
     }
 
-    @Test
-    void aSegmentWhoseHeaderNamesAnotherAddressIsRefused() throws IOException {
+    /** The refusal when the archived stop segment's header says {@code address} and {@code sysid}. */
+    private UserException refusalFor(long address, long sysid) throws IOException {
         try (Archive archive = archive()) {
-            store(archive, "000000010000000000000003", 1, 9L * SIZE.bytes(), OURS);
-            assertThrows(UserException.class,
+            store(archive, "000000010000000000000003", 1, address, sysid);
+            return assertThrows(UserException.class,
                     () -> standby(archive, Duration.ZERO).awaitArchived(LABEL, 1, STOP, 1, SIZE));
         }
     }
