@@ -199,6 +199,18 @@ class StandbyBackupIT {
         assertEquals(3, walj.run(env, "backup-list").requireSuccess().stdout().split("\r\n").length,
                 "no sentinel for the refused backup");
         standby.stop();
+
+        // the backup completed through the primary's pg_switch_wal() restores to the primary's rows
+        Map<String, Path> expected = primary.dumpTables(List.of("marker"), scratch.dir("dumps/idle-primary"));
+        primary.waitArchived(primary.switchWal(), Duration.ofMinutes(2));
+        PgCluster restored = PgCluster.unfilled(scratch, "restored");
+        String latest = switched.stderr().replaceAll("(?s).*The backup is (base_[0-9A-F]{24}_[0-9]{8})\\..*", "$1");
+        assertTrue(latest.matches("base_[0-9A-F]{24}_[0-9]{8}"), "backup-push named its backup: " + latest);
+        walj.run(env, "backup-fetch", restored.dataDir().toString(), latest).requireSuccess();
+        restored.adoptConfigurationOf(primary).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), env,
+                Duration.ofMinutes(3));
+        restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery of " + latest);
+        restored.stop();
         primary.stop();
     }
 
