@@ -118,7 +118,7 @@ public final class BackupPusher {
             WalSegmentSize segmentSize = session.walSegmentSize();
             BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
             if (standby.isPresent()) {
-                standby.get().beforeUpload(name, timeline);
+                standby.get().beforeUpload(name, timeline, segmentSize);
             }
             String version = session.version();
 

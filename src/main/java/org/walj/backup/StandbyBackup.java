@@ -89,8 +89,10 @@ public final class StandbyBackup {
      * before the primary's next checkpoint gets the same name: its partitions would overwrite a complete backup's,
      * which a failure half-way would leave broken. And a standby past timeline 1 follows a timeline some server
      * created by promotion, whose history file that server archived: an archive without it is not this standby's.
+     * When the segment before the start is archived already (the usual case), its header must be this cluster's:
+     * a wrong archive is refused before a byte is uploaded, not after the whole cluster was.
      */
-    void beforeUpload(BackupName name, long timeline) throws IOException {
+    void beforeUpload(BackupName name, long timeline, WalSegmentSize size) throws IOException {
         if (archive.storage().stat(BackupLayout.sentinelKey(name)).isPresent()) {
             throw new UserException("standby backup refused: backup " + name + " already exists",
                     "The standby has replayed no checkpoint of its primary since that backup was taken, so this one "
@@ -99,6 +101,14 @@ public final class StandbyBackup {
                             + "CHECKPOINT on the primary first.");
         }
         requireTimelineHistory(timeline);
+        SegmentName start = name.startSegment();
+        if (size.number(start) > 0) {
+            SegmentName before = size.name(start.timeline(), size.number(start) - 1);
+            Optional<ArchivedSegment> archived = ArchivedSegment.find(archive, before);
+            if (archived.isPresent()) {
+                requireOurs(archived.get(), before, size);
+            }
+        }
     }
 
     void requireTimelineHistory(long timeline) throws IOException {

@@ -150,11 +150,27 @@ class StandbyBackupTest {
             org.walj.layout.BackupName name = org.walj.layout.BackupName.of(
                     org.walj.postgres.SegmentName.parse("000000010000000000000002").orElseThrow(), 40);
             StandbyBackup s = standby(archive, Duration.ZERO);
-            assertDoesNotThrow(() -> s.beforeUpload(name, 1));
+            assertDoesNotThrow(() -> s.beforeUpload(name, 1, SIZE));
             put(archive, org.walj.layout.BackupLayout.sentinelKey(name), "{}".getBytes());
-            UserException e = assertThrows(UserException.class, () -> s.beforeUpload(name, 1));
+            UserException e = assertThrows(UserException.class, () -> s.beforeUpload(name, 1, SIZE));
             assertEquals("standby backup refused: backup base_000000010000000000000002_00000040 already exists",
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void anArchiveWhoseSegmentBeforeTheStartIsAnotherClustersIsRefusedBeforeUploading() throws IOException {
+        org.walj.layout.BackupName name = org.walj.layout.BackupName.of(
+                org.walj.postgres.SegmentName.parse("000000010000000000000003").orElseThrow(), 40);
+        try (Archive archive = archive()) {
+            StandbyBackup s = standby(archive, Duration.ZERO);
+            assertDoesNotThrow(() -> s.beforeUpload(name, 1, SIZE), "nothing archived yet: nothing to tell");
+            store(archive, "000000010000000000000002", 1, 2L * SIZE.bytes(), THEIRS);
+            UserException e = assertThrows(UserException.class, () -> s.beforeUpload(name, 1, SIZE));
+            assertTrue(e.getMessage().contains("its 000000010000000000000002 was written by another cluster"),
+                    e.getMessage());
+            store(archive, "000000010000000000000002", 1, 2L * SIZE.bytes(), OURS);
+            assertDoesNotThrow(() -> s.beforeUpload(name, 1, SIZE));
         }
     }
 

@@ -171,12 +171,37 @@ class StandbyBackupIT {
         ProcessResult switched = walj.run(withPrimary, Duration.ofMinutes(5), "backup-push", "--start-fast",
                 standby.dataDir().toString()).requireSuccess();
         assertTrue(switched.stderr().contains("MSG: asked the primary to switch WAL"), switched.stderr());
+        String latest = switched.stderr().replaceAll("(?s).*The backup is (base_[0-9A-F]{24}_[0-9]{8})\\..*", "$1");
+        assertTrue(latest.matches("base_[0-9A-F]{24}_[0-9]{8}"), "backup-push named its backup: " + latest);
         assertEquals(3, walj.run(env, "backup-list").requireSuccess().stdout().split("\r\n").length);
 
         // no checkpoint replayed since: the same start, so the same name; refused instead of overwritten
         ProcessResult again = walj.run(withPrimary, Duration.ofMinutes(3), "backup-push", "--start-fast",
                 standby.dataDir().toString()).requireExit(1);
         assertTrue(again.stderr().contains("already exists"), again.stderr());
+
+        // another cluster's archive, whose segments have the same names: refused before anything is uploaded
+        Path otherArchive = scratch.archive("other-archive");
+        Map<String, String> otherEnv = walj.fileArchiveEnv(otherArchive);
+        PgCluster other = ArchivingCluster.initdb(scratch, walj, "other", otherEnv);
+        other.start();
+        other.psql("CREATE TABLE t (i int)");
+        String startSegment = latest.substring("base_".length(), "base_".length() + 24);
+        String finished;
+        do {
+            finished = other.psql("INSERT INTO t VALUES (1); SELECT pg_walfile_name(pg_switch_wal())");
+        } while (finished.compareTo(startSegment) < 0);
+        other.waitArchived(finished, Duration.ofMinutes(2));
+        other.stop();
+        Map<String, String> wrongArchive = new LinkedHashMap<>(pushEnv);
+        wrongArchive.putAll(otherEnv);
+        ProcessResult wrong = walj.run(wrongArchive, Duration.ofMinutes(3), "backup-push", "--start-fast",
+                standby.dataDir().toString()).requireExit(1);
+        assertTrue(wrong.stderr().contains("ERROR    MSG: standby backup refused: file://localhost" + otherArchive
+                + "/ is not the archive the standby's primary archives to: its "), wrong.stderr());
+        assertTrue(wrong.stderr().contains("was written by another cluster (system identifier"), wrong.stderr());
+        assertFalse(Files.exists(otherArchive.resolve("basebackups_005").resolve(latest)),
+                "nothing uploaded into the wrong archive");
 
         // promoted while the partitions upload (1 MB/s over a ~22 MB cluster): refused, no sentinel
         freshCheckpointWithRows(primary, standby, 3);
@@ -204,8 +229,6 @@ class StandbyBackupIT {
         Map<String, Path> expected = primary.dumpTables(List.of("marker"), scratch.dir("dumps/idle-primary"));
         primary.waitArchived(primary.switchWal(), Duration.ofMinutes(2));
         PgCluster restored = PgCluster.unfilled(scratch, "restored");
-        String latest = switched.stderr().replaceAll("(?s).*The backup is (base_[0-9A-F]{24}_[0-9]{8})\\..*", "$1");
-        assertTrue(latest.matches("base_[0-9A-F]{24}_[0-9]{8}"), "backup-push named its backup: " + latest);
         walj.run(env, "backup-fetch", restored.dataDir().toString(), latest).requireSuccess();
         restored.adoptConfigurationOf(primary).recoverWith(walj.shellCommand("wal-fetch", "%f", "%p"), env,
                 Duration.ofMinutes(3));
