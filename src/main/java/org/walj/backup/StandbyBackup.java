@@ -43,7 +43,7 @@ public final class StandbyBackup {
 
     /**
      * @param archiveWait how long to wait for the stop segment to be archived (WALJ_STANDBY_ARCHIVE_WAIT_SECONDS)
-     * @param primary     where to ask for {@code pg_switch_wal()} instead of waiting for it (WALJ_PRIMARY_PG*)
+     * @param primary     where to ask for {@code pg_switch_wal()} instead of waiting for it (WALJ_PRIMARY_PGHOST and its siblings)
      */
     public record Options(Duration archiveWait, Optional<ConnectionSettings> primary) {
         public static final Duration DEFAULT_WAIT = Duration.ofMinutes(10);
@@ -231,13 +231,13 @@ public final class StandbyBackup {
         try (PgSession p = PgSession.connect(primary)) {
             if (p.inRecovery()) {
                 throw new UserException("WALJ_PRIMARY_PGHOST names a server in recovery (" + primary.describe()
-                        + "), not the standby's primary", null, "Point WALJ_PRIMARY_PG* at the primary.");
+                        + "), not the standby's primary", null, "Point WALJ_PRIMARY_PGHOST (and its siblings) at the primary.");
             }
             long theirs = p.systemIdentifier();
             if (theirs != systemIdentifier) {
                 throw new UserException("WALJ_PRIMARY_PGHOST names another cluster (" + primary.describe()
                         + "): system identifier " + Long.toUnsignedString(theirs) + ", the standby's is "
-                        + Long.toUnsignedString(systemIdentifier), null, "Point WALJ_PRIMARY_PG* at the primary.");
+                        + Long.toUnsignedString(systemIdentifier), null, "Point WALJ_PRIMARY_PGHOST (and its siblings) at the primary.");
             }
             Lsn switched = p.switchWal();
             OPERATOR.info(LogEvent.msg("asked the primary to switch WAL")
@@ -246,7 +246,7 @@ public final class StandbyBackup {
                     .kv("primary_switch", switched.toString()));
         } catch (IOException e) {
             throw new UserException("could not ask the primary to switch WAL: " + e.getMessage(), null,
-                    "Check WALJ_PRIMARY_PG* (docs/backup-push.md), or unset WALJ_PRIMARY_PGHOST to wait for the "
+                    "Check WALJ_PRIMARY_PGHOST and its siblings (docs/backup-push.md), or unset WALJ_PRIMARY_PGHOST to wait for the "
                             + "primary instead.");
         }
     }

@@ -162,7 +162,7 @@ class StandbyBackupIT {
         assertTrue(resolved.contains("MSG: the backup's last WAL segment is archived"), resolved);
         assertEquals(2, walj.run(env, "backup-list").requireSuccess().stdout().split("\r\n").length);
 
-        // wal-j asks the primary itself (WALJ_PRIMARY_PG*): no waiting on an operator
+        // wal-j asks the primary itself (WALJ_PRIMARY_PGHOST and its siblings): no waiting on an operator
         freshCheckpointWithRows(primary, standby, 2);
         Map<String, String> withPrimary = new LinkedHashMap<>(pushEnv);
         withPrimary.put("WALJ_PRIMARY_PGHOST", primary.socketDir().toString());
