@@ -103,6 +103,19 @@ class StandbyBackupIT {
         restored.assertSameTables(expected, scratch.dir("dumps/restored"), "after recovery of the standby backup");
         restored.stop();
 
+        // and through wal-j restore (the one-command path): the same report, and the copy recovers to the end
+        PgCluster oneCommand = PgCluster.unfilled(scratch, "one-command");
+        ProcessResult restoreRun = walj.run(env, Duration.ofMinutes(5), "restore", "--backup", name,
+                oneCommand.dataDir().toString()).requireSuccess();
+        assertTrue(restoreRun.stderr().contains("holds recovery settings: primary_conninfo, primary_slot_name"),
+                restoreRun.describe());
+        assertFalse(Files.exists(oneCommand.dataDir().resolve("standby.signal")));
+        oneCommand.adoptConfigurationOf(primary).serverEnv(walj.env());
+        oneCommand.start(Duration.ofMinutes(3));
+        oneCommand.waitRecoveryFinished(Duration.ofMinutes(3));
+        oneCommand.assertSameTables(expected, scratch.dir("dumps/one-command"), "after wal-j restore of " + name);
+        oneCommand.stop();
+
         // retention treats it like any other: a newer backup from the primary, then delete retain 1 removes it
         Map<String, String> primaryEnv = new LinkedHashMap<>(env);
         primaryEnv.putAll(primary.clientEnv());
