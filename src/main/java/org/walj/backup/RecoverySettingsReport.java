@@ -53,6 +53,26 @@ public final class RecoverySettingsReport {
 
     /** Logs what {@code dataDirectory} (just restored) holds; one INFO or WARNING line, or none for a plain backup. */
     public static void log(Path dataDirectory) throws IOException {
+        warnStandbySignal(dataDirectory);
+        logSettings(dataDirectory);
+    }
+
+    /** A {@code standby.signal} the restored directory holds: the copy would never finish recovery on its own. */
+    private static void warnStandbySignal(Path dataDirectory) {
+        if (Files.exists(dataDirectory.resolve("standby.signal"), LinkOption.NOFOLLOW_LINKS)) {
+            // from a backup made before signal files were excluded, or left by a delta restore over a standby
+            OPERATOR.warning(LogEvent.msg("the restored directory holds standby.signal: it would start as a standby")
+                    .detail("A standby follows its primary (primary_conninfo) and never finishes recovery on its own.")
+                    .hint("Remove it and create recovery.signal to recover from the archive (docs/restore-runbook.md), "
+                            + "unless the copy is meant to be a new standby."));
+        }
+    }
+
+    /**
+     * The recovery settings alone, for a caller that handles the signal files itself (wal-j restore removes
+     * {@code standby.signal} and writes {@code recovery.signal}).
+     */
+    public static void logSettings(Path dataDirectory) throws IOException {
         Findings f = read(dataDirectory);
         if (f.settings().isEmpty() && !f.fromStandby()) {
             return;

@@ -103,7 +103,7 @@ public final class PointInTimeRestore {
         new BackupFetch(archive, progress).fetch(r.dataDirectory(), plan.choice().backup().name().toString(),
                 fetchOptions);
         // before ours are written: what the backup itself brought (a standby's primary_conninfo, archive_command)
-        RecoverySettingsReport.log(r.dataDirectory());
+        RecoverySettingsReport.logSettings(r.dataDirectory());
         RecoveryFiles.write(r, plan.choice().backup().name());
     }
 

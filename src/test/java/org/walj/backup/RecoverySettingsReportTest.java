@@ -42,7 +42,8 @@ class RecoverySettingsReportTest {
         assertEquals("standby1", f.settings().get("primary_slot_name"));
         assertEquals("env AWS_SECRET_ACCESS_KEY=<hidden> wal-j wal-fetch %f %p", f.settings().get("restore_command"));
         assertFalse(f.toString().contains("s3cr3t") || f.toString().contains("abc "), f.toString());
-        RecoverySettingsReport.log(data); // one WARNING, no exception
+        Files.writeString(data.resolve("standby.signal"), "");
+        RecoverySettingsReport.log(data); // two WARNINGs (standby.signal, the settings), no exception
     }
 
     @Test
