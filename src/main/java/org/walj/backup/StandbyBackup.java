@@ -21,7 +21,7 @@ import org.walj.postgres.WalPageHeader;
 import org.walj.postgres.WalSegmentSize;
 
 /**
- * What a backup taken on a hot standby adds to an online one (docs/backup-push.md, "Backups from a standby").
+ * What a backup taken on a hot standby adds to an online one (docs/standby-backups.md).
  * {@code pg_backup_stop} there returns the stop position without switching WAL, and the standby does not archive (or,
  * with {@code archive_mode=always}, archives only what it received): the backup is restorable once its primary has
  * archived the segment holding that position. So the stop does not wait inside PostgreSQL, and the sentinel is written

@@ -27,7 +27,7 @@ import org.walj.it.harness.WalJ;
 import org.walj.testsupport.Orphans;
 
 /**
- * backup-push against a hot standby (docs/backup-push.md, "Backups from a standby"), on real PostgreSQL 15: a
+ * backup-push against a hot standby (docs/standby-backups.md), on real PostgreSQL 15: a
  * primary archiving with wal-j and a streaming standby made with {@code pg_basebackup -R}. The backup restores like
  * any other (compared row by row with the primary), carries no {@code standby.signal}, and its restore says which
  * recovery settings came with it; on an idle primary the push waits for the stop segment, fails after the bounded
