@@ -44,7 +44,8 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "resident recovery wal backup retention archive layout storage.file storage.gcs storage.s3 storage.azure"
+            row(1, "cli",          "resident recovery wal backup retention archive layout storage.file storage.gcs storage.s3"
+                                           + " storage.azure storage.swift"
                                            + " storage daemon pipeline.gpg pipeline.codecs pipeline postgres logging"
                                            + " settings root"),
             // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
@@ -63,6 +64,7 @@ class ArchitectureTest {
             row(5, "storage.gcs",  "storage logging settings root"),
             row(5, "storage.s3",   "storage logging settings root"),
             row(5, "storage.azure", "storage logging settings root"),
+            row(5, "storage.swift", "storage logging settings root"),
             // the storage interface, the daemon's socket side and client, OpenPGP, the table of compressions
             row(6, "storage",      "logging settings root"),
             row(6, "daemon",       "logging root"),

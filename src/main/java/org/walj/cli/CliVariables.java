@@ -17,9 +17,9 @@ final class CliVariables {
     static final Setting<String> S3_PREFIX = Setting.text("WALE_S3_PREFIX", MATCH,
             "The archive in S3 (or --s3-prefix).");
     static final Setting<String> SWIFT_PREFIX = Setting.text("WALE_SWIFT_PREFIX", MATCH,
-            "WAL-E's Swift prefix: recognised, not supported.");
+            "The archive in OpenStack Swift (no option, as in WAL-E).");
     static final Setting<String> WABS_PREFIX = Setting.text("WALE_WABS_PREFIX", MATCH,
-            "WAL-E's Azure prefix: recognised, not supported.");
+            "The archive in Azure Blob Storage (or --wabs-prefix).");
     /** WAL-E's precedence among the prefix variables. */
     static final List<Setting<String>> PREFIXES = List.of(FILE_PREFIX, GS_PREFIX, S3_PREFIX, SWIFT_PREFIX,
             WABS_PREFIX);
