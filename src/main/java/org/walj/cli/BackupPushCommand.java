@@ -9,7 +9,6 @@ import org.walj.layout.BackupName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.postgres.ConnectionSettings;
 import org.walj.postgres.ControlData;
 import org.walj.settings.Settings;
 import picocli.CommandLine;
@@ -70,16 +69,7 @@ final class BackupPushCommand implements Callable<Integer> {
                 String path = env.get(CliVariables.PATH).orElse("");
                 name = pusher.pushOffline(dataDirectory, ControlData.findPgConfig(path));
             } else {
-                String home = env.get(CliVariables.HOME).orElse(System.getProperty("user.home"));
-                String user = env.get(CliVariables.USER).orElse(System.getProperty("user.name"));
-                ConnectionSettings settings;
-                try {
-                    settings = ConnectionSettings.fromEnvironment(env.texts(CliVariables.POSTGRES), Path.of(home),
-                            user);
-                } catch (IllegalArgumentException e) {
-                    throw new org.walj.UserException(e.getMessage());
-                }
-                name = pusher.pushOnline(dataDirectory, settings, fastCheckpoint(env));
+                name = pusher.pushOnline(dataDirectory, PostgresConnection.of(env), fastCheckpoint(env));
             }
             OPERATOR.info(LogEvent.msg("base backup complete").detail("The backup is " + name + ".")
                     .kv("backup", name.toString()));

@@ -43,6 +43,9 @@ final class CliVariables {
     static final Setting<String> USER = Setting.text("USER", Scope.PROCESS, "backup-push's default PGUSER.");
     static final Setting<String> PATH = Setting.text("PATH", Scope.PROCESS,
             "Where backup-push --while-offline looks for pg_config / pg_controldata.");
+    /** status: the data directory whose archive_status backlog it counts, when --pgdata is not given. */
+    static final Setting<String> PGDATA = Setting.text("PGDATA", Scope.PROCESS,
+            "status's data directory, whose .ready backlog it counts (or --pgdata).");
     /** libpq's variables, for backup-push's connection (postgres/ConnectionSettings). */
     static final List<Setting<String>> POSTGRES = List.of(
             Setting.text("PGHOST", Scope.PROCESS, "backup-push's server: host or socket directory."),
@@ -67,7 +70,7 @@ final class CliVariables {
     private static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(PREFIXES);
         all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH,
-                PROGRESS, START_FAST));
+                PROGRESS, START_FAST, PGDATA));
         all.addAll(POSTGRES);
         return List.copyOf(all);
     }
