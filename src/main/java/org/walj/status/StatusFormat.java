@@ -19,7 +19,7 @@ public final class StatusFormat {
         b.append("archiving read from: ").append(a.source().label());
         s.postgresProblem().ifPresent(p -> b.append(" (PostgreSQL did not answer: ").append(p).append(')'));
         b.append('\n');
-        b.append("last archived segment: ").append(a.lastArchivedWal().orElse("none"))
+        b.append("last archived WAL file: ").append(a.lastArchivedWal().orElse("none"))
                 .append(when(s, a.lastArchivedTime())).append('\n');
         if (a.failedCount().isPresent()) {
             b.append("archive_command failures: ").append(a.failedCount().getAsLong());
