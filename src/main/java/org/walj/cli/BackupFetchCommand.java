@@ -51,9 +51,7 @@ final class BackupFetchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int poolSize = PoolSize.checked(this.poolSize, root.spec);
         SubcommandStart.log("backup-fetch");
-        BackupFetch.RestoreSpecOption spec = restoreSpec == null ? BackupFetch.RestoreSpecOption.NONE
-                : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE
-                : BackupFetch.RestoreSpecOption.file(readSpec(Path.of(restoreSpec)));
+        BackupFetch.RestoreSpecOption spec = specOption(restoreSpec);
         try (Archive archive = root.openArchive()) {
             BackupFetch fetch = new BackupFetch(archive,
                     root.progressDisplay());
@@ -61,6 +59,13 @@ final class BackupFetchCommand implements Callable<Integer> {
                     requireManifest));
         }
         return ExitStatus.OK;
+    }
+
+    /** {@code --restore-spec}: absent, {@code SOURCE}, or a file's JSON (also wal-j restore's option). */
+    static BackupFetch.RestoreSpecOption specOption(String restoreSpec) throws IOException {
+        return restoreSpec == null ? BackupFetch.RestoreSpecOption.NONE
+                : restoreSpec.equals("SOURCE") ? BackupFetch.RestoreSpecOption.SOURCE
+                : BackupFetch.RestoreSpecOption.file(readSpec(Path.of(restoreSpec)));
     }
 
     private static String readSpec(Path file) throws IOException {
@@ -79,7 +84,7 @@ final class BackupFetchCommand implements Callable<Integer> {
     }
 
     /** As WAL-E (Python's tarfile), file owners are restored only when running as root. */
-    private static boolean runningAsRoot() {
+    static boolean runningAsRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
         } catch (IOException | UnsupportedOperationException e) {

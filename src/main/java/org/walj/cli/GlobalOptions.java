@@ -54,6 +54,11 @@ public final class GlobalOptions {
                 .or(() -> CliVariables.PREFIXES.stream().map(settings::get).flatMap(Optional::stream).findFirst());
     }
 
+    /** Whether a prefix option was given (else the prefix, if any, came from the environment). */
+    boolean prefixGiven() {
+        return Stream.of(filePrefix, gsPrefix, s3Prefix, wabsPrefix).anyMatch(v -> v != null && !v.isEmpty());
+    }
+
     /** The option, else {@code WALJ_COMPRESSION}, else WAL-E's LZO; empty value means unset, as for the prefixes. */
     Compression compression(Settings settings) {
         Optional<String> name = Optional.ofNullable(compression).filter(v -> !v.isEmpty())

@@ -24,6 +24,7 @@ public final class WalJCommand implements Callable<Integer> {
             WalPrefetchCommand.class,
             BackupPushCommand.class,
             BackupFetchCommand.class,
+            RestoreCommand.class,
             BackupListCommand.class,
             BackupVerifyCommand.class,
             DeleteCommand.class,

@@ -16,7 +16,7 @@ class PoolSizeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"backup-push /nonexistent", "backup-fetch /nonexistent LATEST", "backup-verify LATEST",
-            "wal-push /nonexistent/000000010000000000000001"})
+            "restore /nonexistent", "wal-push /nonexistent/000000010000000000000001"})
     void zeroIsAUsageErrorNamingTheOption(String command) {
         String[] args = ("--file-prefix file://localhost/nonexistent-archive " + command.replaceFirst(" ",
                 " --pool-size 0 ")).split(" ");

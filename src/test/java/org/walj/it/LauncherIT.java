@@ -80,6 +80,11 @@ class LauncherIT {
         // backup-verify hashes every file: SHA-256 is about 20 times faster with C2 than with C1 alone
         r = Exec.of(bin.resolve("wal-j").toString(), "backup-verify", "LATEST").env("WALJ_JAVA", java).runOk();
         assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
+        // restore is a backup-fetch too, and writes restore_command with the launcher's path as it was run
+        r = launch(bin.resolve("wal-j").toString(), "restore", "x").env("WALJ_JAVA", java).runOk();
+        assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
+        assertTrue(Probe.parse(r).jvm().contains("-Dwalj.launcher.path=" + bin.resolve("wal-j")),
+                Probe.parse(r).jvm().toString());
     }
 
     /**
