@@ -57,7 +57,7 @@ public final class PgbenchLoad implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("the load " + name + " ended before it made progress\n" + describe());
             }
-            sleep(100);
+            PgCluster.sleep(100);
         }
         throw new AssertionError("the load " + name + " made no progress within " + limit.toSeconds() + " s\n"
                 + describe());
@@ -133,15 +133,6 @@ public final class PgbenchLoad implements AutoCloseable {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
