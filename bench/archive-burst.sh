@@ -21,15 +21,8 @@ pg mkdir -p "$work/archive/wal_005"   # wal-j starts no archive in an empty dire
 pg mkdir -m 700 "$work/run"
 env_=(WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_DAEMON_SOCKET="$work/run/walj.sock")
 pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
-cat >>"$data/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-port = $port
-archive_mode = on
-archive_command = '$walj wal-push %p'
-max_wal_size = 4GB
-synchronous_commit = off
-CONF
+archiving_conf "$data" $port "$walj wal-push %p"
+printf '%s\n' "max_wal_size = 4GB" "synchronous_commit = off" >>"$data/postgresql.conf"
 # shellcheck disable=SC2086 # word splitting of the options is wanted
 pg env "${env_[@]}" "$walj" daemon ${BENCH_DAEMON_ARGS:-} >"$work/daemon.log" 2>&1 &
 daemon_pid=$!

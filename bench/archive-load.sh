@@ -11,10 +11,11 @@
 #          <median ms per archive_command call> <max ms>
 # Usage: bench/archive-load.sh MODE [SECONDS [SCALE]]
 #   MODE: walj (cold: one JVM per archive_command), walj-resident (through `wal-j daemon`; needs a build that
-#         has it; BENCH_DAEMON_ARGS="--push-ahead 0" passes options to the daemon), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
+#         has it; BENCH_DAEMON_ARGS="--push-ahead 0" passes options to the daemon), walj-auto (WALJ_DAEMON_AUTOSTART=on:
+#         the first call starts a daemon itself; its CPU is counted too), walj-lz4 (cold, --compression lz4), pgbackrest (archive-push, lz4), wal-e (`wal-e` on PATH)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-mode=${1:?usage: bench/archive-load.sh walj|walj-resident|walj-lz4|pgbackrest|wal-e [SECONDS [SCALE]]}
+mode=${1:?usage: bench/archive-load.sh walj|walj-resident|walj-auto|walj-lz4|pgbackrest|wal-e [SECONDS [SCALE]]}
 seconds=${2:-60}
 scale=${3:-20}
 need_jar
@@ -33,6 +34,11 @@ case $mode in
     # the client only trusts a socket in a directory of its own user with mode 0700 (docs/daemon.md)
     pg mkdir -m 700 "$work/run"
     extra_env=(WALJ_DAEMON_SOCKET="$work/run/walj.sock")
+    command="'$walj' wal-push %p" ;;
+  walj-auto)
+    # a runtime directory of this run; the daemon is started by the first archive_command (docs/daemon.md)
+    pg mkdir -m 700 "$work/xdg"
+    extra_env=(WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR="$work/xdg" WALJ_DAEMON_IDLE_EXIT=60)
     command="'$walj' wal-push %p" ;;
   pgbackrest)    need_tools pgbackrest:pgbackrest
                  command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
@@ -76,9 +82,21 @@ archived() {
 ticks=$(getconf CLK_TCK)
 archiver_pid=$(ps -o pid=,args= --ppid "$(head -n 1 "$data/postmaster.pid")" | awk '/archiver/ { print $1; exit }')
 [ -n "$archiver_pid" ] || { echo "no archiver process found" >&2; exit 1; }
+# walj-auto: the daemon the first call started (its session leader, flock, is in <key>.pid; the JVM below it), which
+# is not a child of the archiver; a daemon that ended is not counted (the run prints how many started)
+auto_daemon_ticks() {
+  local f p t=0
+  for f in "$work"/xdg/wal-j/*.pid; do
+    [ -f "$f" ] || continue
+    p=$(worker_pid "$(cat "$f")" 2>/dev/null) || continue
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  echo $t
+}
 archiving_cpu() {
   local d=0
   [ -n "${daemon_pid:-}" ] && d=$(awk '{ print $14 + $15 }' "/proc/$(worker_pid "$daemon_pid")/stat")
+  [ "$mode" = walj-auto ] && d=$(auto_daemon_ticks)
   awk -v t="$ticks" -v d="$d" '{ printf "%.2f", ($16 + $17 + d) / t }' "/proc/$archiver_pid/stat"
 }
 
@@ -116,6 +134,10 @@ tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
 echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command calls: $calls, failures: $failed; archiving CPU ${cpu_per_segment} s per segment"
 if [ "$mode" = walj-resident ]; then
   echo "daemon: $(grep -c 'MSG: pushed a segment ahead' "$work/daemon.log" || true) segments pushed ahead, $(grep -c 'state=done' "$work/daemon.log" || true) of them marked .done by it, $(grep -c 'could not rename file' "$work/pg.log" || true) rename WARNINGs in PostgreSQL's log"
+fi
+if [ "$mode" = walj-auto ]; then
+  echo "auto-started daemons: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), requests served: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true)"
+  for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done
 fi
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
   echo "the daemon served no request: these figures are not resident" >&2; exit 1

@@ -54,18 +54,23 @@ bench_cleanup() {
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 
+# archiving_conf DIR PORT COMMAND: a cluster on a unix socket in $work only, archiving with COMMAND (no ' in it)
+archiving_conf() {
+  cat >>"$1/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$work'
+port = $2
+archive_mode = on
+archive_command = '$3'
+CONF
+}
+
 # init_cluster DIR PORT SCALE: initdb, start with a unix socket in $work, pgbench -i -s SCALE
 init_cluster() {
   local dir=$1 port=$2 scale=$3
   pg "$pgbin/initdb" -D "$dir" -U postgres --auth=trust >/dev/null
-  cat >>"$dir/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-port = $port
-archive_mode = on
-archive_command = '/bin/true'
-max_wal_size = 4GB
-CONF
+  archiving_conf "$dir" "$port" /bin/true
+  echo "max_wal_size = 4GB" >>"$dir/postgresql.conf"
   pg "$pgbin/pg_ctl" -D "$dir" -l "$work/$(basename "$dir").log" -w start >/dev/null
   echo "pgbench -i -s $scale ..." >&2
   pg "$pgbin/pgbench" -h "$work" -p "$port" -U postgres -i -s "$scale" -q postgres >/dev/null 2>&1
@@ -130,3 +135,18 @@ size_mb() { du -sb "$@" | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }'; }
 # The output is captured first: `grep -q` quits at the first match, and under `set -o pipefail` the SIGPIPE that
 # wal-j then gets would make the test fail.
 walj_has() { local help; help=$("$walj" --help 2>&1) && grep -E "^ +$1( |$)" <<<"$help" >/dev/null; }
+
+# md5_segment PORT: a real, full 16 MiB WAL segment of md5-text rows (the kind issue 14's load writes) copied to
+# $work/pg_wal/ (with archive_status/); sets $seg to its name. A scratch cluster on PORT is made and removed.
+md5_segment() {
+  pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
+  pg "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=$1" \
+    -l "$work/pg.log" -w start >/dev/null
+  pg "$pgbin/psql" -h "$work" -p "$1" -U postgres -q -c "CREATE TABLE t (id int, v text)" \
+    -c "INSERT INTO t SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 300000) g" postgres
+  pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
+  seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
+  mkdir -p "$work/pg_wal/archive_status"
+  cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
+  rm -rf "$work/pg"
+}

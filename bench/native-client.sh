@@ -15,16 +15,8 @@ need_jar
 make_work native
 
 # one full segment of md5-text rows
-pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
-pg "$pgbin/pg_ctl" -D "$work/pg" -o "-c listen_addresses='' -c unix_socket_directories=$work -c port=5497" \
-  -l "$work/pg.log" -w start >/dev/null
-pg "$pgbin/psql" -h "$work" -p 5497 -U postgres -q -c "CREATE TABLE t (id int, v text)" \
-  -c "INSERT INTO t SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 300000) g" postgres
-pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
-seg=$(ls "$work/pg/pg_wal" | grep -E '^[0-9A-F]{24}$' | sort | sed -n 2p)
-mkdir -p "$work/pg_wal/archive_status" "$work/archive/wal_005" "$work/cds"
-cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
-rm -rf "$work/pg"
+md5_segment 5497
+mkdir -p "$work/archive/wal_005" "$work/cds"
 mkdir -m 700 "$work/run"
 cd "$work"
 export WALJ_DAEMON_SOCKET=$work/run/daemon.sock WALJ_CDS_DIR=$work/cds WALE_FILE_PREFIX="file://localhost$work/archive"

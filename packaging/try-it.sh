@@ -6,11 +6,24 @@
 # The servers listen only on Unix sockets in a directory of their own (no TCP port, so nothing can collide).
 # Needs: the built jar (./mvnw -q -B -DskipTests package) and PostgreSQL's server programs (Debian: postgresql-15).
 # Everything lives under one directory in /tmp, printed at the end; the servers are stopped on exit.
+# Usage: try-it.sh [--wal-j COMMAND]   COMMAND: an installed wal-j (the Debian package's /usr/bin/wal-j, a tarball's
+#        bin/wal-j) to run instead of a copy of this checkout's launcher and jar.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-jar=${WALJ_JAR:-$here/../target/wal-j.jar}
-[ -f "$jar" ] || { echo "try-it: $jar not found; build it first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
+installed=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --wal-j) [ $# -ge 2 ] || { echo "try-it: --wal-j needs a command" >&2; exit 2; }; installed=$2; shift 2 ;;
+    *) echo "try-it: unknown argument $1 (usage: try-it.sh [--wal-j COMMAND])" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$installed" ]; then
+  [ -x "$installed" ] || { echo "try-it: $installed is not an executable" >&2; exit 1; }
+else
+  jar=${WALJ_JAR:-$here/../target/wal-j.jar}
+  [ -f "$jar" ] || { echo "try-it: $jar not found; build it first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
+fi
 pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$pgbin/initdb" ] || { echo "try-it: PostgreSQL server programs not found (install postgresql-15, or set PGBIN)" >&2; exit 1; }
 
@@ -24,9 +37,15 @@ fi
 run() { "${as_pg[@]}" "$@"; }
 
 run mkdir -p "$work/bin" "$work/archive/wal_005"   # a new archive, as README says: the directory with wal_005/
-cp "$here/wal-j" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
+if [ -n "$installed" ]; then
+  walj_bin=$installed
+else
+  cp "$here/wal-j" "$jar" "$work/bin/" && chmod 755 "$work/bin/wal-j" && chmod 644 "$work/bin/wal-j.jar"
+  walj_bin=$work/bin/wal-j
+fi
 prefix="file://localhost$work/archive"
-walj="env WALE_FILE_PREFIX=$prefix $work/bin/wal-j"
+walj="env WALE_FILE_PREFIX=$prefix $walj_bin"
+echo "==> wal-j: $walj_bin ($(run "$walj_bin" version))"
 
 cleanup() {
   for d in "$work/primary" "$work/restored"; do

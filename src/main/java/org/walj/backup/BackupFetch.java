@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.UserException;
 import org.walj.archive.Archive;
@@ -28,10 +29,12 @@ import org.walj.logging.WalELog;
 import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
+import org.walj.storage.RetryPolicy;
 import org.walj.storage.Storage;
 
 /**
- * backup-fetch: restores one complete base backup into an empty (or missing) data directory. See
+ * backup-fetch: restores one complete base backup into an empty (or missing) data directory, or over an existing one
+ * keeping what matches the backup's manifest (delta, and the rerun of an interrupted fetch). See
  * {@code docs/backup-fetch.md} for what it does and where it differs from WAL-E.
  */
 public final class BackupFetch {
@@ -48,12 +51,22 @@ public final class BackupFetch {
      * WAL-E) before writing anything.
      */
     public record Options(int poolSize, boolean blindRestore, RestoreSpecOption restoreSpec,
-                          boolean applyOwnership, boolean requireManifest) {
+                          boolean applyOwnership, boolean requireManifest, boolean delta, RetryPolicy readRetry) {
         public Options {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("pool size must be at least 1");
             }
             java.util.Objects.requireNonNull(restoreSpec, "restoreSpec");
+            java.util.Objects.requireNonNull(readRetry, "readRetry");
+        }
+
+        /**
+         * Into an empty or missing directory (or over this fetch's own interrupted restore), with the default retry
+         * policy for failed partition reads.
+         */
+        public Options(int poolSize, boolean blindRestore, RestoreSpecOption restoreSpec, boolean applyOwnership,
+                       boolean requireManifest) {
+            this(poolSize, blindRestore, restoreSpec, applyOwnership, requireManifest, false, RetryPolicy.DEFAULT);
         }
 
         /** Without {@code --require-manifest}. */
@@ -95,6 +108,11 @@ public final class BackupFetch {
         this.workerLog = WalELog.get(archive.workerLoggerName());
     }
 
+    /**
+     * Restores the backup {@code query} names into {@code dataDirectory}: an empty or missing directory, one this
+     * method left unfinished (it carries the {@link RestoreMarker}: the restore continues), or with
+     * {@link Options#delta} any directory PostgreSQL is not running in (docs/backup-fetch.md, "Delta restore").
+     */
     public void fetch(Path dataDirectory, String query, Options options) throws IOException {
         Path data = dataDirectory.toAbsolutePath().normalize();
         if (Files.exists(data.resolve("postmaster.pid"), LinkOption.NOFOLLOW_LINKS)) {
@@ -103,14 +121,21 @@ public final class BackupFetch {
                     "Shut down postgres. If there is a stale lockfile, then remove it after being very sure "
                             + "postgres is not running.");
         }
-        requireEmptyOrMissing(data, "data directory");
+        boolean resuming = Files.isDirectory(data) && RestoreMarker.present(data);
+        boolean delta = options.delta() || resuming;
+        if (!delta) {
+            requireEmptyOrMissing(data, "data directory");
+        } else if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new UserException("the data directory " + data + " exists and is not a directory", null,
+                    "Give the path of a data directory.");
+        }
 
         BackupCatalog catalog = archive.backups();
         BackupCatalog.Entry backup = catalog.resolve(query);
         BackupSentinel sentinel = catalog.sentinel(backup);
         RestoreSpec spec = effectiveSpec(sentinel.spec(), options.restoreSpec().json(), data);
         List<TablespaceRestore.Placement> placements = options.blindRestore() ? List.of()
-                : TablespaceRestore.plan(data, spec, options.restoreSpec().given());
+                : TablespaceRestore.plan(data, spec, options.restoreSpec().given(), delta);
         List<ObjectInfo> partitions = BackupPartitions.list(storage, backup.name());
         Optional<BackupManifest> manifest = archive.manifest(backup.name());
         if (manifest.isEmpty() && options.requireManifest()) {
@@ -123,28 +148,52 @@ public final class BackupFetch {
         Files.createDirectories(data);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
         Path realData = data.toRealPath();
-        Map<String, Path> tablespaces = TablespaceRestore.create(realData, placements);
-
-        PartitionExtractor extractor = new PartitionExtractor(new RestoreTarget(realData, tablespaces),
-                options.applyOwnership());
-        if (manifest.isEmpty()) {
+        RestoreMarker.write(realData, backup.name().toString());
+        Map<String, Path> tablespaces = TablespaceRestore.locations(placements);
+        RestoreTarget target = new RestoreTarget(realData, tablespaces);
+        DeltaScan.Result kept = DeltaScan.Result.NOTHING_KEPT;
+        if (resuming) {
+            BASE_LOG.info(LogEvent.msg("continuing an interrupted backup-fetch")
+                    .detail(realData + " holds " + RestoreMarker.NAME + ": what an earlier backup-fetch restored and "
+                            + "the manifest confirms is kept, the rest is restored again."));
+        }
+        if (delta && manifest.isPresent()) {
+            kept = DeltaScan.prepare(target, manifest.get(), options.poolSize());
+        } else if (delta) {
+            long removed = DeltaScan.clear(target);
+            BASE_LOG.info(LogEvent.msg("base backup has no integrity manifest: the delta restore rewrites every file")
+                    .detail("Backup " + backup.name() + " has no " + BackupLayout.MANIFEST_NAME + " (it was made by "
+                            + "WAL-E or another tool), so files in place cannot be compared with it; " + removed
+                            + " entries were removed (not postgresql.conf, pg_hba.conf, pg_ident.conf, recovery.conf, "
+                            + "recovery.signal, standby.signal) and the backup is restored whole."));
+        } else if (manifest.isEmpty()) {
             BASE_LOG.info(LogEvent.msg("base backup has no integrity manifest: restoring without checking files")
                     .detail("Backup " + backup.name() + " has no " + BackupLayout.MANIFEST_NAME + " (it was made by "
                             + "WAL-E or another tool); tar and compression checks still apply."));
         }
+        TablespaceRestore.link(realData, placements);
+
+        PartitionExtractor extractor = new PartitionExtractor(target, options.applyOwnership(), kept);
         ManifestCheck check = manifest.map(ManifestCheck::new).orElse(null);
-        extractAll(partitions, extractor, options.poolSize(), check);
+        List<ObjectInfo> toRead = partitions.stream().filter(kept::reads).toList();
+        LongAdder downloaded = new LongAdder();
+        extractAll(toRead, extractor, options, check, downloaded);
         if (check != null) {
-            requireAllSeen(check);
+            requireAllSeen(check, kept.skipped());
         }
         // tablespace_map from the archive would have PostgreSQL make pg_tblspc links to wherever it says when it
         // starts: it always lists exactly the tablespaces restored here (none with --blind-restore)
         extractor.finish(TablespaceRestore.tablespaceMap(tablespaces));
+        RestoreMarker.remove(realData);
         String verified = check == null ? "" : " " + check.members() + " " + (check.complete() ? "members" : "files")
                 + " matched the backup manifest.";
+        String moved = (delta ? " Delta restore: kept " + kept.files().size() + " files (" + kept.keptBytes()
+                + " bytes) that matched the manifest, removed " + kept.removed() + " entries." : "")
+                + " Wrote " + extractor.bytesWritten() + " bytes of files, read " + toRead.size() + " of "
+                + partitions.size() + " partitions (" + downloaded.sum() + " bytes from storage).";
         BASE_LOG.info(LogEvent.msg("base backup fetch complete")
                 .detail("Restored " + backup.name() + " (" + partitions.size() + " partitions) into " + realData + "."
-                        + verified)
+                        + verified + moved)
                 .hint("Write recovery.signal and restore_command before starting PostgreSQL; see the restore runbook."));
     }
 
@@ -187,8 +236,8 @@ public final class BackupFetch {
     }
 
     /** Before pg_control is put in place: a member the manifest lists that no partition held fails the fetch. */
-    private static void requireAllSeen(ManifestCheck check) throws IOException {
-        List<ManifestEntry> unseen = check.unseen();
+    private static void requireAllSeen(ManifestCheck check, java.util.Set<Integer> notRead) throws IOException {
+        List<ManifestEntry> unseen = check.unseen().stream().filter(e -> !notRead.contains(e.partition())).toList();
         if (!unseen.isEmpty()) {
             ManifestEntry first = unseen.get(0);
             throw new IOException("the backup manifest lists " + unseen.size() + " " + check.what() + " no partition "
@@ -196,15 +245,16 @@ public final class BackupFetch {
         }
     }
 
-    private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, int poolSize,
-                            ManifestCheck check) throws IOException {
+    private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, Options options,
+                            ManifestCheck check, LongAdder downloaded) throws IOException {
         try (Progress shown = progress.start("backup-fetch downloaded", BackupPartitions.storedBytes(partitions))) {
-            PartitionPool.runAll(partitions, poolSize, "backup-fetch", p -> extractOne(p, extractor, check, shown));
+            PartitionPool.runAll(partitions, options.poolSize(), "backup-fetch",
+                    p -> extractOne(p, extractor, check, shown, options.readRetry(), downloaded));
         }
     }
 
     private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check,
-                            Progress shown) throws IOException {
+                            Progress shown, RetryPolicy retry, LongAdder downloaded) throws IOException {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
         FileCheck fileCheck = check == null ? null : new FileCheck() {
@@ -228,7 +278,9 @@ public final class BackupFetch {
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
         // download, decrypt and decompress on one thread, tar parsing and file writes on this one
-        try (InputStream stored = new ProgressInputStream(storage.get(partition.key()), shown);
+        // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
+        try (InputStream stored = new ProgressInputStream(new ResumingRead(storage, partition.key(), retry,
+                downloaded), shown);
              InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored))) {
             extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {

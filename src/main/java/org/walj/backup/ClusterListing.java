@@ -33,11 +33,12 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
     /**
      * Top-level files never copied: WAL-E's list (server lock files, and configuration, which WAL-E does not back
      * up), plus {@code backup_label} and {@code tablespace_map}: an online backup gets the ones the stop call returns
-     * in its final partition, and an on-disk one is stale and would make restore start from the wrong checkpoint.
+     * in its final partition, and an on-disk one is stale and would make restore start from the wrong checkpoint;
+     * and backup-fetch's restore marker, which no backup may carry ({@link RestoreMarker}).
      */
     static final Set<String> TOP_LEVEL_FILES_SKIPPED = Set.of("postmaster.pid", "postmaster.opts",
             "postgresql.conf", "pg_hba.conf", "pg_ident.conf", "recovery.conf", "recovery.done", "promote",
-            "backup_label", "tablespace_map");
+            "backup_label", "tablespace_map", RestoreMarker.NAME);
 
     public ClusterListing {
         members = List.copyOf(members);

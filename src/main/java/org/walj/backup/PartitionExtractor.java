@@ -73,6 +73,9 @@ public final class PartitionExtractor {
     private final ConcurrentLinkedQueue<DelayedLink> delayedLinks = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
     private final WriteBehindSync writeBehind = new WriteBehindSync();
+    /** What a delta restore found in place (nothing for a restore into an empty directory). */
+    private final DeltaScan.Result kept;
+    private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
 
     private record DirectoryTimes(Path path, FileTime mtime) {
     }
@@ -101,8 +104,18 @@ public final class PartitionExtractor {
      *                       running as root)
      */
     public PartitionExtractor(RestoreTarget target, boolean applyOwnership) {
+        this(target, applyOwnership, DeltaScan.Result.NOTHING_KEPT);
+    }
+
+    /**
+     * A delta restore: the files and links in {@code kept} are already in place (checked against the manifest) and
+     * are not written again; the reader still reads and checks their members.
+     */
+    PartitionExtractor(RestoreTarget target, boolean applyOwnership, DeltaScan.Result kept) {
         this.target = target;
         this.applyOwnership = applyOwnership;
+        this.kept = kept;
+        heldBack.addAll(kept.heldBack());
         realDirectories.add(target.dataDirectory());
         realDirectories.addAll(target.tablespaceDirectories().values());
     }
@@ -151,6 +164,9 @@ public final class PartitionExtractor {
             }
             requireNotHeldBack(name.original(), d);
             claims.claim(d.relativeName(), PathClaims.Kind.SYMLINK, name.original());
+            if (kept.links().contains(d.relativeName())) {
+                return; // the same link with the same target is there
+            }
             if (lstat(d.path()) != null) {
                 throw PathClaims.clashWithAFile(name.original()); // else symlink(2) in finish fails on it
             }
@@ -182,6 +198,13 @@ public final class PartitionExtractor {
         Path path = d.path();
         claims.requireFree(d.relativeName(), name);
         boolean held = isHeldBack(d);
+        if (held ? kept.heldBack().contains(d.relativeName()) : kept.files().contains(d.relativeName())) {
+            // in place with the manifest's size and SHA-256; the reader hashes this member too
+            if (!held) {
+                claims.extracted(d.relativeName());
+            }
+            return;
+        }
         Path written = held ? path.resolveSibling(path.getFileName() + INCOMPLETE_SUFFIX) : path;
         if (held) {
             heldBack.add(d.relativeName());
@@ -189,7 +212,7 @@ public final class PartitionExtractor {
         // CREATE_NEW: O_CREAT|O_EXCL, which never follows a link and never reuses what is there
         try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            copy(data, out, buffer); // the reader checks the member was complete
+            bytesWritten.add(copy(data, out, buffer)); // the reader checks the member was complete
         } catch (FileAlreadyExistsException e) {
             throw PathClaims.clashWithAFile(name);
         }
@@ -206,11 +229,13 @@ public final class PartitionExtractor {
     }
 
     /** Fills the buffer before each write: fewer, larger writes than transferTo's 8 KiB ones. */
-    private static void copy(InputStream in, OutputStream out, byte[] buffer) throws IOException {
+    private static long copy(InputStream in, OutputStream out, byte[] buffer) throws IOException {
         int filled = 0;
+        long total = 0;
         int n;
         while ((n = in.read(buffer, filled, buffer.length - filled)) >= 0) {
             filled += n;
+            total += n;
             if (filled == buffer.length) {
                 out.write(buffer, 0, filled);
                 filled = 0;
@@ -219,6 +244,12 @@ public final class PartitionExtractor {
         if (filled > 0) {
             out.write(buffer, 0, filled);
         }
+        return total;
+    }
+
+    /** Bytes of regular files written so far (kept files not counted). */
+    public long bytesWritten() {
+        return bytesWritten.sum();
     }
 
     private void hardLink(String name, Destination d, MemberName linkName) throws IOException {

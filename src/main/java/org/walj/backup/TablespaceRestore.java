@@ -36,6 +36,14 @@ final class TablespaceRestore {
      *                  tablespaces is refused, listing the recorded locations
      */
     static List<Placement> plan(Path data, RestoreSpec spec, boolean specGiven) throws IOException {
+        return plan(data, spec, specGiven, false);
+    }
+
+    /**
+     * As {@link #plan(Path, RestoreSpec, boolean)}; {@code delta}: a tablespace directory may hold files already
+     * (a delta restore compares them with the manifest instead of refusing them).
+     */
+    static List<Placement> plan(Path data, RestoreSpec spec, boolean specGiven, boolean delta) throws IOException {
         if (spec.tablespaces().isEmpty()) {
             return List.of();
         }
@@ -65,7 +73,12 @@ final class TablespaceRestore {
                 throw new UserException("tablespace " + t.oid() + " location " + loc
                         + " overlaps another tablespace's", null, "Give each tablespace its own directory.");
             }
-            BackupFetch.requireEmptyOrMissing(loc, "tablespace " + t.oid() + " directory");
+            if (!delta) {
+                BackupFetch.requireEmptyOrMissing(loc, "tablespace " + t.oid() + " directory");
+            } else if (Files.exists(loc, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(loc)) {
+                throw new UserException("the tablespace " + t.oid() + " directory " + loc
+                        + " exists and is not a directory", null, "Give the path of a directory.");
+            }
             placements.add(new Placement(t.oid(), loc));
             real.add(r);
         }
@@ -128,9 +141,28 @@ final class TablespaceRestore {
 
     /** Makes each tablespace's directory (0700) and its {@code pg_tblspc/<oid>} symlink. */
     static Map<String, Path> create(Path data, List<Placement> placements) throws IOException {
+        Map<String, Path> out = locations(placements);
+        link(data, placements);
+        return out;
+    }
+
+    /** Makes each tablespace's directory (0700) unless it exists; OID to its real path. */
+    static Map<String, Path> locations(List<Placement> placements) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
+        for (Placement p : placements) {
+            if (!Files.exists(p.location(), LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(p.location());
+                Files.setPosixFilePermissions(p.location(), PosixFilePermissions.fromString("rwx------"));
+            }
+            out.put(p.oid(), p.location().toRealPath());
+        }
+        return out;
+    }
+
+    /** Makes each tablespace's {@code pg_tblspc/<oid>} symlink (nothing may be at its path). */
+    static void link(Path data, List<Placement> placements) throws IOException {
         if (placements.isEmpty()) {
-            return out;
+            return;
         }
         Path tblspc = data.resolve("pg_tblspc");
         if (!Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
@@ -138,14 +170,8 @@ final class TablespaceRestore {
             Files.setPosixFilePermissions(tblspc, PosixFilePermissions.fromString("rwx------"));
         }
         for (Placement p : placements) {
-            if (!Files.exists(p.location(), LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(p.location());
-                Files.setPosixFilePermissions(p.location(), PosixFilePermissions.fromString("rwx------"));
-            }
             Files.createSymbolicLink(tblspc.resolve(p.oid()), p.location());
-            out.put(p.oid(), p.location().toRealPath());
         }
-        return out;
     }
 
     /** PostgreSQL's tablespace_map lines ({@code <oid> <path>}) for where the tablespaces were restored. */

@@ -9,13 +9,15 @@ import java.util.concurrent.Callable;
 import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.backup.BackupFetch;
+import org.walj.storage.RetrySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backup-fetch",
-        description = {"Restore a base backup into an empty or new data directory (PostgreSQL must not be running).",
+        description = {"Restore a base backup into an empty or new data directory (PostgreSQL must not be running); "
+                + "run again, it continues an interrupted restore; with --delta, over an existing data directory.",
                 "Writes no recovery settings: add recovery.signal and restore_command yourself "
                         + "(docs/restore-runbook.md)."})
 final class BackupFetchCommand implements Callable<Integer> {
@@ -47,6 +49,12 @@ final class BackupFetchCommand implements Callable<Integer> {
             description = "Refuse a backup that has no integrity manifest (made by WAL-E) before writing anything.")
     boolean requireManifest;
 
+    @Option(names = "--delta",
+            description = "Restore over an existing data directory: keep files whose size and SHA-256 match the "
+                    + "backup's manifest, rewrite the rest, remove what the backup does not have (never "
+                    + "postgresql.conf, pg_hba.conf, pg_ident.conf, recovery.conf, recovery.signal, standby.signal).")
+    boolean delta;
+
     @Override
     public Integer call() throws Exception {
         int poolSize = PoolSize.checked(this.poolSize, root.spec);
@@ -56,7 +64,7 @@ final class BackupFetchCommand implements Callable<Integer> {
             BackupFetch fetch = new BackupFetch(archive,
                     root.progressDisplay());
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
-                    requireManifest));
+                    requireManifest, delta, RetrySettings.policy(root.settings())));
         }
         return ExitStatus.OK;
     }

@@ -1,6 +1,7 @@
 package org.walj.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.archive.Archive;
@@ -34,6 +35,11 @@ final class DaemonCommand implements Callable<Integer> {
                     + ResidentDaemon.MAX_PUSH_AHEAD + ").")
     Integer pushAhead;
 
+    @Option(names = "--idle-exit", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after SECONDS with nothing served and nothing running in the background (0, the "
+                    + "default: never). A daemon started on demand (WALJ_DAEMON_AUTOSTART) gets WALJ_DAEMON_IDLE_EXIT.")
+    long idleExit;
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1) {
@@ -46,15 +52,19 @@ final class DaemonCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
                     "--push-ahead must be between 0 and " + ResidentDaemon.MAX_PUSH_AHEAD);
         }
+        if (idleExit < 0) {
+            throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--idle-exit must not be negative");
+        }
         Archive archive = root.openArchive();
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(new WalUseCases(archive, root.settings()),
                 new WalArchiver(archive), new WalRestorer(archive),
                 root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead);
-        new ResidentDaemon(socket, threads, requests, archive).serve(
+        new ResidentDaemon(socket, threads, requests, archive, Duration.ofSeconds(idleExit)).serve(
                 "Serving wal-push and wal-fetch on " + socket + " for user " + System.getProperty("user.name")
                         + ", archive " + archive.prefix().urlOf("")
-                        + (ahead > 0 ? "; pushing up to " + ahead + " ready segments ahead." : "; push-ahead off."));
+                        + (ahead > 0 ? "; pushing up to " + ahead + " ready segments ahead" : "; push-ahead off")
+                        + (idleExit > 0 ? "; stopping after " + idleExit + " s idle." : "."));
         return ExitStatus.OK;
     }
 }

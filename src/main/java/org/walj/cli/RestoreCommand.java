@@ -20,6 +20,7 @@ import org.walj.recovery.RecoverySettings;
 import org.walj.recovery.RecoveryTarget;
 import org.walj.recovery.RestoreReport;
 import org.walj.recovery.TargetTimeline;
+import org.walj.storage.RetrySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,6 +114,11 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Refuse a backup without an integrity manifest (made by WAL-E), as backup-fetch's option.")
     boolean requireManifest;
 
+    @Option(names = "--delta",
+            description = "Restore over an existing data directory (a drifted copy or replica), as backup-fetch's "
+                    + "option: keep files whose size and SHA-256 match the backup's manifest, rewrite the rest.")
+    boolean delta;
+
     @Option(names = "--wal-segment-size", paramLabel = "BYTES", description = WalSegmentSizeOption.DESCRIPTION)
     String segmentSize;
 
@@ -138,13 +144,13 @@ final class RestoreCommand implements Callable<Integer> {
             PointInTimeRestore.Plan plan = restore.plan(request, dryRun);
             if (dryRun) {
                 StringBuilder out = new StringBuilder(RestoreReport.plan(plan, true));
-                RecoveryFiles.obstacle(directory).ifPresent(o -> out.append("  note:     ").append(o)
+                RecoveryFiles.obstacle(directory, delta).ifPresent(o -> out.append("  note:     ").append(o)
                         .append('\n'));
                 print(out.toString());
                 return ExitStatus.OK;
             }
             restore.restore(plan, new BackupFetch.Options(pool, blindRestore, spec,
-                    BackupFetchCommand.runningAsRoot(), requireManifest));
+                    BackupFetchCommand.runningAsRoot(), requireManifest, delta, RetrySettings.policy(root.settings())));
             print(RestoreReport.plan(plan, false) + RestoreReport.nextSteps(plan));
         }
         return ExitStatus.OK;

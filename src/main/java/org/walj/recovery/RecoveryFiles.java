@@ -32,14 +32,20 @@ public final class RecoveryFiles {
     private RecoveryFiles() {
     }
 
-    /** Whether the data directory already holds something (backup-fetch will refuse it); for the dry run. */
-    public static Optional<String> obstacle(Path dataDirectory) throws IOException {
+    /**
+     * Whether the data directory already holds something backup-fetch will refuse (anything, unless {@code delta});
+     * for the dry run.
+     */
+    public static Optional<String> obstacle(Path dataDirectory, boolean delta) throws IOException {
         Path data = dataDirectory.toAbsolutePath().normalize();
         if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         if (!Files.isDirectory(data)) {
             return Optional.of(data + " exists and is not a directory");
+        }
+        if (delta) {
+            return Optional.empty();
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(data)) {
             return entries.iterator().hasNext() ? Optional.of(data + " is not empty: backup-fetch will refuse it")

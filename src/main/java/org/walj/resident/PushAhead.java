@@ -328,8 +328,8 @@ public final class PushAhead {
         }
     }
 
-    /** No scan queued, no background upload queued or running (for tests). */
-    synchronized boolean idle() {
+    /** No scan queued, no background upload queued or running (the daemon's idle exit; tests). */
+    public synchronized boolean idle() {
         return background == 0 && scansQueued.isEmpty();
     }
 

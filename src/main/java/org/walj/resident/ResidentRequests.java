@@ -18,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.walj.WorkerThreads;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
@@ -54,6 +55,9 @@ public final class ResidentRequests implements DaemonServer.Handler {
     private final String build;
     private final ThreadPoolExecutor prefetches;
     private final Optional<PushAhead> pushAhead;
+    /** Requests being served, and when the last one ended: what the idle exit watches (refusals do not count). */
+    private final AtomicInteger serving = new AtomicInteger();
+    private volatile long lastServed = System.nanoTime();
 
     /**
      * @param daemonGlobalArguments the daemon's options before its subcommand: a client's must be the same
@@ -91,11 +95,15 @@ public final class ResidentRequests implements DaemonServer.Handler {
         Path cwd = Path.of(request.cwd());
         long started = System.nanoTime();
         int status;
+        serving.incrementAndGet();
         try (LogRoute route = LogRoute.open(stderr);
              PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true)) {
             // the daemon serves concurrent requests: --terse applies to this client's copy of the records only
             route.setThreshold(terse ? LogLevel.WARNING : LogLevel.INFO);
             status = run(command, cwd, request.env(), err);
+        } finally {
+            lastServed = System.nanoTime();
+            serving.decrementAndGet();
         }
         // after the route is closed: this record is the daemon's own, not the client's
         LOG.info(LogEvent.msg("served a request")
@@ -178,6 +186,16 @@ public final class ResidentRequests implements DaemonServer.Handler {
         } catch (RejectedExecutionException busy) {
             throw new IOException("the daemon's prefetch queue is full");
         }
+    }
+
+    /**
+     * How long nothing has been served and nothing runs in the background (requests, prefetches, uploads ahead) as
+     * of {@code now} ({@link System#nanoTime}); zero while anything runs.
+     */
+    public Duration idleFor(long now) {
+        boolean busy = serving.get() > 0 || prefetches.getActiveCount() > 0 || !prefetches.getQueue().isEmpty()
+                || pushAhead.map(p -> !p.idle()).orElse(false);
+        return busy ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - lastServed));
     }
 
     /** After the requests: background uploads get {@code grace} to finish, prefetches are dropped. */

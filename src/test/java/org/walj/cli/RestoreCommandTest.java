@@ -118,4 +118,19 @@ class RestoreCommandTest {
         assertEquals(ExitStatus.ERROR, run(Map.of("WALE_FILE_PREFIX", prefix), "restore", "--dry-run",
                 dir.resolve("pgdata").toString()).status());
     }
+
+    @Test
+    void aDeltaDryRunDoesNotWarnAboutAnUsedDirectory() throws IOException {
+        String prefix = "file://localhost" + archive();
+        Path target = Files.createDirectories(dir.resolve("drifted"));
+        Files.writeString(target.resolve("PG_VERSION"), "15\n");
+        Run plain = run(Map.of(), "--file-prefix", prefix, "restore", "--dry-run", "--launcher", "/usr/bin/wal-j",
+                target.toString());
+        assertTrue(plain.out().contains("is not empty"), plain.out());
+        Run delta = run(Map.of(), "--file-prefix", prefix, "restore", "--dry-run", "--delta", "--launcher",
+                "/usr/bin/wal-j", target.toString());
+        assertEquals(ExitStatus.OK, delta.status(), delta.out());
+        assertFalse(delta.out().contains("is not empty"), delta.out());
+        assertEquals("15\n", Files.readString(target.resolve("PG_VERSION")), "a dry run writes nothing");
+    }
 }

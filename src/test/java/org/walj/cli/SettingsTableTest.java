@@ -78,7 +78,7 @@ class SettingsTableTest {
     @Test
     void theLauncherReadsOnlyDeclaredVariables() throws IOException {
         String script = Files.readString(BASE.resolve("packaging/wal-j"), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("\\$\\{?(WALJ_[A-Z0-9_]+|JAVA_HOME|XDG_CACHE_HOME)").matcher(script);
+        Matcher m = Pattern.compile("\\$\\{?(WALJ_[A-Z0-9_]+|JAVA_HOME|XDG_CACHE_HOME|XDG_RUNTIME_DIR)").matcher(script);
         TreeSet<String> undeclared = new TreeSet<>();
         while (m.find()) {
             if (AllSettings.TABLE.find(m.group(1)).isEmpty()) {

@@ -297,6 +297,30 @@ class LauncherIT {
         assertFalse(badHome.stderr().isBlank());
     }
 
+    /**
+     * The self-contained tarball's layout (docs/packaging.md): a runtime beside the jar is used before JAVA_HOME (here
+     * a directory without java, which would fail) and PATH; WALJ_JAVA still comes first.
+     */
+    @Test
+    void prefersTheBundledRuntimeBesideTheJarToJavaHome() throws IOException {
+        Path bin = install("bundled/bin");
+        copy(probeJar, tmp.resolve("bundled/lib/wal-j/wal-j.jar"));
+        Path home = Path.of(System.getProperty("java.home")).toRealPath();
+        Files.createSymbolicLink(tmp.resolve("bundled/lib/wal-j/runtime"), home);
+        ProcessResult r = launch(bin.resolve("wal-j").toString(), "x").env("JAVA_HOME", tmp.toString()).runOk();
+        assertEquals(Runtime.version().feature(), Probe.parse(r).feature(), r.describe());
+        assertEquals(List.of("x"), Probe.parse(r).args());
+
+        ProcessResult explicit = launch(bin.resolve("wal-j").toString())
+                .env("WALJ_JAVA", tmp.resolve("no-such-java").toString()).run();
+        assertEquals(1, explicit.exitCode(), explicit.describe());
+        assertTrue(explicit.stderr().startsWith("wal-j: WALJ_JAVA="), explicit.stderr());
+
+        Files.delete(tmp.resolve("bundled/lib/wal-j/runtime"));
+        ProcessResult without = launch(bin.resolve("wal-j").toString()).env("JAVA_HOME", tmp.toString()).run();
+        assertEquals(1, without.exitCode(), "without the runtime, JAVA_HOME is used (and fails): " + without.describe());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Probe(int feature, String jar, List<String> jvm, List<String> args) {

@@ -132,8 +132,9 @@ class PointInTimeRestoreTest {
 
     @Test
     void aDryRunNotesADirectoryBackupFetchWouldRefuse() throws IOException {
-        assertEquals(Optional.empty(), RecoveryFiles.obstacle(dir.resolve("new")));
+        assertEquals(Optional.empty(), RecoveryFiles.obstacle(dir.resolve("new"), false));
         Files.createFile(Files.createDirectories(dir.resolve("used")).resolve("PG_VERSION"));
-        assertTrue(RecoveryFiles.obstacle(dir.resolve("used")).orElseThrow().contains("is not empty"));
+        assertTrue(RecoveryFiles.obstacle(dir.resolve("used"), false).orElseThrow().contains("is not empty"));
+        assertEquals(Optional.empty(), RecoveryFiles.obstacle(dir.resolve("used"), true), "a delta restore goes over it");
     }
 }

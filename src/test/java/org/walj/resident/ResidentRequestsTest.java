@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.archive.Archive;
 import org.walj.archive.Archives;
@@ -109,6 +112,44 @@ class ResidentRequestsTest {
         assertRefused("the client's working directory \"" + tmp.resolve("gone") + "\" is not a directory the daemon "
                 + "sees", tmp.resolve("gone"), args("wal-push", "s"), ENV);
         assertTrue(calls.isEmpty(), "nothing refused reaches the commands: " + calls);
+    }
+
+    @Test
+    void idleTimeRunsFromTheLastServedRequestAndARefusalDoesNotResetIt() throws Exception {
+        serve(tmp, args("wal-push", "seg"));
+        long later = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        assertTrue(requests.idleFor(System.nanoTime()).compareTo(Duration.ofSeconds(30)) < 0);
+        assertTrue(requests.idleFor(later).compareTo(Duration.ofMinutes(4)) > 0);
+        assertRefused("the daemon serves wal-push and wal-fetch only", tmp, List.of("backup-list"), ENV);
+        assertTrue(requests.idleFor(later).compareTo(Duration.ofMinutes(4)) > 0, "a refusal is not activity");
+    }
+
+    @Test
+    @Timeout(120)
+    void aDaemonWithAnIdleExitStopsByItselfAndRemovesItsSocket() throws Exception {
+        Path run = Files.createDirectory(tmp.resolve("run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path socket = run.resolve("daemon.sock");
+        ResidentDaemon daemon = new ResidentDaemon(socket, 2, requests, () -> { }, Duration.ofSeconds(1));
+        Thread serving = new Thread(() -> {
+            try {
+                daemon.serve("a test daemon");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        serving.start();
+        while (!Files.exists(socket) && serving.isAlive()) {
+            Thread.sleep(20);
+        }
+        DaemonClient.Outcome answer = new DaemonClient(socket).run(args("wal-push", "seg"), ENV,
+                new ByteArrayOutputStream(), new ByteArrayOutputStream());
+        assertTrue(answer.answered(), answer.reason());
+        assertEquals(0, answer.status());
+        serving.join(Duration.ofSeconds(60).toMillis());
+        assertFalse(serving.isAlive(), "stopped after a second with nothing to do");
+        assertFalse(Files.exists(socket), "socket removed");
+        assertEquals(1, calls.size(), calls.toString());
     }
 
     private void assertRefused(String reason, Path cwd, List<String> args, Map<String, String> env) {

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: what WALJ_DAEMON_AUTOSTART=on costs the cold call that starts a daemon (docs/daemon.md,
+# "Started on demand"). A real 16 MiB segment of md5-text rows, file backend, interleaved rounds of:
+#   off        WALJ_DAEMON_AUTOSTART unset: a JVM does the push in-process (as before)
+#   on-start   on, no daemon yet: the launcher picks the socket (awk, cksum), starts a daemon detached, and the same
+#              JVM does the push in-process; the daemon is stopped again before the next round
+#   on-refused on, a runtime directory it must not use (another user's): one WARNING, in-process
+#   on-served  on, the daemon of the round before answering (the native client when built)
+#   socket     the same daemon asked with WALJ_DAEMON_SOCKET set and the setting off: the client alone, no key
+# The call's CPU is the launcher's whole waited-for process tree (sh, awk, cksum, java), from wait4's rusage: what
+# PostgreSQL's archiver waits for. The detached daemon is not in it; its start-up CPU is printed apart (/proc).
+# Usage: bench/autostart-cold.sh [ROUNDS]   (./mvnw -q -B -DskipTests package first; PostgreSQL server programs)
+set -euo pipefail
+rounds=${1:-10}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_jar
+make_work autostart
+
+md5_segment 5498
+mkdir -p "$work/archive/wal_005" "$work/cds" "$work/ro"
+mkdir -m 700 "$work/xdg" "$work/ro/wal-j"
+chown postgres: "$work/ro/wal-j"
+cd "$work"
+export WALJ_CDS_DIR=$work/cds WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_DAEMON_IDLE_EXIT=600
+unset WALJ_CLIENT WALJ_CDS WALJ_DAEMON_SOCKET WALJ_DAEMON_AUTOSTART XDG_RUNTIME_DIR
+
+echo "segment $seg ($(stat -c %s "pg_wal/$seg") bytes), $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$rounds" "$walj" "$work" "$seg" <<'EOF'
+import glob, os, random, signal, statistics, subprocess, sys, time
+rounds, walj, work, seg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+tick = os.sysconf("SC_CLK_TCK")
+rows = {k: [] for k in ("off", "on-start", "on-refused", "on-served", "socket")}
+daemon_start_cpu = []
+daemon_rss = []
+
+def call(extra, expect_warning=False, expect_served=False):
+    env = dict(os.environ, **extra)
+    p = subprocess.Popen([walj, "wal-push", "--pool-size", "1", "pg_wal/" + seg], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("wal-push failed: " + err[:400])
+    warned = err.count("wal-j: WARNING:")
+    if warned != (1 if expect_warning else 0):
+        sys.exit("unexpected warnings: " + err[:400])
+    if expect_served and "working in-process" in err:
+        sys.exit("the daemon did not serve: " + err[:400])
+    return (ru.ru_utime + ru.ru_stime) * 1000
+
+def stop_daemons():
+    for pidfile in glob.glob(work + "/xdg/wal-j/*.pid"):
+        try:
+            pid = int(open(pidfile).read().strip())
+            os.killpg(pid, signal.SIGTERM)
+        except (ValueError, ProcessLookupError, FileNotFoundError):
+            pass
+    for _ in range(600):
+        if not glob.glob(work + "/xdg/wal-j/*.pid") and not glob.glob(work + "/xdg/wal-j/*.sock"):
+            return
+        time.sleep(0.1)
+    sys.exit("daemon did not stop")
+
+def daemon_java():
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                cmd = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+                if b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
+                    return pid
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    sys.exit("no daemon JVM found")
+
+def daemon_peak_rss_mib():
+    for line in open("/proc/%s/status" % daemon_java()):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+def daemon_java_cpu_ms():
+    # the daemon's JVM, once it listens
+    for _ in range(600):
+        if glob.glob(work + "/xdg/wal-j/*.sock"):
+            break
+        time.sleep(0.1)
+    f = open("/proc/%s/stat" % daemon_java()).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / tick
+
+on = {"WALJ_DAEMON_AUTOSTART": "on", "XDG_RUNTIME_DIR": work + "/xdg"}
+for extra in ({}, on):  # warm-up: class-data archives of both paths
+    call(extra)
+stop_daemons()
+for r in range(rounds):
+    # off and on-refused in a seeded random order: neither always follows the previous round's daemon stop
+    for k in random.Random(r).sample(["off", "on-refused"], 2):
+        if k == "off":
+            rows[k].append(call({}))
+        else:
+            rows[k].append(call(dict(on, XDG_RUNTIME_DIR=work + "/ro"), expect_warning=True))
+    rows["on-start"].append(call(on))
+    daemon_start_cpu.append(daemon_java_cpu_ms())
+    rows["on-served"].append(call(on, expect_served=True))
+    daemon_rss.append(daemon_peak_rss_mib())
+    sock = glob.glob(work + "/xdg/wal-j/*.sock")[0]
+    rows["socket"].append(call({"WALJ_DAEMON_SOCKET": sock}, expect_served=True))
+    stop_daemons()
+for k, v in rows.items():
+    print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f" % (
+        k, statistics.median(v), statistics.mean(v), min(v), max(v)))
+print("daemon start-up (JVM, until it listens) CPU ms median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
+print("daemon peak RSS after one push served: median %.0f MiB, max %.0f MiB" % (statistics.median(daemon_rss), max(daemon_rss)))
+EOF

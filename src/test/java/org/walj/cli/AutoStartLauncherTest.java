@@ -1,0 +1,331 @@
+package org.walj.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.walj.testsupport.Orphans;
+
+/**
+ * The launcher's start of a daemon on demand (packaging/wal-j, WALJ_DAEMON_AUTOSTART; docs/daemon.md, "Started on
+ * demand"), with the real sh launcher and a stand-in for java that records how it was run: as wal-push (the work done
+ * in-process) and as {@code daemon} (the start). The stand-in daemon binds no socket: it sleeps, or fails on demand.
+ * Run as {@code nobody} when the tests run as root, so that file permissions mean what they mean for PostgreSQL's
+ * user.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AutoStartLauncherTest {
+    private static final Path BASE = Path.of(System.getProperty("basedir", "."));
+    private static final String STUB = """
+            #!/bin/sh
+            # a stand-in for java: records its arguments; as the daemon it sleeps, or exits 3 with STUB_DAEMON=fail
+            printf '%s\\n' "$*" >>"$STUB_LOG"
+            case " $* " in
+                *" daemon "*)
+                    [ "${STUB_DAEMON:-}" = fail ] && exit 3
+                    exec sleep 60 ;;
+            esac
+            exit 0
+            """;
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private Path top;
+    private Path launcher;
+    private Path calls;
+    private Path runtime;
+    private final List<Path> keys = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        top = Files.createTempDirectory("walj-autostart");
+        Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // a copy beside a jar of its own: no native client there, so the JVM client is the one a socket selects
+        launcher = top.resolve("wal-j");
+        Files.copy(BASE.resolve("packaging/wal-j"), launcher, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(top.resolve("wal-j.jar"), "not a jar");
+        Path java = top.resolve("java");
+        Files.writeString(java, STUB);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        calls = top.resolve("calls");
+        Files.writeString(calls, "");
+        runtime = Files.createDirectory(top.resolve("run"));
+        giveAway(calls);
+        giveAway(runtime);
+    }
+
+    @AfterEach
+    void stopDaemons() throws IOException {
+        // every start holds its session under flock: <key>.pid names flock, the stand-in daemon is its descendant
+        try (Stream<Path> files = Files.walk(top)) {
+            for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+                        .filter(h -> h.info().command().orElse("").endsWith("flock")).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+        }
+        new ProcessBuilder("rm", "-rf", top.toString()).start();
+    }
+
+    @Test
+    void offByDefaultNothingIsStarted() throws Exception {
+        Run run = run(Map.of("XDG_RUNTIME_DIR", runtime.toString()));
+        assertEquals(0, run.status, run.stderr);
+        assertEquals("", run.stderr);
+        assertEquals(List.of("wal-push"), commands());
+        assertFalse(Files.exists(runtime.resolve("wal-j")), "no runtime directory made");
+    }
+
+    @Test
+    void theFirstCallStartsOneDaemonUnderTheLockAndWorksInProcess() throws Exception {
+        Map<String, String> env = on(runtime);
+        Run first = run(env);
+        assertEquals(0, first.status, first.stderr);
+        assertEquals("", first.stderr, "no output of its own");
+        awaitCommands(List.of("wal-push", "daemon"));
+        assertTrue(lastLine().endsWith("daemon --idle-exit 300"), lastLine());
+        Path dir = runtime.resolve("wal-j");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        Path pid = onlyFile(dir, ".pid");
+        Orphans.child(ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow());
+
+        // four more at once, while the daemon (which binds no socket here) runs: none starts a second one
+        List<Process> more = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            more.add(start(env));
+        }
+        for (Process p : more) {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertEquals("", new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Thread.sleep(1000); // a second start would have been recorded by now
+        assertEquals(1, commands().stream().filter("daemon"::equals).count(), String.join("\n", commands()));
+        assertEquals(5, commands().stream().filter("wal-push"::equals).count());
+
+        // the same configuration with another variable that travels to a daemon: a key, and a daemon, of its own
+        Map<String, String> other = new LinkedHashMap<>(env);
+        other.put("WALE_GPG_KEY_ID", "someone");
+        assertEquals(0, run(other).status);
+        awaitCount("daemon", 2);
+        try (Stream<Path> pids = Files.list(dir)) {
+            assertEquals(2, pids.filter(p -> p.toString().endsWith(".pid")).count());
+        }
+    }
+
+    @Test
+    void aStaleSocketIsReplacedWhenNobodyHoldsTheLock() throws Exception {
+        Map<String, String> env = on(runtime);
+        assertEquals(0, run(env).status);
+        awaitCount("daemon", 1);
+        Path dir = runtime.resolve("wal-j");
+        Path pidFile = onlyFile(dir, ".pid");
+        String key = pidFile.getFileName().toString().replace(".pid", "");
+        // the daemon goes away and leaves a socket that nobody answers (as after SIGKILL)
+        ProcessHandle flock = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+        flock.descendants().forEach(ProcessHandle::destroyForcibly);
+        flock.destroyForcibly();
+        flock.onExit().get(30, TimeUnit.SECONDS);
+        Path socket = dir.resolve(key + ".sock");
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(socket));
+        }
+        giveAway(socket);
+        Files.deleteIfExists(dir.resolve(key + ".failed")); // the kill's own report is another test's subject
+        Run run = run(env);
+        assertEquals(0, run.status, run.stderr);
+        awaitCount("daemon", 2);
+        List<String> all = commands();
+        assertEquals("wal-push", all.get(all.size() - 2), "worked in-process, not through the client: " + all);
+    }
+
+    @Test
+    void aDaemonThatFailsCostsOneWarningAndNoRetryForAMinute() throws Exception {
+        Map<String, String> env = on(runtime);
+        env.put("STUB_DAEMON", "fail");
+        assertEquals(0, run(env).status);
+        Path dir = runtime.resolve("wal-j");
+        awaitFile(dir, ".failed");
+        Run second = run(env);
+        assertEquals(0, second.status, second.stderr);
+        assertEquals(1, second.stderr.lines().count(), second.stderr);
+        assertTrue(second.stderr.startsWith("wal-j: WARNING: the daemon started for this configuration exited with"
+                + " status 3 (its log: "), second.stderr);
+        Run third = run(env);
+        assertEquals(0, third.status, third.stderr);
+        assertEquals("", third.stderr, "the failure was reported once");
+        Thread.sleep(1000);
+        assertEquals(1, commands().stream().filter("daemon"::equals).count(), "no new attempt while the lock is held");
+        assertEquals(3, commands().stream().filter("wal-push"::equals).count(), "every call worked in-process");
+    }
+
+    @Test
+    void aRuntimeDirectoryThatIsNotPrivateAndOwnIsRefusedWithOneWarning() throws Exception {
+        // mode 0755
+        Path open = Files.createDirectories(top.resolve("open/wal-j"));
+        Files.setPosixFilePermissions(open.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        giveAway(open.getParent());
+        giveAway(open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertRefused(open.getParent(), "must have mode 0700");
+        // a symlink to a directory of this user
+        Path linked = Files.createDirectories(top.resolve("linked"));
+        giveAway(linked);
+        Files.createSymbolicLink(linked.resolve("wal-j"), runtime);
+        assertRefused(linked, "is not a directory of this user that it can write");
+        // read-only: wal-j/ cannot be created
+        Path readOnly = Files.createDirectories(top.resolve("read-only"));
+        giveAway(readOnly);
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-x------"));
+        assertRefused(readOnly, "is not a directory of this user that it can write");
+        if (ROOT) {
+            // another user's directory (the launcher runs as nobody; root made this one)
+            Path others = Files.createDirectories(top.resolve("others/wal-j"), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(others.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            assertRefused(others.getParent(), "is not a directory of this user that it can write");
+        }
+        assertTrue(commands().stream().noneMatch("daemon"::equals), String.join("\n", commands()));
+    }
+
+    @Test
+    void aSettingOtherThanOnOrOffIsAnErrorAndWalJClientNoneStartsNothing() throws Exception {
+        Map<String, String> env = on(runtime);
+        env.put("WALJ_DAEMON_AUTOSTART", "yes");
+        Run wrong = run(env);
+        assertEquals(1, wrong.status);
+        assertEquals("wal-j: WALJ_DAEMON_AUTOSTART=yes is not one of on, off\n", wrong.stderr);
+        env.put("WALJ_DAEMON_AUTOSTART", "on");
+        env.put("WALJ_CLIENT", "none");
+        Run none = run(env);
+        assertEquals(0, none.status, none.stderr);
+        Thread.sleep(1000);
+        assertEquals(List.of("wal-push"), commands());
+    }
+
+    private void assertRefused(Path xdg, String why) throws Exception {
+        int before = commands().size();
+        Run run = run(on(xdg));
+        assertEquals(0, run.status, run.stderr);
+        assertEquals(1, run.stderr.lines().count(), run.stderr);
+        assertTrue(run.stderr.startsWith("wal-j: WARNING: not starting a daemon: ") && run.stderr.contains(why),
+                run.stderr);
+        assertEquals(before + 1, commands().size(), "in-process");
+    }
+
+    private Map<String, String> on(Path xdg) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WALJ_DAEMON_AUTOSTART", "on");
+        env.put("XDG_RUNTIME_DIR", xdg.toString());
+        return env;
+    }
+
+    private record Run(int status, String stderr) {
+    }
+
+    private Run run(Map<String, String> env) throws Exception {
+        Process p = start(env);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher returned");
+        return new Run(p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private Process start(Map<String, String> env) throws IOException {
+        List<String> argv = new ArrayList<>();
+        if (ROOT) {
+            argv.addAll(List.of("runuser", "-u", "nobody", "--"));
+        }
+        argv.addAll(List.of(launcher.toString(), "wal-push", "pg_wal/000000010000000000000001"));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(top.toFile()).redirectOutput(
+                ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("WALJ_") || k.startsWith("WALE_") || k.startsWith("XDG_"));
+        e.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        e.put("WALJ_JAVA", top.resolve("java").toString());
+        e.put("WALJ_JAR", top.resolve("wal-j.jar").toString());
+        e.put("WALJ_CDS", "off");
+        e.put("STUB_LOG", calls.toString());
+        e.putAll(env);
+        return pb.start();
+    }
+
+    /** The subcommand of each recorded java run, in order. */
+    private List<String> commands() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(calls)) {
+            out.add(line.contains(" daemon ") || line.endsWith(" daemon") ? "daemon"
+                    : Pattern.compile("\\bwal-push\\b").matcher(line).find() ? "wal-push" : line);
+        }
+        return out;
+    }
+
+    private String lastLine() throws IOException {
+        List<String> lines = Files.readAllLines(calls);
+        return lines.get(lines.size() - 1);
+    }
+
+    private void awaitCommands(List<String> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!commands().equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(expected, commands());
+    }
+
+    private void awaitCount(String command, long n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (commands().stream().filter(command::equals).count() < n && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(n, commands().stream().filter(command::equals).count(), String.join("\n", commands()));
+    }
+
+    private static Path awaitFile(Path dir, String suffix) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    List<Path> found = files.filter(p -> p.toString().endsWith(suffix)).toList();
+                    if (found.size() == 1) {
+                        return found.get(0);
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + suffix + " file in " + dir);
+    }
+
+    private static Path onlyFile(Path dir, String suffix) throws Exception {
+        return awaitFile(dir, suffix);
+    }
+
+    private static void giveAway(Path path) throws IOException {
+        if (ROOT) {
+            UserPrincipal nobody = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(path, nobody);
+        }
+    }
+}
