@@ -44,6 +44,8 @@ class Lz4ArchiveIT {
                 .configure(Map.of("archive_mode", "on",
                         "archive_command", walj.shellCommand("--compression", "lz4", "wal-push", "%p")))
                 .configure(ArchivingCluster.SHORT_CHECKPOINTS)
+                // keep the archived segments in pg_wal (no recycling): the .lz4 objects are compared with them below
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"))
                 .serverEnv(env);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
