@@ -68,6 +68,21 @@ final class CliVariables {
     static final Setting<Boolean> START_FAST = Setting.of("WALJ_START_FAST", Scope.PROCESS, Setting::walEBoolean,
             false, "backup-push starts after an immediate checkpoint instead of a spread one (or --start-fast).");
 
+    /** backup-push from a hot standby: how long to wait for the primary to archive the stop segment. */
+    static final Setting<Integer> STANDBY_ARCHIVE_WAIT = Setting.integer("WALJ_STANDBY_ARCHIVE_WAIT_SECONDS",
+            Scope.PROCESS, 600, 0, 86400,
+            "backup-push on a standby: seconds to wait for the primary to archive the backup's last segment (600).");
+    /** The standby's primary, for pg_switch_wal() instead of waiting: libpq's names behind this prefix. */
+    static final String PRIMARY_PREFIX = "WALJ_PRIMARY_";
+    static final List<Setting<String>> PRIMARY_POSTGRES = List.of(
+            Setting.text(PRIMARY_PREFIX + "PGHOST", Scope.PROCESS,
+                    "backup-push on a standby: its primary (host or socket directory), to run pg_switch_wal()."),
+            Setting.text(PRIMARY_PREFIX + "PGPORT", Scope.PROCESS, "The primary's port (5432)."),
+            Setting.text(PRIMARY_PREFIX + "PGUSER", Scope.PROCESS, "The primary's user (the OS user)."),
+            Setting.text(PRIMARY_PREFIX + "PGDATABASE", Scope.PROCESS, "The primary's database (postgres)."),
+            Setting.secret(PRIMARY_PREFIX + "PGPASSWORD", Scope.PROCESS, "The primary's password."),
+            Setting.text(PRIMARY_PREFIX + "PGPASSFILE", Scope.PROCESS, "The primary's password file (~/.pgpass)."));
+
     static final List<Setting<?>> ALL = all();
 
     private CliVariables() {
@@ -79,6 +94,8 @@ final class CliVariables {
                 SYSLOG_SOCKET, HOME, USER, PATH,
                 PROGRESS, START_FAST, PGDATA));
         all.addAll(POSTGRES);
+        all.add(STANDBY_ARCHIVE_WAIT);
+        all.addAll(PRIMARY_POSTGRES);
         return List.copyOf(all);
     }
 }

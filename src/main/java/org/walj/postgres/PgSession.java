@@ -94,6 +94,29 @@ public final class PgSession implements AutoCloseable {
         return Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()"));
     }
 
+    /** {@code pg_is_in_recovery()}: true on a hot standby (and on a server still recovering). */
+    public boolean inRecovery() throws IOException {
+        return Boolean.parseBoolean(queryString("SELECT pg_is_in_recovery()::text"));
+    }
+
+    /** The cluster's system identifier ({@code pg_control_system()}): the same on a primary and its standbys. */
+    public long systemIdentifier() throws IOException {
+        return Long.parseLong(queryString("SELECT system_identifier::text FROM pg_control_system()"));
+    }
+
+    /**
+     * On a standby, the timeline of the minimum recovery point ({@code pg_control_recovery()}), which is what
+     * {@code pg_backup_stop} there returns as the stop position's timeline.
+     */
+    public long minRecoveryTimeline() throws IOException {
+        return Long.parseLong(queryString("SELECT min_recovery_end_timeline::text FROM pg_control_recovery()"));
+    }
+
+    /** {@code pg_switch_wal()} (on a primary): the current segment is finished, so it gets archived. */
+    public Lsn switchWal() throws IOException {
+        return Lsn.parse(queryString("SELECT pg_switch_wal()::text"));
+    }
+
     /**
      * Starts a non-exclusive backup. It returns once PostgreSQL has finished the checkpoint it requests: spread over
      * {@code checkpoint_completion_target × checkpoint_timeout}, as WAL-E's non-fast {@code pg_start_backup}, unless

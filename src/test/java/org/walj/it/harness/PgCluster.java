@@ -98,6 +98,48 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /**
+     * A streaming standby of this running cluster, as an operator makes one: {@code pg_basebackup -R -X stream -C -S
+     * slot} writes {@code standby.signal} and {@code primary_conninfo}/{@code primary_slot_name} into
+     * {@code postgresql.auto.conf}, and creates the replication slot on this cluster. Not started; its own port and
+     * socket, {@code archive_mode=off}.
+     */
+    public PgCluster streamingStandby(String name, String slot) {
+        PgCluster standby = new PgCluster(scratch, name);
+        ProcessResult r = exec(Tools.pg("pg_basebackup").toString(), "-h", run.toString(), "-p", Integer.toString(port),
+                "-U", SUPERUSER, "-D", standby.data.toString(), "-R", "-X", "stream", "-C", "-S", slot, "-c", "fast",
+                "--no-sync", "-l", "walj-it standby " + name)
+                .timeout(Duration.ofMinutes(3)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_basebackup -R of " + this.name + " failed", r);
+        }
+        standby.writeBaseSettings();
+        standby.configure(Map.of("archive_mode", "off"));
+        return standby;
+    }
+
+    /** On a standby: waits until it has replayed the WAL up to {@code lsn} (a primary's {@link #currentWalLsn}). */
+    public void waitReplayed(String lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (psql("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn").equals("t")) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError(name + " did not replay up to " + lsn + " within " + timeout.toSeconds() + " s\n"
+                + logTailSection());
+    }
+
+    /** {@code pg_ctl promote -w}: a standby becomes a primary on a new timeline. */
+    public void promote() {
+        ProcessResult r = exec(Tools.pg("pg_ctl").toString(), "promote", "-D", data.toString(), "-w", "-t", "60")
+                .timeout(Duration.ofSeconds(90)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_ctl promote of " + name + " failed", r);
+        }
+    }
+
+    /**
      * {@code pg_basebackup -Ft -X none -c fast -v -D dir}: {@code base.tar} (with {@code backup_label}, like a
      * WAL-E exclusive-mode backup) plus {@code <oid>.tar} per tablespace. Returns pg_basebackup's stderr, which
      * names the end LSN ({@code write-ahead log end point: X/Y}).
