@@ -38,11 +38,20 @@ final class CliVariables {
     /** Read by logging when logback starts, before main (docs/logging.md); declared here for the daemon and docs. */
     static final Setting<String> LOG_DESTINATION = Setting.text("WALE_LOG_DESTINATION", MATCH,
             "Where log records go: stderr and/or syslog.");
+    /** Read by logging when logback starts, like WALE_LOG_DESTINATION. */
+    static final Setting<String> SYSLOG_FACILITY = Setting.text("WALE_SYSLOG_FACILITY", MATCH,
+            "The syslog facility of the syslog destination (user).");
+    /** Read by logging when logback starts: a syslog socket other than WAL-E's /dev/log, /var/run/log, ... */
+    static final Setting<String> SYSLOG_SOCKET = Setting.text("WALJ_SYSLOG_SOCKET", MATCH,
+            "The syslog destination's datagram socket instead of /dev/log.");
 
     static final Setting<String> HOME = Setting.text("HOME", Scope.PROCESS, "Home of ~/.gnupg and ~/.pgpass.");
     static final Setting<String> USER = Setting.text("USER", Scope.PROCESS, "backup-push's default PGUSER.");
     static final Setting<String> PATH = Setting.text("PATH", Scope.PROCESS,
             "Where backup-push --while-offline looks for pg_config / pg_controldata.");
+    /** status: the data directory whose archive_status backlog it counts, when --pgdata is not given. */
+    static final Setting<String> PGDATA = Setting.text("PGDATA", Scope.PROCESS,
+            "status's data directory, whose .ready backlog it counts (or --pgdata).");
     /** libpq's variables, for backup-push's connection (postgres/ConnectionSettings). */
     static final List<Setting<String>> POSTGRES = List.of(
             Setting.text("PGHOST", Scope.PROCESS, "backup-push's server: host or socket directory."),
@@ -81,8 +90,9 @@ final class CliVariables {
 
     private static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(PREFIXES);
-        all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, HOME, USER, PATH,
-                PROGRESS, START_FAST));
+        all.addAll(List.of(GPG_KEY_ID, COMPRESSION, FETCH_ERROR_EXIT_CODE, DEBUG, LOG_DESTINATION, SYSLOG_FACILITY,
+                SYSLOG_SOCKET, HOME, USER, PATH,
+                PROGRESS, START_FAST, PGDATA));
         all.addAll(POSTGRES);
         all.add(STANDBY_ARCHIVE_WAIT);
         all.addAll(PRIMARY_POSTGRES);

@@ -19,6 +19,7 @@ import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.GnuPg;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
@@ -170,11 +171,14 @@ class BackupPitrIT {
 
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
         pgEnv.putAll(source.clientEnv());
-        Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2"));
-        load.start();
-        ProcessResult pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",
-                source.dataDir().toString()).requireSuccess();
-        join(load);
+        ProcessResult pushed;
+        try (PgbenchLoad load = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2")) {
+            long pushStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
+            pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",
+                    source.dataDir().toString()).requireSuccess();
+            load.assertOverlapped(pushStarts, Duration.ofSeconds(1), "backup-push");
+            load.finish();
+        }
 
         String listing = walj.run(env, "backup-list", "--detail", "LATEST").requireSuccess().stdout();
         String[] rows = listing.split("\r\n");
@@ -227,12 +231,4 @@ class BackupPitrIT {
         full.stop();
     }
 
-    private static void join(Thread t) {
-        try {
-            t.join(Duration.ofMinutes(2).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

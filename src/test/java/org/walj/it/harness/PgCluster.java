@@ -394,15 +394,31 @@ public final class PgCluster implements AutoCloseable {
 
     /** Runs pgbench against database {@code postgres}, e.g. {@code pgbench(d, "-i", "-s", "5")}. */
     public ProcessResult pgbench(Duration timeout, String... args) {
-        List<String> argv = new ArrayList<>(List.of(Tools.pg("pgbench").toString(), "-h", run.toString(),
-                "-p", Integer.toString(port), "-U", SUPERUSER));
-        argv.addAll(List.of(args));
-        argv.add("postgres");
-        ProcessResult r = exec(argv).timeout(timeout).run();
+        ProcessResult r = exec(pgbenchArgv(List.of(args))).timeout(timeout).run();
         if (!r.succeeded()) {
             throw failure("pgbench on " + name + " failed", r);
         }
         return r;
+    }
+
+    /**
+     * Starts pgbench against database {@code postgres} in the background (with {@code -P 1}); the test waits for
+     * its progress, checks it overlapped the operation and that it succeeded ({@link PgbenchLoad}).
+     */
+    public PgbenchLoad pgbenchInBackground(Duration timeout, String... args) {
+        List<String> argv = new ArrayList<>(PgbenchLoad.progressArguments());
+        argv.addAll(List.of(args));
+        String label = "pgbench-" + System.nanoTime();
+        return PgbenchLoad.start(name + " " + String.join(" ", args), exec(pgbenchArgv(argv)),
+                scratch.file(label + ".out"), scratch.file(label + ".err"), timeout);
+    }
+
+    private List<String> pgbenchArgv(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of(Tools.pg("pgbench").toString(), "-h", run.toString(),
+                "-p", Integer.toString(port), "-U", SUPERUSER));
+        argv.addAll(args);
+        argv.add("postgres");
+        return argv;
     }
 
     private List<String> psqlArgs() {
@@ -437,6 +453,21 @@ public final class PgCluster implements AutoCloseable {
                 + " coalesce(last_failed_wal, ''), coalesce(last_failed_time::text, '') FROM pg_stat_archiver");
         String[] f = row.split("\\|", -1);
         return new ArchiverStats(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), f[3], f[4]);
+    }
+
+    /** True while an archive_command runs wal-push: a process under this server's postmaster that names it. */
+    public boolean walPushRunning() {
+        try {
+            List<String> pid = Files.readAllLines(data.resolve("postmaster.pid"));
+            return !pid.isEmpty() && ProcessHandle.of(Long.parseLong(pid.get(0).trim()))
+                    .map(postmaster -> postmaster.descendants()
+                            .anyMatch(d -> d.info().commandLine().orElse("").contains(" wal-push ")))
+                    .orElse(false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -576,7 +607,7 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
