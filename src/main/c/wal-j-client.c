@@ -37,7 +37,7 @@
 extern char **environ;
 
 /* DaemonClient.PREFIXES, NAMES and LAUNCHER_ONLY: NativeClientProtocolTest fails when the two differ in effect. */
-static const char *const PREFIXES[] = {"WALE_", "WALJ_", "AWS_", "GOOGLE_", "GNUPGHOME"};
+static const char *const PREFIXES[] = {"WALE_", "WALJ_", "AWS_", "GOOGLE_", "WABS_", "SWIFT_", "GNUPGHOME"};
 static const char *const NAMES[] = {"STORAGE_EMULATOR_HOST"};
 static const char *const LAUNCHER_ONLY[] = {"WALJ_JAVA", "WALJ_JAVA_OPTS", "WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR",
                                             "WALJ_DAEMON_SOCKET", "WALJ_CLIENT"};

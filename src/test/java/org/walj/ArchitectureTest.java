@@ -44,13 +44,16 @@ class ArchitectureTest {
      */
     private static final List<Row> TABLE = List.of(
             // the command line
-            row(1, "cli",          "resident recovery wal backup retention archive layout storage.file storage.gcs storage.s3 storage.azure"
+            row(1, "cli",          "resident recovery status wal backup retention archive layout storage.file storage.gcs"
+                                           + " storage.s3 storage.azure storage.swift"
                                            + " storage daemon pipeline.gpg pipeline.codecs pipeline postgres logging"
                                            + " settings root"),
             // resident mode: the daemon's requests, push-ahead, prefetch (below the CLI it no longer re-enters)
             row(2, "resident",     "wal archive layout storage daemon pipeline postgres logging settings root"),
             // point-in-time restore: plans, then restores through backup-fetch (a use case it composes)
             row(2, "recovery",     "backup archive layout storage pipeline postgres logging root"),
+            // monitoring: a host's archiving and backups, over backup-list's coverage (so above the use cases)
+            row(2, "status",       "backup archive layout storage postgres logging root"),
             // use cases
             row(3, "wal",          "archive layout storage pipeline postgres logging root"),
             row(3, "backup",       "archive layout storage pipeline.codecs pipeline postgres logging root"),
@@ -63,6 +66,7 @@ class ArchitectureTest {
             row(5, "storage.gcs",  "storage logging settings root"),
             row(5, "storage.s3",   "storage logging settings root"),
             row(5, "storage.azure", "storage logging settings root"),
+            row(5, "storage.swift", "storage logging settings root"),
             // the storage interface, the daemon's socket side and client, OpenPGP, the table of compressions
             row(6, "storage",      "logging settings root"),
             row(6, "daemon",       "logging root"),

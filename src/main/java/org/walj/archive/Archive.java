@@ -39,6 +39,7 @@ public record Archive(StoragePrefix prefix, Storage storage, ObjectCodec codec, 
         return switch (prefix.scheme()) {
             case "s3" -> LoggerNames.WORKER_S3;
             case "gs" -> LoggerNames.WORKER_GS;
+            case "swift" -> LoggerNames.WORKER_SWIFT;
             default -> LoggerNames.WORKER_FILE;
         };
     }

@@ -93,14 +93,24 @@ public final class BackupPusher {
      */
     public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings, boolean fastCheckpoint)
             throws IOException {
+        return pushOnline(dataDirectory, settings, fastCheckpoint, StandbyBackup.Options.defaults());
+    }
+
+    /** As above; {@code standbyOptions} apply when the server is a hot standby (docs/backup-push.md). */
+    public BackupName pushOnline(Path dataDirectory, ConnectionSettings settings, boolean fastCheckpoint,
+                                 StandbyBackup.Options standbyOptions) throws IOException {
         requireDataDirectory(dataDirectory);
         archive.presence().requireWritable();
         try (PgSession session = PgSession.connect(settings)) {
+            Optional<StandbyBackup> standby = StandbyBackup.detect(session, archive, standbyOptions);
             String label = "freeze_start_" + OffsetDateTime.now(ZoneOffset.UTC).format(LABEL_TIME);
             Lsn startLsn = startBackup(session, label, fastCheckpoint);
             long timeline = session.checkpointTimeline();
             WalSegmentSize segmentSize = session.walSegmentSize();
             BackupName name = name(WalPosition.of(startLsn, timeline, segmentSize));
+            if (standby.isPresent()) {
+                standby.get().beforeUpload(name, timeline, segmentSize);
+            }
             String version = session.version();
 
             Uploaded uploaded = null;
@@ -114,7 +124,11 @@ public final class BackupPusher {
                         OPERATOR.warning(LogEvent.msg("blocking on sending WAL segments")
                                 .detail(FAILED_PUSH_DETAIL));
                     }
-                    stop = stopQuietlyIfFailing(session, uploaded != null);
+                    stop = standby.isPresent() ? standby.get().stop(session, uploaded != null)
+                            : stopQuietlyIfFailing(session, uploaded != null);
+                }
+                if (standby.isPresent()) {
+                    standby.get().awaitArchived(session, stop, timeline, segmentSize);
                 }
                 WalPosition stopPosition = WalPosition.of(stop.lsn(), timeline, segmentSize);
                 Map<String, String> stopFiles = new LinkedHashMap<>();

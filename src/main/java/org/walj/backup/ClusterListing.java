@@ -41,11 +41,13 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
      * Top-level files never copied: WAL-E's list (server lock files, and configuration, which WAL-E does not back
      * up), plus {@code backup_label} and {@code tablespace_map}: an online backup gets the ones the stop call returns
      * in its final partition, and an on-disk one is stale and would make restore start from the wrong checkpoint;
-     * and backup-fetch's restore marker, which no backup may carry ({@link RestoreMarker}).
+     * and backup-fetch's restore marker, which no backup may carry ({@link RestoreMarker}). And {@code standby.signal}
+     * and {@code recovery.signal}, as pgBackRest: a standby's backup carrying them would restore as a standby
+     * streaming from the old primary; how the copy recovers is the restorer's decision.
      */
     static final Set<String> TOP_LEVEL_FILES_SKIPPED = Set.of("postmaster.pid", "postmaster.opts",
             "postgresql.conf", "pg_hba.conf", "pg_ident.conf", "recovery.conf", "recovery.done", "promote",
-            "backup_label", "tablespace_map", RestoreMarker.NAME);
+            "backup_label", "tablespace_map", RestoreMarker.NAME, "standby.signal", "recovery.signal");
 
     public ClusterListing {
         members = List.copyOf(members);

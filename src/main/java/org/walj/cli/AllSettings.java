@@ -9,6 +9,7 @@ import org.walj.storage.RetrySettings;
 import org.walj.storage.azure.AzureVariables;
 import org.walj.storage.gcs.GcsVariables;
 import org.walj.storage.s3.S3Variables;
+import org.walj.storage.swift.SwiftVariables;
 
 /**
  * The one complete table (docs/configuration.md): each package declares its own settings next to its code, and the
@@ -16,7 +17,8 @@ import org.walj.storage.s3.S3Variables;
  */
 final class AllSettings {
     static final SettingTable TABLE = SettingTable.of(CliVariables.ALL, GpgVariables.ALL, RetrySettings.ALL,
-                    S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL, LauncherVariables.ALL)
+                    S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL, SwiftVariables.ALL,
+                    LauncherVariables.ALL)
             .withFamilies(List.of(S3Variables.SDK, GcsVariables.CLIENT));
 
     private AllSettings() {

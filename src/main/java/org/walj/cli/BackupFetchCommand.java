@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.backup.BackupFetch;
+import org.walj.backup.RecoverySettingsReport;
 import org.walj.storage.RetrySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +67,8 @@ final class BackupFetchCommand implements Callable<Integer> {
             fetch.fetch(directory, backupName, new BackupFetch.Options(poolSize, blindRestore, spec, runningAsRoot(),
                     requireManifest, delta, RetrySettings.policy(root.settings())));
         }
+        // what the restored copy would do on start is the operator's decision: say what came with the backup
+        RecoverySettingsReport.log(directory);
         return ExitStatus.OK;
     }
 

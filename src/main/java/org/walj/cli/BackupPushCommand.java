@@ -1,10 +1,15 @@
 package org.walj.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.walj.archive.Archive;
 import org.walj.backup.BackupPusher;
 import org.walj.backup.ReadRateLimit;
+import org.walj.backup.StandbyBackup;
 import org.walj.layout.BackupName;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
@@ -52,6 +57,29 @@ final class BackupPushCommand implements Callable<Integer> {
         return startFast != null ? startFast : env.value(CliVariables.START_FAST);
     }
 
+    /** A standby's wait, and its primary when WALJ_PRIMARY_PGHOST is set (libpq's variables behind the prefix). */
+    static StandbyBackup.Options standbyOptions(Settings env, String home, String user) {
+        Duration wait = Duration.ofSeconds(env.value(CliVariables.STANDBY_ARCHIVE_WAIT));
+        Map<String, String> primary = new HashMap<>();
+        env.texts(CliVariables.PRIMARY_POSTGRES).forEach((name, value) ->
+                primary.put(name.substring(CliVariables.PRIMARY_PREFIX.length()), value));
+        if (primary.getOrDefault("PGHOST", "").isEmpty()) {
+            return new StandbyBackup.Options(wait, Optional.empty());
+        }
+        return new StandbyBackup.Options(wait, Optional.of(connection(primary, home, user,
+                CliVariables.PRIMARY_PREFIX)));
+    }
+
+    /** {@code prefix}: how the variables were named, for the message about a bad one. */
+    private static ConnectionSettings connection(Map<String, String> libpq, String home, String user, String prefix) {
+        try {
+            return ConnectionSettings.fromEnvironment(libpq, Path.of(home), user);
+        } catch (IllegalArgumentException e) {
+            throw new org.walj.UserException(prefix.isEmpty() ? e.getMessage()
+                    : e.getMessage().replace("PG", prefix + "PG"));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         SubcommandStart.log("backup-push");
@@ -72,14 +100,9 @@ final class BackupPushCommand implements Callable<Integer> {
             } else {
                 String home = env.get(CliVariables.HOME).orElse(System.getProperty("user.home"));
                 String user = env.get(CliVariables.USER).orElse(System.getProperty("user.name"));
-                ConnectionSettings settings;
-                try {
-                    settings = ConnectionSettings.fromEnvironment(env.texts(CliVariables.POSTGRES), Path.of(home),
-                            user);
-                } catch (IllegalArgumentException e) {
-                    throw new org.walj.UserException(e.getMessage());
-                }
-                name = pusher.pushOnline(dataDirectory, settings, fastCheckpoint(env));
+                ConnectionSettings settings = connection(env.texts(CliVariables.POSTGRES), home, user, "");
+                name = pusher.pushOnline(dataDirectory, settings, fastCheckpoint(env), standbyOptions(env, home,
+                        user));
             }
             OPERATOR.info(LogEvent.msg("base backup complete").detail("The backup is " + name + ".")
                     .kv("backup", name.toString()));

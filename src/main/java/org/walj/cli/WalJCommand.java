@@ -29,6 +29,7 @@ public final class WalJCommand implements Callable<Integer> {
             BackupVerifyCommand.class,
             DeleteCommand.class,
             WalVerifyCommand.class,
+            StatusCommand.class,
             DaemonCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -30,7 +30,8 @@ public final class DaemonClient {
      * is missing here. The native client (src/main/c/wal-j-client.c) keeps the same three lists:
      * NativeClientProtocolTest checks that both send the same variables.
      */
-    private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "WABS_", "GNUPGHOME");
+    private static final List<String> PREFIXES = List.of("WALE_", "WALJ_", "AWS_", "GOOGLE_", "WABS_", "SWIFT_",
+            "GNUPGHOME");
     /** Must-match settings outside those prefixes: read by the storage clients under their common names. */
     private static final java.util.Set<String> NAMES = java.util.Set.of("STORAGE_EMULATOR_HOST");
     /** Read by the launcher only (which JVM, which jar, which socket): they do not change what the command does. */

@@ -6,7 +6,7 @@ import java.util.Set;
 /** Where records go, as named in {@code WALE_LOG_DESTINATION}. */
 public enum Destination {
     STDERR("stderr"),
-    /** Accepted and ignored: see {@code docs/logging.md} (Java cannot write to the {@code /dev/log} datagram socket). */
+    /** Through the {@code wal-j-syslog} helper to {@code /dev/log} (docs/logging.md): Java 17 has no UNIX datagram sockets. */
     SYSLOG("syslog");
 
     private final String envName;

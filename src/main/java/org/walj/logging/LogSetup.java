@@ -2,7 +2,9 @@ package org.walj.logging;
 
 import java.io.PrintStream;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -22,8 +24,9 @@ import ch.qos.logback.core.status.StatusManager;
  * initialisation (or installs the set-up if some other configuration got there first). Then the CLI applies
  * {@code --terse} with {@link #setTerse}.
  *
- * <p>Records go to stderr when {@code WALE_LOG_DESTINATION} (default {@code stderr,syslog}) names {@code stderr}.
- * {@code syslog} is accepted and ignored: see {@code docs/logging.md}.
+ * <p>Records go to stderr when {@code WALE_LOG_DESTINATION} (default {@code stderr,syslog}) names {@code stderr}, and
+ * to syslog when it names {@code syslog}, a syslog socket exists and the helper was built ({@link SyslogAppender},
+ * {@code docs/logging.md}).
  */
 public final class LogSetup {
 
@@ -31,6 +34,7 @@ public final class LogSetup {
     public static final String DEFAULT_DESTINATIONS = "stderr,syslog";
 
     private static final String APPENDER_NAME = "WALE_STDERR";
+    private static final String SYSLOG_APPENDER_NAME = "WALE_SYSLOG";
     private static final String STATE_KEY = LogSetup.class.getName();
 
     private LogSetup() {
@@ -104,6 +108,13 @@ public final class LogSetup {
      * when unset).
      */
     static void install(LoggerContext context, String destinationEnv, PrintStream stderr) {
+        install(context, destinationEnv, stderr, () -> SyslogTarget.find(System.getenv(SyslogTarget.FACILITY_ENV),
+                System.getenv(SyslogTarget.SOCKET_ENV), SyslogTarget.helperBesideTheJar(), stderr));
+    }
+
+    /** As {@link #install(LoggerContext, String, PrintStream)}, with where syslog records go (asked only for syslog). */
+    static void install(LoggerContext context, String destinationEnv, PrintStream stderr,
+                        Supplier<Optional<SyslogTarget>> syslogTarget) {
         ConsoleLine console = new ConsoleLine(stderr);
         if (state(context) == null) {
             StatusManager statuses = context.getStatusManager();
@@ -130,7 +141,20 @@ public final class LogSetup {
             appender.start();
             root.addAppender(appender);
         }
-        State state = new State(destinations, appender, console);
+        SyslogAppender syslog = null;
+        Optional<SyslogTarget> target = destinations.contains(Destination.SYSLOG) ? syslogTarget.get()
+                : Optional.empty();
+        if (target.isPresent()) {
+            WalELayout layout = new WalELayout();
+            layout.setContext(context);
+            layout.start();
+            syslog = new SyslogAppender(target.get(), layout);
+            syslog.setName(SYSLOG_APPENDER_NAME);
+            syslog.setContext(context);
+            syslog.start();
+            root.addAppender(syslog);
+        }
+        State state = new State(destinations, appender, syslog, console);
         context.putObject(STATE_KEY, state);
         apply(context, state, LogLevel.INFO);
     }
@@ -142,12 +166,17 @@ public final class LogSetup {
             return;
         }
         state.level = level;
-        if (state.appender == null) {
+        if (state.appender == null && state.syslog == null) {
             root.setLevel(Level.OFF); // nowhere to write: do not even render records
-        } else {
-            state.appender.setThreshold(level);
-            root.setLevel(level.logbackLevel());
+            return;
         }
+        if (state.appender != null) {
+            state.appender.setThreshold(level);
+        }
+        if (state.syslog != null) {
+            state.syslog.setThreshold(level);
+        }
+        root.setLevel(level.logbackLevel());
     }
 
     private static LoggerContext context() {
@@ -164,12 +193,14 @@ public final class LogSetup {
     private static final class State {
         final Set<Destination> destinations;
         final StreamAppender appender;
+        final SyslogAppender syslog;
         final ConsoleLine console;
         volatile LogLevel level = LogLevel.INFO;
 
-        State(Set<Destination> destinations, StreamAppender appender, ConsoleLine console) {
+        State(Set<Destination> destinations, StreamAppender appender, SyslogAppender syslog, ConsoleLine console) {
             this.destinations = Set.copyOf(destinations);
             this.appender = appender;
+            this.syslog = syslog;
             this.console = console;
         }
     }

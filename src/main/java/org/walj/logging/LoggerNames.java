@@ -33,6 +33,10 @@ public final class LoggerNames {
     public static final String BLOBSTORE_GS = "wal_e.blobstore.gs.utils";
     /** GCS backup fetch ({@code wal_e/worker/gs/gs_worker.py}). */
     public static final String WORKER_GS = "wal_e.worker.gs.gs_worker";
+    /** Swift transfers ({@code wal_e/blobstore/swift/utils.py}). */
+    public static final String BLOBSTORE_SWIFT = "wal_e.blobstore.swift.utils";
+    /** Swift backup fetch ({@code wal_e/worker/swift/swift_worker.py}). */
+    public static final String WORKER_SWIFT = "wal_e.worker.swift.swift_worker";
 
     /**
      * S3 multipart uploads (abort failures). WAL-E uploaded with one PUT and had no such logger; the name is its S3

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -29,13 +31,22 @@ public final class PgSession implements AutoCloseable {
     }
 
     public static PgSession connect(ConnectionSettings settings) throws PostgresUnavailableException {
+        // WAL-E ran its statements with --statement-timeout=0: a spread checkpoint may take minutes
+        return connect(settings, "wal-j backup-push", 30, 0);
+    }
+
+    /**
+     * A session for {@code applicationName}; {@code loginTimeoutSeconds} bounds the connection attempt and
+     * {@code statementTimeoutMillis} each statement (0: none).
+     */
+    public static PgSession connect(ConnectionSettings settings, String applicationName, int loginTimeoutSeconds,
+                                    long statementTimeoutMillis) throws PostgresUnavailableException {
         Properties p = new Properties();
         p.setProperty("user", settings.user());
         settings.password().ifPresent(pw -> p.setProperty("password", pw));
-        p.setProperty("ApplicationName", "wal-j backup-push");
-        // WAL-E ran its statements with --statement-timeout=0: a spread checkpoint may take minutes
-        p.setProperty("options", "-c statement_timeout=0");
-        p.setProperty("loginTimeout", "30");
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("options", "-c statement_timeout=" + statementTimeoutMillis);
+        p.setProperty("loginTimeout", Integer.toString(loginTimeoutSeconds));
         p.setProperty("tcpKeepAlive", "true");
         String host = settings.host();
         if (settings.viaUnixSocket()) {
@@ -81,6 +92,29 @@ public final class PgSession implements AutoCloseable {
     /** The timeline of the latest checkpoint: after the start call's checkpoint, the backup's timeline. */
     public long checkpointTimeline() throws IOException {
         return Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()"));
+    }
+
+    /** {@code pg_is_in_recovery()}: true on a hot standby (and on a server still recovering). */
+    public boolean inRecovery() throws IOException {
+        return Boolean.parseBoolean(queryString("SELECT pg_is_in_recovery()::text"));
+    }
+
+    /** The cluster's system identifier ({@code pg_control_system()}): the same on a primary and its standbys. */
+    public long systemIdentifier() throws IOException {
+        return Long.parseLong(queryString("SELECT system_identifier::text FROM pg_control_system()"));
+    }
+
+    /**
+     * On a standby, the timeline of the minimum recovery point ({@code pg_control_recovery()}), which is what
+     * {@code pg_backup_stop} there returns as the stop position's timeline.
+     */
+    public long minRecoveryTimeline() throws IOException {
+        return Long.parseLong(queryString("SELECT min_recovery_end_timeline::text FROM pg_control_recovery()"));
+    }
+
+    /** {@code pg_switch_wal()} (on a primary): the current segment is finished, so it gets archived. */
+    public Lsn switchWal() throws IOException {
+        return Lsn.parse(queryString("SELECT pg_switch_wal()::text"));
     }
 
     /**
@@ -139,6 +173,26 @@ public final class PgSession implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    /** The one row of {@code pg_stat_archiver} (PostgreSQL 9.4 and later). */
+    public ArchiverStats archiverStats() throws IOException {
+        String sql = "SELECT archived_count, last_archived_wal, extract(epoch FROM last_archived_time)::float8,"
+                + " failed_count, last_failed_wal, extract(epoch FROM last_failed_time)::float8 FROM pg_stat_archiver";
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            if (!r.next()) {
+                throw new IOException("no result from pg_stat_archiver");
+            }
+            return new ArchiverStats(r.getLong(1), Optional.ofNullable(r.getString(2)), instant(r, 3), r.getLong(4),
+                    Optional.ofNullable(r.getString(5)), instant(r, 6));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Optional<Instant> instant(ResultSet r, int column) throws SQLException {
+        double seconds = r.getDouble(column);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
     }
 
     /** The raw result of the stop call. */

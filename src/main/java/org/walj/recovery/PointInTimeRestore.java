@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.walj.archive.Archive;
 import org.walj.archive.BackupCatalog;
 import org.walj.backup.BackupFetch;
+import org.walj.backup.RecoverySettingsReport;
 import org.walj.layout.ArchiveLayout;
 import org.walj.layout.BackupName;
 import org.walj.layout.WalFileName;
@@ -101,6 +102,8 @@ public final class PointInTimeRestore {
         Request r = plan.request();
         new BackupFetch(archive, progress).fetch(r.dataDirectory(), plan.choice().backup().name().toString(),
                 fetchOptions);
+        // before ours are written: what the backup itself brought (a standby's primary_conninfo, archive_command)
+        RecoverySettingsReport.logSettings(r.dataDirectory());
         RecoveryFiles.write(r, plan.choice().backup().name());
     }
 

@@ -16,13 +16,15 @@ import org.walj.testsupport.Orphans;
 /**
  * A file:// wal-push in a fresh JVM loads no class of a cloud SDK and none of the cloud backends' opening code: each
  * client library loads only for its own scheme, so the cold wal-push of the file backend stays as cheap as it was.
- * The settings declarations (S3Variables, GcsVariables, AzureVariables) do load: the table of every setting names
+ * The settings declarations (S3Variables, GcsVariables, AzureVariables, SwiftVariables) do load: the table of every setting names
  * them, and they import no SDK class (nor does {@code S3Opener.Options}, the record of the S3 options).
  */
 class BackendClassLoadingTest {
     private static final List<String> FORBIDDEN = List.of("com.azure.", "reactor.", "software.amazon.",
             "com.google.cloud.", "io.grpc.", "org.walj.storage.azure.AzureOpener ", "org.walj.storage.azure.AzureStorage ",
-            "org.walj.storage.azure.AzureClient ", "org.walj.storage.s3.S3Storage ", "org.walj.storage.gcs.GcsOpener ");
+            "org.walj.storage.azure.AzureClient ", "org.walj.storage.s3.S3Storage ", "org.walj.storage.gcs.GcsOpener ",
+            "org.walj.storage.swift.SwiftOpener ", "org.walj.storage.swift.SwiftStorage ",
+            "org.walj.storage.swift.SwiftConnection ", "org.walj.storage.swift.SwiftAuthenticator ");
 
     @Test
     void fileWalPushLoadsNoCloudClient(@TempDir Path dir) throws Exception {
@@ -37,7 +39,7 @@ class BackendClassLoadingTest {
                 .redirectOutput(dir.resolve("out.log").toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("WALE_") || k.startsWith("WALJ_") || k.startsWith("WABS_")
-                || k.startsWith("AWS_") || k.startsWith("GOOGLE_"));
+                || k.startsWith("AWS_") || k.startsWith("GOOGLE_") || k.startsWith("SWIFT_"));
         env.put("WALE_FILE_PREFIX", "file://localhost" + archive);
         env.put("WALE_LOG_DESTINATION", "stderr");
         Process p = pb.start();

@@ -26,6 +26,7 @@ import org.walj.storage.RetrySettings;
 import org.walj.storage.azure.AzureVariables;
 import org.walj.storage.gcs.GcsVariables;
 import org.walj.storage.s3.S3Variables;
+import org.walj.storage.swift.SwiftVariables;
 
 /** The one table of settings against what travels to the daemon, what the launcher reads and what the docs list. */
 class SettingsTableTest {
@@ -36,7 +37,7 @@ class SettingsTableTest {
     void everyPackagesDeclarationsAreInTheTable() {
         List<Setting<?>> declared = new ArrayList<>();
         for (List<Setting<?>> part : List.of(CliVariables.ALL, LauncherVariables.ALL, GpgVariables.ALL,
-                RetrySettings.ALL, S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL)) {
+                RetrySettings.ALL, S3Variables.ALL, GcsVariables.ALL, AzureVariables.ALL, SwiftVariables.ALL)) {
             declared.addAll(part);
         }
         for (Setting<?> s : declared) {

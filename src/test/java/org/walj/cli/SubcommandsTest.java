@@ -27,7 +27,7 @@ class SubcommandsTest {
     @Test
     void helpNoSubcommandOrSeveralNamesRegisterAllInHelpOrder() {
         List<String> all = List.of("version", "wal-push", "wal-fetch", "wal-prefetch", "backup-push", "backup-fetch",
-                "restore", "backup-list", "backup-verify", "delete", "wal-verify", "daemon", "help");
+                "restore", "backup-list", "backup-verify", "delete", "wal-verify", "status", "daemon", "help");
         assertEquals(all, List.copyOf(root().getSubcommands().keySet()));
         assertEquals(all, List.copyOf(root("help", "wal-push").getSubcommands().keySet()));
         assertEquals(all, List.copyOf(root("--help").getSubcommands().keySet()));

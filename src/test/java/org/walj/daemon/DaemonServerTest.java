@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -133,20 +134,20 @@ class DaemonServerTest {
     void shutdownStopsAcceptingLetsAcceptedWorkFinishAndRemovesTheSocket() throws Exception {
         release = new CountDownLatch(1);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread inFlight = new Thread(() -> assertEquals(5, ask(err, "x", "5").status()));
-        inFlight.start();
+        // the in-flight answer is checked on this thread: an assertion inside a bare Thread would be lost
+        CompletableFuture<DaemonClient.Outcome> inFlight = CompletableFuture.supplyAsync(() -> ask(err, "x", "5"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (err.size() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        Thread stopper = new Thread(() -> {
+        CompletableFuture<Void> stopper = CompletableFuture.runAsync(() -> {
             try {
                 server.shutdown(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("shutdown interrupted", e);
             }
         });
-        stopper.start();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Files.exists(socket) && System.nanoTime() < until) {
             Thread.sleep(10);
@@ -154,8 +155,10 @@ class DaemonServerTest {
         assertFalse(Files.exists(socket), "no new connections once stopping");
         assertFalse(ask(new ByteArrayOutputStream(), "x", "0").answered());
         release.countDown();
-        inFlight.join(10_000);
-        stopper.join(10_000);
-        assertEquals(1, completed.get(), "the accepted request finished and was answered");
+        DaemonClient.Outcome answer = inFlight.get(10, TimeUnit.SECONDS);
+        assertTrue(answer.answered(), "the accepted request was answered: " + answer.reason());
+        assertEquals(5, answer.status(), "the accepted request's own exit status");
+        stopper.get(10, TimeUnit.SECONDS);
+        assertEquals(1, completed.get(), "the accepted request finished");
     }
 }

@@ -106,6 +106,8 @@ class NativeClientProtocolTest {
         env.put("WALJ_FETCH_ERROR_EXIT_CODE", "201");
         env.put("AWS_REGION", "eu-west-1");
         env.put("GOOGLE_APPLICATION_CREDENTIALS", "/k.json");
+        env.put("WABS_ACCOUNT_NAME", "acct");
+        env.put("SWIFT_AUTHURL", "http://127.0.0.1:1/auth/v1.0");
         env.put("GNUPGHOME", "/g");
         env.put("GNUPGHOME_EXTRA", "prefix, as DaemonClient matches it");
         env.put("STORAGE_EMULATOR_HOST", "http://127.0.0.1:1");

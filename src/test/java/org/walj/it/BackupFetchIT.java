@@ -257,11 +257,11 @@ class BackupFetchIT {
             String name = String.format("base_00000001000000000000000%d_00000040", i + 1);
             Path parts = Files.createDirectories(archive.resolve("basebackups_005/" + name + "/tar_partitions"));
             if (formats[i].equals("ustar")) { // ustar cannot hold the long path: leave it to the others
-                Exec.of("sh", "-c", "tar -C \"$1\" --format=ustar -cf - ./global ./big ./hardlink ./pg_wal "
+                Exec.of("bash", "-c", "set -o pipefail; tar -C \"$1\" --format=ustar -cf - ./global ./big ./hardlink ./pg_wal "
                         + "| lzop -c > \"$2\"", "sh", source.toString(), parts.resolve("part_00000000.tar.lzo")
                         .toString()).runOk();
             } else {
-                Exec.of("sh", "-c", "tar -C \"$1\" --format=" + formats[i] + " -cf - . | lzop -c > \"$2\"", "sh",
+                Exec.of("bash", "-c", "set -o pipefail; tar -C \"$1\" --format=" + formats[i] + " -cf - . | lzop -c > \"$2\"", "sh",
                         source.toString(), parts.resolve("part_00000000.tar.lzo").toString()).runOk();
             }
             Files.writeString(archive.resolve("basebackups_005/" + name + "_backup_stop_sentinel.json"),

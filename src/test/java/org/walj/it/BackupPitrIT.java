@@ -19,10 +19,12 @@ import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.GnuPg;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
 import org.walj.it.harness.AzureStore;
+import org.walj.it.harness.SwiftStore;
 import org.walj.it.harness.Tools;
 import org.walj.it.harness.WalJ;
 
@@ -58,6 +60,41 @@ class BackupPitrIT {
                     "WAL-E's partition names, no leading slash: " + names);
             assertTrue(names.stream().anyMatch(n -> n.matches(pathPrefix
                     + "basebackups_005/base_[0-9A-F]{24}_[0-9A-F]{8}_backup_stop_sentinel\\.json")), names.toString());
+        }
+    }
+
+    /**
+     * The same through swift:// to a real Swift (Debian's servers, a separate process tree), GPG-encrypted, and with
+     * 1 MiB segments so that the base backup's partitions and most WAL segments travel as static large objects:
+     * WAL-E's names (leading slash) for the partitions and the sentinel, the segments beside them.
+     */
+    @Test
+    void pointInTimeRecoveryThroughSwiftEncrypted(Scratch scratch) throws IOException {
+        String passphrase = "swift backup passphrase";
+        Path passFile = scratch.file("secrets/passphrase");
+        Files.writeString(passFile, passphrase + "\n", StandardCharsets.UTF_8);
+        scratch.user().own(passFile);
+        try (SwiftStore store = SwiftStore.start(); GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
+            String fpr = gpg.generate("Backups <backups@example.org>", "rsa3072", "rsa3072", passphrase);
+            WalJ walj = WalJ.install(scratch);
+            Map<String, String> env = new LinkedHashMap<>(walj.env());
+            String pathPrefix = "pitr-" + System.nanoTime() + "/";
+            env.putAll(store.archiveEnv(pathPrefix));
+            env.put("WALJ_SWIFT_SEGMENT_SIZE_MIB", "1");
+            env.put("WALE_GPG_KEY_ID", fpr.substring(24));
+            env.put("GNUPGHOME", gpg.home().toString());
+            env.put("WALJ_GPG_PASSPHRASE_FILE", passFile.toString());
+            roundTrip(scratch, walj, env);
+            List<String> names = store.names(pathPrefix);
+            String partition = "/" + pathPrefix
+                    + "basebackups_005/base_[0-9A-F]{24}_[0-9A-F]{8}/tar_partitions/part_00000000\\.tar\\.lzo";
+            assertTrue(names.stream().anyMatch(n -> n.matches(partition)),
+                    "WAL-E's partition names, with the leading slash: " + names);
+            assertTrue(names.stream().anyMatch(n -> n.matches("/" + pathPrefix
+                    + "basebackups_005/base_[0-9A-F]{24}_[0-9A-F]{8}_backup_stop_sentinel\\.json")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.matches("/" + pathPrefix + "\\.walj-segments/"
+                    + partition.substring(pathPrefix.length() + 1) + "/[0-9a-f]{16}/0000000[12]")),
+                    "the first partition travelled as segments: " + names);
         }
     }
 
@@ -134,11 +171,14 @@ class BackupPitrIT {
 
         Map<String, String> pgEnv = new LinkedHashMap<>(env);
         pgEnv.putAll(source.clientEnv());
-        Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2"));
-        load.start();
-        ProcessResult pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",
-                source.dataDir().toString()).requireSuccess();
-        join(load);
+        ProcessResult pushed;
+        try (PgbenchLoad load = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2")) {
+            long pushStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
+            pushed = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", "--pool-size", "2",
+                    source.dataDir().toString()).requireSuccess();
+            load.assertOverlapped(pushStarts, Duration.ofSeconds(1), "backup-push");
+            load.finish();
+        }
 
         String listing = walj.run(env, "backup-list", "--detail", "LATEST").requireSuccess().stdout();
         String[] rows = listing.split("\r\n");
@@ -191,12 +231,4 @@ class BackupPitrIT {
         full.stop();
     }
 
-    private static void join(Thread t) {
-        try {
-            t.join(Duration.ofMinutes(2).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

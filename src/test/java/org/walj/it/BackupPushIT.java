@@ -22,6 +22,7 @@ import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
@@ -57,11 +58,14 @@ class BackupPushIT {
         // --- online, while pgbench writes
         Map<String, String> pgEnv = new LinkedHashMap<>(walEnv);
         pgEnv.putAll(source.clientEnv());
-        Thread load = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "15", "-c", "2", "-j", "2"));
-        load.start();
-        ProcessResult online = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
-        load.join();
-        online.requireSuccess();
+        ProcessResult online;
+        try (PgbenchLoad load = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "15", "-c", "2", "-j", "2")) {
+            long pushStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
+            online = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
+            online.requireSuccess();
+            load.assertOverlapped(pushStarts, Duration.ofSeconds(2), "the online backup-push");
+            load.finish();
+        }
         assertTrue(online.stderr().contains("MSG: starting WAL-E") && online.stderr().contains(
                 "DETAIL: The subcommand is \"backup-push\"."), online.stderr());
         String onlineName = onlyNewBackup(archive, List.of());
@@ -335,7 +339,7 @@ class BackupPushIT {
             Path part = parts.get(i);
             assertEquals(String.format("part_%08d.tar.lzo", i), part.getFileName().toString());
             Exec.of(lzop.toString(), "-t", part.toString()).runOk();
-            String listing = Exec.of("sh", "-c", "\"$0\" -dc \"$1\" | \"$2\" -tvf - --numeric-owner",
+            String listing = Exec.of("bash", "-c", "set -o pipefail; \"$0\" -dc \"$1\" | \"$2\" -tvf - --numeric-owner",
                     lzop.toString(), part.toString(), tar.toString()).timeout(Duration.ofMinutes(2)).runOk().stdout();
             List<String> these = new ArrayList<>();
             for (String line : listing.lines().toList()) {
@@ -358,7 +362,7 @@ class BackupPushIT {
     }
 
     private static String extract(Path part, String member, Path lzop, Path tar) {
-        ProcessResult r = Exec.of("sh", "-c", "\"$0\" -dc \"$1\" | \"$2\" -xOf - \"$3\"", lzop.toString(),
+        ProcessResult r = Exec.of("bash", "-c", "set -o pipefail; \"$0\" -dc \"$1\" | \"$2\" -xOf - \"$3\"", lzop.toString(),
                 part.toString(), tar.toString(), member).run();
         return r.succeeded() ? r.stdout() : "";
     }
@@ -373,7 +377,7 @@ class BackupPushIT {
         Path dir = archive.resolve("basebackups_005").resolve(name).resolve("tar_partitions");
         try (Stream<Path> s = Files.list(dir)) {
             for (Path part : s.sorted().toList()) {
-                Exec.of("sh", "-c", "\"$0\" -dc \"$1\" | \"$2\" -xf - -C \"$3\"", lzop.toString(), part.toString(),
+                Exec.of("bash", "-c", "set -o pipefail; \"$0\" -dc \"$1\" | \"$2\" -xf - -C \"$3\"", lzop.toString(), part.toString(),
                         tar.toString(), data.toString()).timeout(Duration.ofMinutes(2)).runOk();
             }
         }

@@ -28,6 +28,7 @@ import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.ResidentDaemon;
 import org.walj.it.harness.RestoreAndCompare;
@@ -79,8 +80,8 @@ class DaemonIT {
         // --- SIGKILL while it pushes: nothing acknowledged is lost, PostgreSQL archives everything regardless
         long before = daemon.count("MSG: begin archiving a file");
         source.psql("CREATE TABLE after_backup (id bigint PRIMARY KEY, payload text NOT NULL);");
-        Thread writes = new Thread(() -> source.pgbench(Duration.ofMinutes(2), "-T", "20", "-c", "2", "-j", "2"));
-        writes.start();
+        PgbenchLoad writes = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "20", "-c", "2", "-j", "2");
+        long killStarts = writes.awaitProgress(Duration.ofMinutes(1)).operationStarts();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (daemon.count("MSG: begin archiving a file") == before) {
             assertTrue(System.nanoTime() < deadline, "no push started within 60 s:\n" + daemon.log());
@@ -89,7 +90,8 @@ class DaemonIT {
         }
         daemon.kill();
         source.psql("INSERT INTO after_backup SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 4000) g");
-        writes.join();
+        writes.assertOverlapped(killStarts, Duration.ofSeconds(1), "the daemon's kill while it pushed");
+        writes.finish();
         String afterKill = source.switchWal();
         source.waitArchived(afterKill, Duration.ofMinutes(2));
         assertTrue(Files.readString(source.logFile()).contains("working in-process"),

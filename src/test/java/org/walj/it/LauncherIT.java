@@ -271,9 +271,7 @@ class LauncherIT {
 
     @Test
     void usesJavaOnPathWithoutJavaHome() throws IOException {
-        if (Tools.find("java").isEmpty()) {
-            return; // nothing to test on a machine without java on the standard PATH
-        }
+        assumeTrue(Tools.find("java").isPresent(), "no java on the standard PATH: nothing to test");
         Path bin = install("path/bin");
         copy(probeJar, bin.resolve("wal-j.jar"));
         ProcessResult r = launch(bin.resolve("wal-j").toString(), "x").env("JAVA_HOME", null).runOk();

@@ -44,6 +44,8 @@ class Lz4ArchiveIT {
                 .configure(Map.of("archive_mode", "on",
                         "archive_command", walj.shellCommand("--compression", "lz4", "wal-push", "%p")))
                 .configure(ArchivingCluster.SHORT_CHECKPOINTS)
+                // keep the archived segments in pg_wal (no recycling): the .lz4 objects are compared with them below
+                .configure(Map.of("wal_keep_size", "2GB", "max_wal_size", "4GB"))
                 .serverEnv(env);
         source.start();
         source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
@@ -78,6 +80,7 @@ class Lz4ArchiveIT {
         long walLz4 = 0;
         long walLzo = 0;
         long partsLz4 = 0;
+        long comparedWithPgWal = 0;
         Path out = scratch.file("lz4-out/plain");
         for (Path o : objects) {
             String name = o.getFileName().toString();
@@ -91,16 +94,18 @@ class Lz4ArchiveIT {
                     Path original = source.pgWal().resolve(name.substring(0, name.length() - 4));
                     if (Files.isRegularFile(original) && name.matches("[0-9A-F]{24}\\.lz4")) {
                         Compare.assertSameBytes(original, out, "lz4 -d of " + name);
+                        comparedWithPgWal++;
                     }
                 } else {
                     walLzo++;
                 }
             } else if (isLz4 && name.startsWith("part_")) {
                 partsLz4++;
-                Exec.of("sh", "-c", "'" + lz4 + "' -dc '" + o + "' | tar -t >/dev/null").runOk();
+                Exec.of("bash", "-c", "set -o pipefail; '" + lz4 + "' -dc '" + o + "' | tar -t >/dev/null").runOk();
             }
         }
         assertTrue(walLz4 >= 2 && walLzo >= 2, "a mixed archive: " + walLz4 + " .lz4 and " + walLzo + " .lzo WAL objects");
+        assertTrue(comparedWithPgWal >= 1, "at least one .lz4 segment compared with pg_wal's own copy: " + objects);
         assertTrue(partsLz4 >= 2, "backup-push wrote .lz4 partitions (data and backup_label): " + objects);
 
         // restore with no compression configured: backup-fetch by suffix, wal-fetch finds .lz4 after .lzo

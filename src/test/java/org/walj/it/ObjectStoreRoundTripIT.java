@@ -17,22 +17,24 @@ import org.walj.it.harness.ObjectStore;
 import org.walj.it.harness.S3Store;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
+import org.walj.it.harness.SwiftStore;
 import org.walj.it.harness.WalJ;
 
 /**
  * PostgreSQL 15 archives through wal-j into each object store and recovers from it ({@link ArchiveRoundTrip}):
  * one scenario, run once per backend. What differs per backend (credentials, prefix forms, error texts) is in
- * {@code WalS3IT}, {@code WalGcsIT} and {@code storage.azure.AzureCliTest}.
+ * {@code WalS3IT}, {@code WalGcsIT}, {@code storage.azure.AzureCliTest} and {@code storage.swift.SwiftCliTest}.
  */
 @ExtendWith(ScratchExtension.class)
 class ObjectStoreRoundTripIT {
 
     @ParameterizedTest(name = "through {0}")
-    @ValueSource(strings = {"S3", "GCS", "Azure"})
+    @ValueSource(strings = {"S3", "GCS", "Azure", "Swift"})
     void archiveAndRecoverACluster(String backend, Scratch scratch) throws IOException {
         try (ObjectStore store = switch (backend) {
             case "S3" -> S3Store.start();
             case "Azure" -> AzureStore.start();
+            case "Swift" -> SwiftStore.start();
             default -> GcsStore.start(scratch);
         }) {
             WalJ walj = WalJ.install(scratch);

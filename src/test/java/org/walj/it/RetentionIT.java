@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
@@ -106,10 +107,13 @@ class RetentionIT {
         Map<String, String> beforeRetain = listing(archive);
         TreeSet<String> expectedGone = new TreeSet<>(beforeRetain.keySet());
         expectedGone.removeAll(withoutBackupAndWalBefore(beforeRetain, backups.get(0), backups.get(1)).keySet());
-        Thread load = new Thread(() -> promoted.pgbench(Duration.ofMinutes(1), "-T", "6", "-c", "2"));
-        load.start();
-        ProcessResult retained = walj.run(env, "delete", "--confirm", "retain", "3").requireSuccess();
-        join(load);
+        ProcessResult retained;
+        try (PgbenchLoad load = promoted.pgbenchInBackground(Duration.ofMinutes(2), "-T", "6", "-c", "2")) {
+            long deleteStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
+            retained = deleteWhileArchiving(walj, env, promoted, scratch);
+            load.assertOverlapped(deleteStarts, Duration.ofMillis(500), "delete retain 3");
+            load.finish();
+        }
         promoted.waitArchived(promoted.switchWal(), Duration.ofMinutes(1));
         TreeSet<String> gone = new TreeSet<>(beforeRetain.keySet());
         gone.removeAll(listing(archive).keySet());
@@ -219,14 +223,6 @@ class RetentionIT {
      * {@code objects} without backup {@code gone}'s objects and without the WAL (segments, partial segments, backup
      * history files; not timeline histories) whose log and segment numbers are below those of {@code horizon}'s start.
      */
-    private static void join(Thread t) {
-        try {
-            t.join(Duration.ofMinutes(1).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     private static Map<String, String> withoutBackupAndWalBefore(Map<String, String> objects, String gone,
                                                                  String horizon) {
@@ -248,6 +244,38 @@ class RetentionIT {
     }
 
     /** Every file under the archive: relative path → size and modification time. */
+    /**
+     * {@code delete --confirm retain 3} in the background while the cluster switches WAL segments, so that its
+     * archive_command runs; fails unless a wal-push ran, or a segment was archived, while the delete process ran.
+     */
+    private static ProcessResult deleteWhileArchiving(WalJ walj, Map<String, String> env, PgCluster cluster,
+                                                      Scratch scratch) throws IOException {
+        Path out = scratch.file("retain.out");
+        Path err = scratch.file("retain.err");
+        long archivedBefore = cluster.archiverStats().archivedCount();
+        Process delete = walj.start(env, out, err, "delete", "--confirm", "retain", "3");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int overlaps = 0;
+        while (delete.isAlive() && System.nanoTime() < deadline) {
+            cluster.switchWal();
+            boolean archiving = cluster.walPushRunning()
+                    || cluster.archiverStats().archivedCount() > archivedBefore;
+            if (archiving && delete.isAlive()) {
+                overlaps++;
+            }
+        }
+        try {
+            assertTrue(delete.waitFor(1, java.util.concurrent.TimeUnit.MINUTES), "delete retain 3 ended");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        ProcessResult r = new ProcessResult(List.of("wal-j", "delete", "--confirm", "retain", "3"),
+                delete.exitValue(), Files.readString(out), Files.readString(err), Duration.ZERO).requireSuccess();
+        assertTrue(overlaps > 0, "archive_command ran while delete ran:\n" + r.describe());
+        return r;
+    }
+
     private static Map<String, String> listing(Path archive) {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(archive)) {

@@ -109,6 +109,8 @@ class WalArchiveRecoveryIT {
                 + restored.logTail(60));
         assertFalse(serverLog.contains("discarded a prefetched file"), "no verified prefetch was discarded\n"
                 + restored.logTail(60));
+        assertFalse(serverLog.contains("could not start prefetching"), "every wal-prefetch process started\n"
+                + restored.logTail(60));
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the archive up to the source's last write (" + endOfWrites + "); it stopped at "
                         + restored.currentWalLsn() + ": wal-fetch did not deliver every segment (see the server log)");

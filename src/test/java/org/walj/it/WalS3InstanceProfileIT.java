@@ -82,10 +82,24 @@ class WalS3InstanceProfileIT {
         env.put("WALE_S3_ENDPOINT", server.waleEndpoint());
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_INSTANCE_PROFILE", "1");
-        env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
         env.put("WALJ_RETRY_DEADLINE_SECONDS", "3");
-        ProcessResult r = walj.run(env, "wal-push", wal.resolve(SEG).toString());
-        assertEquals(1, r.exitCode(), r.describe());
-        WalBadInputIT.assertOneClearError(r, 1, "could not load AWS credentials for bucket " + BUCKET);
+        // a metadata service that hangs up on every connection: no assumption that some fixed port is closed
+        try (java.net.ServerSocket hangsUp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try {
+                        hangsUp.accept().close();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "metadata-hangs-up");
+            t.setDaemon(true);
+            t.start();
+            env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + hangsUp.getLocalPort());
+            ProcessResult r = walj.run(env, "wal-push", wal.resolve(SEG).toString());
+            assertEquals(1, r.exitCode(), r.describe());
+            WalBadInputIT.assertOneClearError(r, 1, "could not load AWS credentials for bucket " + BUCKET);
+        }
     }
 }

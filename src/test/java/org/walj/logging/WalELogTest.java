@@ -109,10 +109,10 @@ class WalELogTest {
     }
 
     @Test
-    void syslogOnlyWritesNothingAndDoesNotFail() {
+    void syslogOnlyWithoutASyslogSocketWritesNothingAndDoesNotFail() {
         for (String env : List.of("syslog", "", "bogus")) {
             LoggerContext c = new LoggerContext();
-            LogSetup.install(c, env, err);
+            LogSetup.install(c, env, err, java.util.Optional::empty); // SyslogDestinationTest: with a socket
             new WalELog(c.getLogger("wal_e.main"), CLOCK, 1).critical(LogEvent.msg("nowhere to go"));
             assertFalse(new WalELog(c.getLogger("wal_e.main"), CLOCK, 1).isEnabled(LogLevel.CRITICAL));
         }

@@ -45,10 +45,20 @@ class ReadyWatcherTest {
     @Test
     void closeStopsTheThread() throws Exception {
         Files.createDirectories(pgWal.resolve("archive_status"));
+        java.util.Set<Thread> before = watcherThreads();
         ReadyWatcher watcher = new ReadyWatcher(p -> { });
         watcher.watch(pgWal);
+        java.util.Set<Thread> started = watcherThreads();
+        started.removeAll(before);
+        assertEquals(1, started.size(), "the watcher runs one thread of its own");
         watcher.close();
-        assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("wal-j-ready-watcher") && t.isAlive()));
+        for (Thread t : started) {
+            assertFalse(t.isAlive(), "close() ended the watcher's thread");
+        }
+    }
+
+    private static java.util.Set<Thread> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("wal-j-ready-watcher"))
+                .collect(java.util.stream.Collectors.toSet());
     }
 }

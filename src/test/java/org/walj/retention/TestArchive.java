@@ -14,23 +14,23 @@ import org.walj.archive.Archives;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.file.FileStorage;
 
-/** Builds archives in WAL-E's layout on the real file backend, with chosen last-modified times. */
-final class TestArchive {
+/** Builds archives in WAL-E's layout on the real file backend, with chosen last-modified times (also status tests). */
+public final class TestArchive {
     final Path root;
     final FileStorage storage;
 
-    TestArchive(Path root) {
+    public TestArchive(Path root) {
         this.root = root;
         this.storage = new FileStorage(root);
     }
 
     /** These files as the opened archive the use cases take. */
-    Archive opened() {
+    public Archive opened() {
         return Archives.on(storage, root, Archives.LZO);
     }
 
     /** A complete backup: extended_version.txt, two partitions, the sentinel last (at {@code time} seconds). */
-    TestArchive backup(String name, long time) {
+    public TestArchive backup(String name, long time) {
         incomplete(name, time - 1);
         return put("basebackups_005/" + name + "_backup_stop_sentinel.json",
                 "{\"wal_segment_backup_stop\": \"" + name.substring(5, 29) + "\", \"wal_segment_offset_backup_stop\": "
@@ -46,7 +46,7 @@ final class TestArchive {
     }
 
     /** WAL objects {@code wal_005/<name>.lzo} for each name, at {@code time}. */
-    TestArchive wal(long time, String... names) {
+    public TestArchive wal(long time, String... names) {
         for (String n : names) {
             put("wal_005/" + n + (n.endsWith(".lz4") || n.endsWith(".lzo") ? "" : ".lzo"), "w", time);
         }
@@ -54,7 +54,7 @@ final class TestArchive {
     }
 
     /** Segments {@code first..last} (16 MiB numbering) of one timeline. */
-    TestArchive segments(long timeline, long first, long last, long time) {
+    public TestArchive segments(long timeline, long first, long last, long time) {
         for (long n = first; n <= last; n++) {
             wal(time, String.format("%08X%08X%08X", timeline, n / 256, n % 256));
         }

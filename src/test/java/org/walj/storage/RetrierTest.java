@@ -46,6 +46,32 @@ class RetrierTest {
         assertEquals(Duration.ofMillis(400), policy.backoffCeiling(4));
     }
 
+    /**
+     * The waits are jittered in [0, ceiling], so one wait has no lower bound; over 400 of them, a retrier that never
+     * (or barely) sleeps falls far below a quarter of the ceilings' sum, while full jitter averages half of it (the
+     * chance of a correct one landing under a quarter is below 1e-40).
+     */
+    @Test
+    void backoffActuallyWaitsAboutHalfTheCeilingOnAverage() throws IOException {
+        long ceilings = 0;
+        for (int run = 0; run < 100; run++) {
+            AtomicInteger calls = new AtomicInteger();
+            retrier(policy).run("x", () -> {
+                if (calls.incrementAndGet() < 5) {
+                    throw new TransientStorageException("503 SlowDown", null);
+                }
+                return "done";
+            });
+            for (int failed = 1; failed <= 4; failed++) {
+                ceilings += policy.backoffCeiling(failed).toMillis();
+            }
+        }
+        assertEquals(400, waits.size());
+        long waited = waits.stream().mapToLong(Duration::toMillis).sum();
+        assertTrue(waited >= ceilings / 4 && waited <= ceilings, "waited " + waited + " ms of ceilings " + ceilings);
+        assertEquals(Duration.ofMillis(waited), Duration.ofNanos(nanos.get()), "every wait was a sleep");
+    }
+
     @Test
     void permanentFailuresAreNotRetried() {
         IOException denied = new StorageUnavailableException("access denied");

@@ -55,8 +55,8 @@ public final class ServerProcess {
         return false;
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its working directory. */
-    public static void stop(Process process, Path dir) {
+    /** Stops the server: SIGTERM, then SIGKILL after 10 s. */
+    public static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -65,6 +65,11 @@ public final class ServerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its working directory. */
+    public static void stop(Process process, Path dir) {
+        stop(process);
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {

@@ -146,7 +146,25 @@ class WalArchiverTest {
         }
         Path file = pgWal.resolve("000000010000000000000009");
         Files.write(file, content);
-        alone.archive(file, 32);
+        // the pool's threads are looked for while the push runs: afterwards they may be gone, and "none found"
+        // must not pass for "all ended"
+        java.util.Set<Thread> compressors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean pushing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread spotter = new Thread(() -> {
+            while (pushing.get()) {
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("walj-compress-")) // BlockCompressors' threads
+                        .forEach(compressors::add);
+                Thread.onSpinWait();
+            }
+        });
+        spotter.start();
+        try {
+            alone.archive(file, 32);
+        } finally {
+            pushing.set(false);
+            spotter.join(60_000);
+        }
 
         SourceFile source = SourceFile.open(file);
         java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
@@ -157,11 +175,10 @@ class WalArchiverTest {
         try (InputStream stored = store.get("wal_005/000000010000000000000009" + compression.suffix())) {
             assertArrayEquals(expected.toByteArray(), stored.readAllBytes());
         }
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("walj-compress-")) { // BlockCompressors' threads
-                t.join(60_000); // the pool was shut down: an idle thread ends at once
-                assertFalse(t.isAlive(), "a compression thread outlived the push");
-            }
+        assertFalse(compressors.isEmpty(), "the segment was compressed by a pool of threads");
+        for (Thread t : compressors) {
+            t.join(60_000); // the pool was shut down: an idle thread ends at once
+            assertFalse(t.isAlive(), "a compression thread outlived the push");
         }
     }
 

@@ -24,7 +24,9 @@ import org.walj.storage.file.FileStorage;
 
 /**
  * Prefetch logic with the real prefetcher run in this process: the spawner below is a stand-in for starting a
- * second JVM (the process start itself is covered by the PostgreSQL integration test).
+ * second JVM. The process start itself is covered by WalArchiveRecoveryIT: PostgreSQL's recovery through
+ * {@code wal-fetch} must promote segments that real spawned {@code wal-prefetch} processes placed (a failed spawn
+ * only falls back to in-band downloads, so that IT fails when no segment was promoted).
  */
 class WalFetchTest {
     @TempDir

@@ -10,15 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
@@ -39,6 +34,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
+import org.walj.storage.ParallelParts;
 import org.walj.storage.PartBuffers;
 import org.walj.storage.Retrier;
 import org.walj.storage.Storage;
@@ -55,6 +51,8 @@ import org.walj.storage.StorageUnavailableException;
 public final class AzureStorage implements Storage {
     private static final int LIST_PAGE = 5_000;
     private static final int READ_CHUNK = 4 * 1024 * 1024;
+    /** Azure's limit of committed blocks per blob. */
+    private static final int MAX_BLOCKS = 50_000;
     private static final String DEFAULT_TYPE = "application/octet-stream";
 
     private final BlobContainerClient container;
@@ -100,7 +98,7 @@ public final class AzureStorage implements Storage {
         byte[] first = buffers.take(blockSize);
         boolean staging = false;
         try {
-            int n = readFully(content, first);
+            int n = ParallelParts.readFully(content, first);
             if (n < blockSize) {
                 call(what, () -> blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(
                         BinaryData.fromByteBuffer(ByteBuffer.wrap(first, 0, n))).setHeaders(headers), timeout,
@@ -122,10 +120,7 @@ public final class AzureStorage implements Storage {
         private final BlockBlobClient blob;
         private final BlobHttpHeaders headers;
         /** Names this upload's blocks apart from a concurrent upload's to the same blob. */
-        private final String uploadId = HexFormat.of().formatHex(randomBytes());
-        private final AtomicBoolean aborted = new AtomicBoolean();
-        private final List<String> ids = new ArrayList<>();
-        private final List<Future<Void>> staged = new ArrayList<>();
+        private final String uploadId = ParallelParts.uploadId();
 
         StagedUpload(String what, BlockBlobClient blob, BlobHttpHeaders headers) {
             this.what = what;
@@ -134,121 +129,19 @@ public final class AzureStorage implements Storage {
         }
 
         void run(InputStream content, byte[] first) throws IOException {
-            try {
-                byte[] buffer = first;
-                int n = blockSize;
-                while (true) {
-                    stage(buffer, n); // the buffer now belongs to the staging task
-                    if (n < blockSize || anyFailed()) {
-                        break;
-                    }
-                    buffer = buffers.take(blockSize);
-                    try {
-                        n = readFully(content, buffer);
-                    } catch (IOException | RuntimeException | Error e) {
-                        buffers.give(buffer);
-                        throw e;
-                    }
-                    if (n == 0) {
-                        buffers.give(buffer);
-                        break;
-                    }
-                }
-                awaitStaged();
-                call(what, () -> blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
-                        .setHeaders(headers), timeout, Context.NONE));
-            } catch (IOException | RuntimeException | Error e) {
-                aborted.set(true);
-                drain();
-                throw e;
-            }
+            List<String> ids = new ParallelParts<String>(buffers, blockUploads, blockSize, MAX_BLOCKS, what,
+                    "WALJ_WABS_BLOCK_SIZE_MIB").sendAll(content, first, this::stage);
+            call(what, () -> blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
+                    .setHeaders(headers), timeout, Context.NONE));
         }
 
-        private void stage(byte[] buffer, int n) {
+        private String stage(int number, byte[] buffer, int n) throws IOException {
             String id = Base64.getEncoder().encodeToString(
-                    String.format("walj-%s-%08d", uploadId, ids.size()).getBytes(StandardCharsets.US_ASCII));
-            ids.add(id);
-            String block = what + " (block " + ids.size() + ")";
-            staged.add(blockUploads.submit(() -> {
-                try {
-                    if (!aborted.get()) {
-                        call(block, () -> blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
-                                BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, n))), timeout, Context.NONE));
-                    }
-                    return null;
-                } finally {
-                    buffers.give(buffer);
-                }
-            }));
+                    String.format("walj-%s-%08d", uploadId, number - 1).getBytes(StandardCharsets.US_ASCII));
+            call(what + " (block " + number + ")", () -> blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
+                    BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, n))), timeout, Context.NONE));
+            return id;
         }
-
-        private boolean anyFailed() {
-            return staged.stream().anyMatch(f -> f.isDone() && !succeeded(f));
-        }
-
-        private void awaitStaged() throws IOException {
-            for (Future<Void> f : staged) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted during the " + what);
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IOException(cause);
-                }
-            }
-        }
-
-        /** Waits for blocks still being sent, so that their buffers are back before the put returns. */
-        private void drain() {
-            for (Future<Void> f : staged) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (ExecutionException ignored) {
-                    // the put fails with its first failure already
-                }
-            }
-        }
-    }
-
-    private static boolean succeeded(Future<Void> f) {
-        try {
-            f.get();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        ThreadLocalRandom.current().nextBytes(b);
-        return b;
-    }
-
-    private static int readFully(InputStream in, byte[] b) throws IOException {
-        int n = 0;
-        while (n < b.length) {
-            int r = in.read(b, n, b.length - n);
-            if (r < 0) {
-                break;
-            }
-            n += r;
-        }
-        return n;
     }
 
     // ------------------------------------------------------------------------------------------- get, stat

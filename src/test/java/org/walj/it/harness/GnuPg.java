@@ -86,9 +86,9 @@ public final class GnuPg implements AutoCloseable {
         return Exec.of(argv).as(user).env("GNUPGHOME", home.toString()).timeout(java.time.Duration.ofMinutes(2));
     }
 
-    /** Runs a shell pipeline as the server user with GNUPGHOME set to this home (for lzop | gpg pipes). */
+    /** Runs a bash pipeline (pipefail: any stage failing fails it) as the server user with GNUPGHOME set to this home (for lzop | gpg pipes). */
     public ProcessResult shell(String script) {
-        return Exec.of("sh", "-c", script).as(user).env("GNUPGHOME", home.toString())
+        return Exec.of("bash", "-c", "set -o pipefail; " + script).as(user).env("GNUPGHOME", home.toString())
                 .timeout(java.time.Duration.ofMinutes(2)).runOk();
     }
 

@@ -98,6 +98,48 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /**
+     * A streaming standby of this running cluster, as an operator makes one: {@code pg_basebackup -R -X stream -C -S
+     * slot} writes {@code standby.signal} and {@code primary_conninfo}/{@code primary_slot_name} into
+     * {@code postgresql.auto.conf}, and creates the replication slot on this cluster. Not started; its own port and
+     * socket, {@code archive_mode=off}.
+     */
+    public PgCluster streamingStandby(String name, String slot) {
+        PgCluster standby = new PgCluster(scratch, name);
+        ProcessResult r = exec(Tools.pg("pg_basebackup").toString(), "-h", run.toString(), "-p", Integer.toString(port),
+                "-U", SUPERUSER, "-D", standby.data.toString(), "-R", "-X", "stream", "-C", "-S", slot, "-c", "fast",
+                "--no-sync", "-l", "walj-it standby " + name)
+                .timeout(Duration.ofMinutes(3)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_basebackup -R of " + this.name + " failed", r);
+        }
+        standby.writeBaseSettings();
+        standby.configure(Map.of("archive_mode", "off"));
+        return standby;
+    }
+
+    /** On a standby: waits until it has replayed the WAL up to {@code lsn} (a primary's {@link #currentWalLsn}). */
+    public void waitReplayed(String lsn, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (psql("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn").equals("t")) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError(name + " did not replay up to " + lsn + " within " + timeout.toSeconds() + " s\n"
+                + logTailSection());
+    }
+
+    /** {@code pg_ctl promote -w}: a standby becomes a primary on a new timeline. */
+    public void promote() {
+        ProcessResult r = exec(Tools.pg("pg_ctl").toString(), "promote", "-D", data.toString(), "-w", "-t", "60")
+                .timeout(Duration.ofSeconds(90)).run();
+        if (!r.succeeded()) {
+            throw failure("pg_ctl promote of " + name + " failed", r);
+        }
+    }
+
+    /**
      * {@code pg_basebackup -Ft -X none -c fast -v -D dir}: {@code base.tar} (with {@code backup_label}, like a
      * WAL-E exclusive-mode backup) plus {@code <oid>.tar} per tablespace. Returns pg_basebackup's stderr, which
      * names the end LSN ({@code write-ahead log end point: X/Y}).
@@ -352,15 +394,31 @@ public final class PgCluster implements AutoCloseable {
 
     /** Runs pgbench against database {@code postgres}, e.g. {@code pgbench(d, "-i", "-s", "5")}. */
     public ProcessResult pgbench(Duration timeout, String... args) {
-        List<String> argv = new ArrayList<>(List.of(Tools.pg("pgbench").toString(), "-h", run.toString(),
-                "-p", Integer.toString(port), "-U", SUPERUSER));
-        argv.addAll(List.of(args));
-        argv.add("postgres");
-        ProcessResult r = exec(argv).timeout(timeout).run();
+        ProcessResult r = exec(pgbenchArgv(List.of(args))).timeout(timeout).run();
         if (!r.succeeded()) {
             throw failure("pgbench on " + name + " failed", r);
         }
         return r;
+    }
+
+    /**
+     * Starts pgbench against database {@code postgres} in the background (with {@code -P 1}); the test waits for
+     * its progress, checks it overlapped the operation and that it succeeded ({@link PgbenchLoad}).
+     */
+    public PgbenchLoad pgbenchInBackground(Duration timeout, String... args) {
+        List<String> argv = new ArrayList<>(PgbenchLoad.progressArguments());
+        argv.addAll(List.of(args));
+        String label = "pgbench-" + System.nanoTime();
+        return PgbenchLoad.start(name + " " + String.join(" ", args), exec(pgbenchArgv(argv)),
+                scratch.file(label + ".out"), scratch.file(label + ".err"), timeout);
+    }
+
+    private List<String> pgbenchArgv(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of(Tools.pg("pgbench").toString(), "-h", run.toString(),
+                "-p", Integer.toString(port), "-U", SUPERUSER));
+        argv.addAll(args);
+        argv.add("postgres");
+        return argv;
     }
 
     private List<String> psqlArgs() {
@@ -395,6 +453,21 @@ public final class PgCluster implements AutoCloseable {
                 + " coalesce(last_failed_wal, ''), coalesce(last_failed_time::text, '') FROM pg_stat_archiver");
         String[] f = row.split("\\|", -1);
         return new ArchiverStats(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), f[3], f[4]);
+    }
+
+    /** True while an archive_command runs wal-push: a process under this server's postmaster that names it. */
+    public boolean walPushRunning() {
+        try {
+            List<String> pid = Files.readAllLines(data.resolve("postmaster.pid"));
+            return !pid.isEmpty() && ProcessHandle.of(Long.parseLong(pid.get(0).trim()))
+                    .map(postmaster -> postmaster.descendants()
+                            .anyMatch(d -> d.info().commandLine().orElse("").contains(" wal-push ")))
+                    .orElse(false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -534,7 +607,7 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

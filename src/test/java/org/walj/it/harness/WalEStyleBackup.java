@@ -194,7 +194,7 @@ public final class WalEStyleBackup {
     public static void checkWithRealTools(Pushed pushed) {
         for (Path p : pushed.partitions()) {
             Exec.of("lzop", "-t", p.toString()).runOk();
-            Exec.of("sh", "-c", "lzop -dc < \"$1\" | tar -tf - > /dev/null", "sh", p.toString()).runOk();
+            Exec.of("bash", "-c", "set -o pipefail; lzop -dc < \"$1\" | tar -tf - > /dev/null", "sh", p.toString()).runOk();
         }
     }
 

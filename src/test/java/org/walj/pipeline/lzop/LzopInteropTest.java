@@ -88,7 +88,7 @@ class LzopInteropTest {
         check(input, Files.readAllBytes(dir.resolve("path.lzo")), "lzop -1 --crc32 -P", failures);
 
         // from a pipe, as WAL-E's tar partitions (mode 0, mtime now)
-        Cli.Result piped = Cli.run(dir, null, "/bin/sh", "-c", "cat data.bin | " + Cli.lzop() + " -c")
+        Cli.Result piped = Cli.run(dir, null, "bash", "-c", "set -o pipefail; cat data.bin | " + Cli.lzop() + " -c")
                 .assertSuccess("cat | lzop -c");
         assertEquals(0, LzopLayout.parse(piped.stdout()).mode());
         check(input, piped.stdout(), "cat | lzop -c", failures);
@@ -159,7 +159,7 @@ class LzopInteropTest {
         Files.write(plain, TestData.compressible(300_000, 5));
         // a pipe's inode times come from the kernel's coarse clock, which may lag the JVM's by a tick: one second slack
         long before = System.currentTimeMillis() / 1000 - 1;
-        byte[] theirs = Cli.run(dir, null, "/bin/sh", "-c", "cat p.bin | " + Cli.lzop() + " -c")
+        byte[] theirs = Cli.run(dir, null, "bash", "-c", "set -o pipefail; cat p.bin | " + Cli.lzop() + " -c")
                 .assertSuccess("lzop").stdout();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (LzopOutputStream out = LzopOutputStream.forPipe(bytes)) {

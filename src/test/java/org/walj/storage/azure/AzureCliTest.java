@@ -3,6 +3,7 @@ package org.walj.storage.azure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.walj.testsupport.ChildCli.assertOneCleanError;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,19 +11,18 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.testsupport.Orphans;
+import org.walj.testsupport.ChildCli;
+import org.walj.testsupport.ChildCli.Run;
 
 /**
  * wal-j's command line in a child JVM (its real stderr and exit status) against Azurite: wal-push and wal-fetch
@@ -40,12 +40,6 @@ class AzureCliTest {
 
     @TempDir
     Path dir;
-
-    record Run(int status, String stderr) {
-        List<String> errorLines() {
-            return stderr.lines().filter(l -> l.contains(" ERROR ")).toList();
-        }
-    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -68,35 +62,13 @@ class AzureCliTest {
     }
 
     private Run run(Map<String, String> vars, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "org.walj.cli.Main"));
-        command.addAll(List.of(args));
-        Path err = Files.createTempFile(dir, "stderr", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("WALE_") || k.startsWith("WALJ_")
-                || k.startsWith("WABS_") || k.startsWith("AWS_") || k.startsWith("GOOGLE_"));
-        pb.environment().putAll(vars);
-        Process p = pb.start();
-        Orphans.child(p.toHandle());
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "wal-j did not finish: " + String.join(" ", args));
-        return new Run(p.exitValue(), Files.readString(err));
+        return ChildCli.run(dir, vars, args);
     }
 
     private List<String> blobNames() {
         return server.adminClient().getBlobContainerClient(CONTAINER)
                 .listBlobs(new ListBlobsOptions().setPrefix(pathPrefix), null).stream().map(BlobItem::getName)
                 .toList();
-    }
-
-    private void assertOneCleanError(Run r, int status, String cause, String secret) {
-        assertEquals(status, r.status(), r.stderr());
-        assertEquals(1, r.errorLines().size(), r.stderr());
-        assertTrue(r.errorLines().get(0).contains(cause), r.stderr());
-        assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
-        assertFalse(r.stderr().contains("Exception"), "no exception names: " + r.stderr());
-        if (secret != null) {
-            assertFalse(r.stderr().contains(secret), "the secret must not be shown: " + r.stderr());
-        }
     }
 
     @Test

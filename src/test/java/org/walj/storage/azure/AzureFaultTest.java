@@ -108,6 +108,7 @@ class AzureFaultTest {
         StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
                 () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(5 << 20, 5)), null));
         assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+        assertTrue(proxy.faultsInjected() >= 2, "retried before giving up: " + proxy.faultsInjected());
         assertTrue(e.getMessage().contains("wabs://" + CONTAINER + "/" + prefix + key), e.getMessage());
         assertTrue(!e.getMessage().contains(server.key()), "no secret in " + e.getMessage());
         proxy.always(new FaultProxy.Pass());

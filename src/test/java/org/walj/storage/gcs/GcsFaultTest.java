@@ -85,6 +85,7 @@ class GcsFaultTest {
         byte[] content = TestBytes.random(GcsStorage.CHUNK * 2 + 5, 3);
         proxy.inject(new FaultProxy.Status(503, "SlowDown"), new FaultProxy.Drop());
         storage.put("basebackups_005/big.tar.lzo", new ByteArrayInputStream(content), null);
+        assertEquals(2, proxy.faultsInjected(), "both faults were met and survived");
         assertArrayEquals(content, TestBytes.read(storage, "basebackups_005/big.tar.lzo"));
     }
 
@@ -96,6 +97,7 @@ class GcsFaultTest {
             StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
                     () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(size, 4)), null));
             assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+            assertTrue(proxy.faultsInjected() >= 2, "retried before giving up: " + proxy.faultsInjected());
             assertTrue(e.getMessage().contains("gs://" + BUCKET + "/" + prefix + key), e.getMessage());
         }
         proxy.always(new FaultProxy.Pass());
@@ -111,6 +113,7 @@ class GcsFaultTest {
         proxy.inject(new FaultProxy.Pass(), new FaultProxy.Pass(), new FaultProxy.Status(503, "SlowDown"));
         assertThrows(StorageUnavailableException.class,
                 () -> storage.put(key, new ByteArrayInputStream(content), null));
+        assertEquals(1, proxy.faultsInjected(), "the put failed on the injected fault");
         assertEquals(Optional.empty(), storage.stat(key));
         assertEquals(List.of(), server.names(BUCKET));
     }

@@ -72,6 +72,7 @@ class S3FaultTest {
         byte[] content = TestBytes.random(300_000, 2);
         proxy.inject(new FaultProxy.Drop(), new FaultProxy.Status(503, "SlowDown"));
         storage.put("wal_005/000000010000000000000001.lzo", new ByteArrayInputStream(content), null);
+        assertEquals(2, proxy.faultsInjected(), "both faults were met and survived");
         try (InputStream in = storage.get("wal_005/000000010000000000000001.lzo")) {
             assertArrayEquals(content, in.readAllBytes());
         }
@@ -95,6 +96,7 @@ class S3FaultTest {
         StorageUnavailableException e = assertThrows(StorageUnavailableException.class,
                 () -> storage.put(key, new ByteArrayInputStream(TestBytes.random(11 << 20, 4)), null));
         assertTrue(e.getMessage().contains("503 SlowDown"), e.getMessage());
+        assertTrue(proxy.faultsInjected() >= 2, "retried before giving up: " + proxy.faultsInjected());
         assertTrue(e.getMessage().contains("s3://" + BUCKET + "/" + prefix + key), e.getMessage());
         proxy.always(new FaultProxy.Pass());
         assertEquals(Optional.empty(), storage.stat(key));
@@ -116,6 +118,7 @@ class S3FaultTest {
         IOException thrown = assertThrows(IOException.class,
                 () -> storage.put("basebackups_005/abort.tar.lzo", content, null));
         assertSame(boom, thrown);
+        assertEquals(1, proxy.faultsInjected(), "the transient fault was met on the way");
         try (S3Client admin = server.adminClient()) {
             assertEquals(List.of(), admin.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix)).contents());
             assertEquals(List.of(), admin.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads(),

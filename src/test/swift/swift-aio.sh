@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Debian's python3 (/usr/bin/python3) is the one with the swift modules; a python3 earlier on PATH may not be.
+# A one-node OpenStack Swift "all in one" for the tests (docs/swift.md), from Debian 12's packages (swift,
+# swift-proxy, swift-account, swift-container, swift-object, and memcached, which tempauth keeps its tokens in).
+#
+#   swift-aio.sh DIR PROXY_PORT ACCOUNT_PORT CONTAINER_PORT OBJECT_PORT MEMCACHED_PORT
+#   environment: SWIFT_AIO_KEY  the password of the tempauth user test:tester (made up per run by the fixture)
+#
+# Writes every configuration file, the three rings (one device each, one replica) and the storage under DIR, so
+# nothing in /etc/swift is read or changed; then runs memcached and the four servers on 127.0.0.1 in the
+# foreground (workers = 0: one process each) and waits. SIGTERM or SIGINT stops them all; if one of them exits, the
+# others are stopped and the script exits non-zero. The Java fixture (SwiftServer) records this script's process
+# with Orphans, which also stops its children if the test JVM is killed.
+set -euo pipefail
+
+if [ $# -ne 6 ] || [ -z "${SWIFT_AIO_KEY:-}" ]; then
+  echo "usage: SWIFT_AIO_KEY=... $0 DIR PROXY_PORT ACCOUNT_PORT CONTAINER_PORT OBJECT_PORT MEMCACHED_PORT" >&2
+  exit 2
+fi
+dir=$1 proxy_port=$2 account_port=$3 container_port=$4 object_port=$5 memcached_port=$6
+for tool in swift-ring-builder memcached /usr/bin/python3; do
+  command -v "$tool" >/dev/null || { echo "swift-aio: $tool is not installed" >&2; exit 3; }
+done
+/usr/bin/python3 -c 'import swift.common.wsgi' 2>/dev/null || { echo "swift-aio: python3-swift is not installed" >&2; exit 3; }
+
+mkdir -p "$dir/srv/d1" "$dir/run" "$dir/log"
+user=$(id -un)
+
+cat >"$dir/swift.conf" <<EOF
+[swift-hash]
+swift_hash_path_prefix = walj-test
+swift_hash_path_suffix = walj-test
+
+[storage-policy:0]
+name = Policy-0
+default = yes
+
+[swift-constraints]
+EOF
+
+# log_address names a socket that does not exist, so Swift's syslog handler falls back to UDP on loopback: the
+# servers' own logs are not needed by the tests (the fixture keeps this script's output).
+common() {
+  cat <<EOF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $1
+workers = 0
+user = $user
+swift_dir = $dir
+devices = $dir/srv
+mount_check = false
+log_address = $dir/run/no-syslog
+log_level = WARNING
+EOF
+}
+
+{ common "$account_port"; cat <<EOF
+
+[pipeline:main]
+pipeline = account-server
+
+[app:account-server]
+use = egg:swift#account
+EOF
+} >"$dir/account-server.conf"
+
+{ common "$container_port"; cat <<EOF
+
+[pipeline:main]
+pipeline = container-server
+
+[app:container-server]
+use = egg:swift#container
+EOF
+} >"$dir/container-server.conf"
+
+{ common "$object_port"; cat <<EOF
+
+[pipeline:main]
+pipeline = object-server
+
+[app:object-server]
+use = egg:swift#object
+EOF
+} >"$dir/object-server.conf"
+
+# The proxy: tempauth with one account (AUTH_test) whose user test:tester may do everything in it; slo for static
+# large objects (min_segment_size 1 so that tests can use small segments), bulk for completeness.
+{ common "$proxy_port"; cat <<EOF
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempauth copy slo dlo proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+allow_account_management = true
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = $SWIFT_AIO_KEY .admin
+
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$memcached_port
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+
+[filter:healthcheck]
+use = egg:swift#healthcheck
+
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+
+[filter:listing_formats]
+use = egg:swift#listing_formats
+
+[filter:bulk]
+use = egg:swift#bulk
+
+[filter:copy]
+use = egg:swift#copy
+
+[filter:slo]
+use = egg:swift#slo
+min_segment_size = 1
+
+[filter:dlo]
+use = egg:swift#dlo
+EOF
+} >"$dir/proxy-server.conf"
+
+for ring in account container object; do
+  case $ring in
+    account) p=$account_port ;;
+    container) p=$container_port ;;
+    object) p=$object_port ;;
+  esac
+  swift-ring-builder "$dir/$ring.builder" create 6 1 1 >/dev/null
+  swift-ring-builder "$dir/$ring.builder" add "r1z1-127.0.0.1:$p/d1" 100 >/dev/null
+  swift-ring-builder "$dir/$ring.builder" rebalance >/dev/null
+done
+
+pids=()
+# TERM first; the servers wait for open keep-alive connections (a test JVM's pool) before they exit, and the data
+# is thrown away anyway, so whatever still runs after two seconds is killed.
+stop_all() {
+  trap - TERM INT EXIT
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for _ in $(seq 20); do
+    alive=false
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null && alive=true
+    done
+    $alive || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap 'stop_all; exit 0' TERM INT
+trap stop_all EXIT
+
+memcached -l 127.0.0.1 -p "$memcached_port" -U 0 -u "$user" -m 32 &
+pids+=($!)
+
+# Each server in the foreground, reading swift.conf from DIR instead of /etc/swift.
+serve() {
+  /usr/bin/python3 - "$dir" "$dir/$1.conf" "$1" <<'EOF' &
+import sys
+from swift.common import utils
+utils.set_swift_dir(sys.argv[1])
+from swift.common.wsgi import run_wsgi
+options = {}
+if sys.argv[3] == 'object-server':
+    from swift.obj import server
+    options['global_conf_callback'] = server.global_conf_callback
+sys.exit(run_wsgi(sys.argv[2], sys.argv[3], **options))
+EOF
+  pids+=($!)
+}
+serve account-server
+serve container-server
+serve object-server
+serve proxy-server
+
+echo "swift-aio: serving on 127.0.0.1:$proxy_port (tempauth user test:tester), data in $dir/srv"
+# Any child exiting ends the whole server: a half-running Swift would only make tests fail in odd ways.
+set +e
+wait -n
+status=$?
+echo "swift-aio: a server exited with status $status; stopping the others" >&2
+exit 1
