@@ -39,9 +39,9 @@ class TarballIT {
     void runsVersionAndAWalRoundTripWithoutAJdkOnPath(Scratch scratch) throws IOException {
         String property = System.getProperty("walj.tarball", "");
         assumeFalse(property.isBlank() || property.startsWith("${"),
-                "built without -Ptarball: no tarball to test (.ci/run builds it)");
+                "no walj.tarball property: run through Maven (verify makes the tarball before the ITs)");
         Path tarball = Path.of(property);
-        assertTrue(Files.isRegularFile(tarball), "the tarball profile was active but " + tarball + " is missing");
+        assertTrue(Files.isRegularFile(tarball), "the build's pre-integration-test step should have made " + tarball);
         Matcher name = NAME.matcher(tarball.getFileName().toString());
         assertTrue(name.matches(), tarball.toString());
         String version = name.group(1);
