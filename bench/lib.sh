@@ -78,7 +78,7 @@ init_cluster() {
 
 psql_at() { pg "$pgbin/psql" -X -q -A -t -h "$work" -p "$1" -U postgres -d postgres -c "$2"; }
 
-# pgbackrest_conf DIR PORT PROCESSES: writes $work/pgbackrest.conf (repo on local disk, lz4) and creates the stanza
+# pgbackrest_conf DIR PORT PROCESSES: (PGBR_STANZA_OPTS=--no-online for a stopped cluster) writes $work/pgbackrest.conf (repo on local disk, lz4) and creates the stanza
 pgbackrest_conf() {
   pg mkdir -p "$work/pgbr" "$work/pgbr-log" "$work/pgbr-lock"
   cat >"$work/pgbackrest.conf" <<CONF
@@ -98,7 +98,7 @@ pg1-socket-path=$work
 pg1-port=$2
 CONF
   chmod 644 "$work/pgbackrest.conf"
-  pg pgbackrest --config="$work/pgbackrest.conf" --stanza=bench stanza-create >/dev/null
+  pg pgbackrest --config="$work/pgbackrest.conf" --stanza=bench ${PGBR_STANZA_OPTS:-} stanza-create >/dev/null
 }
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }

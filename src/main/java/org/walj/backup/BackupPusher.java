@@ -3,7 +3,6 @@ package org.walj.backup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,13 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.walj.WorkerThreads;
-import org.walj.TaskFailure;
 import org.walj.UserException;
 import org.walj.archive.Archive;
 import org.walj.layout.BackupLayout;
@@ -145,7 +136,7 @@ public final class BackupPusher {
                 if (stop.tablespaceMap() != null && !stop.tablespaceMap().isEmpty()) {
                     stopFiles.put("tablespace_map", stop.tablespaceMap());
                 }
-                uploadGenerated(name, uploaded.partitions(), stopFiles, uploaded.listing().members().get(0),
+                uploadGenerated(name, uploaded.partitions(), stopFiles, uploaded.listing().root(),
                         manifest);
                 storeManifest(manifest);
                 writeSentinel(name, stopPosition, uploaded);
@@ -227,13 +218,19 @@ public final class BackupPusher {
     }
 
     /** What the data upload produced, for the sentinel. */
-    private record Uploaded(ClusterListing listing, int partitions) {
+    private record Uploaded(ClusterListing.Summary listing, int partitions) {
     }
 
+    /**
+     * Walks the cluster and uploads each partition as soon as the walk completes it ({@link Partitioning#streaming},
+     * {@link UploadQueue}): memory stays flat in the number of files (docs/performance.md, many files).
+     */
     private Uploaded uploadCluster(BackupName name, Path dataDirectory, String version, ManifestSink manifest)
             throws IOException {
-        ClusterListing listing = ClusterListing.of(dataDirectory);
-        List<Partition> partitions = Partitioning.split(listing.members());
+        // the progress line's total: a walk of its own, which only sums sizes, and only when the line is shown
+        OptionalLong total = progress.enabled()
+                ? OptionalLong.of(ClusterListing.walk(dataDirectory, m -> { }).expandedSizeBytes())
+                : OptionalLong.empty();
 
         String versionKey = BackupLayout.extendedVersionKey(name);
         OPERATOR.info(LogEvent.msg("start upload postgres version metadata")
@@ -241,36 +238,23 @@ public final class BackupPusher {
         storage.put(versionKey, new ByteArrayInputStream(version.getBytes(StandardCharsets.UTF_8)), "text/plain");
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
-        ExecutorService pool = Executors.newFixedThreadPool(poolSize, WorkerThreads.numbered("walj-partition-"));
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. Small
         // blocks only (LZO's), two at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot
         // holds it and its output), so many cores would multiply LZ4's memory past the heap.
-        try (Progress shown = progress.start("backup-push read", OptionalLong.of(listing.expandedSizeBytes()));
-             BlockCompressors compressors = BlockCompressors.forThisMachine()) {
+        // closed in reverse: the uploads stop (interrupted when failing) before their compressors and progress close
+        try (Progress shown = progress.start("backup-push read", total);
+             BlockCompressors compressors = BlockCompressors.forThisMachine();
+             UploadQueue uploads = new UploadQueue(poolSize)) {
             TarPartitionWriter writer = new TarPartitionWriter(rateLimit, shown::add);
             Optional<BlockParallelism> parallelism = codec.compression().blockSize() <= PARALLEL_BLOCK_LIMIT
                     ? compressors.parallelism(2) : Optional.empty();
-            List<Future<?>> uploads = new ArrayList<>();
-            for (Partition p : partitions) {
-                uploads.add(pool.submit(() -> {
-                    uploadPartition(name, p.number(), parallelism,
-                            out -> writer.write(p, out, manifest));
-                    return null;
-                }));
-            }
-            for (Future<?> f : uploads) {
-                await(f);
-            }
-        } finally {
-            pool.shutdownNow();
-            try {
-                // the stop call must not run while a partition is still being read
-                pool.awaitTermination(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Partitioning partitioning = Partitioning.streaming(p -> uploads.submit(
+                    () -> uploadPartition(name, p.number(), parallelism, out -> writer.write(p, out, manifest))));
+            ClusterListing.Summary listing = ClusterListing.walk(dataDirectory, partitioning);
+            partitioning.finish();
+            uploads.awaitAll();
+            return new Uploaded(listing, partitioning.count());
         }
-        return new Uploaded(listing, partitions.size());
     }
 
     /** The final partition: files that only exist once the backup is stopped. */
@@ -356,17 +340,6 @@ public final class BackupPusher {
             throw new UserException("not a PostgreSQL data directory: \"" + dir + "\"",
                     "It has no PG_VERSION or no global/pg_control.",
                     "Pass the cluster's data directory, e.g. wal-j backup-push /var/lib/postgresql/15/main");
-        }
-    }
-
-    private static void await(Future<?> f) throws IOException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while uploading partitions");
-        } catch (ExecutionException e) {
-            throw TaskFailure.cause(e);
         }
     }
 }

@@ -139,9 +139,8 @@ public final class BackupVerify {
         }
 
         if (!problems.isEmpty()) {
-            List<String> all = problems.all();
             throw new UserException("base backup " + backup.name() + " failed verification",
-                    all.size() + " problem(s); the first: " + all.get(0),
+                    problems.count() + " problem(s); the first: " + problems.first(),
                     "Do not rely on this backup: restore another one (backup-list), and take a new backup.");
         }
         String walText = wal.map(w -> " WAL " + w.start() + " to " + w.stop() + " (" + w.segments()

@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,11 @@ import org.walj.layout.Tablespace;
  * docs/backup-push.md): which directories keep only their entry, which files are never copied, tablespaces walked
  * through their {@code pg_tblspc} links. A name or link target the JVM cannot read exactly fails the listing
  * ({@link ExactNames}): it would be stored under another name.
+ *
+ * <p>backup-push does not hold the listing: {@link #walk} hands each member to a {@link MemberSink} as it is found,
+ * in the same order {@link #of} lists them, and keeps only the directories being walked (the sorted names of each
+ * open directory and which of them are subdirectories still to enter), so memory grows with the depth of the tree
+ * and the width of its widest directory, never with the number of files.
  *
  * @param expandedSizeBytes the sum of the listed regular files' sizes: the sentinel's {@code expanded_size_bytes}
  */
@@ -46,21 +53,44 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
         members = List.copyOf(members);
     }
 
+    /** Told each member of a walk, in listing order. */
+    @FunctionalInterface
+    public interface MemberSink {
+        void accept(ClusterMember member) throws IOException;
+    }
+
+    /**
+     * What a walk found besides its members: the restore spec, the sum of the regular files' sizes, and the data
+     * directory's own member (the first one; its owner is given to the files generated at the end of an online push).
+     */
+    public record Summary(RestoreSpec spec, long expandedSizeBytes, long members, ClusterMember root) {
+    }
+
     /**
      * Lists {@code dataDirectory} as given on the command line (the spec's {@code base_prefix} is this text plus a
-     * slash). A directory that cannot be read fails the listing: a backup silently missing files is worse than none.
+     * slash), holding every member: for tests and small trees; backup-push uses {@link #walk}.
      */
     public static ClusterListing of(Path dataDirectory) throws IOException {
+        List<ClusterMember> members = new ArrayList<>();
+        Summary s = walk(dataDirectory, members::add);
+        return new ClusterListing(members, s.spec(), s.expandedSizeBytes());
+    }
+
+    /**
+     * Walks {@code dataDirectory}, handing each member to {@code sink} as it is found (lstat at that moment). A
+     * directory that cannot be read fails the walk: a backup silently missing files is worse than none.
+     */
+    public static Summary walk(Path dataDirectory, MemberSink sink) throws IOException {
         String given = dataDirectory.toString();
         String basePrefix = given.endsWith("/") ? given : given + "/";
-        Walk walk = new Walk();
-        walk.member(dataDirectory, "./", true);
-        walk.directory(dataDirectory, "", true);
+        // the tablespaces first: the spec is small, and a bad link target fails before anything is read
         List<Tablespace> tablespaces = new ArrayList<>();
+        List<Path> links = new ArrayList<>();
         Path tblspc = dataDirectory.resolve("pg_tblspc");
         if (Files.isDirectory(tblspc, LinkOption.NOFOLLOW_LINKS)) {
-            for (Path link : sortedChildren(tblspc)) {
-                String oid = link.getFileName().toString();
+            for (Path base : sortedNames(tblspc)) {
+                Path link = tblspc.resolve(base);
+                String oid = base.toString();
                 if (!Files.isSymbolicLink(link) || !Files.isDirectory(link) || !oid.matches("[0-9]+")) {
                     continue; // a broken link is ignored, as WAL-E does
                 }
@@ -69,45 +99,52 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
                 ExactNames.requireExactTarget(name, targetPath); // the spec's loc: where a restore puts it
                 String target = targetPath.toString();
                 tablespaces.add(new Tablespace(oid, target.endsWith("/") ? target : target + "/", name));
-                walk.directory(link, name + "/", false);
+                links.add(link);
             }
         }
-        return new ClusterListing(walk.members, new RestoreSpec(basePrefix, tablespaces), walk.expandedSize);
+        Walk walk = new Walk(sink);
+        ClusterMember root = walk.member(dataDirectory, "./", true);
+        walk.directory(dataDirectory, "", true);
+        for (int i = 0; i < links.size(); i++) {
+            walk.directory(links.get(i), tablespaces.get(i).link() + "/", false);
+        }
+        return new Summary(new RestoreSpec(basePrefix, tablespaces), walk.expandedSize, walk.count, root);
     }
 
     private static final class Walk {
-        final List<ClusterMember> members = new ArrayList<>();
+        private final MemberSink sink;
         long expandedSize;
+        long count;
 
-        /** Adds the children of {@code dir} (whose member-name prefix is {@code prefix}) and recurses. */
+        Walk(MemberSink sink) {
+            this.sink = sink;
+        }
+
+        /**
+         * Hands on the children of {@code dir} (whose member-name prefix is {@code prefix}), then enters its
+         * subdirectories: WAL-E's order. Only this directory's sorted names and a bit per name stay while the
+         * subdirectories are walked.
+         */
         void directory(Path dir, String prefix, boolean top) throws IOException {
-            List<Path> subdirectories = new ArrayList<>();
-            for (Path child : sortedChildren(dir)) {
-                String base = child.getFileName().toString();
-                String name = prefix + base;
-                if (base.equals(LOST_AND_FOUND)) {
+            Path[] names = sortedNames(dir);
+            BitSet enter = new BitSet(names.length);
+            for (int i = 0; i < names.length; i++) {
+                String base = names[i].toString();
+                if (base.equals(LOST_AND_FOUND) || top && TOP_LEVEL_FILES_SKIPPED.contains(base)) {
                     continue;
                 }
-                if (top && (TOP_LEVEL_FILES_SKIPPED.contains(base))) {
-                    continue;
-                }
-                ClusterMember m = member(child, name, false);
-                if (m == null) {
-                    continue;
-                }
-                if (m.type() == ClusterMember.Type.DIRECTORY) {
-                    boolean skipContents = CONTENTS_SKIPPED.contains(base)
-                            || top && TOP_LEVEL_CONTENTS_SKIPPED.contains(base);
-                    if (!skipContents) {
-                        subdirectories.add(child);
-                    }
+                ClusterMember m = member(dir.resolve(names[i]), prefix + base, false);
+                if (m != null && m.type() == ClusterMember.Type.DIRECTORY
+                        && !CONTENTS_SKIPPED.contains(base) && !(top && TOP_LEVEL_CONTENTS_SKIPPED.contains(base))) {
+                    enter.set(i);
                 }
             }
-            for (Path sub : subdirectories) {
-                String base = sub.getFileName().toString();
-                boolean tblspcRoot = top && base.equals("pg_tblspc");
-                if (tblspcRoot) {
-                    // its symlinks are not members; ClusterListing.of walks through them as tablespaces
+            for (int i = enter.nextSetBit(0); i >= 0; i = enter.nextSetBit(i + 1)) {
+                String base = names[i].toString();
+                Path sub = dir.resolve(names[i]);
+                names[i] = null; // entered once: nothing of it is needed afterwards
+                if (top && base.equals("pg_tblspc")) {
+                    // its symlinks are not members; walk() enters them as tablespaces
                     addNonLinks(sub, prefix + base + "/");
                 } else {
                     directory(sub, prefix + base + "/", false);
@@ -117,11 +154,12 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
 
         /** {@code pg_tblspc} itself: anything that is not a tablespace link is copied as usual. */
         private void addNonLinks(Path dir, String prefix) throws IOException {
-            for (Path child : sortedChildren(dir)) {
+            for (Path base : sortedNames(dir)) {
+                Path child = dir.resolve(base);
                 if (Files.isSymbolicLink(child)) {
                     continue;
                 }
-                ClusterMember m = member(child, prefix + child.getFileName(), false);
+                ClusterMember m = member(child, prefix + base, false);
                 if (m != null && m.type() == ClusterMember.Type.DIRECTORY) {
                     directory(child, m.name() + "/", false);
                 }
@@ -129,8 +167,8 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
         }
 
         /**
-         * Adds the member for {@code path} from its lstat; null if it vanished. {@code follow} for the data directory
-         * itself, which may be reached through a symlink.
+         * Hands on the member for {@code path} from its lstat and returns it; null if it vanished. {@code follow} for
+         * the data directory itself, which may be reached through a symlink.
          */
         ClusterMember member(Path path, String name, boolean follow) throws IOException {
             if (!follow) {
@@ -171,22 +209,28 @@ public record ClusterListing(List<ClusterMember> members, RestoreSpec spec, long
             ClusterMember m = new ClusterMember(path, name, type, size, mode & 07777,
                     ((FileTime) a.get("lastModifiedTime")).toMillis(), (Integer) a.get("uid"), (Integer) a.get("gid"),
                     String.valueOf(a.get("owner")), String.valueOf(a.get("group")), target);
-            members.add(m);
             expandedSize += size;
+            count++;
+            sink.accept(m);
             return m;
         }
     }
 
-    private static List<Path> sortedChildren(Path dir) throws IOException {
+    /**
+     * The last names of {@code dir}'s entries (their exact bytes, as the directory stream gave them), in the byte
+     * order of paths; none when the directory was removed while listing (e.g. a dropped database).
+     */
+    private static Path[] sortedNames(Path dir) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
-                children.add(p);
+                children.add(p.getFileName());
             }
         } catch (NoSuchFileException vanished) {
-            return List.of(); // a directory removed while listing (e.g. a dropped database) is skipped
+            return new Path[0];
         }
-        children.sort(null);
-        return children;
+        Path[] sorted = children.toArray(new Path[0]);
+        Arrays.sort(sorted);
+        return sorted;
     }
 }

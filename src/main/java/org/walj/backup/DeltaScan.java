@@ -101,7 +101,7 @@ final class DeltaScan {
 
     private DeltaScan(RestoreTarget target, BackupManifest manifest) {
         this.target = target;
-        for (ManifestEntry e : manifest.entries().values()) {
+        for (ManifestEntry e : manifest.all()) {
             String relative;
             try {
                 relative = MemberName.parse(e.name()).relative();
@@ -258,7 +258,7 @@ final class DeltaScan {
     private Result result(BackupManifest manifest) {
         Set<Integer> needed = new TreeSet<>(unusableNames);
         Set<Integer> all = new TreeSet<>();
-        for (ManifestEntry e : manifest.entries().values()) {
+        for (ManifestEntry e : manifest.all()) {
             all.add(e.partition());
             if (!manifest.complete() || !inPlace(e)) {
                 needed.add(e.partition());

@@ -1,12 +1,12 @@
 package org.walj.backup;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.layout.BackupManifest;
 import org.walj.layout.ManifestEntry;
@@ -21,11 +21,12 @@ import org.walj.layout.ManifestEntry;
  */
 final class ManifestCheck {
     private final BackupManifest manifest;
-    /** The manifest's own name strings (not the tar's copies): one set node per member seen, nothing more. */
-    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /** One bit per manifest entry, by entry number: set when a partition held it. */
+    private final AtomicLongArray seen;
 
     ManifestCheck(BackupManifest manifest) {
         this.manifest = manifest;
+        this.seen = new AtomicLongArray((manifest.members() + 63) >>> 6);
     }
 
     /** A directory, symbolic or hard link: empty when it matches, or a version 1 manifest does not list such. */
@@ -42,7 +43,7 @@ final class ManifestCheck {
         if (problem.isPresent()) {
             return problem;
         }
-        ManifestEntry recorded = manifest.entries().get(entry.getName());
+        ManifestEntry recorded = manifest.get(entry.getName());
         String quoted = "\"" + entry.getName() + "\"";
         if (recorded.size() != size) {
             return Optional.of(quoted + " has " + size + " bytes, the backup manifest records " + recorded.size());
@@ -57,13 +58,14 @@ final class ManifestCheck {
     /** Name, once only, partition, type, mode and target: what every member has. */
     private Optional<String> compare(int partition, TarArchiveEntry entry, MemberType type) {
         String name = entry.getName();
-        ManifestEntry recorded = manifest.entries().get(name);
+        int index = manifest.indexOf(name);
         String quoted = "\"" + name + "\"";
-        if (recorded == null) {
+        if (index < 0) {
             return Optional.of(quoted + (type == MemberType.FILE ? "" : " (" + type.words() + ")")
                     + " is not in the backup manifest");
         }
-        if (!seen.add(recorded.name())) {
+        ManifestEntry recorded = manifest.entry(index);
+        if (!markSeen(index)) {
             return Optional.of(quoted + " is in the backup more than once");
         }
         if (recorded.partition() != partition) {
@@ -86,16 +88,43 @@ final class ManifestCheck {
         return Optional.empty();
     }
 
-    /** The manifest's members no partition contained, by partition then name. Call after every partition was read. */
-    List<ManifestEntry> unseen() {
-        List<ManifestEntry> out = new ArrayList<>();
-        for (ManifestEntry e : manifest.entries().values()) {
-            if (!seen.contains(e.name())) {
-                out.add(e);
+    /** Sets entry {@code i}'s bit; false when it was set already. */
+    private boolean markSeen(int i) {
+        long bit = 1L << i;
+        int word = i >>> 6;
+        while (true) {
+            long old = seen.get(word);
+            if ((old & bit) != 0) {
+                return false;
+            }
+            if (seen.compareAndSet(word, old, old | bit)) {
+                return true;
             }
         }
-        out.sort(Comparator.comparingInt(ManifestEntry::partition).thenComparing(ManifestEntry::name));
-        return out;
+    }
+
+    /**
+     * The manifest's members no partition contained, by partition then name. Call after every partition was read.
+     * Only their entry numbers are held (4 bytes each); an entry is built when the list is read.
+     */
+    List<ManifestEntry> unseen() {
+        int[] numbers = IntStream.range(0, manifest.members())
+                .filter(i -> (seen.get(i >>> 6) & 1L << i) == 0)
+                .boxed()
+                .sorted(Comparator.comparingInt(manifest::partition).thenComparing(manifest::name))
+                .mapToInt(Integer::intValue)
+                .toArray();
+        return new AbstractList<>() {
+            @Override
+            public ManifestEntry get(int i) {
+                return manifest.entry(numbers[i]);
+            }
+
+            @Override
+            public int size() {
+                return numbers.length;
+            }
+        };
     }
 
     /** The number of regular files the manifest lists. */
@@ -105,7 +134,7 @@ final class ManifestCheck {
 
     /** The number of members the manifest lists (its files, for a version 1 manifest). */
     int members() {
-        return manifest.entries().size();
+        return manifest.members();
     }
 
     boolean complete() {

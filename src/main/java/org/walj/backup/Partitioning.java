@@ -1,5 +1,7 @@
 package org.walj.backup;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.walj.UserException;
@@ -14,13 +16,39 @@ import org.walj.UserException;
  * whatever is there, in parallel), so wal-j cuts at 256 MiB: a restore gets a partition per core. A file larger than
  * the target (a 1 GiB relation segment) gets a partition of its own; only a file of 1.5 GiB or more, which
  * WAL-E could not have stored either, fails the backup.
+ *
+ * <p>The rule only looks at the partition being filled, so it runs on a stream ({@link #streaming}): backup-push cuts
+ * partitions while it walks the cluster and holds at most one unfinished partition.
  */
-public final class Partitioning {
+public final class Partitioning implements ClusterListing.MemberSink {
     public static final long MAX_BYTES = 1_610_612_736L;
     public static final long TARGET_BYTES = 256L * 1024 * 1024;
     public static final int MAX_MEMBERS = 6144;
 
-    private Partitioning() {
+    /** Told each partition as soon as it is complete, in order. */
+    @FunctionalInterface
+    public interface PartitionSink {
+        void accept(Partition partition) throws IOException;
+    }
+
+    private final long targetBytes;
+    private final long maxBytes;
+    private final int maxMembers;
+    private final PartitionSink sink;
+    private List<ClusterMember> current = new ArrayList<>();
+    private long bytes;
+    private int count;
+
+    private Partitioning(long targetBytes, long maxBytes, int maxMembers, PartitionSink sink) {
+        this.targetBytes = targetBytes;
+        this.maxBytes = maxBytes;
+        this.maxMembers = maxMembers;
+        this.sink = sink;
+    }
+
+    /** The rule with wal-j's sizes, fed one member at a time; call {@link #finish} after the last. */
+    public static Partitioning streaming(PartitionSink sink) {
+        return new Partitioning(TARGET_BYTES, MAX_BYTES, MAX_MEMBERS, sink);
     }
 
     public static List<Partition> split(List<ClusterMember> members) {
@@ -33,24 +61,48 @@ public final class Partitioning {
 
     static List<Partition> split(List<ClusterMember> members, long targetBytes, long maxBytes, int maxMembers) {
         List<Partition> partitions = new ArrayList<>();
-        List<ClusterMember> current = new ArrayList<>();
-        long bytes = 0;
-        for (ClusterMember m : members) {
-            if (m.size() >= maxBytes) {
-                throw new UserException("file too big to archive: " + m.source(),
-                        "The file is " + m.size() + " bytes; a tar partition holds at most " + maxBytes + ".", null);
+        Partitioning p = new Partitioning(targetBytes, maxBytes, maxMembers, partitions::add);
+        try {
+            for (ClusterMember m : members) {
+                p.accept(m);
             }
-            if (!current.isEmpty() && (bytes + m.size() >= targetBytes || current.size() >= maxMembers)) {
-                partitions.add(new Partition(partitions.size(), current));
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(m);
-            bytes += m.size();
-        }
-        if (!current.isEmpty()) {
-            partitions.add(new Partition(partitions.size(), current));
+            p.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a list never fails to add
         }
         return partitions;
+    }
+
+    @Override
+    public void accept(ClusterMember m) throws IOException {
+        if (m.size() >= maxBytes) {
+            throw new UserException("file too big to archive: " + m.source(),
+                    "The file is " + m.size() + " bytes; a tar partition holds at most " + maxBytes + ".", null);
+        }
+        if (!current.isEmpty() && (bytes + m.size() >= targetBytes || current.size() >= maxMembers)) {
+            emit();
+        }
+        current.add(m);
+        bytes += m.size();
+    }
+
+    /** Hands on the last partition, if it has members. */
+    public void finish() throws IOException {
+        if (!current.isEmpty()) {
+            emit();
+        }
+    }
+
+    /** The number of partitions handed on so far. */
+    public int count() {
+        return count;
+    }
+
+    private void emit() throws IOException {
+        Partition done = new Partition(count, current);
+        current = new ArrayList<>();
+        bytes = 0;
+        count++;
+        sink.accept(done);
     }
 }

@@ -53,7 +53,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     }
 
     private static void report(Throwable e) {
-        if (e instanceof UserException u) {
+        java.util.Optional<OutOfMemoryError> oom = OutOfMemory.in(e);
+        if (oom.isPresent()) {
+            LOG.error(LogEvent.msg(OutOfMemory.message(oom.get())).hint(OutOfMemory.HINT));
+        } else if (e instanceof UserException u) {
             // LogEvent is immutable: detail() and hint() return the extended event
             LogEvent event = LogEvent.msg(u.getMessage());
             event = event.detail(u.detail().orElse(null));

@@ -11,6 +11,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // a worker thread whose failure nothing collects: one line, never the JVM's stack trace
+        Thread.setDefaultUncaughtExceptionHandler((thread, t) -> System.err.println("wal-j: " + thread.getName()
+                + ": " + (t instanceof OutOfMemoryError oom ? "ERROR " + OutOfMemory.message(oom) + ". "
+                        + OutOfMemory.HINT : t)));
         int status;
         try {
             status = run(args, AllSettings.ofProcess());
@@ -26,7 +30,9 @@ public final class Main {
      */
     static int unexpected(String[] args, Throwable t) {
         try {
-            System.err.println("wal-j: " + t); // one plain line: after an OutOfMemoryError logging may not work
+            // one plain line: after an OutOfMemoryError logging may not work
+            System.err.println("wal-j: " + (t instanceof OutOfMemoryError oom
+                    ? "ERROR " + OutOfMemory.message(oom) + ". " + OutOfMemory.HINT : t));
             System.err.flush();
         } catch (Throwable ignored) {
             // the status matters more than the line

@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -30,7 +28,8 @@ import java.util.regex.Pattern;
  * read, and checked as before (files only).
  *
  * <p>Lines are written one at a time ({@link #headerLine}, {@link ManifestEntry#toJsonLine}, {@link #trailerLine}),
- * so building one never holds the list in memory. Reading it does: {@link #entries()} is looked up by member name.
+ * so building one never holds the list in memory. Reading it keeps the entries packed ({@code ManifestEntries}, about
+ * 70 bytes and the name per member), looked up by member name and numbered in manifest order.
  */
 public final class BackupManifest {
     /** The version backup-push writes: every member listed. */
@@ -43,15 +42,15 @@ public final class BackupManifest {
     private static final int MAX_LINE_CHARS = 1 << 20;
 
     private final BackupName backup;
-    private final Map<String, ManifestEntry> entries;
+    private final ManifestEntries entries;
     private final long bytes;
     private final long files;
     private final boolean complete;
 
-    private BackupManifest(BackupName backup, Map<String, ManifestEntry> entries, long files, long bytes,
+    private BackupManifest(BackupName backup, ManifestEntries entries, long files, long bytes,
                            boolean complete) {
         this.backup = backup;
-        this.entries = Collections.unmodifiableMap(entries);
+        this.entries = entries;
         this.files = files;
         this.bytes = bytes;
         this.complete = complete;
@@ -74,9 +73,40 @@ public final class BackupManifest {
         return backup;
     }
 
-    /** Member name → entry (files only in a version 1 manifest); safe to read from several threads. */
-    public Map<String, ManifestEntry> entries() {
-        return entries;
+    /** The number of members listed (files only in a version 1 manifest). */
+    public int members() {
+        return entries.size();
+    }
+
+    /** The entry of the member named exactly {@code name}, or null; safe from several threads. */
+    public ManifestEntry get(String name) {
+        int i = entries.indexOf(name);
+        return i < 0 ? null : entries.get(i);
+    }
+
+    /** The number of {@code name}'s entry (0 to {@link #members()} - 1, in manifest order), or -1. */
+    public int indexOf(String name) {
+        return entries.indexOf(name);
+    }
+
+    /** Every entry, in manifest order, each built when it is reached (nothing is held for the iteration). */
+    public Iterable<ManifestEntry> all() {
+        return () -> java.util.stream.IntStream.range(0, entries.size()).mapToObj(entries::get).iterator();
+    }
+
+    /** Entry number {@code i}. */
+    public ManifestEntry entry(int i) {
+        return entries.get(i);
+    }
+
+    /** The partition of entry number {@code i}, without building the entry. */
+    public int partition(int i) {
+        return entries.partition(i);
+    }
+
+    /** The name of entry number {@code i}, without building the entry. */
+    public String name(int i) {
+        return entries.name(i);
     }
 
     /** Sum of the files' sizes. */
@@ -120,7 +150,7 @@ public final class BackupManifest {
         if (!name.equals(expected.toString())) {
             throw new IOException("manifest: it belongs to backup " + name + ", not to " + expected);
         }
-        Map<String, ManifestEntry> entries = new HashMap<>();
+        ManifestEntries entries = new ManifestEntries();
         long bytes = 0;
         long files = 0;
         while ((line = nextLine(in, lineNumber + 1)) != null) {
@@ -141,7 +171,7 @@ public final class BackupManifest {
                 return new BackupManifest(expected, entries, files, bytes, complete);
             }
             ManifestEntry e = complete ? entry(o, lineNumber) : fileEntry(o, lineNumber);
-            if (entries.putIfAbsent(e.name(), e) != null) {
+            if (!entries.add(e)) {
                 throw new IOException("manifest: \"" + e.name() + "\" is listed twice (line " + lineNumber + ")");
             }
             if (e.type() == ManifestEntry.Type.FILE) {

@@ -46,13 +46,13 @@ class BackupManifestTest {
         BackupManifest m = read(manifest(root.toJsonLine(), a.toJsonLine(), b.toJsonLine(), link.toJsonLine(),
                 BackupManifest.trailerLine(4, 2, 8192)));
         assertTrue(m.complete());
-        assertEquals(4, m.entries().size());
+        assertEquals(4, m.members());
         assertEquals(2, m.files());
-        assertEquals(root, m.entries().get("./"));
-        assertEquals(a, m.entries().get("base/1/1259"));
-        assertEquals(b, m.entries().get(b.name()));
-        assertEquals(link, m.entries().get("pg_wal"));
-        assertArrayEquals(b.sha256(), m.entries().get(b.name()).sha256());
+        assertEquals(root, m.get("./"));
+        assertEquals(a, m.get("base/1/1259"));
+        assertEquals(b, m.get(b.name()));
+        assertEquals(link, m.get("pg_wal"));
+        assertArrayEquals(b.sha256(), m.get(b.name()).sha256());
         assertEquals(8192, m.bytes());
         assertEquals("{\"walj_manifest\": 2, \"backup\": \"" + NAME + "\", \"digest\": \"sha256\"}",
                 BackupManifest.headerLine(NAME));
@@ -70,8 +70,8 @@ class BackupManifestTest {
         ManifestEntry a = oldFile(0, "base/1/1259", "x".repeat(8192));
         BackupManifest m = read(oldManifest(a.toJsonLine(), "{\"end\": true, \"files\": 1, \"bytes\": 8192}"));
         assertFalse(m.complete());
-        assertEquals(a, m.entries().get("base/1/1259"));
-        assertFalse(m.entries().get("base/1/1259").hasMode());
+        assertEquals(a, m.get("base/1/1259"));
+        assertFalse(m.get("base/1/1259").hasMode());
         assertEquals("{\"partition\": 0, \"name\": \"base/1/1259\", \"size\": 8192, \"sha256\": \""
                 + a.sha256Hex() + "\"}", a.toJsonLine(), "the version 1 line, as wal-j wrote it");
         // a version 1 manifest has no directory lines
