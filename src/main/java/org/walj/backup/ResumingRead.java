@@ -1,6 +1,5 @@
 package org.walj.backup;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -25,7 +24,7 @@ final class ResumingRead {
     /** {@code counted}: every byte read from storage, re-read ones too (the bytes a fetch moved). */
     static ResumingStream open(Storage storage, String key, RetryPolicy policy, LongAdder counted) throws IOException {
         return ResumingStream.open(storage.url(key), (offset, version) -> {
-            InputStream in = new Counted(storage.get(key), counted);
+            InputStream in = new ProgressInputStream(storage.get(key), counted::add);
             try {
                 skipExactly(in, offset, storage.url(key));
             } catch (IOException e) {
@@ -46,41 +45,6 @@ final class ResumingRead {
                         + " bytes read before");
             }
             left -= r;
-        }
-    }
-
-    /** Counts what passes, as the bytes a fetch moved from storage. */
-    private static final class Counted extends FilterInputStream {
-        private final LongAdder counted;
-
-        Counted(InputStream in, LongAdder counted) {
-            super(in);
-            this.counted = counted;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                counted.add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                counted.add(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(n);
-            counted.add(s);
-            return s;
         }
     }
 }

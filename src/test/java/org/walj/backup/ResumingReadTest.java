@@ -33,12 +33,17 @@ class ResumingReadTest {
         return b;
     }
 
+    private FileStorage stored(byte[] content) throws IOException {
+        FileStorage files = new FileStorage(dir);
+        files.put(KEY, new ByteArrayInputStream(content), null);
+        return files;
+    }
+
     /** Continued at the byte reached: the bytes before it are read again and dropped, never handed on twice. */
     @Test
     void aBrokenReadIsContinuedWhereItStopped() throws IOException {
         byte[] content = content();
-        FileStorage files = new FileStorage(dir);
-        files.put(KEY, new ByteArrayInputStream(content), null);
+        FileStorage files = stored(content);
         DeltaRestoreTest.CountingStorage flaky = new DeltaRestoreTest.CountingStorage(files, 2, 40_000);
         LongAdder moved = new LongAdder();
         try (ResumingStream in = ResumingRead.open(flaky, KEY, QUICK, moved)) {
@@ -53,8 +58,7 @@ class ResumingReadTest {
     @Test
     void anObjectNowShorterIsRefusedAsChanged() throws IOException {
         byte[] content = content();
-        FileStorage files = new FileStorage(dir);
-        files.put(KEY, new ByteArrayInputStream(content), null);
+        FileStorage files = stored(content);
         DeltaRestoreTest.CountingStorage flaky = new DeltaRestoreTest.CountingStorage(files, 1, 60_000);
         try (ResumingStream in = ResumingRead.open(flaky, KEY, QUICK, new LongAdder())) {
             in.readNBytes(50_000);
