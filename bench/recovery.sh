@@ -20,6 +20,8 @@
 #                 by it (through the native client when the build made it)
 #     walj        wal-j wal-fetch with WALJ_DAEMON_AUTOSTART=off: a JVM per call, prefetch as detached JVMs
 #     wal-e       wal-e wal-fetch (prefetch 8 by default), only where `wal-e` is on PATH
+#     walj-auto-base  as walj-auto with BENCH_BASELINE_JAR (another build's wal-j.jar, its wal-j-client beside it;
+#                 the launcher stays this checkout's): before/after in the same run
 #   BENCH_FETCH_ARGS: extra arguments for wal-j wal-fetch (e.g. "--prefetch 0").
 # Needs root (cgroups), pgbackrest, PostgreSQL's server programs.
 set -euo pipefail
@@ -124,6 +126,11 @@ recover() {
     walj-auto)  pg mkdir -m 700 "$work/xdg-$run"
                 env=(WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR="$work/xdg-$run" WALJ_DAEMON_IDLE_EXIT=20)
                 cmd="$walj wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
+    walj-auto-base) # the same with another build's jar (its wal-j-client beside it), for before/after in one run
+                pg mkdir -m 700 "$work/xdg-$run"
+                env=(WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR="$work/xdg-$run" WALJ_DAEMON_IDLE_EXIT=20
+                     WALJ_JAR="$BENCH_BASELINE_JAR")
+                cmd="$walj wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
     walj)       env=(WALJ_DAEMON_AUTOSTART=off)
                 cmd="$walj wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
     wal-e)      cmd="wal-e wal-fetch %f \"%p\"" ;;
@@ -164,7 +171,7 @@ CONF
   done
   for i in $(seq 1 100); do [ -s "$cg/cgroup.procs" ] || break; sleep 0.2; done
   r_extra=
-  [ "$mode" = walj-auto ] && r_extra="daemon starts $(cat "$work/xdg-$run"/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), fetches served $(cat "$work/xdg-$run"/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), daemon JVM ${daemon_cpu:-?} CPU-s"
+  [[ $mode = walj-auto* ]] && r_extra="daemon starts $(cat "$work/xdg-$run"/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), fetches served $(cat "$work/xdg-$run"/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), daemon JVM ${daemon_cpu:-?} CPU-s"
   [ -s "$cg/cgroup.procs" ] && r_extra="$r_extra; still running after 20 s: $(wc -l <"$cg/cgroup.procs") processes (stopped)"
   r_cpu_total=$(cg_usage "$cg")
   cg_stop_all "$cg"
@@ -185,6 +192,7 @@ IFS=, read -r -a mode_list <<<"$modes"
 for m in "${mode_list[@]}"; do
   case $m in
     pgbackrest|walj-auto|walj) ;;
+    walj-auto-base) [ -f "${BENCH_BASELINE_JAR:-}" ] || { echo "walj-auto-base needs BENCH_BASELINE_JAR=<another build's wal-j.jar>" >&2; exit 2; } ;;
     wal-e) command -v wal-e >/dev/null || echo "no wal-e on PATH: wal-e skipped" >&2 ;;
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac

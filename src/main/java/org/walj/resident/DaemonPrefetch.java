@@ -39,7 +39,9 @@ final class DaemonPrefetch implements PrefetchSpawner {
     DaemonPrefetch(WalRestorer restorer, int parallelism, int queue) {
         this.prefetcher = new WalPrefetcher(restorer);
         this.pool = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue), WorkerThreads.named("wal-j-prefetch"));
+                new ArrayBlockingQueue<>(queue),
+                // not the log route of the request that happened to start a thread: records go to the daemon's log
+                WorkerThreads.numbered("wal-j-prefetch-", false));
     }
 
     @Override
