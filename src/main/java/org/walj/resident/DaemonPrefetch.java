@@ -102,8 +102,9 @@ final class DaemonPrefetch implements PrefetchSpawner {
         return prefetched.get();
     }
 
+    /** No task queued or running (a task leaves {@code pending} only once its download has ended). */
     boolean idle() {
-        return pool.getActiveCount() == 0 && pool.getQueue().isEmpty();
+        return pending.isEmpty() && pool.getActiveCount() == 0 && pool.getQueue().isEmpty();
     }
 
     void shutdown() {
