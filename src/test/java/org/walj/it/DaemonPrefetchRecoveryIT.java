@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ResidentDaemon;
@@ -95,18 +94,9 @@ class DaemonPrefetchRecoveryIT {
                 "recovery_target_timeline", "latest"));
         restored.serverEnv(src.walEnv());
         restored.createRecoverySignal();
-        try {
-            restored.start(Duration.ofMinutes(1));
-        } catch (AssertionError startFailed) {
-            // either pg_ctl saw the server die, or it reached consistency first and dies below
-        }
-        awaitStopped(restored, Duration.ofMinutes(2));
+        FetchFailureStopsRecoveryIT.startExpectingFatal(restored);
         String log = restored.logTail(300);
-        assertTrue(log.contains("exit code 200"), "PostgreSQL saw wal-fetch's failure status\n" + log);
-        assertTrue(log.contains("FATAL"), "recovery stopped with FATAL\n" + log);
-        assertFalse(log.contains("selected new timeline ID"), "the server did not promote\n" + log);
-        assertFalse(log.contains("database system is ready to accept connections"), "no writes accepted\n" + log);
-        assertFalse(Files.exists(restored.pgWal().resolve("00000002.history")), "no new timeline was started");
+        FetchFailureStopsRecoveryIT.assertStoppedWithoutPromoting(restored, log);
         assertFalse(log.contains("working in-process"), "the daemon itself answered the failure\n" + log);
         assertTrue(daemon.log().contains("could not prefetch a segment"), "the daemon met the damage while "
                 + "prefetching\n" + daemon.log());
@@ -167,37 +157,14 @@ class DaemonPrefetchRecoveryIT {
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
 
-        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
-        source.start();
-        source.psql("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
-        source.waitArchived(source.switchWal(), Duration.ofMinutes(1));
+        PgCluster source = FetchFailureStopsRecoveryIT.archivingSource(scratch, walj, walEnv);
         PgCluster restored = source.baseBackup("restored");
         List<String> segments = new ArrayList<>();
-        String last = null;
-        for (int i = 0; i < SEGMENTS; i++) {
-            source.psql("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(" + (i * 500 + 1) + ", "
-                    + (i * 500 + 500) + ") g");
-            last = source.switchWal();
-            segments.add(last);
-        }
-        source.waitArchived(last, Duration.ofMinutes(2));
-        Path expected = scratch.file("dumps/t.tsv");
-        source.dumpTable("t", expected);
-        source.stop();
+        Path expected = FetchFailureStopsRecoveryIT.writeSegments(scratch, source, SEGMENTS, segments);
         return new Source(restored, segments, expected, walEnv, archive);
     }
 
     private static Set<String> segs(Pattern records, String log) {
         return records.matcher(log).results().map(m -> m.group(1)).collect(Collectors.toSet());
-    }
-
-    private static void awaitStopped(PgCluster cluster, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (cluster.isRunning()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server kept running after a failed wal-fetch\n" + cluster.logTail(80));
-            }
-            Thread.sleep(200);
-        }
     }
 }
