@@ -36,7 +36,17 @@ public final class AutoStartedDaemons implements AutoCloseable {
 
     /** A new private runtime directory {@code name} in the scratch area, owned by the server's user. */
     public static AutoStartedDaemons in(Scratch scratch, String name) {
-        return new AutoStartedDaemons(scratch.user().createDirectory(scratch.root().resolve(name)));
+        Path xdg = scratch.user().createDirectory(scratch.root().resolve(name));
+        Orphans.daemons(xdg);
+        return new AutoStartedDaemons(xdg);
+    }
+
+    /**
+     * The daemons started on demand in the scratch's own runtime directory ({@link Scratch#runtimeDir()}), where
+     * every server and direct run of the harness starts them by default; {@link Scratch#close()} stops them too.
+     */
+    public static AutoStartedDaemons of(Scratch scratch) {
+        return new AutoStartedDaemons(scratch.runtimeDir());
     }
 
     /** What the server's environment needs for wal-push and wal-fetch to start daemons here. */
