@@ -126,6 +126,8 @@ if [ "$mode" = walj-resident ]; then
   sleep 3
 fi
 pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" "$pgbin/pg_ctl" -D "$data" -l "$work/pg.log" -w start >/dev/null
+# pg_stat_archiver survives the restart: the set-up's calls (archive_command /bin/true) are not this run's
+calls0=$(psql_at $port "SELECT archived_count FROM pg_stat_archiver")
 psql_at $port "SELECT pg_switch_wal()" >/dev/null
 
 status=$data/pg_wal/archive_status
@@ -141,7 +143,7 @@ archived() {
 }
 
 echo "mode $mode: archive_command = $command" >&2
-echo "pgbench -c 4 -j 2 -T $seconds (scale $scale) while sampling every second ..." >&2
+echo "pgbench -N -c 4 -j 2 -T $seconds (scale $scale)${BENCH_BULK:+, BENCH_BULK=$BENCH_BULK} with bulk inserts beside it unless BENCH_BULK=0, sampling every second ..." >&2
 lsn0=$(lsn_bytes); arch0=$(archived)
 bulk=
 if [ "${BENCH_BULK:-1}" = 1 ]; then
@@ -184,7 +186,7 @@ total=$(archived)
 cpu_total=$(cg_cpu)
 cpu_per_segment=$(awk -v c="$cpu_total" -v n="$total" 'BEGIN { if (n > 0) printf "%.3f", c / n; else print "-" }')
 failed=$(psql_at $port "SELECT failed_count FROM pg_stat_archiver")
-calls=$(psql_at $port "SELECT archived_count FROM pg_stat_archiver")
+calls=$(($(psql_at $port "SELECT archived_count FROM pg_stat_archiver") - calls0))
 tps=$(awk '/^tps/ { printf "%.0f", $3 }' "$work/pgbench.out")
 per_call=$(awk -v c="$calls" -v n="$total" 'BEGIN { if (n > 0) printf "%.2f", c / n; else print "-" }')
 echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the load (pgbench $tps tps); backlog max $max_backlog, $end_backlog at the end, drained ${drain}s after; archive_command calls: $calls for $total segments in the archive ($per_call per segment), failures: $failed; archiving CPU (the run's cgroup) ${cpu_total} s, ${cpu_per_segment} s per segment"
