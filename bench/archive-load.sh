@@ -144,6 +144,21 @@ archived() {
 
 echo "mode $mode: archive_command = $command" >&2
 echo "pgbench -N -c 4 -j 2 -T $seconds (scale $scale)${BENCH_BULK:+, BENCH_BULK=$BENCH_BULK} with bulk inserts beside it unless BENCH_BULK=0, sampling every second ..." >&2
+# BENCH_JFR=FILE (walj-default): a flight recording (settings=profile) of the daemon the first call started, from
+# here to the end of the drain, for the profile in docs/performance.md (jcmd, as the server's user)
+jfr_pid=
+if [ -n "${BENCH_JFR:-}" ] && [ "$mode" = walj-default ]; then
+  for _ in $(seq 1 300); do
+    f=$(ls "$work"/xdg/wal-j/*.pid 2>/dev/null | head -n 1)
+    if [ -n "$f" ] && ls "$work"/xdg/wal-j/*.sock >/dev/null 2>&1; then
+      jfr_pid=$(pgrep -s "$(cat "$f")" java | head -n 1) && break
+    fi
+    sleep 0.2
+  done
+  [ -n "$jfr_pid" ] || { echo "BENCH_JFR: no daemon to record" >&2; exit 1; }
+  pg jcmd "$jfr_pid" JFR.start name=bench settings=profile >/dev/null
+fi
+ticks=$(getconf CLK_TCK)
 lsn0=$(lsn_bytes); arch0=$(archived)
 bulk=
 if [ "${BENCH_BULK:-1}" = 1 ]; then
@@ -182,6 +197,14 @@ done
 drain=$(awk -v s="$drain_start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
 sleep 1 # the last archive_command returns before its .ready is renamed: let the archiver reap it
 sleep 2 # a daemon's or pgBackRest's worker's last writes; the archive is complete once the backlog drained
+if [ -n "$jfr_pid" ]; then
+  echo "the daemon's threads, CPU-s over its whole life (/proc), by name:"
+  for t in /proc/"$jfr_pid"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk -v k="$ticks" '{ print ($14 + $15) / k }' "$t/stat")"
+  done | sed 's/[-0-9]*\t/\t/' | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) if (s[n] >= 0.05) printf "  %7.2f  %s\n", s[n], n }' | sort -rn
+  pg jcmd "$jfr_pid" JFR.dump name=bench filename="$work/daemon.jfr" >/dev/null
+  cp "$work/daemon.jfr" "$BENCH_JFR"
+fi
 total=$(archived)
 cpu_total=$(cg_cpu)
 cpu_per_segment=$(awk -v c="$cpu_total" -v n="$total" 'BEGIN { if (n > 0) printf "%.3f", c / n; else print "-" }')
