@@ -149,9 +149,10 @@ echo "pgbench -N -c 4 -j 2 -T $seconds (scale $scale)${BENCH_BULK:+, BENCH_BULK=
 jfr_pid=
 if [ -n "${BENCH_JFR:-}" ] && [ "$mode" = walj-default ]; then
   for _ in $(seq 1 300); do
-    f=$(ls "$work"/xdg/wal-j/*.pid 2>/dev/null | head -n 1)
+    f=$(ls "$work"/xdg/wal-j/*.pid 2>/dev/null | head -n 1 || true)
     if [ -n "$f" ] && ls "$work"/xdg/wal-j/*.sock >/dev/null 2>&1; then
-      jfr_pid=$(pgrep -s "$(cat "$f")" java | head -n 1) && break
+      jfr_pid=$(pgrep -s "$(cat "$f")" java | head -n 1 || true)
+      [ -n "$jfr_pid" ] && break
     fi
     sleep 0.2
   done
@@ -200,8 +201,10 @@ sleep 2 # a daemon's or pgBackRest's worker's last writes; the archive is comple
 if [ -n "$jfr_pid" ]; then
   echo "the daemon's threads, CPU-s over its whole life (/proc), by name:"
   for t in /proc/"$jfr_pid"/task/*; do
-    printf '%s\t%s\n' "$(cat "$t/comm")" "$(awk -v k="$ticks" '{ print ($14 + $15) / k }' "$t/stat")"
-  done | sed 's/[-0-9]*\t/\t/' | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) if (s[n] >= 0.05) printf "  %7.2f  %s\n", s[n], n }' | sort -rn
+    # stat's fields after "pid (comm) ": a thread's name may hold blanks
+    printf '%s\t%s\n' "$(cat "$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk -v k="$ticks" '{ print ($12 + $13) / k }')"
+  done | sed 's/[-#0-9]*\t/\t/' | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) if (s[n] >= 0.01) printf "  %7.2f  %s\n", s[n], n }' \
+    | sort -rn || true
   pg jcmd "$jfr_pid" JFR.dump name=bench filename="$work/daemon.jfr" >/dev/null
   cp "$work/daemon.jfr" "$BENCH_JFR"
 fi

@@ -17,7 +17,8 @@ def events(kind):
 
 def frames(e):
     st = e["values"].get("stackTrace") or {}
-    return [f["method"]["type"]["name"] + "." + f["method"]["name"] for f in st.get("frames", [])]
+    return [(f["method"]["type"]["name"] + "." + f["method"]["name"]).replace("/", ".")
+            for f in st.get("frames", [])]
 
 
 # first match wins, checked against the whole stack from the top frame down
@@ -53,13 +54,25 @@ for e in samples:
     st = frames(e)
     by_top[st[0] if st else "?"] += 1
     by_cat[category(st)] += 1
-print("%d execution samples" % n)
+print("%d execution samples (Java code on a CPU)" % n)
 print("\nby what the stack was doing:")
 for k, v in by_cat.most_common(top_n):
     print("  %5.1f %%  %s" % (100.0 * v / n, k))
 print("\nby top frame:")
 for k, v in by_top.most_common(top_n):
     print("  %5.1f %%  %s" % (100.0 * v / n, k))
+
+# Native code (JNI: zlib's Adler-32 and CRC-32, read/write/fsync system calls) is not in those samples: threads in
+# native code are sampled apart, waiting ones (accept, poll, inotify) included, which are not CPU and are left out.
+WAITING = ("accept", "poll", "epollWait", "Poll", "park", "sleep", "wait", "take", "read0", "receive", "await")
+native = collections.Counter()
+for e in events("jdk.NativeMethodSample"):
+    st = frames(e)
+    if st and not any(w in st[0] for w in WAITING):
+        native[category(st)] += 1
+print("\nnative samples that are work, not waiting (same sampling period as the Java ones: comparable counts):")
+for k, v in native.most_common(top_n):
+    print("  %5d  %s" % (v, k))
 
 gcs = events("jdk.GarbageCollection")
 
