@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.walj.testsupport.Orphans;
@@ -145,18 +144,7 @@ public final class AutoStartedDaemons implements AutoCloseable {
 
     /** Stops every daemon here (SIGTERM to the whole session, then SIGKILL after 30 s). */
     @Override
-    public void close() throws InterruptedException {
-        for (ProcessHandle leader : running()) {
-            List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());
-            all.add(leader);
-            all.forEach(ProcessHandle::destroy);
-            for (ProcessHandle h : all) {
-                try {
-                    h.onExit().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    h.destroyForcibly();
-                }
-            }
-        }
+    public void close() {
+        Orphans.stopDaemonsIn(xdg, Duration.ofSeconds(30));
     }
 }
