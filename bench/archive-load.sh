@@ -109,8 +109,8 @@ cg_cleanup() {
   local p
   # the run's processes (daemons, pgBackRest's worker) are stopped with it; an empty cgroup can be removed
   for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-  sleep 0.5
-  rmdir "$cg" 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$cg" 2>/dev/null && return 0; sleep 0.5; done
+  echo "could not remove $cg (processes still in it)" >&2
 }
 trap 'bench_cleanup; cg_cleanup' EXIT
 # WAL as fast as this machine can: commits do not wait for their flush (archiving still gets every segment)
