@@ -170,7 +170,7 @@ for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
   echo "==> archiving under load: $m, $load_seconds s" >&2
   line=$("$here/bench/archive-load.sh" "$m" "$load_seconds" 2>"$work/load-$m.err" | tail -n 1) \
     || { cat "$work/load-$m.err" >&2; exit 1; }
-  read -r _ _ produced rate maxb endb drain cpu call_ms call_max <<<"$line"
+  read -r _ _ produced rate maxb endb drain cpu call_ms call_max _ <<<"$line"
   [ "$produced" = "-" ] && continue
   R["under load: WAL produced seg/s|$col"]=$produced
   R["under load: archived seg/s|$col"]=$rate
