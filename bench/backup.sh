@@ -46,8 +46,14 @@ walj_row() {
     "$launcher" backup-push "$@" "$data"
   record "$row"
   S[$row]=$(size_mb "$archive/basebackups_005")
-  last_archive=$archive
-  if [ -z "${KEEP:-}" ] && [ -n "${prev_archive:-}" ]; then rm -rf "$prev_archive"; fi
+  # the newest backup of this build is kept for backup-verify; every other one is removed once the next is made
+  if [ -z "${KEEP:-}" ] && [ -n "${prev_archive:-}" ] && [ "$prev_archive" != "${last_archive:-}" ]; then
+    rm -rf "$prev_archive"
+  fi
+  if [ "$launcher" = "$walj" ]; then
+    if [ -z "${KEEP:-}" ] && [ -n "${last_archive:-}" ]; then rm -rf "$last_archive"; fi
+    last_archive=$archive
+  fi
   prev_archive=$archive
 }
 pgbr_row() {
@@ -107,4 +113,4 @@ for row in "${rows[@]}"; do
   w=$(med "${W[$row]}"); c=$(med "${C[$row]}"); m=$(tr ' ' '\n' <<<"${M[$row]}" | grep . | sort -n | tail -n 1)
   printf '| %-30s | %7.2f | %6s | %6.2f | %12s | %9s |\n' "${row//_/ }" "$w" "$(mb_per_s "$bytes" "$w")" "$c" "$m" "${S[$row]}"
 done
-echo "(peak RSS: the largest of the rounds; backup-verify of the last wal-j backup: passed)"
+echo "(peak RSS: the largest of the rounds; backup-verify of this build's last backup: passed)"

@@ -22,17 +22,7 @@ else
   pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
 fi
 bytes=$(du -sb --exclude=pg_wal "$data" | cut -f1)
-s3port=$((20000 + RANDOM % 10000))
-mkdir -p "$work/s3/data/bench"; chown -R --reference="$work" "$work/s3"
-printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" "s3proxy.authorization=aws-v2-or-v4" \
-  "s3proxy.identity=bench" "s3proxy.credential=bench-secret" "s3proxy.ignore-unknown-headers=true" \
-  "jclouds.provider=filesystem-nio2" "jclouds.filesystem.basedir=$work/s3/data" "jclouds.identity=unused" \
-  "jclouds.credential=unused" > "$work/s3/s3proxy.properties"
-java -Xmx512m -jar "$here/target/s3proxy.jar" --properties "$work/s3/s3proxy.properties" >"$work/s3/log" 2>&1 &
-s3proxy_pid=$!
-for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
-s3_env=(WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret
-        AWS_REGION=us-east-1 WALJ_S3_SSE=none)
+start_s3proxy
 row() { printf '| %-44s | %7.1f | %6s | %6.2f | %12s |\n' "$1" "$t_wall" "$(mb_per_s "$bytes" "$t_wall")" "$t_cpu" "$t_rss"; }
 rows=()
 pg mkdir -p "$work/file/wal_005"
