@@ -316,6 +316,25 @@ class DeltaRestoreTest {
         assertFalse(Files.exists(data.resolve("global/pg_control")));
     }
 
+    /**
+     * A name spelled otherwise than backup-push writes it ({@code base/./1/1259}) still leads to its path: with the
+     * plain name also listed, nothing is kept there, as above.
+     */
+    @Test
+    void anOddlySpelledNameIsAmbiguousWithThePlainOne() throws IOException {
+        cluster().store(List.of());
+        fetch(files, options(false));
+        Backup twice = cluster();
+        twice.listedOnly(ManifestEntry.file(0, "base/./1/1259", 0600, 7,
+                ManifestEntry.newDigest().digest("catalog".getBytes(StandardCharsets.UTF_8))));
+        twice.store(List.of());
+        Object before = heldInode(data.resolve("base/1/1259"));
+        IOException e = assertThrows(IOException.class, () -> fetch(files, options(true)));
+        assertTrue(e.getMessage().contains("base/./1/1259"), e.getMessage());
+        assertNotEquals(before, inode(data.resolve("base/1/1259")), "not kept: written again from the partition");
+        assertFalse(Files.exists(data.resolve("global/pg_control")));
+    }
+
     /** Tablespaces: the directory's contents are compared too, and the pg_tblspc link is made anew. */
     @Test
     void tablespaceContentsAreComparedAndTheLinkRemade() throws IOException {
