@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.walj.TaskFailure;
 import org.walj.WorkerThreads;
 import org.walj.layout.ManifestEntry;
 
@@ -91,14 +92,8 @@ final class FileHashing implements AutoCloseable {
 
     private void rethrow() throws IOException {
         Throwable t = failure.get();
-        if (t instanceof IOException e) {
-            throw e;
-        }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
+        if (t != null) {
+            throw TaskFailure.of(t);
         }
     }
 
