@@ -279,7 +279,7 @@ public final class BackupFetch {
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
         // download, decrypt and decompress on one thread, tar parsing and file writes on this one
         // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
-        try (InputStream stored = new ProgressInputStream(new ResumingRead(storage, partition.key(), retry,
+        try (InputStream stored = new ProgressInputStream(ResumingRead.open(storage, partition.key(), retry,
                 downloaded), shown);
              InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored))) {
             extractor.extract(tar, fileCheck);
