@@ -51,7 +51,7 @@ class BackupPushIT {
         PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
                 .configure(ArchivingCluster.SHORT_CHECKPOINTS);
         source.start();
-        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "5", "-q");
+        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "2", "-q");
         source.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
                 + "INSERT INTO marker SELECT g, 'before ' || g FROM generate_series(1, 1000) g;");
 
@@ -59,7 +59,7 @@ class BackupPushIT {
         Map<String, String> pgEnv = new LinkedHashMap<>(walEnv);
         pgEnv.putAll(source.clientEnv());
         ProcessResult online;
-        try (PgbenchLoad load = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "15", "-c", "2", "-j", "2")) {
+        try (PgbenchLoad load = source.pgbenchInBackground(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2")) {
             long pushStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
             online = walj.run(pgEnv, Duration.ofMinutes(3), "backup-push", source.dataDir().toString());
             online.requireSuccess();

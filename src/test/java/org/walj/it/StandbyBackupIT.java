@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.PgCluster;
+import org.walj.it.harness.PgbenchLoad;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.Scratch;
 import org.walj.it.harness.ScratchExtension;
@@ -49,7 +50,7 @@ class StandbyBackupIT {
         PgCluster primary = ArchivingCluster.initdb(scratch, walj, "primary", env)
                 .configure(ArchivingCluster.SHORT_CHECKPOINTS).set("archive_timeout", "5s");
         primary.start();
-        primary.pgbench(Duration.ofMinutes(2), "-i", "-s", "2", "-q");
+        primary.pgbench(Duration.ofMinutes(2), "-i", "-s", "1", "-q");
         primary.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
                 + "INSERT INTO marker SELECT g, 'before backup' FROM generate_series(1, 1000) g; CHECKPOINT");
         PgCluster standby = primary.streamingStandby("standby", "standby1");
@@ -60,11 +61,14 @@ class StandbyBackupIT {
         Map<String, String> pushEnv = new LinkedHashMap<>(env);
         pushEnv.putAll(standby.clientEnv());
         pushEnv.put("WALJ_STANDBY_ARCHIVE_WAIT_SECONDS", "180");
-        Thread load = new Thread(() -> primary.pgbench(Duration.ofMinutes(2), "-T", "10", "-c", "2", "-j", "2"));
-        load.start();
-        ProcessResult pushed = walj.run(pushEnv, Duration.ofMinutes(5), "backup-push", "--start-fast",
-                "--pool-size", "2", standby.dataDir().toString()).requireSuccess();
-        join(load);
+        ProcessResult pushed;
+        try (PgbenchLoad load = primary.pgbenchInBackground(Duration.ofMinutes(2), "-T", "8", "-c", "2", "-j", "2")) {
+            long pushStarts = load.awaitProgress(Duration.ofMinutes(1)).operationStarts();
+            pushed = walj.run(pushEnv, Duration.ofMinutes(5), "backup-push", "--start-fast",
+                    "--pool-size", "2", standby.dataDir().toString()).requireSuccess();
+            load.assertOverlapped(pushStarts, Duration.ofSeconds(1), "the standby's backup-push");
+            load.finish();
+        }
         assertTrue(pushed.stderr().contains("MSG: backing up a hot standby"), pushed.stderr());
 
         String listing = walj.run(env, "backup-list", "--detail").requireSuccess().stdout();
@@ -304,8 +308,4 @@ class StandbyBackupIT {
         p.destroy();
     }
 
-    private static void join(Thread t) throws InterruptedException {
-        t.join(Duration.ofMinutes(2).toMillis());
-        assertFalse(t.isAlive(), "pgbench ended");
-    }
 }

@@ -28,7 +28,9 @@ public final class ArchiveRoundTrip {
                                   Consumer<String> inspectArchive) {
         PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
-        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
+        // scale 1: a few segments for every backend to store and serve back; more only costs a wal-push and a
+        // wal-fetch per segment
+        source.pgbench(Duration.ofMinutes(2), "-i", "-s", "1", "-q");
         source.psql("CREATE TABLE before_backup AS SELECT g AS id, md5(g::text) AS payload "
                 + "FROM generate_series(1, 3000) g");
         source.waitArchived(source.switchWal(), Duration.ofMinutes(1));

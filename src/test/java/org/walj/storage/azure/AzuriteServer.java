@@ -92,7 +92,7 @@ public final class AzuriteServer {
             Process p = pb.start();
             Orphans.child(p.toHandle());
             AzuriteServer server = new AzuriteServer(p, port, dir, key);
-            server.awaitReady(Duration.ofSeconds(60));
+            server.awaitReady(Duration.ofMinutes(3)); // generous: a busy machine, two test JVMs
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

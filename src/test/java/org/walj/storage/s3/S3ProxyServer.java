@@ -83,7 +83,7 @@ public final class S3ProxyServer {
                     .start();
             Orphans.child(p.toHandle());
             S3ProxyServer server = new S3ProxyServer(p, port, dir);
-            server.awaitReady(Duration.ofSeconds(60));
+            server.awaitReady(Duration.ofMinutes(3)); // generous: a busy machine, two test JVMs
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

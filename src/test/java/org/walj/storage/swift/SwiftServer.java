@@ -87,7 +87,9 @@ public final class SwiftServer {
             Process p = pb.start();
             Orphans.child(p.toHandle());
             SwiftServer server = new SwiftServer(p, proxyPort, dir, key);
-            server.awaitReady(Duration.ofSeconds(90));
+            // generous: four Python servers and memcached start slowly on a busy machine (90 s was not enough with two
+            // test JVMs beside other CPU-bound jobs at a load of 30 on 2 cores)
+            server.awaitReady(Duration.ofMinutes(4));
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
