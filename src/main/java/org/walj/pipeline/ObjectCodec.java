@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How objects are encoded on the way into storage (compress, then encrypt) and decoded on the way out (decrypt, then
@@ -34,9 +35,15 @@ public record ObjectCodec(CompressionCodec compression, Encryption encryption, C
 
     /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */
     public InputStream decoder(String key, InputStream stored) throws IOException {
+        return decoder(key, stored, Optional.empty());
+    }
+
+    /** As {@link #decoder(String, InputStream)}, decompressing blocks on {@code parallelism} too when present. */
+    public InputStream decoder(String key, InputStream stored, Optional<BlockParallelism> parallelism)
+            throws IOException {
         CompressionCodec c = readable.forObjectName(key).orElseThrow(
                 () -> new CorruptObjectException("cannot tell how " + key + " is compressed: unknown suffix"));
-        return c.decoder(encryption.decrypt(stored));
+        return c.decoder(encryption.decrypt(stored), parallelism.orElse(null));
     }
 
     /** The compressions an object may have been stored with, the one this codec writes first. */
