@@ -6,7 +6,7 @@
 # base/ compared with the source (idle during the run). Prints per tool the median wall s, MB/s of PGDATA without
 # pg_wal, median CPU-s (user+sys), and the highest peak RSS; ratios to pgBackRest and WAL-E.
 # Usage: bench/fetch-compare.sh [SCALE [ROUNDS]]   WALJ_BENCH_BASELINE=DIR: another built checkout's wal-j is restored
-# too (a "before" column in the same run).  KEEP=1 keeps the scratch directory (its path is printed).
+# too, from the lzo backup (a "before" column in the same run).  KEEP=1 keeps the scratch directory (its path is printed).
 # Needs: ./mvnw -q -B -DskipTests package; apt-get install postgresql-15 lzop time pgbackrest
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -31,7 +31,8 @@ baseline=${WALJ_BENCH_BASELINE:-}
 for c in lzo lz4; do
   echo "==> wal-j backup-push ($c)" >&2
   pg mkdir -p "$work/archive-$c/wal_005"
-  pg env WALE_FILE_PREFIX="file://localhost$work/archive-$c" WALJ_COMPRESSION=$c "$walj" backup-push --while-offline "$data" >/dev/null
+  pg env WALE_FILE_PREFIX="file://localhost$work/archive-$c" WALJ_COMPRESSION=$c "$walj" backup-push --while-offline "$data" \
+    >/dev/null 2>"$work/push-$c.log" || { cat "$work/push-$c.log" >&2; exit 1; }
 done
 echo "==> pgbackrest backup" >&2
 pg "${br[@]}" backup --type=full --no-online >/dev/null 2>&1
@@ -42,7 +43,7 @@ if [ -n "$have_wale" ]; then
 fi
 
 tools=("wal-j lzo" "wal-j lz4")
-[ -n "$baseline" ] && tools+=("baseline lzo" "baseline lz4")
+[ -n "$baseline" ] && tools+=("baseline lzo")
 tools+=("pgBackRest lz4")
 [ -n "$have_wale" ] && tools+=("WAL-E")
 restore_cmd() { # tool, target: sets cmd (what is timed)

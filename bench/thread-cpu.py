@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark helper, not a test: runs a command and reports the CPU seconds (user+sys) of each thread of the java
+"""Benchmark helper, not a test: runs a command and reports the CPU seconds (user+sys, and each) of each thread of the java
 process it becomes (or starts), grouped by thread name, read from /proc/PID/task/*/stat every 50 ms (a thread's
 last reading counts, so short-lived threads may lose up to 50 ms each).
 Usage: bench/thread-cpu.py COMMAND...   (e.g. runuser -u postgres -- env ... packaging/wal-j backup-fetch DIR LATEST)"""
@@ -37,15 +37,19 @@ while child.poll() is None:
                 continue
             name = stat[stat.index('(') + 1:stat.rindex(')')]
             fields = stat[stat.rindex(')') + 2:].split()
-            seen[(pid, tid)] = (name, int(fields[11]) + int(fields[12]))
+            seen[(pid, tid)] = (name, int(fields[11]), int(fields[12]))
     time.sleep(0.05)
 wall = time.time() - start
-groups = collections.Counter()
-for name, ticks in seen.values():
-    groups[re.sub(r'[0-9]+$', 'N', name)] += ticks / tick
+groups, user, system = collections.Counter(), collections.Counter(), collections.Counter()
+for name, u, s in seen.values():
+    name = re.sub(r'[0-9]+$', 'N', name)
+    groups[name] += (u + s) / tick
+    user[name] += u / tick
+    system[name] += s / tick
 total = sum(groups.values())
 print(f'wall {wall:.2f} s, java threads {total:.2f} CPU-s (exit {child.returncode})', file=sys.stderr)
 for name, s in groups.most_common():
     if s >= 0.01:
-        print(f'  {s:7.2f} CPU-s  {100 * s / total:5.1f} %  {name}', file=sys.stderr)
+        print(f'  {s:7.2f} CPU-s  {100 * s / total:5.1f} %  (user {user[name]:.2f}, sys {system[name]:.2f})  {name}',
+              file=sys.stderr)
 sys.exit(child.returncode)

@@ -28,7 +28,6 @@ import org.walj.logging.ProgressDisplay;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
 import org.walj.pipeline.BlockParallelism;
-import org.walj.pipeline.EncodingInputStream;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.RetryPolicy;
@@ -285,12 +284,12 @@ public final class BackupFetch {
         workerLog.info(LogEvent.msg("beginning partition download")
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
-        // download, decrypt and frame on one thread (blocks decompressed on the decoders too), tar parsing, hashing
-        // and file writes on this one
+        // download and decrypt on one thread, blocks decompressed on the decoders (lzop), tar parsing, hashing and
+        // file writes on this one
         // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
         try (InputStream stored = new ProgressInputStream(new ResumingRead(storage, partition.key(), retry,
                 downloaded), shown);
-             InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored, parallelism))) {
+             InputStream tar = codec.threadedDecoder(partition.key(), stored, parallelism)) {
             extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {
             throw new UnsafeMemberException(e, name);

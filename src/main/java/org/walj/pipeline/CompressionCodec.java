@@ -62,6 +62,11 @@ public abstract class CompressionCodec {
     /** Decodes {@code in}, which starts with this format (checked by {@link #decoder}, not here). */
     protected abstract InputStream decodeFrom(InputStream in) throws IOException;
 
+    /** Whether {@link #decodeFrom(InputStream, BlockParallelism)} decodes blocks on more than one thread. */
+    public boolean decodesInParallel() {
+        return false;
+    }
+
     /**
      * As {@link #decodeFrom(InputStream)}, decoding blocks on {@code parallelism} too where the format's blocks are
      * independent; a format that cannot (the default) decodes on the reading thread.

@@ -27,6 +27,11 @@ public final class LzopCodec extends CompressionCodec {
         return new LzopInputStream(in);
     }
 
+    @Override
+    public boolean decodesInParallel() {
+        return true;
+    }
+
     /** lzop's blocks are independent: decompressed and checked several at once, handed out in order. */
     @Override
     protected InputStream decodeFrom(InputStream in, BlockParallelism parallelism) {
