@@ -54,11 +54,16 @@ restore_cmd() { # tool, target: sets cmd (what is timed)
     WAL-E) pg mkdir -m 700 "$2"; cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-wale" wal-e backup-fetch "$2" LATEST) ;;
   esac
 }
+# what every tool restores: WAL-E and wal-j leave out the configuration files (WAL-E's rule), all leave out pg_wal
 same_files() {
-  diff <(cd "$data" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' -exec md5sum {} + | sort -k2) \
-          <(cd "$1" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' ! -name 'backup_label*' ! -name 'recovery.signal' ! -name 'backup_manifest' -exec md5sum {} + | sort -k2) >&2 \
-    || { echo "restore by $2 differs from the source (above)" >&2; exit 1; }
+  diff <(cd "$data" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
+           ! -name postgresql.conf ! -name pg_hba.conf ! -name pg_ident.conf -exec md5sum {} + | sort -k2) \
+       <(cd "$1" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
+           ! -name postgresql.conf ! -name pg_hba.conf ! -name pg_ident.conf ! -name 'backup_label*' \
+           ! -name 'recovery.signal' ! -name 'backup_manifest' -exec md5sum {} + | sort -k2) >&2 \
+    || { echo "RESTORE BY $2 DIFFERS FROM THE SOURCE (above)" >&2; differs+=("$2"); }
 }
+differs=()
 declare -A W C M
 for r in $(seq 1 "$rounds"); do
   for t in "${tools[@]}"; do
@@ -85,4 +90,5 @@ for t in "${tools[@]}"; do
     "$(awk -v a="$pgw" -v b="$w" 'BEGIN { printf "%.2f", a / b }')" \
     "$([ -n "$wew" ] && awk -v a="$wew" -v b="$w" 'BEGIN { printf "%.2f", a / b }' || echo -)"
 done
+[ ${#differs[@]} -eq 0 ] && echo "every restore identical to the source" || echo "RESTORES THAT DIFFER FROM THE SOURCE: ${differs[*]}"
 echo "per round (wall s / CPU-s):"; for t in "${tools[@]}"; do echo "  $t: ${W[$t]}/ ${C[$t]}"; done
