@@ -2,11 +2,13 @@
 # Benchmark, not a test: restore speed side by side in one run on the same data and cores. One pgbench cluster
 # (default scale 100), backed up once by each tool (wal-j lzo, wal-j lz4, pgBackRest lz4 with process-max 2, WAL-E
 # when `wal-e` is on PATH); then ROUNDS rounds (3) in which each restore runs once, the tools taking turns, so that
-# what else runs on the machine weighs on all of them alike. Page cache dropped before each restore; each restored
-# base/ compared with the source (idle during the run). Prints per tool the median wall s, MB/s of PGDATA without
+# what else runs on the machine weighs on all of them alike. The cluster is stopped before the backups (so the source
+# stays as it was backed up); page cache dropped before each restore; each restore compared with the source (every
+# file but pg_wal and the configuration files, which wal-j and WAL-E leave out). Prints per tool the median wall s, MB/s of PGDATA without
 # pg_wal, median CPU-s (user+sys), and the highest peak RSS; ratios to pgBackRest and WAL-E.
 # Usage: bench/fetch-compare.sh [SCALE [ROUNDS]]   WALJ_BENCH_BASELINE=DIR: another built checkout's wal-j is restored
-# too, from the lzo backup (a "before" column in the same run).  KEEP=1 keeps the scratch directory (its path is printed).
+# too, from the lzo backup (a "before" column in the same run).  KEEP=1 keeps the scratch directory (its path is
+# printed).  WALJ_BENCH_LZ4=0 leaves out the restore of wal-j's LZ4 backup.
 # Needs: ./mvnw -q -B -DskipTests package; apt-get install postgresql-15 lzop time pgbackrest
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -42,7 +44,8 @@ if [ -n "$have_wale" ]; then
   pg env WALE_FILE_PREFIX="file://localhost$work/archive-wale" wal-e backup-push --while-offline "$data" >/dev/null 2>&1
 fi
 
-tools=("wal-j lzo" "wal-j lz4")
+tools=("wal-j lzo")
+[ "${WALJ_BENCH_LZ4:-1}" = 0 ] || tools+=("wal-j lz4")
 [ -n "$baseline" ] && tools+=("baseline lzo")
 tools+=("pgBackRest lz4")
 [ -n "$have_wale" ] && tools+=("WAL-E")
