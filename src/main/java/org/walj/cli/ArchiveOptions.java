@@ -13,8 +13,9 @@ final class ArchiveOptions {
 
     static Archive open(GlobalOptions options, Settings env) {
         String url = options.prefix(env).orElseThrow(() -> new UserException("no storage prefix defined",
-                "Either set one of the --file-prefix, --gs-prefix or --s3-prefix options, or set one of the "
-                        + "WALE_FILE_PREFIX, WALE_GS_PREFIX or WALE_S3_PREFIX environment variables.",
+                "Either set one of the --file-prefix, --gs-prefix, --s3-prefix or --wabs-prefix options, or set one"
+                        + " of the WALE_FILE_PREFIX, WALE_GS_PREFIX, WALE_S3_PREFIX, WALE_SWIFT_PREFIX or"
+                        + " WALE_WABS_PREFIX environment variables.",
                 "Example: WALE_FILE_PREFIX=file://localhost/var/backups/pg"));
         ObjectCodec codec = CodecOptions.codec(options, env);
         StoragePrefix prefix = StoragePrefix.parse(url);

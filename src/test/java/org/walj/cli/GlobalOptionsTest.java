@@ -42,6 +42,17 @@ class GlobalOptionsTest {
     }
 
     @Test
+    void aMissingPrefixNamesEveryOptionAndVariableThatWouldSetOne() {
+        UserException e = assertThrows(UserException.class,
+                () -> ArchiveOptions.open(parse("backup-list"), AllSettings.read(Map.of())));
+        assertEquals("no storage prefix defined", e.getMessage());
+        for (String name : List.of("--file-prefix", "--gs-prefix", "--s3-prefix", "--wabs-prefix", "WALE_FILE_PREFIX",
+                "WALE_GS_PREFIX", "WALE_S3_PREFIX", "WALE_SWIFT_PREFIX", "WALE_WABS_PREFIX")) {
+            assertTrue(e.detail().orElseThrow().contains(name), name + " in: " + e.detail());
+        }
+    }
+
+    @Test
     void gpgKeyIdFromOptionOrEnvironment() {
         assertEquals("ABC", parse("version").gpgKeyId(AllSettings.read(Map.of("WALE_GPG_KEY_ID", "ABC"))).orElseThrow());
         assertEquals("DEF", parse("--gpg-key-id", "DEF", "version")

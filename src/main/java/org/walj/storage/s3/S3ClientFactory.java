@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Builds the SDK client for the settings. The HTTP client is the JDK-based {@link UrlConnectionHttpClient}: it loads
  * a fraction of the classes of the Apache or Netty clients, which matters because wal-push starts one JVM per WAL
- * segment; its lack of connection pooling tuning does not matter for a handful of requests per process.
+ * segment; its lack of connection pooling tuning does not matter for a handful of requests per process. Its
+ * connections come from {@link Connections}, which leaves TLS set-up to the first {@code https} request.
  * The SDK's own retries are off: {@link org.walj.storage.Retrier} retries, logs each retry and keeps the deadline.
  */
 final class S3ClientFactory {
@@ -39,9 +40,8 @@ final class S3ClientFactory {
 
     static S3Client build(S3Settings settings) {
         S3ClientBuilder b = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(settings.requestTimeout()))
+                .httpClient(UrlConnectionHttpClient.create(
+                        new Connections(CONNECT_TIMEOUT, settings.requestTimeout())))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 // HttpURLConnection's "Expect: 100-continue" handling loses request bodies when the server answers
                 // early or closes a kept-alive connection (seen against S3Proxy under concurrent uploads); the
