@@ -2,7 +2,6 @@ package org.walj.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,41 +67,17 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
         void close() throws IOException;
     }
 
-    private enum State { IDLE, QUEUED, RUNNING, DONE }
-
-    private final class Slot implements Runnable {
+    private final class Slot extends BlockTask {
         final B block;
-        State state = State.IDLE; // guarded by lock
-        Throwable failure; // guarded by lock
 
         Slot(B block) {
+            super(lock);
             this.block = block;
         }
 
         @Override
-        public void run() {
-            synchronized (lock) {
-                if (state != State.QUEUED) {
-                    return; // abandoned, or the reading thread took it while it waited
-                }
-                state = State.RUNNING;
-            }
-            decodeClaimed();
-        }
-
-        /** Decodes the block of a slot this thread moved to RUNNING, then publishes the outcome. */
-        void decodeClaimed() {
-            Throwable t = null;
-            try {
-                block.decode();
-            } catch (Throwable e) {
-                t = e;
-            }
-            synchronized (lock) {
-                failure = t;
-                state = State.DONE;
-                lock.notifyAll();
-            }
+        void work() throws IOException {
+            block.decode();
         }
     }
 
@@ -278,11 +253,8 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
         return new Slot(framing.newBlock());
     }
 
-    private void submit(Slot s) throws IOException {
-        synchronized (lock) {
-            s.state = State.QUEUED;
-            s.failure = null;
-        }
+    private void submit(Slot s) {
+        s.queue();
         pending.add(s);
         if (parallelism == null) {
             return; // decoded by the reading thread when it gets there
@@ -297,35 +269,7 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
     /** Waits for the oldest block (decoding queued ones meanwhile) and returns it, or throws its failure. */
     private Slot takeOldest() throws IOException {
         Slot s = pending.peek();
-        Throwable t;
-        while (true) {
-            Slot help = null;
-            synchronized (lock) {
-                if (s.state == State.DONE) {
-                    t = s.failure;
-                    break;
-                }
-                // the oldest first: it is the one the reader waits for
-                for (Slot q : pending) {
-                    if (q.state == State.QUEUED) {
-                        q.state = State.RUNNING;
-                        help = q;
-                        break;
-                    }
-                }
-                if (help == null) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for a block to be decoded");
-                    }
-                }
-            }
-            if (help != null) {
-                help.decodeClaimed();
-            }
-        }
+        Throwable t = BlockTask.await(s, pending, "a block to be decoded");
         pending.remove();
         if (t != null) {
             release(s);
@@ -342,37 +286,16 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
 
     private void release(Slot s) {
         s.block.shrink();
-        synchronized (lock) {
-            s.state = State.IDLE;
-        }
+        s.reset();
         free.add(s);
     }
 
     /** Queued blocks are never decoded, running ones are waited for (milliseconds); buffers are dropped. */
     private void abandon() {
-        boolean interrupted = false;
-        synchronized (lock) {
-            for (Slot s : pending) {
-                if (s.state == State.QUEUED) {
-                    s.state = State.DONE;
-                }
-            }
-            for (Slot s : pending) {
-                while (s.state == State.RUNNING) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-        }
+        BlockTask.abandon(lock, pending);
         pending.clear();
         free.clear();
         current = null;
         large = null;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
