@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.walj.WorkerThreads;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.Codecs;
 import org.walj.pipeline.CorruptObjectException;
@@ -52,17 +53,13 @@ class ParallelLzopInputStreamTest {
 
     @BeforeAll
     static void startPool() {
-        pool = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "parallel-unlzop-test");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(4, WorkerThreads.numbered("parallel-unlzop-test-"));
     }
 
     @AfterAll
     static void stopPool() throws InterruptedException {
         pool.shutdown();
-        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS), "the test pool's threads ended");
     }
 
     static List<TestData.Input> inputs() {
