@@ -38,13 +38,16 @@ default = yes
 [swift-constraints]
 EOF
 
+# One server's configuration, DIR/NAME.conf: NAME's app (egg:swift#NAME without "-server") on PORT behind PIPELINE;
+# APP_OPTIONS are added to the app's section, SECTIONS (the pipeline's filters) after it.
 # log_address names a socket that does not exist, so Swift's syslog handler falls back to UDP on loopback: the
 # servers' own logs are not needed by the tests (the fixture keeps this script's output).
-common() {
-  cat <<EOF
+server_conf() {
+  local name=$1 port=$2 pipeline=$3 app_options=${4:-} sections=${5:-}
+  cat >"$dir/$name.conf" <<EOF
 [DEFAULT]
 bind_ip = 127.0.0.1
-bind_port = $1
+bind_port = $port
 workers = 0
 user = $user
 swift_dir = $dir
@@ -52,88 +55,40 @@ devices = $dir/srv
 mount_check = false
 log_address = $dir/run/no-syslog
 log_level = WARNING
+
+[pipeline:main]
+pipeline = $pipeline
+
+[app:$name]
+use = egg:swift#${name%-server}
+$app_options
+
+$sections
 EOF
 }
 
-{ common "$account_port"; cat <<EOF
+# A [filter:NAME] section using egg:swift#EGG (NAME when not given), then its option lines.
+filter() {
+  local name=$1 egg=${2:-$1}
+  printf '[filter:%s]\nuse = egg:swift#%s\n' "$name" "$egg"
+  [ $# -gt 2 ] && printf '%s\n' "${@:3}"
+  echo
+}
 
-[pipeline:main]
-pipeline = account-server
-
-[app:account-server]
-use = egg:swift#account
-EOF
-} >"$dir/account-server.conf"
-
-{ common "$container_port"; cat <<EOF
-
-[pipeline:main]
-pipeline = container-server
-
-[app:container-server]
-use = egg:swift#container
-EOF
-} >"$dir/container-server.conf"
-
-{ common "$object_port"; cat <<EOF
-
-[pipeline:main]
-pipeline = object-server
-
-[app:object-server]
-use = egg:swift#object
-EOF
-} >"$dir/object-server.conf"
-
+server_conf account-server "$account_port" account-server
+server_conf container-server "$container_port" container-server
+server_conf object-server "$object_port" object-server
 # The proxy: tempauth with one account (AUTH_test) whose user test:tester may do everything in it; slo for static
 # large objects (min_segment_size 1 so that tests can use small segments), bulk for completeness.
-{ common "$proxy_port"; cat <<EOF
-
-[pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempauth copy slo dlo proxy-logging proxy-server
-
-[app:proxy-server]
-use = egg:swift#proxy
-account_autocreate = true
-allow_account_management = true
-
-[filter:tempauth]
-use = egg:swift#tempauth
-user_test_tester = $SWIFT_AIO_KEY .admin
-
-[filter:cache]
-use = egg:swift#memcache
-memcache_servers = 127.0.0.1:$memcached_port
-
-[filter:catch_errors]
-use = egg:swift#catch_errors
-
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-
-[filter:healthcheck]
-use = egg:swift#healthcheck
-
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-
-[filter:listing_formats]
-use = egg:swift#listing_formats
-
-[filter:bulk]
-use = egg:swift#bulk
-
-[filter:copy]
-use = egg:swift#copy
-
-[filter:slo]
-use = egg:swift#slo
-min_segment_size = 1
-
-[filter:dlo]
-use = egg:swift#dlo
-EOF
-} >"$dir/proxy-server.conf"
+server_conf proxy-server "$proxy_port" \
+  "catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempauth copy slo dlo proxy-logging proxy-server" \
+  "account_autocreate = true
+allow_account_management = true" \
+  "$(filter tempauth tempauth "user_test_tester = $SWIFT_AIO_KEY .admin"
+     filter cache memcache "memcache_servers = 127.0.0.1:$memcached_port"
+     for f in catch_errors gatekeeper healthcheck listing_formats bulk copy dlo; do filter "$f"; done
+     filter proxy-logging proxy_logging
+     filter slo slo "min_segment_size = 1")"
 
 for ring in account container object; do
   case $ring in

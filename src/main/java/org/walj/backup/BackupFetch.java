@@ -287,7 +287,7 @@ public final class BackupFetch {
         // download and decrypt on one thread, blocks decompressed on the decoders (lzop), tar parsing, hashing and
         // file writes on this one
         // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
-        try (InputStream stored = new ProgressInputStream(new ResumingRead(storage, partition.key(), retry,
+        try (InputStream stored = new ProgressInputStream(ResumingRead.open(storage, partition.key(), retry,
                 downloaded), shown);
              InputStream tar = codec.threadedDecoder(partition.key(), stored, parallelism)) {
             extractor.extract(tar, fileCheck);

@@ -20,9 +20,9 @@ import org.walj.recovery.RecoverySettings;
 import org.walj.recovery.RecoveryTarget;
 import org.walj.recovery.RestoreReport;
 import org.walj.recovery.TargetTimeline;
-import org.walj.storage.RetrySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -98,26 +98,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and write nothing.")
     boolean dryRun;
 
-    @Option(names = {"-p", "--pool-size"}, paramLabel = "N",
-            description = "Download and extract N partitions at once (default: the number of cores, at least 4).")
-    Integer poolSize;
-
-    @Option(names = "--restore-spec", paramLabel = "PATH_OR_SOURCE",
-            description = "Tablespaces outside the data directory, as backup-fetch's option.")
-    String restoreSpec;
-
-    @Option(names = "--blind-restore",
-            description = "Do not recreate tablespace symlinks, as backup-fetch's option.")
-    boolean blindRestore;
-
-    @Option(names = "--require-manifest",
-            description = "Refuse a backup without an integrity manifest (made by WAL-E), as backup-fetch's option.")
-    boolean requireManifest;
-
-    @Option(names = "--delta",
-            description = "Restore over an existing data directory (a drifted copy or replica), as backup-fetch's "
-                    + "option: keep files whose size and SHA-256 match the backup's manifest, rewrite the rest.")
-    boolean delta;
+    @Mixin
+    FetchOptions fetchOptions;
 
     @Option(names = "--wal-segment-size", paramLabel = "BYTES", description = WalSegmentSizeOption.DESCRIPTION)
     String segmentSize;
@@ -125,10 +107,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = root.spec.commandLine();
-        int pool = PoolSize.checked(this.poolSize, root.spec);
+        int pool = fetchOptions.checkedPoolSize(root.spec);
         RecoveryTarget recoveryTarget = recoveryTarget(cmd);
         RecoverySettings.TargetAction action = action(cmd);
-        BackupFetch.RestoreSpecOption spec = BackupFetchCommand.specOption(restoreSpec);
+        BackupFetch.RestoreSpecOption spec = fetchOptions.spec();
         Optional<BackupName> pinned = Optional.ofNullable(backup).map(b -> BackupName.parse(b)
                 .orElseThrow(() -> new UserException("\"" + b + "\" is not a backup name", null,
                         "Give a name as backup-list shows it: base_<24 hex digits>_<8 digits>.")));
@@ -144,13 +126,12 @@ final class RestoreCommand implements Callable<Integer> {
             PointInTimeRestore.Plan plan = restore.plan(request, dryRun);
             if (dryRun) {
                 StringBuilder out = new StringBuilder(RestoreReport.plan(plan, true));
-                RecoveryFiles.obstacle(directory, delta).ifPresent(o -> out.append("  note:     ").append(o)
+                RecoveryFiles.obstacle(directory, fetchOptions.delta()).ifPresent(o -> out.append("  note:     ").append(o)
                         .append('\n'));
                 print(out.toString());
                 return ExitStatus.OK;
             }
-            restore.restore(plan, new BackupFetch.Options(pool, blindRestore, spec,
-                    BackupFetchCommand.runningAsRoot(), requireManifest, delta, RetrySettings.policy(root.settings())));
+            restore.restore(plan, fetchOptions.options(pool, spec, root.settings()));
             print(RestoreReport.plan(plan, false) + RestoreReport.nextSteps(plan));
         }
         return ExitStatus.OK;

@@ -25,8 +25,8 @@ import ch.qos.logback.core.status.StatusManager;
  * {@code --terse} with {@link #setTerse}.
  *
  * <p>Records go to stderr when {@code WALE_LOG_DESTINATION} (default {@code stderr,syslog}) names {@code stderr}, and
- * to syslog when it names {@code syslog}, a syslog socket exists and the helper was built ({@link SyslogAppender},
- * {@code docs/logging.md}).
+ * to syslog when it names {@code syslog}, a syslog socket exists and the helper or {@code logger(1)} is there
+ * ({@link SyslogAppender}, {@code docs/logging.md}).
  */
 public final class LogSetup {
 
@@ -109,7 +109,8 @@ public final class LogSetup {
      */
     static void install(LoggerContext context, String destinationEnv, PrintStream stderr) {
         install(context, destinationEnv, stderr, () -> SyslogTarget.find(System.getenv(SyslogTarget.FACILITY_ENV),
-                System.getenv(SyslogTarget.SOCKET_ENV), SyslogTarget.helperBesideTheJar(), stderr));
+                System.getenv(SyslogTarget.SOCKET_ENV), SyslogTarget.helperBesideTheJar(), SyslogTarget.loggerOnTheSystem(),
+                stderr));
     }
 
     /** As {@link #install(LoggerContext, String, PrintStream)}, with where syslog records go (asked only for syslog). */

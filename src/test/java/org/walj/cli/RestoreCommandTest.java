@@ -41,6 +41,25 @@ class RestoreCommandTest {
                 .contains("--target-action must be pause, promote or shutdown"));
     }
 
+    /** restore takes backup-fetch's restore options as they are: the same names, labels and help. */
+    @Test
+    void restoreSharesBackupFetchsOptions() {
+        CommandLine root = Main.commandLine(new String[0], AllSettings.read(Map.of()));
+        CommandLine.Model.CommandSpec fetch = root.getSubcommands().get("backup-fetch").getCommandSpec();
+        CommandLine.Model.CommandSpec restore = root.getSubcommands().get("restore").getCommandSpec();
+        for (String name : new String[] {"--pool-size", "-p", "--restore-spec", "--blind-restore",
+                "--require-manifest", "--delta"}) {
+            CommandLine.Model.OptionSpec a = fetch.findOption(name);
+            CommandLine.Model.OptionSpec b = restore.findOption(name);
+            assertTrue(a != null && b != null, name);
+            assertEquals(java.util.List.of(a.names()), java.util.List.of(b.names()), name);
+            assertEquals(a.paramLabel(), b.paramLabel(), name);
+            assertEquals(java.util.List.of(a.description()), java.util.List.of(b.description()), name);
+        }
+        assertTrue(usageError("restore", "--pool-size", "0", "/d").contains("pool-size"),
+                "the shared option is checked in restore too");
+    }
+
     private Path archive() throws IOException {
         Path root = Files.createDirectories(dir.resolve("archive"));
         FileStorage storage = new FileStorage(root);

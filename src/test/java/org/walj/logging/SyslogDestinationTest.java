@@ -67,7 +67,7 @@ class SyslogDestinationTest {
 
     private void install(String destinations, String facility) {
         LogSetup.install(context, destinations, err,
-                () -> SyslogTarget.find(facility, socket.toString(), Optional.of(HELPER), err));
+                () -> SyslogTarget.find(facility, socket.toString(), Optional.of(HELPER), Optional.empty(), err));
     }
 
     @Test
@@ -110,9 +110,47 @@ class SyslogDestinationTest {
 
     @Test
     void noSocketMeansNoSyslogAndNothingStarted() {
+        Optional<Path> logger = SyslogTarget.loggerOnTheSystem();
         assertEquals(Optional.empty(), SyslogTarget.find(null, tmp.resolve("absent").toString(), Optional.of(HELPER),
-                err));
+                logger, err));
         assertEquals(Optional.empty(), SyslogTarget.find(null, socket.toString(), Optional.of(tmp.resolve("none")),
-                err), "no helper: no syslog");
+                Optional.of(tmp.resolve("no-logger")), err), "neither the helper nor logger: no syslog");
+        assertEquals(SyslogTarget.Transport.HELPER, SyslogTarget.find(null, socket.toString(), Optional.of(HELPER),
+                logger, err).orElseThrow().transport(), "the helper first, where it is");
+    }
+
+    /**
+     * What an installed .deb does (it ships no helper): the system's real logger(1) sends each record to the real
+     * receiver, one datagram per record, multi-line records whole, the logger name as the tag, with the priority.
+     */
+    @Test
+    void withoutTheHelperLoggerSendsEachRecordTaggedWithItsLoggerName() throws Exception {
+        Optional<Path> logger = SyslogTarget.loggerOnTheSystem();
+        assertTrue(logger.isPresent(), "util-linux's logger is part of every Debian install (bsdutils)");
+        LogSetup.install(context, "stderr,syslog", err, () -> SyslogTarget.find("local3", socket.toString(),
+                Optional.of(tmp.resolve("no-helper")), logger, err));
+        WalELog log = new WalELog(context.getLogger(LoggerNames.WORKER_UPLOAD), CLOCK, 1234);
+        log.info(LogEvent.msg("begin archiving a file").detail("Uploading \"pg_wal/X\".").kv("state", "begin"));
+        log.warning(LogEvent.msg("retrying").hint("It is retried."));
+        WalELog main = new WalELog(context.getLogger(LoggerNames.MAIN), CLOCK, 1234);
+        main.error(LogEvent.msg("-x looks like an option"));
+        String first = receive();
+        // logger's local form: <PRI>, an RFC 3164 time stamp (Mmm dd hh:mm:ss), the tag, then the message
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<(\\d+)>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d ([^:]+): (.*)", java.util.regex.Pattern.DOTALL)
+                .matcher(first);
+        assertTrue(m.matches(), first);
+        assertEquals(String.valueOf(19 * 8 + 6), m.group(1), "local3.info");
+        assertEquals("wal_e.worker.upload", m.group(2));
+        assertEquals("INFO     MSG: begin archiving a file\n"
+                + "        DETAIL: Uploading \"pg_wal/X\".\n"
+                + "        STRUCTURED: time=2017-03-01T20:20:37.123456-00 pid=1234 state=begin", m.group(3));
+        String second = receive();
+        assertTrue(second.startsWith("<" + (19 * 8 + 4) + ">"), second);
+        assertTrue(second.contains(" wal_e.worker.upload: WARNING  MSG: retrying\n        HINT: It is retried."),
+                second);
+        String third = receive();
+        assertTrue(third.startsWith("<" + (19 * 8 + 3) + ">"), third);
+        assertTrue(third.contains(" wal_e.main: ERROR    MSG: -x looks like an option\n"), third);
     }
 }

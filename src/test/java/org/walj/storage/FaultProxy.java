@@ -43,6 +43,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Deque<Fault> next = new ArrayDeque<>();
     private volatile Fault fallback = new Pass();
     private final AtomicInteger faultsInjected = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong bytesAnswered = new java.util.concurrent.atomic.AtomicLong();
 
     public FaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -68,6 +69,14 @@ public final class FaultProxy implements AutoCloseable {
 
     public int faultsInjected() {
         return faultsInjected.get();
+    }
+
+    /**
+     * Bytes of answers passed on to clients (headers after the status line, and bodies): what a client was sent, so that a
+     * test can tell a continued download (the object about once) from one started over.
+     */
+    public long bytesAnswered() {
+        return bytesAnswered.get();
     }
 
     private synchronized Fault take() {
@@ -133,7 +142,7 @@ public final class FaultProxy implements AutoCloseable {
                     last = b;
                 }
                 toClient.write("Connection: close\r\n".getBytes(StandardCharsets.US_ASCII));
-                pipe(server, client, limit);
+                bytesAnswered.addAndGet(pipe(server, client, limit));
             }
         } catch (IOException ignored) {
             // the client or the server hung up: that is what faults are made of
@@ -152,7 +161,8 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void pipe(Socket from, Socket to, long limit) {
+    /** Copies until the end, a failure or {@code limit} bytes; returns the bytes copied. */
+    private static long pipe(Socket from, Socket to, long limit) {
         byte[] buffer = new byte[64 * 1024];
         long sent = 0;
         try {
@@ -167,7 +177,7 @@ public final class FaultProxy implements AutoCloseable {
                 if (sent >= limit) {
                     to.close();
                     from.close();
-                    return;
+                    return sent;
                 }
             }
             to.shutdownOutput();
@@ -179,6 +189,7 @@ public final class FaultProxy implements AutoCloseable {
                 // closing a broken pair
             }
         }
+        return sent;
     }
 
     @Override

@@ -14,16 +14,19 @@ import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.PartBuffers;
 import org.walj.storage.ObjectNotFoundException;
+import org.walj.storage.ResumingStream;
 import org.walj.storage.Retrier;
 import org.walj.storage.Storage;
 import org.walj.storage.StorageUnavailableException;
 import org.walj.storage.TransientStorageException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -109,14 +112,25 @@ public final class S3Storage implements Storage {
     public InputStream get(String key) throws IOException {
         String objectKey = keys.objectKey(key);
         String url = keys.url(key);
-        return ResumingDownload.open(this, key, url, position -> {
+        String what = "download of " + url;
+        return ResumingStream.open(url, (offset, version) -> {
             GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(settings.bucket()).key(objectKey);
-            if (position.offset() > 0) {
-                request.range("bytes=" + position.offset() + "-").ifMatch(position.eTag());
+            if (version.isPresent()) {
+                // the rest of the version read so far: S3 answers 412 for any other, which is never resumed
+                request.range("bytes=" + offset + "-").ifMatch(version.get());
+            } else if (offset > 0) {
+                throw new StorageUnavailableException("the " + what + " broke off and was answered without an "
+                        + "ETag: it cannot be continued without risking two versions of the object", null);
             }
             GetObjectRequest built = request.build();
-            return callFindingObject(key, "download of " + url, () -> client.getObject(built));
-        });
+            // the first request is retried here; a continuation once, the stream's own loop being its retry
+            ResponseInputStream<GetObjectResponse> r = offset == 0 && version.isEmpty()
+                    ? callFindingObject(key, what, () -> client.getObject(built))
+                    : findingObject(key, what, () -> client.getObject(built));
+            Long announced = r.response().contentLength();
+            return new ResumingStream.Body(r, announced == null ? -1 : announced,
+                    Optional.ofNullable(r.response().eTag()), r::abort);
+        }, retrier.policy());
     }
 
     @Override
@@ -259,19 +273,22 @@ public final class S3Storage implements Storage {
 
     /** As {@link #call}, but "404, and not for a missing bucket" is {@link ObjectNotFoundException}. */
     <T> T callFindingObject(String key, String what, SdkCall<T> request) throws IOException {
-        return retrier.run(what, () -> {
-            try {
-                return request.run();
-            } catch (S3Exception e) {
-                String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-                if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
-                    throw new ObjectNotFoundException(key);
-                }
-                throw failures.translate(what, e);
-            } catch (SdkException e) {
-                throw failures.translate(what, e);
+        return retrier.run(what, () -> findingObject(key, what, request));
+    }
+
+    /** One request, its failure translated as {@link #callFindingObject}'s. */
+    private <T> T findingObject(String key, String what, SdkCall<T> request) throws IOException {
+        try {
+            return request.run();
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
+                throw new ObjectNotFoundException(key);
             }
-        });
+            throw failures.translate(what, e);
+        } catch (SdkException e) {
+            throw failures.translate(what, e);
+        }
     }
 
     S3Settings settings() {
@@ -280,10 +297,6 @@ public final class S3Storage implements Storage {
 
     S3Client client() {
         return client;
-    }
-
-    Retrier retrier() {
-        return retrier;
     }
 
     PartBuffers buffers() {

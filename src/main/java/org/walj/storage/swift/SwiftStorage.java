@@ -2,7 +2,6 @@ package org.walj.storage.swift;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -39,6 +38,7 @@ import org.walj.storage.ObjectInfo;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.ParallelParts;
 import org.walj.storage.PartBuffers;
+import org.walj.storage.ResumingStream;
 import org.walj.storage.Retrier;
 import org.walj.storage.RetryPolicy;
 import org.walj.storage.Storage;
@@ -327,18 +327,23 @@ public final class SwiftStorage implements Storage {
     public InputStream get(String key) throws IOException {
         String what = "download of " + url(key);
         String path = objectPath(objectName(key));
-        HttpResponse<InputStream> r = retrier.run(what, () -> open(what, path, null, 0));
-        if (r == null) {
-            throw new ObjectNotFoundException(key);
-        }
-        long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        Optional<String> etag = r.headers().firstValue("ETag");
-        if (size < 0 || etag.isEmpty()) {
-            SwiftConnection.discard(r);
-            throw new StorageUnavailableException(connection.server() + " answered the " + what
-                    + " without Content-Length or ETag");
-        }
-        return new ResumingStream(what, path, etag.get(), size, r.body());
+        return ResumingStream.open(url(key), (offset, version) -> {
+            // the first request is retried here; a continuation once, the stream's own loop being its retry
+            HttpResponse<InputStream> r = version.isEmpty()
+                    ? retrier.run(what, () -> open(what, path, null, 0))
+                    : open(what, path, version.get(), offset);
+            if (r == null) {
+                throw new ObjectNotFoundException(key);
+            }
+            long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            Optional<String> etag = r.headers().firstValue("ETag");
+            if (size < 0 || etag.isEmpty()) {
+                SwiftConnection.discard(r);
+                throw new StorageUnavailableException(connection.server() + " answered the " + what
+                        + " without Content-Length or ETag");
+            }
+            return ResumingStream.Body.of(r.body(), size, etag);
+        }, retrier.policy());
     }
 
     /**
@@ -365,79 +370,6 @@ public final class SwiftStorage implements Storage {
                     + "was being read (HTTP " + status + ")");
         }
         throw failure(what, status);
-    }
-
-    /** The object's bytes from one GET, resumed where a lost connection left off. */
-    private final class ResumingStream extends InputStream {
-        private final String what;
-        private final String path;
-        private final String etag;
-        private final long size;
-        private InputStream body;
-        private long position;
-        private int resumesWithoutProgress;
-
-        ResumingStream(String what, String path, String etag, long size, InputStream body) {
-            this.what = what;
-            this.path = path;
-            this.etag = etag;
-            this.size = size;
-            this.body = body;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            while (true) {
-                if (position >= size) {
-                    return -1;
-                }
-                IOException failure;
-                try {
-                    int n = body.read(b, off, (int) Math.min(len, size - position));
-                    if (n > 0) {
-                        position += n;
-                        resumesWithoutProgress = 0;
-                        return n;
-                    }
-                    failure = new TransientStorageException("the " + what + " ended after " + position + " of "
-                            + size + " bytes", null);
-                } catch (InterruptedIOException e) {
-                    throw e;
-                } catch (IOException e) {
-                    failure = SwiftFailures.network(connection.server(), what, e);
-                    if (!(failure instanceof TransientStorageException)) {
-                        throw failure;
-                    }
-                }
-                resume(failure);
-            }
-        }
-
-        private void resume(IOException failure) throws IOException {
-            if (++resumesWithoutProgress > retrier.policy().maxAttempts()) {
-                throw failure;
-            }
-            body.close();
-            LOG.warning(LogEvent.msg("retrying after encountering exception")
-                    .detail("The " + what + " was interrupted after " + position + " of " + size + " bytes: "
-                            + failure.getMessage() + ". Resuming from there."));
-            body = retrier.run(what, () -> open(what, path, etag, position)).body();
-        }
-
-        @Override
-        public void close() throws IOException {
-            body.close();
-        }
     }
 
     @Override

@@ -2,14 +2,8 @@ package org.walj.storage.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.walj.testsupport.ChildCli.assertOneCleanError;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -18,39 +12,25 @@ import java.util.Map;
 
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.walj.testsupport.ChildCli;
+import org.walj.storage.BackendCliTest;
 import org.walj.testsupport.ChildCli.Run;
 
 /**
- * wal-j's command line in a child JVM (its real stderr and exit status) against Azurite: wal-push and wal-fetch
- * through wabs:// with a shared key and with a SAS token, WAL-E's blob names (no leading '/', checked by listing the
- * server directly), and bad input: a wrong key, a missing container, an unreachable endpoint, no account, no
- * credentials: one ERROR line naming the cause, no stack trace, never the secret; wal-push 1, wal-fetch 200.
+ * wal-j's command line against Azurite ({@link BackendCliTest}): wabs:// with a shared key and with a SAS token,
+ * WAL-E's blob names (no leading '/'), and Azure's bad input: a key that is not base64, no account, no credentials.
  */
-class AzureCliTest {
-    private static final String CONTAINER = "walj-cli";
-    private static final String HISTORY = "00000002.history";
-
+class AzureCliTest extends BackendCliTest {
     private AzuriteServer server;
-    private Path pgWal;
-    private String pathPrefix;
 
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
+    @Override
+    protected void startServer() {
         server = AzuriteServer.shared();
         server.createContainer(CONTAINER);
-        pgWal = Files.createDirectories(dir.resolve("pg_wal"));
-        Files.writeString(pgWal.resolve(HISTORY), "1\t0/3000000\tno recovery target specified\n");
-        pathPrefix = "cli-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "/";
     }
 
-    private Map<String, String> env(String container) {
+    @Override
+    protected Map<String, String> env(String container) {
         Map<String, String> env = new HashMap<>();
         env.put("WALE_WABS_PREFIX", "wabs://" + container + "/" + pathPrefix);
         env.put("WABS_ACCOUNT_NAME", AzuriteServer.ACCOUNT);
@@ -61,28 +41,40 @@ class AzureCliTest {
         return env;
     }
 
-    private Run run(Map<String, String> vars, String... args) throws Exception {
-        return ChildCli.run(dir, vars, args);
-    }
-
-    private List<String> blobNames() {
+    @Override
+    protected List<String> objectNames() {
         return server.adminClient().getBlobContainerClient(CONTAINER)
                 .listBlobs(new ListBlobsOptions().setPrefix(pathPrefix), null).stream().map(BlobItem::getName)
                 .toList();
     }
 
-    @Test
-    void walPushAndFetchWithASharedKeyUseWalEsBlobNames() throws Exception {
-        Run push = run(env(CONTAINER), "wal-push", pgWal.resolve(HISTORY).toString());
-        assertEquals(0, push.status(), push.stderr());
-        assertEquals(List.of(pathPrefix + "wal_005/" + HISTORY + ".lzo"), blobNames());
-        assertFalse(push.stderr().contains(server.key()), push.stderr());
-        Path out = dir.resolve("restored");
-        Run fetch = run(env(CONTAINER), "wal-fetch", HISTORY, out.toString());
-        assertEquals(0, fetch.status(), fetch.stderr());
-        assertEquals(Files.readString(pgWal.resolve(HISTORY)), Files.readString(out));
-        Run missing = run(env(CONTAINER), "wal-fetch", "000000010000000000000009", dir.resolve("x").toString());
-        assertEquals(1, missing.status(), "not in the archive: " + missing.stderr());
+    @Override
+    protected String objectName(String key) {
+        return pathPrefix + key;
+    }
+
+    @Override
+    protected String secret() {
+        return server.key();
+    }
+
+    @Override
+    protected String useAWrongSecret(Map<String, String> env) {
+        byte[] raw = new byte[64];
+        new SecureRandom().nextBytes(raw);
+        String wrong = Base64.getEncoder().encodeToString(raw);
+        env.put("WABS_ACCESS_KEY", wrong);
+        return wrong;
+    }
+
+    @Override
+    protected String refusedSecret() {
+        return "HTTP 403";
+    }
+
+    @Override
+    protected void pointAt(Map<String, String> env, int closedPort) {
+        env.put("WALJ_WABS_ENDPOINT", AzuriteServer.endpointAt(closedPort));
     }
 
     @Test
@@ -94,62 +86,24 @@ class AzureCliTest {
         env.put("WABS_SAS_TOKEN", sas);
         Run push = run(env, "-a", AzuriteServer.ACCOUNT, "wal-push", pgWal.resolve(HISTORY).toString());
         assertEquals(0, push.status(), push.stderr());
-        assertEquals(List.of(pathPrefix + "wal_005/" + HISTORY + ".lzo"), blobNames());
+        assertEquals(List.of(objectName("wal_005/" + HISTORY + ".lzo")), objectNames());
         assertFalse(push.stderr().contains(sas), push.stderr());
-    }
-
-    @Test
-    void aWrongKeyIsOneLineWithoutTheKey() throws Exception {
-        byte[] raw = new byte[64];
-        new SecureRandom().nextBytes(raw);
-        String wrong = Base64.getEncoder().encodeToString(raw);
-        Map<String, String> env = env(CONTAINER);
-        env.put("WABS_ACCESS_KEY", wrong);
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1, "HTTP 403", wrong);
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "HTTP 403", wrong);
     }
 
     @Test
     void aKeyThatIsNotBase64IsRefusedWithoutShowingIt() throws Exception {
         Map<String, String> env = env(CONTAINER);
         env.put("WABS_ACCESS_KEY", "not*base64*secret");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1, "not base64",
-                "not*base64*secret");
-    }
-
-    @Test
-    void aMissingContainerIsNamed() throws Exception {
-        Map<String, String> env = env("walj-no-such-container");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
-                "container walj-no-such-container does not exist", server.key());
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "container walj-no-such-container does not exist", server.key());
-    }
-
-    @Test
-    void anUnreachableEndpointIsNamed() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        Map<String, String> env = env(CONTAINER);
-        env.put("WALJ_WABS_ENDPOINT", AzuriteServer.endpointAt(closed));
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1, "cannot connect",
-                server.key());
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "cannot connect", server.key());
+        assertOneCleanError(pushHistory(env), 1, "not base64", "not*base64*secret");
     }
 
     @Test
     void noAccountAndNoCredentialsAreWalEsMessages() throws Exception {
         Map<String, String> env = env(CONTAINER);
         env.remove("WABS_ACCOUNT_NAME");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
-                "WABS account name is undefined", server.key());
+        assertOneCleanError(pushHistory(env), 1, "WABS account name is undefined", server.key());
         env = env(CONTAINER);
         env.remove("WABS_ACCESS_KEY");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
-                "WABS access credentials is required but not provided", null);
+        assertOneCleanError(pushHistory(env), 1, "WABS access credentials is required but not provided", null);
     }
 }

@@ -2,13 +2,10 @@ package org.walj.storage.swift;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.walj.testsupport.ChildCli.assertOneCleanError;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,41 +13,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.walj.testsupport.ChildCli;
+import org.walj.storage.BackendCliTest;
 import org.walj.testsupport.ChildCli.Run;
 
 /**
- * wal-j's command line in a child JVM (its real stderr and exit status) against the real Swift: wal-push and
- * wal-fetch through WALE_SWIFT_PREFIX with WAL-E's SWIFT_* variables (tempauth, and keystone v3 through
- * {@link KeystoneStandIn}), WAL-E's object names (leading '/', checked by listing the server directly), a WAL segment
- * pushed as a static large object (WALJ_SWIFT_SEGMENT_SIZE_MIB=1) and fetched back, and bad input: a wrong password
- * (tempauth and keystone), a missing container, an unreachable auth URL, missing variables: one ERROR line naming the
- * cause, no stack trace, never the secret; wal-push 1, wal-fetch 200.
+ * wal-j's command line against the real Swift ({@link BackendCliTest}): WALE_SWIFT_PREFIX with WAL-E's SWIFT_*
+ * variables (tempauth, and keystone v3 through {@link KeystoneStandIn}), WAL-E's object names (leading '/'), a WAL
+ * segment pushed as a static large object (WALJ_SWIFT_SEGMENT_SIZE_MIB=1) and fetched back, and Swift's bad input:
+ * a wrong keystone password, missing variables.
  */
-class SwiftCliTest {
-    private static final String CONTAINER = "walj-cli";
-    private static final String HISTORY = "00000002.history";
-
+class SwiftCliTest extends BackendCliTest {
     private SwiftServer server;
-    private Path pgWal;
-    private String pathPrefix;
 
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
+    @Override
+    protected void startServer() throws IOException {
         server = SwiftServer.shared();
         server.createContainer(CONTAINER);
-        pgWal = Files.createDirectories(dir.resolve("pg_wal"));
-        Files.writeString(pgWal.resolve(HISTORY), "1\t0/3000000\tno recovery target specified\n");
-        pathPrefix = "cli-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "/";
     }
 
-    private Map<String, String> env(String container) {
+    @Override
+    protected Map<String, String> env(String container) {
         Map<String, String> env = new HashMap<>();
         env.put("WALE_SWIFT_PREFIX", "swift://" + container + "/" + pathPrefix);
         env.put("SWIFT_AUTHURL", server.authUrl());
@@ -62,26 +45,36 @@ class SwiftCliTest {
         return env;
     }
 
-    private Run run(Map<String, String> vars, String... args) throws Exception {
-        return ChildCli.run(dir, vars, args);
-    }
-
-    private List<String> objectNames() throws IOException {
+    @Override
+    protected List<String> objectNames() throws IOException {
         return server.names(CONTAINER, "/" + pathPrefix);
     }
 
-    @Test
-    void walPushAndFetchWithTempauthUseWalEsObjectNames() throws Exception {
-        Run push = run(env(CONTAINER), "wal-push", pgWal.resolve(HISTORY).toString());
-        assertEquals(0, push.status(), push.stderr());
-        assertEquals(List.of("/" + pathPrefix + "wal_005/" + HISTORY + ".lzo"), objectNames());
-        assertFalse(push.stderr().contains(server.key()), push.stderr());
-        Path out = dir.resolve("restored");
-        Run fetch = run(env(CONTAINER), "wal-fetch", HISTORY, out.toString());
-        assertEquals(0, fetch.status(), fetch.stderr());
-        assertEquals(Files.readString(pgWal.resolve(HISTORY)), Files.readString(out));
-        Run missing = run(env(CONTAINER), "wal-fetch", "000000010000000000000009", dir.resolve("x").toString());
-        assertEquals(1, missing.status(), "not in the archive: " + missing.stderr());
+    @Override
+    protected String objectName(String key) {
+        return "/" + pathPrefix + key;
+    }
+
+    @Override
+    protected String secret() {
+        return server.key();
+    }
+
+    @Override
+    protected String useAWrongSecret(Map<String, String> env) {
+        String wrong = "not-" + server.key();
+        env.put("SWIFT_PASSWORD", wrong);
+        return wrong;
+    }
+
+    @Override
+    protected String refusedSecret() {
+        return "rejected the credentials of user test:tester (HTTP 401)";
+    }
+
+    @Override
+    protected void pointAt(Map<String, String> env, int closedPort) {
+        env.put("SWIFT_AUTHURL", SwiftServer.authUrlAt(closedPort));
     }
 
     @Test
@@ -118,12 +111,12 @@ class SwiftCliTest {
             env.put("SWIFT_USER_DOMAIN_NAME", KeystoneStandIn.DOMAIN);
             env.put("SWIFT_PROJECT_DOMAIN_NAME", KeystoneStandIn.DOMAIN);
             env.put("SWIFT_REGION", KeystoneStandIn.REGION);
-            Run push = run(env, "wal-push", pgWal.resolve(HISTORY).toString());
+            Run push = pushHistory(env);
             assertEquals(0, push.status(), push.stderr());
             assertEquals(List.of("/" + pathPrefix + "wal_005/" + HISTORY + ".lzo"), objectNames());
 
             env.put("SWIFT_PASSWORD", "wrong-" + password);
-            assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
+            assertOneCleanError(pushHistory(env), 1,
                     "rejected the credentials of user alice", "wrong-" + password);
             assertOneCleanError(run(env, "wal-fetch", HISTORY, dir.resolve("x").toString()), 200,
                     "rejected the credentials of user alice", "wrong-" + password);
@@ -131,50 +124,16 @@ class SwiftCliTest {
     }
 
     @Test
-    void aWrongTempauthKeyIsOneLineWithoutTheKey() throws Exception {
-        Map<String, String> env = env(CONTAINER);
-        String wrong = "not-" + server.key();
-        env.put("SWIFT_PASSWORD", wrong);
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
-                "rejected the credentials of user test:tester (HTTP 401)", wrong);
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "rejected the credentials of user test:tester (HTTP 401)", wrong);
-    }
-
-    @Test
-    void aMissingContainerIsNamed() throws Exception {
-        Map<String, String> env = env("walj-no-such-container");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
-                "container walj-no-such-container does not exist", server.key());
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "container walj-no-such-container does not exist", server.key());
-    }
-
-    @Test
-    void anUnreachableAuthUrlIsNamed() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        Map<String, String> env = env(CONTAINER);
-        env.put("SWIFT_AUTHURL", SwiftServer.authUrlAt(closed));
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1, "cannot connect",
-                server.key());
-        assertOneCleanError(run(env, "wal-fetch", "000000010000000000000001", dir.resolve("x").toString()), 200,
-                "cannot connect", server.key());
-    }
-
-    @Test
     void missingVariablesAreNamed() throws Exception {
         for (String variable : List.of("SWIFT_AUTHURL", "SWIFT_USER", "SWIFT_PASSWORD")) {
             Map<String, String> env = env(CONTAINER);
             env.remove(variable);
-            assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
+            assertOneCleanError(pushHistory(env), 1,
                     "Swift credentials are incomplete: " + variable + " is not set", server.key());
         }
         Map<String, String> env = env(CONTAINER);
         env.put("SWIFT_AUTH_VERSION", "4");
-        assertOneCleanError(run(env, "wal-push", pgWal.resolve(HISTORY).toString()), 1,
+        assertOneCleanError(pushHistory(env), 1,
                 "invalid SWIFT_AUTH_VERSION", server.key());
     }
 }
