@@ -57,11 +57,12 @@ restore_cmd() { # tool, target: sets cmd (what is timed)
     WAL-E) pg mkdir -m 700 "$2"; cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-wale" wal-e backup-fetch "$2" LATEST) ;;
   esac
 }
-# what every tool restores: WAL-E and wal-j leave out the configuration files (WAL-E's rule), all leave out pg_wal
+# what every tool restores: WAL-E and wal-j leave out the configuration files (WAL-E's rule), pgBackRest pg_subtrans
+# contents, all pg_wal
 same_files() {
-  diff <(cd "$data" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
+  diff <(cd "$data" && find . \( -path ./pg_wal -o -path ./pg_subtrans \) -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
            ! -name postgresql.conf ! -name pg_hba.conf ! -name pg_ident.conf -exec md5sum {} + | sort -k2) \
-       <(cd "$1" && find . -path ./pg_wal -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
+       <(cd "$1" && find . \( -path ./pg_wal -o -path ./pg_subtrans \) -prune -o -type f ! -name 'pg_internal.init' ! -name 'postmaster.opts' \
            ! -name postgresql.conf ! -name pg_hba.conf ! -name pg_ident.conf ! -name 'backup_label*' \
            ! -name 'recovery.signal' ! -name 'backup_manifest' -exec md5sum {} + | sort -k2) >&2 \
     || { echo "RESTORE BY $2 DIFFERS FROM THE SOURCE (above)" >&2; differs+=("$2"); }
@@ -88,7 +89,7 @@ wew=; [ -n "$have_wale" ] && wew=$(med <<<"${W[WAL-E]}")
 printf '| %-16s | %8s | %7s | %8s | %8s | %14s | %8s |\n' tool "wall s" "MB/s" "CPU-s" "RSS MiB" "x pgBackRest" "x WAL-E"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ---------- --------- ---------- ---------- ---------------- ----------
 for t in "${tools[@]}"; do
-  w=$(med <<<"${W[$t]}"); c=$(med <<<"${C[$t]}"); m=$(tr ' ' '\n' | grep . <<<"${M[$t]}" | sort -n | tail -n 1)
+  w=$(med <<<"${W[$t]}"); c=$(med <<<"${C[$t]}"); m=$(tr ' ' '\n' <<<"${M[$t]}" | grep . | sort -n | tail -n 1)
   printf '| %-16s | %8.2f | %7s | %8.2f | %8s | %14s | %8s |\n' "$t" "$w" "$(mb_per_s "$bytes" "$w")" "$c" "$m" \
     "$(awk -v a="$pgw" -v b="$w" 'BEGIN { printf "%.2f", a / b }')" \
     "$([ -n "$wew" ] && awk -v a="$wew" -v b="$w" 'BEGIN { printf "%.2f", a / b }' || echo -)"
