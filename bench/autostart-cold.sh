@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Benchmark, not a test: what WALJ_DAEMON_AUTOSTART=on costs the cold call that starts a daemon (docs/daemon.md,
-# "Started on demand"). A real 16 MiB segment of md5-text rows, file backend, interleaved rounds of:
-#   off        WALJ_DAEMON_AUTOSTART unset: a JVM does the push in-process (as before)
-#   on-start   on, no daemon yet: the launcher picks the socket (awk, cksum), starts a daemon detached, and the same
+# Benchmark, not a test: what the on-demand daemon (on by default; WALJ_DAEMON_AUTOSTART=off turns it off) costs
+# the cold call that starts it (docs/daemon.md, "Started on demand"). A real 16 MiB segment of md5-text rows, file
+# backend, interleaved rounds of:
+#   off        WALJ_DAEMON_AUTOSTART=off: a JVM does the push in-process (as before)
+#   on-start   the default, no daemon yet: the launcher picks the socket (awk, cksum), starts a daemon detached, and the same
 #              JVM does the push in-process; the daemon is stopped again before the next round
-#   on-refused on, a runtime directory it must not use (another user's): one WARNING, in-process
-#   on-served  on, the daemon of the round before answering (the native client when built)
+#   on-refused the default, a runtime directory it must not use (another user's): one WARNING, in-process
+#   on-served  the default, the daemon of the round before answering (the native client when built)
 #   socket     the same daemon asked with WALJ_DAEMON_SOCKET set and the setting off: the client alone, no key
 # The call's CPU is the launcher's whole waited-for process tree (sh, awk, cksum, java), from wait4's rusage: what
-# PostgreSQL's archiver waits for. The detached daemon is not in it; its start-up CPU is printed apart (/proc).
+# PostgreSQL's archiver waits for; wall is from fork to that wait's return. The detached daemon is not in it; its
+# start-up CPU is printed apart (/proc).
 # Usage: bench/autostart-cold.sh [ROUNDS]   (./mvnw -q -B -DskipTests package first; PostgreSQL server programs)
 set -euo pipefail
 rounds=${1:-10}
@@ -31,15 +33,20 @@ import glob, os, random, signal, statistics, subprocess, sys, time
 rounds, walj, work, seg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 tick = os.sysconf("SC_CLK_TCK")
 rows = {k: [] for k in ("off", "on-start", "on-refused", "on-served", "socket")}
+walls = {k: [] for k in rows}
 daemon_start_cpu = []
 daemon_rss = []
 
+last_wall = [0.0]
+
 def call(extra, expect_warning=False, expect_served=False):
     env = dict(os.environ, **extra)
+    t0 = time.monotonic()
     p = subprocess.Popen([walj, "wal-push", "--pool-size", "1", "pg_wal/" + seg], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = p.stderr.read().decode(errors="replace")
     _, status, ru = os.wait4(p.pid, 0)
+    last_wall[0] = (time.monotonic() - t0) * 1000
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("wal-push failed: " + err[:400])
     warned = err.count("wal-j: WARNING:")
@@ -88,27 +95,33 @@ def daemon_java_cpu_ms():
     f = open("/proc/%s/stat" % daemon_java()).read().rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) * 1000 / tick
 
-on = {"WALJ_DAEMON_AUTOSTART": "on", "XDG_RUNTIME_DIR": work + "/xdg"}
-for extra in ({}, on):  # warm-up: class-data archives of both paths
+on = {"XDG_RUNTIME_DIR": work + "/xdg"}  # the default: nothing set
+off = {"WALJ_DAEMON_AUTOSTART": "off"}
+for extra in (off, on):  # warm-up: class-data archives of both paths
     call(extra)
 stop_daemons()
 for r in range(rounds):
     # off and on-refused in a seeded random order: neither always follows the previous round's daemon stop
     for k in random.Random(r).sample(["off", "on-refused"], 2):
         if k == "off":
-            rows[k].append(call({}))
+            rows[k].append(call(off))
+            walls[k].append(last_wall[0])
         else:
             rows[k].append(call(dict(on, XDG_RUNTIME_DIR=work + "/ro"), expect_warning=True))
+            walls[k].append(last_wall[0])
     rows["on-start"].append(call(on))
+    walls["on-start"].append(last_wall[0])
     daemon_start_cpu.append(daemon_java_cpu_ms())
     rows["on-served"].append(call(on, expect_served=True))
+    walls["on-served"].append(last_wall[0])
     daemon_rss.append(daemon_peak_rss_mib())
     sock = glob.glob(work + "/xdg/wal-j/*.sock")[0]
-    rows["socket"].append(call({"WALJ_DAEMON_SOCKET": sock}, expect_served=True))
+    rows["socket"].append(call(dict(off, WALJ_DAEMON_SOCKET=sock), expect_served=True))
+    walls["socket"].append(last_wall[0])
     stop_daemons()
 for k, v in rows.items():
-    print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f" % (
-        k, statistics.median(v), statistics.mean(v), min(v), max(v)))
+    print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f   wall ms median %7.1f  min %7.1f" % (
+        k, statistics.median(v), statistics.mean(v), min(v), max(v), statistics.median(walls[k]), min(walls[k])))
 print("daemon start-up (JVM, until it listens) CPU ms median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
 print("daemon peak RSS after one push served: median %.0f MiB, max %.0f MiB" % (statistics.median(daemon_rss), max(daemon_rss)))
 EOF

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash trials, not a unit test (minutes long): archiving with a daemon started on demand (WALJ_DAEMON_AUTOSTART=on,
+# Crash trials, not a unit test (minutes long): archiving with a daemon started on demand (the default,
 # docs/daemon.md) while SIGKILL hits, at seeded random moments, one of: the archive_command client (every wal-push
 # process of this run: launcher, native client or JVM), the daemon's JVM, or PostgreSQL's postmaster (then started
 # again: crash recovery). After every trial: each segment PostgreSQL marked .done is in the archive, and every object
@@ -29,7 +29,7 @@ port=5499
 data=$work/pg
 pg mkdir -p "$work/archive/wal_005" "$work/cds"
 pg mkdir -m 700 "$work/xdg"
-envs="WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR=$work/xdg WALJ_DAEMON_IDLE_EXIT=120 WALJ_CDS_DIR=$work/cds"
+envs="XDG_RUNTIME_DIR=$work/xdg WALJ_DAEMON_IDLE_EXIT=120 WALJ_CDS_DIR=$work/cds"
 envs="$envs WALE_FILE_PREFIX=file://localhost$work/archive"
 pg "$pgbin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
 archiving_conf "$data" $port "env $envs $walj wal-push %p"

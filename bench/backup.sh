@@ -1,105 +1,116 @@
 #!/usr/bin/env bash
-# Benchmark, not a test: wal-j backup-push vs pgBackRest backup/restore of the same pgbench cluster on local disk.
-# Prints wall time, MB/s of PGDATA (without pg_wal) and peak RSS (GNU time) for each.
-# Usage: bench/backup.sh [SCALE]   (default 100, about 1.5 GB; needs target/wal-j.jar, PostgreSQL server programs,
-#        lzop, GNU tar, GNU time, pgbackrest: apt-get install pgbackrest time lzop)
-# wal-j's restore column uses `wal-j backup-fetch` when this build has it, else lzop -dc | tar -x of every partition.
+# Benchmark, not a test: wal-j backup-push beside pgBackRest backup of the same pgbench cluster, in one run, the tools
+# interleaved round by round so that the machine's load falls on each alike. Rows (medians over ROUNDS):
+#   online: pgBackRest (lz4, process-max 2, start-fast) / wal-j lzo --start-fast / wal-j lzo spread checkpoint
+#           (WAL-E's default) / wal-j lz4 --start-fast;
+#   offline (the cluster stopped cleanly): pgBackRest --no-online / wal-j --while-offline (lzo, lz4).
+# Each row: wall s, MB/s of PGDATA without pg_wal, CPU-s (user+sys of the whole process tree), peak RSS (GNU time),
+# stored MB. The last wal-j backup is checked with `wal-j backup-verify` (every member's SHA-256), untimed.
+# Usage: bench/backup.sh [SCALE [ROUNDS]]   (default 100 ≈ 1.6 GB, 3 rounds)
+#   DROP=1       drop the page cache before every backup (cold reads; root only), default: warm, CHECKPOINT first
+#   JFR=FILE     one extra wal-j --start-fast run with a JFR recording (settings=profile) into FILE and -XX:+CITime
+#                (printed); summarise with `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`
+#   BASELINE=DIR another built checkout: its wal-j lzo --start-fast and --while-offline rows too, same rounds
+# Needs target/wal-j.jar, PostgreSQL server programs, GNU time, pgbackrest (apt-get install pgbackrest time).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 scale=${1:-100}
-here=$(cd "$(dirname "$0")/.." && pwd)
-jar=$here/target/wal-j.jar
-walj=$here/packaging/wal-j
-[ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
-pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}
-for p in lzop tar pgbackrest; do command -v $p >/dev/null || { echo "install $p" >&2; exit 1; }; done
-[ -x /usr/bin/time ] || { echo "install GNU time (package: time)" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/wal-j-backup-bench.XXXXXX)
+rounds=${2:-3}
+need_jar
+need_tools pgbackrest:pgbackrest /usr/bin/time:time
+make_work backup
 port=5498
-cleanup() {
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$work"
+data=$work/pg
+init_cluster "$data" $port "$scale"
+pgbackrest_conf "$data" $port 2
+bytes=$(du -sb --exclude=pg_wal "$data" | cut -f1)
+conn=(PGHOST="$work" PGPORT=$port PGUSER=postgres)
+br=(pgbackrest --config="$work/pgbackrest.conf" --stanza=bench)
+declare -A W C M   # per row: the rounds' wall, CPU-s, RSS (space-separated)
+declare -A S       # per row: stored MB (last round)
+rows=()
+n=0
+
+prepare() {
+  if [ -n "${DROP:-}" ]; then drop_caches; fi
+  if [ -f "$data/postmaster.pid" ]; then psql_at $port "CHECKPOINT" >/dev/null; fi
 }
-as_pg=()
-trap cleanup EXIT
-chmod 755 "$work"
-if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgres --); fi
-pg() { "${as_pg[@]}" "$@"; }
-
-pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
-cat >>"$work/pg/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$work'
-port = $port
-archive_mode = on
-archive_command = '/bin/true'
-max_wal_size = 4GB
-CONF
-pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w start >/dev/null
-echo "pgbench -i -s $scale ..." >&2
-pg "$pgbin/pgbench" -h "$work" -p $port -U postgres -i -s "$scale" -q postgres >/dev/null 2>&1
-psql_() { pg "$pgbin/psql" -X -q -A -t -h "$work" -p $port -U postgres -d postgres -c "$1"; }
-bytes=$(du -sb --exclude=pg_wal "$work/pg" | cut -f1)
-
-pg mkdir -p "$work/archive/wal_005" "$work/archive2/wal_005" "$work/pgbr" "$work/pgbr-log" "$work/pgbr-lock"
-cat >"$work/pgbackrest.conf" <<CONF
-[global]
-repo1-path=$work/pgbr
-process-max=2
-start-fast=y
-archive-check=n
-log-level-console=warn
-log-path=$work/pgbr-log
-lock-path=$work/pgbr-lock
-
-[bench]
-pg1-path=$work/pg
-pg1-socket-path=$work
-pg1-port=$port
-CONF
-chmod 644 "$work/pgbackrest.conf"
-br=("${as_pg[@]}" pgbackrest --config="$work/pgbackrest.conf" --stanza=bench)
-"${br[@]}" stanza-create >/dev/null
-
-# run LABEL COMMAND…: one timed run; prints wall s, MB/s of PGDATA, peak RSS MiB
-run() {
-  local label=$1; shift
-  psql_ "CHECKPOINT" >/dev/null   # same starting point for every backup: nothing left for its own checkpoint
-  /usr/bin/time -o "$work/t" -f "%e %M" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
-  read -r wall rss <"$work/t"
-  awk -v l="$label" -v w="$wall" -v r="$rss" -v b="$bytes" \
-    'BEGIN { printf "%-46s %8.1f s %9.1f MB/s %9.1f MiB\n", l, w, b / 1e6 / w, r / 1024 }'
-}
-
-restore_walj() {
-  local dest=$1 name
-  pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  name=$(ls "$work/archive/basebackups_005" | grep -E '_backup_stop_sentinel\.json$' | sort | tail -n 1)
-  name=${name%_backup_stop_sentinel.json}
-  if WALE_FILE_PREFIX="file://localhost$work/archive" "$walj" help backup-fetch >/dev/null 2>&1; then
-    pg env WALE_FILE_PREFIX="file://localhost$work/archive" "$walj" backup-fetch "$dest" "$name"
-  else
-    pg mkdir -p "$dest"
-    for part in "$work/archive/basebackups_005/$name/tar_partitions"/part_*.tar.lzo; do
-      pg sh -c 'lzop -dc "$1" | tar -xf - -C "$2"' sh "$part" "$dest"
-    done
+# one ROW LAUNCHER ARCHIVE_NAME ARGS…: a wal-j backup-push into a fresh archive; the launcher is $walj or a baseline's
+walj_row() {
+  local row=$1 launcher=$2 comp=$3; shift 3
+  n=$((n + 1))
+  local archive=$work/a-$n
+  pg mkdir -p "$archive/wal_005"
+  prepare
+  timed "${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$archive" WALJ_COMPRESSION="$comp" "${conn[@]}" \
+    "$launcher" backup-push "$@" "$data"
+  record "$row"
+  S[$row]=$(size_mb "$archive/basebackups_005")
+  # the newest backup of this build is kept for backup-verify; every other one is removed once the next is made
+  if [ -z "${KEEP:-}" ] && [ -n "${prev_archive:-}" ] && [ "$prev_archive" != "${last_archive:-}" ]; then
+    rm -rf "$prev_archive"
   fi
+  if [ "$launcher" = "$walj" ]; then
+    if [ -z "${KEEP:-}" ] && [ -n "${last_archive:-}" ]; then rm -rf "$last_archive"; fi
+    last_archive=$archive
+  fi
+  prev_archive=$archive
 }
-export -f restore_walj
-export work walj
+pgbr_row() {
+  local row=$1; shift
+  prepare
+  timed "${as_pg[@]}" "${br[@]}" backup --type=full "$@"
+  record "$row"
+  S[$row]=$(du -sb "$work/pgbr/backup/bench/$(ls "$work/pgbr/backup/bench" | grep -E 'F$' | sort | tail -n 1)" \
+    | awk '{ printf "%.0f", $1 / 1e6 }')
+  pg "${br[@]}" expire --repo1-retention-full=1 >/dev/null 2>&1 || true
+}
+record() {
+  local row=$1
+  [[ " ${rows[*]} " == *" $row "* ]] || rows+=("$row")
+  W[$row]="${W[$row]:-} $t_wall"; C[$row]="${C[$row]:-} $t_cpu"; M[$row]="${M[$row]:-} $t_rss"
+  echo "  $row: $t_wall s, $t_cpu CPU-s, $t_rss MiB" >&2
+}
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 
-echo "PGDATA without pg_wal: $((bytes / 1000000)) MB (pgbench scale $scale); $(nproc) cores; $(java -version 2>&1 | head -n 1)"
-printf '%-46s %10s %14s %13s\n' "" "wall" "throughput" "peak RSS"
-run "wal-j backup-push (lzo, --pool-size 4)" "${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive" \
-  PGHOST="$work" PGPORT=$port PGUSER=postgres "$walj" backup-push "$work/pg"
-run "wal-j backup-push (lzo, --pool-size 2)" "${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive2" \
-  PGHOST="$work" PGPORT=$port PGUSER=postgres "$walj" backup-push --pool-size 2 "$work/pg"
-if WALE_FILE_PREFIX=file:///x "$walj" help backup-fetch >/dev/null 2>&1; then how="wal-j backup-fetch"; else how="lzop -dc | tar -x"; fi
-run "restore of it: $how" bash -c 'restore_walj "$work/r-walj"'
-echo "  wal-j archive: $(du -sb "$work/archive/basebackups_005" | cut -f1 | awk '{printf "%.0f MB", $1/1e6}')"
-run "pgbackrest backup --compress-type=lz4" "${br[@]}" backup --type=full --compress-type=lz4
-run "pgbackrest restore (lz4)" "${br[@]}" restore --pg1-path="$work/r-lz4"
-echo "  pgbackrest lz4 repo: $(du -sb "$work/pgbr/backup" | cut -f1 | awk '{printf "%.0f MB", $1/1e6}')"
-rm -rf "$work/r-lz4" "$work/r-walj"
-run "pgbackrest backup (default: gz)" "${br[@]}" backup --type=full
-run "pgbackrest restore (gz)" "${br[@]}" restore --pg1-path="$work/r-gz" --set="$(ls "$work/pgbr/backup/bench" | grep -E '^[0-9]{8}-[0-9]{6}F$' | sort | tail -n 1)"
+for r in $(seq 1 "$rounds"); do
+  echo "==> round $r of $rounds, online ($(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  pgbr_row "pgBackRest_lz4_online"
+  walj_row "wal-j_lzo_--start-fast" "$walj" lzo --start-fast
+  walj_row "wal-j_lzo_spread" "$walj" lzo
+  walj_row "wal-j_lz4_--start-fast" "$walj" lz4 --start-fast
+  if [ -n "${BASELINE:-}" ]; then walj_row "baseline_lzo_--start-fast" "$BASELINE/packaging/wal-j" lzo --start-fast; fi
+done
+if [ -n "${JFR:-}" ]; then
+  echo "==> wal-j lzo --start-fast with JFR into $JFR" >&2
+  pg mkdir -p "$work/a-jfr/wal_005"
+  rm -f "$JFR"; touch "$JFR"; chown postgres: "$JFR" 2>/dev/null || true
+  pg env WALE_FILE_PREFIX="file://localhost$work/a-jfr" "${conn[@]}" \
+    WALJ_JAVA_OPTS="-XX:StartFlightRecording=filename=$JFR,settings=profile -XX:+UnlockDiagnosticVMOptions -XX:+CITime" \
+    "$walj" backup-push --start-fast "$data" 2>&1 | grep -E 'C[12] {|Total compilation|nmethod code size|Tier[1-4] ' >&2 || true
+fi
+pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+for r in $(seq 1 "$rounds"); do
+  echo "==> round $r of $rounds, offline ($(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  pgbr_row "pgBackRest_lz4_--no-online" --no-online
+  walj_row "wal-j_lzo_--while-offline" "$walj" lzo --while-offline
+  walj_row "wal-j_lz4_--while-offline" "$walj" lz4 --while-offline
+  if [ -n "${BASELINE:-}" ]; then walj_row "baseline_lzo_--while-offline" "$BASELINE/packaging/wal-j" lzo --while-offline; fi
+done
+echo "==> backup-verify of the last wal-j backup (its one WAL segment pushed first)" >&2
+seg=$(ls "$last_archive/basebackups_005" | sed -n 's/^base_\([0-9A-F]\{24\}\)_.*_backup_stop_sentinel\.json$/\1/p' | tail -n 1)
+pg env WALE_FILE_PREFIX="file://localhost$last_archive" "$walj" wal-push "$data/pg_wal/$seg" >/dev/null 2>&1
+pg env WALE_FILE_PREFIX="file://localhost$last_archive" "$walj" backup-verify LATEST >"$work/verify.out" 2>&1 \
+  || { cat "$work/verify.out" >&2; echo "backup-verify FAILED" >&2; exit 1; }
+
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) vCPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(java -version 2>&1 | head -n 1); $(pgbackrest version); PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
+echo "pgbench scale $scale: PGDATA without pg_wal $((bytes / 1000000)) MB; medians of $rounds interleaved rounds;" \
+  "page cache: $([ -n "${DROP:-}" ] && echo dropped before each || echo warm)"
+printf '| %-30s | %7s | %6s | %6s | %12s | %9s |\n' "" "wall s" "MB/s" "CPU-s" "peak RSS MiB" "stored MB"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..32})" "---------" "--------" "--------" "--------------" "-----------"
+for row in "${rows[@]}"; do
+  w=$(med "${W[$row]}"); c=$(med "${C[$row]}"); m=$(tr ' ' '\n' <<<"${M[$row]}" | grep . | sort -n | tail -n 1)
+  printf '| %-30s | %7.2f | %6s | %6.2f | %12s | %9s |\n' "${row//_/ }" "$w" "$(mb_per_s "$bytes" "$w")" "$c" "$m" "${S[$row]}"
+done
+echo "(peak RSS: the largest of the rounds; backup-verify of this build's last backup: passed)"

@@ -135,19 +135,10 @@ has_daemon=; walj_has daemon && has_daemon=1
 [ -n "$has_daemon" ] && resident_wal "wal-j lzo resident" "$(walj_env lzo)"
 [ -n "$has_daemon" ] || notes+=("resident: this build has no 'wal-j daemon': no resident columns")
 if [ -f "$here/target/s3proxy.jar" ]; then
-  s3port=$((20000 + RANDOM % 10000))
-  mkdir -p "$work/s3/data/bench"; chown -R --reference="$work" "$work/s3"
-  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" "s3proxy.authorization=aws-v2-or-v4" \
-    "s3proxy.identity=bench" "s3proxy.credential=bench-secret" "s3proxy.ignore-unknown-headers=true" \
-    "jclouds.provider=filesystem-nio2" "jclouds.filesystem.basedir=$work/s3/data" "jclouds.identity=unused" \
-    "jclouds.credential=unused" > "$work/s3/s3proxy.properties"
-  java -Xmx512m -jar "$here/target/s3proxy.jar" --properties "$work/s3/s3proxy.properties" >"$work/s3/log" 2>&1 &
-  s3proxy_pid=$!
-  for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
+  start_s3proxy
   # a deployment archives to one backend, so its class-data archive (docs/daemon.md) holds that backend's classes
   pg mkdir -m 700 "$work/cds-s3"
-  s3_env=(WALE_S3_PREFIX=s3://bench/archive WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=bench
-          AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 WALJ_S3_SSE=none)
+  s3_env=(WALE_S3_PREFIX=s3://bench/archive "${s3_env[@]}")
   walj_wal "wal-j lzo S3" WALJ_CDS_DIR="$work/cds-s3" "${s3_env[@]}"
   [ -n "$has_daemon" ] && resident_wal "wal-j lzo S3 resident" "${s3_env[@]}"
   kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
@@ -170,7 +161,7 @@ for m in walj walj-resident pgbackrest ${have_wale:+wal-e}; do
   echo "==> archiving under load: $m, $load_seconds s" >&2
   line=$("$here/bench/archive-load.sh" "$m" "$load_seconds" 2>"$work/load-$m.err" | tail -n 1) \
     || { cat "$work/load-$m.err" >&2; exit 1; }
-  read -r _ _ produced rate maxb endb drain cpu call_ms call_max <<<"$line"
+  read -r _ _ produced rate maxb endb drain cpu call_ms call_max _ <<<"$line"
   [ "$produced" = "-" ] && continue
   R["under load: WAL produced seg/s|$col"]=$produced
   R["under load: archived seg/s|$col"]=$rate

@@ -150,3 +150,20 @@ md5_segment() {
   cp "$work/pg/pg_wal/$seg" "$work/pg_wal/$seg"
   rm -rf "$work/pg"
 }
+
+# start_s3proxy: a local S3Proxy (target/s3proxy.jar, filesystem backend under $work/s3/data, bucket `bench`) on a
+# random port, a separate process stopped by bench_cleanup; sets $s3port, $s3proxy_pid and $s3_env (wal-j's variables
+# for it, without the prefix)
+start_s3proxy() {
+  s3port=$((20000 + RANDOM % 10000))
+  mkdir -p "$work/s3/data/bench"; chown -R --reference="$work" "$work/s3"
+  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3port" "s3proxy.authorization=aws-v2-or-v4" \
+    "s3proxy.identity=bench" "s3proxy.credential=bench-secret" "s3proxy.ignore-unknown-headers=true" \
+    "jclouds.provider=filesystem-nio2" "jclouds.filesystem.basedir=$work/s3/data" "jclouds.identity=unused" \
+    "jclouds.credential=unused" > "$work/s3/s3proxy.properties"
+  java -Xmx512m -jar "$here/target/s3proxy.jar" --properties "$work/s3/s3proxy.properties" >"$work/s3/log" 2>&1 &
+  s3proxy_pid=$!
+  for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && break; sleep 0.5; done
+  s3_env=(WALE_S3_ENDPOINT="http+path://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret
+          AWS_REGION=us-east-1 WALJ_S3_SSE=none)
+}

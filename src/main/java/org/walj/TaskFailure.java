@@ -10,7 +10,11 @@ public final class TaskFailure {
 
     /** The task's IOException to throw; its unchecked exceptions and errors are rethrown as they are. */
     public static IOException cause(ExecutionException e) {
-        Throwable c = e.getCause();
+        return of(e.getCause());
+    }
+
+    /** As {@link #cause}, for a failure a task recorded itself. */
+    public static IOException of(Throwable c) {
         if (c instanceof IOException io) {
             return io;
         }

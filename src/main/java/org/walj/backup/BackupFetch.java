@@ -190,7 +190,7 @@ public final class BackupFetch {
         RestoreMarker.remove(realData);
         String verified = check == null ? "" : " " + check.members() + " " + (check.complete() ? "members" : "files")
                 + " matched the backup manifest.";
-        String moved = (delta ? " Delta restore: kept " + kept.files().size() + " files (" + kept.keptBytes()
+        String moved = (delta ? " Delta restore: kept " + kept.files() + " files (" + kept.keptBytes()
                 + " bytes) that matched the manifest, removed " + kept.removed() + " entries." : "")
                 + " Wrote " + extractor.bytesWritten() + " bytes of files, read " + toRead.size() + " of "
                 + partitions.size() + " partitions (" + downloaded.sum() + " bytes from storage).";

@@ -1,18 +1,15 @@
 package org.walj.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -52,25 +49,40 @@ final class DeltaScan {
     private static final Set<String> HELD_BACK = Set.of(PartitionExtractor.PG_CONTROL,
             PartitionExtractor.BACKUP_LABEL, PartitionExtractor.TABLESPACE_MAP);
 
+    /** Hashing reads files in place: on a cold cache that waits on the disk, so more reads than cores help. */
+    static final int MIN_HASH_THREADS = 4;
+    /** A disk path that two manifest names lead to. */
+    private static final int AMBIGUOUS = -2;
+
     /**
-     * What stays, by member name relative to the data directory (e.g. {@code base/1/1259}).
+     * What stays: manifest entries (by entry number) found in place, so the extractor writes nothing for their
+     * members.
      *
-     * @param files         regular files whose size and SHA-256 match the manifest: not written again
-     * @param links         symbolic links with the recorded target: not made again
-     * @param heldBack      held-back files that match, already moved to their {@code .walj-incomplete} name
-     * @param skipped       partition numbers whose every member is in place: not downloaded
-     * @param keptBytes     the kept files' bytes
-     * @param removed       entries removed (a directory and what was in it count once each)
+     * @param manifest  the backup's manifest (null: nothing kept)
+     * @param inPlace   entries whose file (same size and SHA-256), link (same target) or directory is in place
+     * @param heldBack  held-back files (by name relative to the data directory) that match, already moved to their
+     *                  {@code .walj-incomplete} name
+     * @param skipped   partition numbers whose every member is in place: not downloaded
+     * @param files     the number of regular files kept (held-back ones not counted)
+     * @param keptBytes the kept files' bytes
+     * @param removed   entries removed (a directory and what was in it count once each)
      */
-    record Result(Set<String> files, Set<String> links, Set<String> heldBack, Set<Integer> skipped, long keptBytes,
-                  long removed) {
-        static final Result NOTHING_KEPT = new Result(Set.of(), Set.of(), Set.of(), Set.of(), 0, 0);
+    record Result(BackupManifest manifest, EntryBits inPlace, Set<String> heldBack, Set<Integer> skipped,
+                  long files, long keptBytes, long removed) {
+        static final Result NOTHING_KEPT = new Result(null, null, Set.of(), Set.of(), 0, 0, 0);
 
         Result {
-            files = Set.copyOf(files);
-            links = Set.copyOf(links);
             heldBack = Set.copyOf(heldBack);
             skipped = Set.copyOf(skipped);
+        }
+
+        /** Whether the member named exactly {@code memberName} is in place (its entry was found matching). */
+        boolean kept(String memberName) {
+            if (manifest == null) {
+                return false;
+            }
+            int i = manifest.indexOf(memberName);
+            return i >= 0 && inPlace.get(i);
         }
 
         /** Whether partition {@code p} must be read. */
@@ -80,42 +92,84 @@ final class DeltaScan {
     }
 
     private final RestoreTarget target;
-    /** The manifest by the relative name a member lands at; names the extractor would refuse are not here. */
-    private final Map<String, ManifestEntry> byPath = new HashMap<>();
-    /** Relative paths two manifest names lead to: nothing there is kept, the extractor refuses the second. */
-    private final Set<String> ambiguous = new HashSet<>();
-    /** Every directory on the way to a manifest member (a version 1 manifest lists no directories). */
+    private final BackupManifest manifest;
+    /**
+     * Names that are not one of the four plain spellings of their path ({@link #lookup}), by that path: none in a
+     * backup wal-j made. {@link #AMBIGUOUS} where two such names lead to one path.
+     */
+    private final Map<String, Integer> oddNames = new HashMap<>();
+    /**
+     * Directories on the way to a member that the manifest does not list itself: every one for a version 1 manifest
+     * (files only), none for a backup wal-j made, which lists every directory.
+     */
     private final Set<String> ancestors = new HashSet<>();
     private final Set<Integer> unusableNames = new HashSet<>();
-    private final Set<String> keptFiles = ConcurrentHashMap.newKeySet();
-    private final Set<String> keptLinks = new HashSet<>();
+    private final EntryBits inPlace;
     private final Set<String> keptHeldBack = ConcurrentHashMap.newKeySet();
-    private final Set<String> foundDirectories = new HashSet<>();
-    private final List<Candidate> candidates = new ArrayList<>();
+    private final AtomicLong keptFiles = new AtomicLong();
     private final AtomicLong removed = new AtomicLong();
     private final AtomicLong keptBytes = new AtomicLong();
 
-    /** A regular file of the right size, to be hashed. */
-    private record Candidate(Path path, String relative, ManifestEntry entry, boolean heldBack) {
-    }
-
     private DeltaScan(RestoreTarget target, BackupManifest manifest) {
         this.target = target;
-        for (ManifestEntry e : manifest.all()) {
+        this.manifest = manifest;
+        this.inPlace = new EntryBits(manifest.members());
+        for (int i = 0; i < manifest.members(); i++) {
+            String name = manifest.name(i);
             String relative;
             try {
-                relative = MemberName.parse(e.name()).relative();
+                relative = MemberName.parse(name).relative();
             } catch (UnsafeMemberException refused) {
-                unusableNames.add(e.partition());
+                unusableNames.add(manifest.partition(i));
                 continue;
             }
-            if (byPath.putIfAbsent(relative, e) != null) {
-                ambiguous.add(relative);
-            }
-            for (int i = relative.indexOf('/'); i >= 0; i = relative.indexOf('/', i + 1)) {
-                ancestors.add(relative.substring(0, i));
+            if (!spellings(relative).contains(name)) {
+                oddNames.merge(relative, i, (x, y) -> AMBIGUOUS);
             }
         }
+        for (int i = 0; i < manifest.members(); i++) {
+            String relative;
+            try {
+                relative = MemberName.parse(manifest.name(i)).relative();
+            } catch (UnsafeMemberException refused) {
+                continue;
+            }
+            // up to the first parent the manifest lists (each listed one's own parents are its entry's business)
+            for (int j = relative.lastIndexOf('/'); j > 0; j = relative.lastIndexOf('/', j - 1)) {
+                String parent = relative.substring(0, j);
+                if (lookup(parent) != -1 || !ancestors.add(parent)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** How backup-push and WAL-E spell a member's name: {@code base/1}, {@code base/1/}, {@code ./base/1}, .... */
+    private static List<String> spellings(String relative) {
+        return List.of(relative, relative + "/", "./" + relative, "./" + relative + "/");
+    }
+
+    /**
+     * The number of the entry whose name leads to {@code relative}, -1 for none, {@link #AMBIGUOUS} when two do
+     * (nothing is kept there; the extractor refuses the second). Looked up in the packed manifest by each plain
+     * spelling, so no map of every name is held.
+     */
+    private int lookup(String relative) {
+        int found = -1;
+        for (String name : spellings(relative)) {
+            int i = manifest.indexOf(name);
+            if (i >= 0) {
+                if (found >= 0) {
+                    return AMBIGUOUS;
+                }
+                found = i;
+            }
+        }
+        Integer odd = oddNames.get(relative);
+        if (odd != null) {
+            return odd == AMBIGUOUS || found >= 0 ? AMBIGUOUS : odd;
+        }
+        return found;
     }
 
     /**
@@ -127,13 +181,15 @@ final class DeltaScan {
         Path data = target.dataDirectory();
         setAsideHeldBack(data);
         DeltaScan scan = new DeltaScan(target, manifest);
-        scan.walk(data, "", true);
-        for (Map.Entry<String, Path> ts : target.tablespaceDirectories().entrySet()) {
-            scan.walk(ts.getValue(), "pg_tblspc/" + ts.getKey() + "/", false);
+        try (FileHashing hashing = new FileHashing(Math.max(threads, MIN_HASH_THREADS))) {
+            scan.walk(data, "", true, hashing);
+            for (Map.Entry<String, Path> ts : target.tablespaceDirectories().entrySet()) {
+                scan.walk(ts.getValue(), "pg_tblspc/" + ts.getKey() + "/", false, hashing);
+            }
+            hashing.finish();
         }
         Durability.syncDirectories(data); // the removals, before anything is written again
-        scan.hashCandidates(threads);
-        return scan.result(manifest);
+        return scan.result();
     }
 
     /**
@@ -184,7 +240,7 @@ final class DeltaScan {
     }
 
     /** Judges every entry below {@code dir}, whose members' names start with {@code prefix}. */
-    private void walk(Path dir, String prefix, boolean inData) throws IOException {
+    private void walk(Path dir, String prefix, boolean inData, FileHashing hashing) throws IOException {
         boolean dataRoot = inData && prefix.isEmpty();
         for (Path child : children(dir)) {
             String name = child.getFileName().toString();
@@ -196,7 +252,8 @@ final class DeltaScan {
             if (dataRoot && name.equals(RestoreMarker.NAME)) {
                 continue;
             }
-            if (dataRoot && PROTECTED.contains(name) && !byPath.containsKey(relative)) {
+            int i = lookup(relative);
+            if (dataRoot && PROTECTED.contains(name) && i == -1) {
                 continue;
             }
             if (relative.startsWith("pg_tblspc/") && relative.indexOf('/', "pg_tblspc/".length()) < 0
@@ -205,21 +262,23 @@ final class DeltaScan {
                 continue;
             }
             if (name.endsWith(PartitionExtractor.INCOMPLETE_SUFFIX)) {
-                judgeAside(child, relative, a);
+                judgeAside(child, relative, a, hashing);
                 continue;
             }
-            ManifestEntry e = ambiguous.contains(relative) ? null : byPath.get(relative);
+            ManifestEntry e = i >= 0 ? manifest.entry(i) : null;
             if (a.isDirectory() && !a.isSymbolicLink()
                     && (e == null ? ancestors.contains(relative) : e.type() == ManifestEntry.Type.DIRECTORY)) {
-                foundDirectories.add(relative);
+                if (e != null) {
+                    inPlace.set(i);
+                }
                 fixMode(child, e);
-                walk(child, relative + "/", inData);
+                walk(child, relative + "/", inData, hashing);
             } else if (e != null && e.type() == ManifestEntry.Type.FILE && a.isRegularFile() && a.size() == e.size()
                     && !(inData && HELD_BACK.contains(relative))) {
-                candidates.add(new Candidate(child, relative, e, false));
+                hash(hashing, child, relative, i, e, false);
             } else if (e != null && e.type() == ManifestEntry.Type.SYMLINK && a.isSymbolicLink()
                     && e.target().equals(Files.readSymbolicLink(child).toString())) {
-                keptLinks.add(relative);
+                inPlace.set(i);
             } else {
                 removed.addAndGet(removeTree(child));
             }
@@ -230,64 +289,71 @@ final class DeltaScan {
      * A {@code .walj-incomplete} name: a held-back file a fetch put aside (kept when it matches) or any other
      * leftover of an interrupted fetch (removed; no member can have such a name).
      */
-    private void judgeAside(Path child, String relative, BasicFileAttributes a) throws IOException {
+    private void judgeAside(Path child, String relative, BasicFileAttributes a, FileHashing hashing)
+            throws IOException {
         String original = relative.substring(0, relative.length() - PartitionExtractor.INCOMPLETE_SUFFIX.length());
-        ManifestEntry e = ambiguous.contains(original) ? null : byPath.get(original);
+        int i = lookup(original);
+        ManifestEntry e = i >= 0 ? manifest.entry(i) : null;
         // a tablespace's names start with pg_tblspc/, so only the data directory's own held-back files match
         if (HELD_BACK.contains(original) && e != null && e.type() == ManifestEntry.Type.FILE
                 && a.isRegularFile() && a.size() == e.size()) {
-            candidates.add(new Candidate(child, original, e, true));
+            hash(hashing, child, original, i, e, true);
         } else {
             removed.addAndGet(removeTree(child));
         }
     }
 
-    /** SHA-256 of every candidate on {@code threads} threads; a mismatch is removed. */
-    private void hashCandidates(int threads) throws IOException {
-        ParallelEach.run(candidates, threads, "backup-fetch-delta", c -> {
-            if (c.entry().matches(Files.size(c.path()), sha256(c.path()))) {
-                (c.heldBack() ? keptHeldBack : keptFiles).add(c.relative());
-                keptBytes.addAndGet(c.entry().size());
-                fixMode(c.path(), c.entry());
+    /** Hashes {@code path} on a hashing thread: kept when it matches entry {@code i}, else removed. */
+    private void hash(FileHashing hashing, Path path, String relative, int i, ManifestEntry e, boolean heldBack)
+            throws IOException {
+        hashing.submit(() -> {
+            if (e.matches(Files.size(path), FileHashing.sha256(path))) {
+                inPlace.set(i);
+                if (heldBack) {
+                    keptHeldBack.add(relative);
+                } else {
+                    keptFiles.incrementAndGet();
+                }
+                keptBytes.addAndGet(e.size());
+                fixMode(path, e);
             } else {
-                removed.addAndGet(removeTree(c.path()));
+                removed.addAndGet(removeTree(path));
             }
         });
     }
 
-    private Result result(BackupManifest manifest) {
+    private Result result() {
         Set<Integer> needed = new TreeSet<>(unusableNames);
         Set<Integer> all = new TreeSet<>();
-        for (ManifestEntry e : manifest.all()) {
-            all.add(e.partition());
-            if (!manifest.complete() || !inPlace(e)) {
-                needed.add(e.partition());
+        for (int i = 0; i < manifest.members(); i++) {
+            int partition = manifest.partition(i);
+            all.add(partition);
+            if (!manifest.complete() || !inPlace.get(i) && !isBaseDirectory(i)) {
+                needed.add(partition);
             }
         }
         all.removeAll(needed);
-        return new Result(keptFiles, keptLinks, keptHeldBack, all, keptBytes.get(), removed.get());
+        return new Result(manifest, inPlace, keptHeldBack, all, keptFiles.get(), keptBytes.get(), removed.get());
     }
 
-    private boolean inPlace(ManifestEntry e) {
+    /**
+     * Whether entry {@code i} is the data directory or a tablespace directory being restored (unambiguously): in
+     * place without being found, as the fetch makes those itself.
+     */
+    private boolean isBaseDirectory(int i) {
+        ManifestEntry e = manifest.entry(i);
+        if (e.type() != ManifestEntry.Type.DIRECTORY) {
+            return false;
+        }
         String relative;
         try {
             relative = MemberName.parse(e.name()).relative();
         } catch (UnsafeMemberException refused) {
             return false;
         }
-        if (ambiguous.contains(relative)) {
-            return false;
-        }
-        return switch (e.type()) {
-            case FILE -> keptFiles.contains(relative) || keptHeldBack.contains(relative);
-            case SYMLINK -> keptLinks.contains(relative);
-            case DIRECTORY -> relative.isEmpty() || foundDirectories.contains(relative) || isTablespaceBase(relative);
-        };
-    }
-
-    private boolean isTablespaceBase(String relative) {
-        return relative.startsWith("pg_tblspc/")
+        boolean base = relative.isEmpty() || relative.startsWith("pg_tblspc/")
                 && target.tablespaceDirectories().containsKey(relative.substring("pg_tblspc/".length()));
+        return base && lookup(relative) == i;
     }
 
     /** The recorded permission bits on a kept file or directory, set without following a link. */
@@ -308,18 +374,6 @@ final class DeltaScan {
         if (!now.permissions().equals(wanted)) {
             view.setPermissions(wanted);
         }
-    }
-
-    static byte[] sha256(Path file) throws IOException {
-        MessageDigest sha = ManifestEntry.newDigest();
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                sha.update(buffer, 0, n);
-            }
-        }
-        return sha.digest();
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.walj.layout.BackupManifest;
@@ -21,12 +20,12 @@ import org.walj.layout.ManifestEntry;
  */
 final class ManifestCheck {
     private final BackupManifest manifest;
-    /** One bit per manifest entry, by entry number: set when a partition held it. */
-    private final AtomicLongArray seen;
+    /** Set when a partition held the entry. */
+    private final EntryBits seen;
 
     ManifestCheck(BackupManifest manifest) {
         this.manifest = manifest;
-        this.seen = new AtomicLongArray((manifest.members() + 63) >>> 6);
+        this.seen = new EntryBits(manifest.members());
     }
 
     /** A directory, symbolic or hard link: empty when it matches, or a version 1 manifest does not list such. */
@@ -65,7 +64,7 @@ final class ManifestCheck {
                     + " is not in the backup manifest");
         }
         ManifestEntry recorded = manifest.entry(index);
-        if (!markSeen(index)) {
+        if (!seen.set(index)) {
             return Optional.of(quoted + " is in the backup more than once");
         }
         if (recorded.partition() != partition) {
@@ -88,28 +87,13 @@ final class ManifestCheck {
         return Optional.empty();
     }
 
-    /** Sets entry {@code i}'s bit; false when it was set already. */
-    private boolean markSeen(int i) {
-        long bit = 1L << i;
-        int word = i >>> 6;
-        while (true) {
-            long old = seen.get(word);
-            if ((old & bit) != 0) {
-                return false;
-            }
-            if (seen.compareAndSet(word, old, old | bit)) {
-                return true;
-            }
-        }
-    }
-
     /**
      * The manifest's members no partition contained, by partition then name. Call after every partition was read.
      * Only their entry numbers are held (4 bytes each); an entry is built when the list is read.
      */
     List<ManifestEntry> unseen() {
         int[] numbers = IntStream.range(0, manifest.members())
-                .filter(i -> (seen.get(i >>> 6) & 1L << i) == 0)
+                .filter(i -> !seen.get(i))
                 .boxed()
                 .sorted(Comparator.comparingInt(manifest::partition).thenComparing(manifest::name))
                 .mapToInt(Integer::intValue)

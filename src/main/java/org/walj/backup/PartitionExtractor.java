@@ -164,7 +164,7 @@ public final class PartitionExtractor {
             }
             requireNotHeldBack(name.original(), d);
             claims.claim(d.relativeName(), PathClaims.Kind.SYMLINK, name.original());
-            if (kept.links().contains(d.relativeName())) {
+            if (kept.kept(name.original())) {
                 return; // the same link with the same target is there
             }
             if (lstat(d.path()) != null) {
@@ -198,7 +198,7 @@ public final class PartitionExtractor {
         Path path = d.path();
         claims.requireFree(d.relativeName(), name);
         boolean held = isHeldBack(d);
-        if (held ? kept.heldBack().contains(d.relativeName()) : kept.files().contains(d.relativeName())) {
+        if (kept.kept(name)) {
             // in place with the manifest's size and SHA-256; the reader hashes this member too
             if (!held) {
                 claims.extracted(d.relativeName());

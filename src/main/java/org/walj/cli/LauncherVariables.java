@@ -24,8 +24,8 @@ final class LauncherVariables {
             Setting.text("WALJ_CLIENT", LAUNCHER, "How wal-push and wal-fetch ask a running daemon: auto (the native"
                     + " client when built), jvm (the JVM client), none (never: in-process)."),
             Setting.text("XDG_CACHE_HOME", LAUNCHER, "The default of WALJ_CDS_DIR's parent."),
-            Setting.text("WALJ_DAEMON_AUTOSTART", LAUNCHER, "on: wal-push and wal-fetch start a daemon for their"
-                    + " configuration when none answers (off, the default: never)."),
+            Setting.text("WALJ_DAEMON_AUTOSTART", LAUNCHER, "on (the default): wal-push and wal-fetch start a"
+                    + " daemon for their configuration when none answers; off: never."),
             Setting.text("WALJ_DAEMON_IDLE_EXIT", LAUNCHER, "Seconds a daemon started on demand waits idle before it"
                     + " stops (300)."),
             Setting.text("XDG_RUNTIME_DIR", LAUNCHER, "Where a daemon started on demand puts its socket, lock and log"

@@ -1,6 +1,5 @@
 package org.walj.resident;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -14,25 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.walj.WorkerThreads;
 import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
-import org.walj.logging.FailureText;
 import org.walj.logging.LogEvent;
 import org.walj.logging.LogLevel;
 import org.walj.logging.LogRoute;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
-import org.walj.postgres.SegmentName;
 import org.walj.settings.Settings;
 import org.walj.wal.WalArchiver;
-import org.walj.wal.WalPrefetcher;
 import org.walj.wal.WalRestorer;
 
 /**
@@ -46,14 +37,15 @@ public final class ResidentRequests implements DaemonServer.Handler {
     private static final List<String> SERVED = List.of(WalRequest.Push.NAME, WalRequest.Fetch.NAME);
     private static final String TERSE = "--terse";
     private static final int PREFETCH_PARALLELISM = 4;
+    /** Segments queued for prefetching at most: several recoveries' windows (8 by default) at once. */
+    private static final int PREFETCH_QUEUE = 64;
 
     private final WalCommands commands;
     private final WalArchiver archiver;
-    private final WalRestorer restorer;
     private final Settings settings;
     private final List<String> globalArguments;
     private final String build;
-    private final ThreadPoolExecutor prefetches;
+    private final DaemonPrefetch prefetches;
     private final Optional<PushAhead> pushAhead;
     /** Requests being served, and when the last one ended: what the idle exit watches (refusals do not count). */
     private final AtomicInteger serving = new AtomicInteger();
@@ -68,13 +60,11 @@ public final class ResidentRequests implements DaemonServer.Handler {
                             int pushAheadLimit) {
         this.commands = commands;
         this.archiver = archiver;
-        this.restorer = restorer;
         this.pushAhead = pushAhead(archiver, pushAheadLimit);
         this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
-        this.prefetches = new ThreadPoolExecutor(PREFETCH_PARALLELISM, PREFETCH_PARALLELISM, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), WorkerThreads.named("wal-j-prefetch"));
+        this.prefetches = new DaemonPrefetch(restorer, PREFETCH_PARALLELISM, PREFETCH_QUEUE);
     }
 
     /** Uploads run at once: compressing is CPU work, so as many as wal-push's own parallel mode runs. */
@@ -122,7 +112,7 @@ public final class ResidentRequests implements DaemonServer.Handler {
         }
         WalRequest.Fetch fetch = (WalRequest.Fetch) command;
         return commands.fetch(env, fetch.segment(), cwd.resolve(fetch.destination()), fetch.prefetch(),
-                this::prefetch, err);
+                prefetches, err);
     }
 
     private WalRequest check(Protocol.Request request, List<String> args, int sub) throws DaemonServer.Refusal {
@@ -173,34 +163,19 @@ public final class ResidentRequests implements DaemonServer.Handler {
         return out;
     }
 
-    /** wal-fetch's prefetch, as a background task of the daemon instead of a new process. */
-    private void prefetch(Path base, List<SegmentName> segments) throws IOException {
-        try {
-            prefetches.execute(() -> {
-                try {
-                    new WalPrefetcher(restorer).prefetch(base, segments, PREFETCH_PARALLELISM);
-                } catch (IOException | RuntimeException e) {
-                    LOG.warning(LogEvent.msg("prefetching failed").detail(FailureText.describe(e)));
-                }
-            });
-        } catch (RejectedExecutionException busy) {
-            throw new IOException("the daemon's prefetch queue is full");
-        }
-    }
-
     /**
      * How long nothing has been served and nothing runs in the background (requests, prefetches, uploads ahead) as
      * of {@code now} ({@link System#nanoTime}); zero while anything runs.
      */
     public Duration idleFor(long now) {
-        boolean busy = serving.get() > 0 || prefetches.getActiveCount() > 0 || !prefetches.getQueue().isEmpty()
+        boolean busy = serving.get() > 0 || !prefetches.idle()
                 || pushAhead.map(p -> !p.idle()).orElse(false);
         return busy ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - lastServed));
     }
 
     /** After the requests: background uploads get {@code grace} to finish, prefetches are dropped. */
     void shutdown(Duration grace) {
-        prefetches.shutdownNow();
+        prefetches.shutdown();
         pushAhead.ifPresent(p -> p.shutdown(grace));
     }
 }

@@ -5,8 +5,29 @@ import java.nio.file.Path;
 import java.util.List;
 import org.walj.postgres.SegmentName;
 
-/** Starts a detached {@code wal-prefetch BASE SEGMENT…} process; the CLI knows how to start itself. */
+/**
+ * Starts the downloads of wal-fetch's prefetch: a detached {@code wal-prefetch BASE SEGMENT…} process (the CLI knows
+ * how to start itself), or, in the daemon, tasks of its own.
+ */
 @FunctionalInterface
 public interface PrefetchSpawner {
+    /** Downloads {@code segments} (already claimed in the area under {@code base}) into the prefetch area. */
     void spawn(Path base, List<SegmentName> segments) throws IOException;
+
+    /**
+     * How many segments of a window of {@code window} must be missing before {@link #spawn} is called. A process
+     * start costs more than a download, so by default the window is refilled in batches, once half of it is missing.
+     */
+    default int refillAt(int window) {
+        return (window + 1) / 2;
+    }
+
+    /**
+     * Waits up to {@code millis} while the download of {@code segment} into the area under {@code base} runs: by
+     * default simply sleeps (wal-fetch watches the area for another process's download); a spawner that runs the
+     * download itself returns as soon as it ended.
+     */
+    default void awaitProgress(Path base, SegmentName segment, long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
 }

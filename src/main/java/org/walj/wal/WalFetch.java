@@ -78,8 +78,9 @@ public final class WalFetch {
     }
 
     /**
-     * Claims the missing future segments and starts one process for all of them. A JVM start costs more than
-     * a download, so the window is refilled in batches: only once at least half of it is missing.
+     * Claims the missing future segments and starts their downloads, one process for all of them. A JVM start costs
+     * more than a download, so a process's window is refilled in batches (only once at least half of it is missing);
+     * the daemon's own tasks refill it at every call ({@link PrefetchSpawner#refillAt}).
      */
     private void startPrefetches(PrefetchDirectory area, Set<SegmentName> future, int prefetchCount) {
         List<SegmentName> missing = new ArrayList<>();
@@ -88,7 +89,7 @@ public final class WalFetch {
                 missing.add(s);
             }
         }
-        if (missing.isEmpty() || missing.size() < (prefetchCount + 1) / 2) {
+        if (missing.isEmpty() || missing.size() < Math.max(1, spawner.refillAt(prefetchCount))) {
             return;
         }
         List<SegmentName> claimed = new ArrayList<>();
@@ -109,7 +110,10 @@ public final class WalFetch {
         }
     }
 
-    /** Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. */
+    /**
+     * Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. A download the
+     * spawner runs itself (the daemon's) ends the wait as soon as it ended, instead of at the next look.
+     */
     private boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
         long lastSize = -1;
         long lastProgress = System.nanoTime();
@@ -133,7 +137,7 @@ public final class WalFetch {
                 }
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                spawner.awaitProgress(area.base(), s, POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -50,6 +50,14 @@ public final class WalPrefetcher {
         }
     }
 
+    /**
+     * Downloads one segment, already claimed, into the area under {@code base} (the daemon's prefetch task); false
+     * when the archive has no object for it. A failure throws, and leaves nothing in the area.
+     */
+    public boolean prefetch(Path base, SegmentName segment) throws IOException {
+        return prefetchOne(new PrefetchDirectory(base), segment);
+    }
+
     private boolean prefetchOne(PrefetchDirectory area, SegmentName s) throws IOException {
         Path runningDir = area.runningDir(s);
         try {

@@ -305,15 +305,31 @@ class DeltaRestoreTest {
         assertEquals(Path.of("/var/lib/elsewhere"), Files.readSymbolicLink(data.resolve("pg_stat")));
         assertEquals(List.of("pg_control", "secret"), list(outside));
 
+        assertNothingKeptWhenAlsoListedAs("./base/1/1259");
+    }
+
+    /** base/1/1259 listed a second time as {@code otherName}: not kept, rewritten, and the fetch fails. */
+    private void assertNothingKeptWhenAlsoListedAs(String otherName) throws IOException {
         Backup twice = cluster();
-        twice.listedOnly(ManifestEntry.file(0, "./base/1/1259", 0600, 7,
+        twice.listedOnly(ManifestEntry.file(0, otherName, 0600, 7,
                 ManifestEntry.newDigest().digest("catalog".getBytes(StandardCharsets.UTF_8))));
         twice.store(List.of());
         Object before = heldInode(data.resolve("base/1/1259"));
         IOException e = assertThrows(IOException.class, () -> fetch(files, options(true)));
-        assertTrue(e.getMessage().contains("./base/1/1259"), e.getMessage());
+        assertTrue(e.getMessage().contains(otherName), e.getMessage());
         assertNotEquals(before, inode(data.resolve("base/1/1259")), "not kept: written again from the partition");
         assertFalse(Files.exists(data.resolve("global/pg_control")));
+    }
+
+    /**
+     * A name spelled otherwise than backup-push writes it ({@code base/./1/1259}) still leads to its path: with the
+     * plain name also listed, nothing is kept there, as above.
+     */
+    @Test
+    void anOddlySpelledNameIsAmbiguousWithThePlainOne() throws IOException {
+        cluster().store(List.of());
+        fetch(files, options(false));
+        assertNothingKeptWhenAlsoListedAs("base/./1/1259");
     }
 
     /** Tablespaces: the directory's contents are compared too, and the pg_tblspc link is made anew. */

@@ -91,12 +91,20 @@ class AutoStartLauncherTest {
     }
 
     @Test
-    void offByDefaultNothingIsStarted() throws Exception {
-        Run run = run(Map.of("XDG_RUNTIME_DIR", runtime.toString()));
-        assertEquals(0, run.status, run.stderr);
-        assertEquals("", run.stderr);
+    void onByDefaultAndOffStartsNothing() throws Exception {
+        Run off = run(Map.of("XDG_RUNTIME_DIR", runtime.toString(), "WALJ_DAEMON_AUTOSTART", "off"));
+        assertEquals(0, off.status, off.stderr);
+        assertEquals("", off.stderr);
+        Thread.sleep(1000); // a start would have been recorded by now
         assertEquals(List.of("wal-push"), commands());
         assertFalse(Files.exists(runtime.resolve("wal-j")), "no runtime directory made");
+
+        Run unset = run(Map.of("XDG_RUNTIME_DIR", runtime.toString()));
+        assertEquals(0, unset.status, unset.stderr);
+        assertEquals("", unset.stderr);
+        awaitCommands(List.of("wal-push", "wal-push", "daemon"));
+        Orphans.child(ProcessHandle.of(Long.parseLong(
+                Files.readString(onlyFile(runtime.resolve("wal-j"), ".pid")).trim())).orElseThrow());
     }
 
     @Test

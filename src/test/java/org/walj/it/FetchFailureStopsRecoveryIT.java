@@ -164,7 +164,7 @@ class FetchFailureStopsRecoveryIT {
         finishAndCompare(scratch, restored, expected);
     }
 
-    private static PgCluster archivingSource(Scratch scratch, WalJ walj, Map<String, String> walEnv) {
+    static PgCluster archivingSource(Scratch scratch, WalJ walj, Map<String, String> walEnv) {
         PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv);
         source.start();
         source.psql("CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)");
@@ -177,7 +177,7 @@ class FetchFailureStopsRecoveryIT {
     }
 
     /** {@code count} archived segments after the base backup, 500 rows each; returns the dump of the table. */
-    private static Path writeSegments(Scratch scratch, PgCluster source, int count, List<String> segments) {
+    static Path writeSegments(Scratch scratch, PgCluster source, int count, List<String> segments) {
         String last = null;
         for (int i = 0; i < count; i++) {
             source.psql("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(" + (i * 500 + 1) + ", "
@@ -193,7 +193,8 @@ class FetchFailureStopsRecoveryIT {
         return expected;
     }
 
-    private static void startExpectingFatal(PgCluster restored) {
+    /** Starts a recovery that must stop with FATAL; returns once the server exited (DaemonPrefetchRecoveryIT too). */
+    static void startExpectingFatal(PgCluster restored) {
         try {
             restored.start(Duration.ofMinutes(1));
         } catch (AssertionError startFailed) {
@@ -202,7 +203,7 @@ class FetchFailureStopsRecoveryIT {
         awaitStopped(restored, Duration.ofMinutes(2));
     }
 
-    private static void assertStoppedWithoutPromoting(PgCluster restored, String log) {
+    static void assertStoppedWithoutPromoting(PgCluster restored, String log) {
         assertTrue(log.contains("exit code 200"), "PostgreSQL saw wal-fetch's failure status\n" + log);
         assertTrue(log.contains("FATAL"), "recovery stopped with FATAL\n" + log);
         assertFalse(log.contains("selected new timeline ID"), "the server did not promote\n" + log);
@@ -220,7 +221,7 @@ class FetchFailureStopsRecoveryIT {
         restored.stop();
     }
 
-    private static void awaitStopped(PgCluster cluster, Duration limit) {
+    static void awaitStopped(PgCluster cluster, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (cluster.isRunning()) {
             if (System.nanoTime() > deadline) {

@@ -345,9 +345,14 @@ class LauncherIT {
         }
     }
 
-    /** Runs the launcher with its class-data cache under the test's directory, never in the real home. */
+    /**
+     * Runs the launcher with its class-data cache under the test's directory, never in the real home. The subject
+     * here is the JVM each call starts (its options, its class-data archive), and the stand-in jar is no daemon:
+     * so no daemon is started on demand (WALJ_DAEMON_AUTOSTART=off; AutoStartLauncherTest and AutoStartIT test that).
+     */
     private Exec launch(String... command) {
-        return Exec.of(command).env("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        return Exec.of(command).env("XDG_CACHE_HOME", tmp.resolve("cache").toString())
+                .env("WALJ_DAEMON_AUTOSTART", "off");
     }
 
     private Probe run(Path bin, Map<String, String> env) {

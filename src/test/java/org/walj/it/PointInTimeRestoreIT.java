@@ -27,8 +27,10 @@ import org.walj.it.harness.WalJ;
 
 /**
  * wal-j restore on a real PostgreSQL 15: three backups taken while pgbench writes, a marker row committed after each
- * at a known time and LSN, a restore point after the third. Restores to a time between backups 2 and 3 (backup 2 is
- * chosen, the log names it, the marker table equals its contents at that time), to an LSN between backups 1 and 2
+ * at a known time and LSN, a restore point after the third. Restores to a time after each backup: between backups 2
+ * and 3 (backup 2 is chosen, the log names it, the marker table equals its contents at that time), between 1 and 2
+ * (backup 1), after 3 (backup 3, with {@code --delta} over the first copy after it ran, promoted, and drifted: the
+ * copy's own rows and table are gone), to an LSN between backups 1 and 2
  * (backup 1, paused at the target), to the restore point (the newest backup); a dry run writes nothing; a target
  * before the oldest backup and one beyond the archived WAL are refused with nothing written. The recovered servers
  * get no archive variable in their environment: restore_command must name the archive itself (the prefix pinned as
@@ -111,6 +113,29 @@ class PointInTimeRestoreIT {
         assertTrue(byTime.logTail(400).contains("recovery stopping before commit"), byTime.logTail(80));
         byTime.stop();
 
+        // a time between backups 1 and 2: backup 1
+        PgCluster byTime1 = PgCluster.unfilled(scratch, "by-time-1");
+        restoreToTime(walj, env, byTime1, times.get(0), backups.get(0), source, "--pool-size", "2");
+        Path gotByTime1 = scratch.file("dumps/by-time-1.tsv");
+        byTime1.dumpTable("marker", gotByTime1);
+        Compare.assertSameLines(dumps.get(0), gotByTime1, "marker table at a time after backup 1 (marker 1 only)");
+        byTime1.stop();
+
+        // a time after backup 3, restored with --delta over the copy restored to backup 2 above, which has run
+        // since (promoted, timeline 2) and drifted: backup 3, and nothing of the drift is left
+        byTime.start(Duration.ofMinutes(3));
+        byTime.psql("INSERT INTO marker VALUES (-1, 'only on the copy');"
+                + "CREATE TABLE drift AS SELECT g FROM generate_series(1, 10000) g; CHECKPOINT");
+        byTime.stop();
+        ProcessResult deltaRun = restoreToTime(walj, env, byTime, times.get(2), backups.get(2), source, "--delta");
+        assertTrue(deltaRun.stderr().contains("Delta restore: kept "), deltaRun.describe());
+        Path gotByTime3 = scratch.file("dumps/by-time-3.tsv");
+        byTime.dumpTable("marker", gotByTime3);
+        Compare.assertSameLines(dumps.get(2), gotByTime3, "marker table at a time after backup 3 (markers 1-3, not "
+                + "4, not the copy's own row)");
+        assertEquals("f", byTime.psql("SELECT to_regclass('drift') IS NOT NULL"), "the copy's own table is gone");
+        byTime.stop();
+
         // an LSN between backups 1 and 2: backup 1, paused at the target
         PgCluster byLsn = PgCluster.unfilled(scratch, "by-lsn");
         ProcessResult lsnRun = walj.run(env, Duration.ofMinutes(5), "restore", "--target-lsn", lsns.get(0),
@@ -143,6 +168,28 @@ class PointInTimeRestoreIT {
         byName.dumpTable("marker", gotByName);
         Compare.assertSameLines(dumps.get(2), gotByName, "marker table at the restore point (markers 1-3, not 4)");
         byName.stop();
+    }
+
+    /**
+     * {@code wal-j restore --target-time time --target-action promote} into {@code copy} (its configuration, minus
+     * recovery settings, is the source's), checks the log names {@code backup}, starts the copy and waits until
+     * recovery stopped at the target and promoted. The copy is left running.
+     */
+    private static ProcessResult restoreToTime(WalJ walj, Map<String, String> env, PgCluster copy, String time,
+                                               String backup, PgCluster source, String... options) {
+        List<String> args = new ArrayList<>(List.of("restore", "--target-time", time, "--target-action", "promote"));
+        args.addAll(List.of(options));
+        args.add(copy.dataDir().toString());
+        ProcessResult run = walj.run(env, Duration.ofMinutes(5), args.toArray(String[]::new)).requireSuccess();
+        assertTrue(run.stderr().contains("restoring " + backup + " for recovery to time"),
+                "the log names " + backup + "\n" + run.describe());
+        if (!Files.exists(copy.dataDir().resolve("postgresql.conf"))) {
+            copy.adoptConfigurationOf(source).serverEnv(walj.env());
+        }
+        copy.start(Duration.ofMinutes(3));
+        copy.waitRecoveryFinished(Duration.ofMinutes(3));
+        assertTrue(copy.logTail(400).contains("recovery stopping before commit"), copy.logTail(80));
+        return run;
     }
 
     /** backup-push while pgbench writes; returns the new backup's name. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.AutoStartedDaemons;
 import org.walj.it.harness.Compare;
 import org.walj.it.harness.Exec;
 import org.walj.it.harness.PgCluster;
@@ -111,6 +112,10 @@ class WalArchiveRecoveryIT {
                 + restored.logTail(60));
         assertFalse(serverLog.contains("could not start prefetching"), "every wal-prefetch process started\n"
                 + restored.logTail(60));
+        // with nothing configured beyond WAL-E's, the first call started a daemon on demand, which served later ones
+        AutoStartedDaemons daemons = AutoStartedDaemons.of(scratch);
+        assertTrue(daemons.served("wal-push") + daemons.served("wal-fetch") >= 1,
+                "a daemon started on demand served archive_command or restore_command:\n" + daemons.log());
         assertEquals("t", restored.psql("SELECT pg_current_wal_lsn() >= '" + endOfWrites + "'::pg_lsn"),
                 "recovery replayed the archive up to the source's last write (" + endOfWrites + "); it stopped at "
                         + restored.currentWalLsn() + ": wal-fetch did not deliver every segment (see the server log)");

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Servers and children that a test JVM starts (PostgreSQL clusters, S3Proxy, wal-j daemons) must not outlive it.
+ * Servers and children that a test JVM starts (PostgreSQL clusters, S3Proxy, wal-j daemons, daemons that wal-push
+ * started on demand in a test's runtime directory) must not outlive it.
  * Closing fixtures and shutdown hooks handle a test that fails or a JVM that is told to stop; neither runs when the
  * JVM is killed with SIGKILL (a CI time-out, an operator's kill -9). So each JVM writes what it started into a file
  * of its own under {@code <tmp>/walj-test-owners/}, and the first fixture of any later test JVM stops what a dead
@@ -37,6 +38,70 @@ public final class Orphans {
     /** Records a PostgreSQL data directory whose postmaster this JVM started. */
     public static void postgres(Path dataDirectory) {
         record("postgres " + dataDirectory.toAbsolutePath());
+    }
+
+    /**
+     * Records a runtime directory ({@code XDG_RUNTIME_DIR}) in which wal-push and wal-fetch of this JVM's tests may
+     * start daemons on demand (docs/daemon.md, "Started on demand"): they are not this JVM's children, so they are
+     * found later through the {@code wal-j/<key>.pid} files there.
+     */
+    public static void daemons(Path runtimeDirectory) {
+        record("daemons " + runtimeDirectory.toAbsolutePath());
+    }
+
+    /**
+     * Stops every daemon started on demand in {@code runtimeDirectory}: each {@code wal-j/<key>.pid} names the leader
+     * of a daemon's session ({@code flock} holding {@code <key>.lock}), which is stopped with everything under it,
+     * SIGTERM first (a daemon then finishes what it accepted) and SIGKILL after {@code grace}. A pid is trusted only
+     * if it still is a {@code flock} whose command line names that directory (pids are reused). Returns how many.
+     */
+    public static int stopDaemonsIn(Path runtimeDirectory, java.time.Duration grace) {
+        Path dir = runtimeDirectory.resolve("wal-j");
+        List<ProcessHandle> leaders = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(dir, "*.pid")) {
+            for (Path pidFile : pids) {
+                daemonLeader(pidFile, dir).ifPresent(leaders::add);
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            System.err.println("could not look for daemons in " + dir + ": " + e);
+            return 0;
+        }
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        for (ProcessHandle leader : leaders) {
+            all.addAll(leader.descendants().toList());
+            all.add(leader);
+        }
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                h.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                h.destroyForcibly();
+            }
+        }
+        return leaders.size();
+    }
+
+    private static Optional<ProcessHandle> daemonLeader(Path pidFile, Path dir) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+            String[] argv = cmdline.split("\0");
+            boolean flock = argv.length > 0 && argv[0].endsWith("flock");
+            if (flock && cmdline.contains(dir.toString() + "/")) {
+                return ProcessHandle.of(pid);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // being written, gone, or not a pid
+        }
+        return Optional.empty();
     }
 
     /** Stops what JVMs that are gone left running; once per JVM, before its first server starts. */
@@ -109,6 +174,11 @@ public final class Orphans {
                     killChild(Long.parseLong(f[1]), Long.parseLong(f[2]));
                 } else if (f.length >= 2 && f[0].equals("postgres")) {
                     killPostmaster(Path.of(line.substring("postgres ".length())));
+                } else if (f.length >= 2 && f[0].equals("daemons")) {
+                    int n = stopDaemonsIn(Path.of(line.substring("daemons ".length())), java.time.Duration.ZERO);
+                    if (n > 0) {
+                        System.err.println("stopped " + n + " wal-j daemon(s) left running by a killed test JVM");
+                    }
                 }
             }
             Files.deleteIfExists(owner);

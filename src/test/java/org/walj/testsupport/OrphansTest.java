@@ -52,4 +52,41 @@ class OrphansTest {
         child.onExit().get(30, TimeUnit.SECONDS);
         assertFalse(child.isAlive());
     }
+
+    /**
+     * A daemon started on demand in a test's runtime directory: its session leader is a {@code flock} on a lock there,
+     * named by {@code wal-j/<key>.pid}. It is stopped with what runs under it; a pid file naming anything else (a pid
+     * reused by an unrelated process) is left alone.
+     */
+    @Test
+    void daemonsInARuntimeDirectoryAreStoppedAndOnlyThey() throws Exception {
+        Path xdg = java.nio.file.Files.createTempDirectory("walj-orphans-xdg");
+        Path dir = java.nio.file.Files.createDirectory(xdg.resolve("wal-j"));
+        Process daemon = new ProcessBuilder("flock", "-n", dir.resolve("k.lock").toString(), "sh", "-c", "sleep 600")
+                .start();
+        Process unrelated = new ProcessBuilder("sleep", "600").start();
+        try {
+            java.nio.file.Files.writeString(dir.resolve("k.pid"), daemon.pid() + "\n");
+            java.nio.file.Files.writeString(dir.resolve("other.pid"), unrelated.pid() + "\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (daemon.toHandle().descendants().findAny().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50); // flock has not started its command yet
+            }
+            List<ProcessHandle> under = daemon.toHandle().descendants().toList();
+            assertFalse(under.isEmpty(), "flock runs its command");
+
+            assertEquals(1, Orphans.stopDaemonsIn(xdg, java.time.Duration.ofSeconds(10)));
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon's leader stopped");
+            for (ProcessHandle h : under) {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(unrelated.isAlive(), "a pid file naming another program is not trusted");
+            assertEquals(0, Orphans.stopDaemonsIn(xdg.resolve("missing"), java.time.Duration.ZERO));
+        } finally {
+            daemon.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            daemon.destroyForcibly();
+            unrelated.destroyForcibly();
+            new ProcessBuilder("rm", "-rf", xdg.toString()).start().waitFor();
+        }
+    }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.walj.testsupport.Orphans;
@@ -36,7 +35,17 @@ public final class AutoStartedDaemons implements AutoCloseable {
 
     /** A new private runtime directory {@code name} in the scratch area, owned by the server's user. */
     public static AutoStartedDaemons in(Scratch scratch, String name) {
-        return new AutoStartedDaemons(scratch.user().createDirectory(scratch.root().resolve(name)));
+        Path xdg = scratch.user().createDirectory(scratch.root().resolve(name));
+        Orphans.daemons(xdg);
+        return new AutoStartedDaemons(xdg);
+    }
+
+    /**
+     * The daemons started on demand in the scratch's own runtime directory ({@link Scratch#runtimeDir()}), where
+     * every server and direct run of the harness starts them by default; {@link Scratch#close()} stops them too.
+     */
+    public static AutoStartedDaemons of(Scratch scratch) {
+        return new AutoStartedDaemons(scratch.runtimeDir());
     }
 
     /** What the server's environment needs for wal-push and wal-fetch to start daemons here. */
@@ -135,18 +144,7 @@ public final class AutoStartedDaemons implements AutoCloseable {
 
     /** Stops every daemon here (SIGTERM to the whole session, then SIGKILL after 30 s). */
     @Override
-    public void close() throws InterruptedException {
-        for (ProcessHandle leader : running()) {
-            List<ProcessHandle> all = new ArrayList<>(leader.descendants().toList());
-            all.add(leader);
-            all.forEach(ProcessHandle::destroy);
-            for (ProcessHandle h : all) {
-                try {
-                    h.onExit().get(30, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    h.destroyForcibly();
-                }
-            }
-        }
+    public void close() {
+        Orphans.stopDaemonsIn(xdg, Duration.ofSeconds(30));
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one external command with a timeout, optionally as the PostgreSQL server's OS user.
  *
  * <p>Output goes to temporary files rather than pipes, so a child that leaves a grandchild holding the
- * pipes open (pg_ctl starting a postmaster) can never hang the test. Inherited {@code PG*}, {@code WALE_*}
- * and {@code WALJ_*} variables are dropped so a developer's shell cannot change what a test does; pass
+ * pipes open (pg_ctl starting a postmaster) can never hang the test. Inherited {@code PG*}, {@code WALE_*},
+ * {@code WALJ_*} and {@code XDG_RUNTIME_DIR} variables are dropped so a developer's shell cannot change what a test does; pass
  * what a command needs with {@link #env}.
  */
 public final class Exec {
@@ -167,7 +167,10 @@ public final class Exec {
     private ProcessBuilder processBuilder(List<String> argv) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> environment = pb.environment();
-        environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_"));
+        // XDG_RUNTIME_DIR too: wal-push and wal-fetch start daemons there (docs/daemon.md), and a test's daemons
+        // belong in its scratch tree (Scratch#runtimeEnv), never in the developer's session directory
+        environment.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("WALE_") || k.startsWith("WALJ_")
+                || k.equals("XDG_RUNTIME_DIR"));
         environment.put("PATH", SANE_PATH);
         environment.put("LC_ALL", "C");
         environment.put("LANG", "C");

@@ -230,7 +230,10 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    /** An environment variable for the server process, and so for archive_command and restore_command. */
+    /**
+     * An environment variable for the server process, and so for archive_command and restore_command (which also get
+     * the scratch's {@link Scratch#runtimeEnv()} unless set here: their daemons started on demand are the test's).
+     */
     public PgCluster serverEnv(String variable, String value) {
         serverEnv.put(variable, value);
         return this;
@@ -265,7 +268,7 @@ public final class PgCluster implements AutoCloseable {
         long secs = Math.max(1, timeout.toSeconds());
         ProcessResult r = exec(Tools.pg("pg_ctl").toString(), "start", "-D", data.toString(), "-l", log.toString(),
                 "-w", "-t", Long.toString(secs))
-                .env(serverEnv).timeout(timeout.plusSeconds(30)).run();
+                .env(scratch.runtimeEnv()).env(serverEnv).timeout(timeout.plusSeconds(30)).run();
         Orphans.postgres(data); // even a failed start may have left a postmaster
         if (!r.succeeded()) {
             throw failure("pg_ctl start of " + name + " failed", r);

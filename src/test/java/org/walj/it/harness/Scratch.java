@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A scratch directory tree under /tmp that the PostgreSQL server's OS user can read and write (when the tests
@@ -24,6 +26,7 @@ public final class Scratch implements AutoCloseable {
 
     private final Path root;
     private final ServerUser user;
+    private final Path runtimeDir;
     private final List<PgCluster> clusters = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
@@ -31,7 +34,9 @@ public final class Scratch implements AutoCloseable {
     private Scratch(Path root, ServerUser user) {
         this.root = root;
         this.user = user;
-        this.shutdownHook = new Thread(this::stopClusters, "walj-it-stop-clusters");
+        this.runtimeDir = dir("xdg");
+        Orphans.daemons(runtimeDir); // before any wal-j command of this test can start one
+        this.shutdownHook = new Thread(this::stopClustersAndDaemons, "walj-it-stop-clusters");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -59,6 +64,24 @@ public final class Scratch implements AutoCloseable {
 
     public ServerUser user() {
         return user;
+    }
+
+    /**
+     * The {@code XDG_RUNTIME_DIR} of every wal-j command this test runs (a server's archive_command and
+     * restore_command, a direct run): wal-push and wal-fetch start their daemons on demand in {@code <it>/wal-j}
+     * (docs/daemon.md, "Started on demand"), so a test's daemons are its own, never another test's, and
+     * {@link #close()} stops them (a JVM killed before that: {@link Orphans#daemons}).
+     */
+    public Path runtimeDir() {
+        return runtimeDir;
+    }
+
+    /**
+     * The environment that keeps a wal-j command's daemons in {@link #runtimeDir()}; the short idle exit bounds a
+     * daemon that outlives a killed test JVM when no later test JVM reaps it.
+     */
+    public Map<String, String> runtimeEnv() {
+        return Map.of("XDG_RUNTIME_DIR", runtimeDir.toString(), "WALJ_DAEMON_IDLE_EXIT", "60");
     }
 
     /** A directory under the root (created if missing), owned by the server user. */
@@ -103,6 +126,16 @@ public final class Scratch implements AutoCloseable {
         }
     }
 
+    private void stopClustersAndDaemons() {
+        stopClusters();
+        stopDaemons();
+    }
+
+    /** Stops the daemons wal-j commands of this test started on demand (after the servers that asked them). */
+    private void stopDaemons() {
+        Orphans.stopDaemonsIn(runtimeDir, Duration.ofSeconds(30));
+    }
+
     private void stopClusters() {
         List<PgCluster> all = clusters();
         for (int i = all.size() - 1; i >= 0; i--) {
@@ -120,7 +153,7 @@ public final class Scratch implements AutoCloseable {
             return;
         }
         closed = true;
-        stopClusters();
+        stopClustersAndDaemons();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

@@ -31,14 +31,17 @@ public final class WalJ {
     private final ServerUser user;
     private final Path workDir;
     private final Path classDataCache;
+    private final Map<String, String> runtimeEnv;
 
-    private WalJ(Path launcher, Path jar, Path java, ServerUser user, Path workDir, Path classDataCache) {
+    private WalJ(Path launcher, Path jar, Path java, ServerUser user, Path workDir, Path classDataCache,
+            Map<String, String> runtimeEnv) {
         this.launcher = launcher;
         this.jar = jar;
         this.java = java;
         this.user = user;
         this.workDir = workDir;
         this.classDataCache = classDataCache;
+        this.runtimeEnv = runtimeEnv;
     }
 
     /** Copies launcher and jar into {@code <scratch>/bin} and checks the server user can run them. */
@@ -77,7 +80,8 @@ public final class WalJ {
                     + " where every user can read it (Debian: apt-get install openjdk-17-jdk-headless) or pass"
                     + " -Dwalj.it.java=/path/to/bin/java");
             user.requireExecutable(launcher, "scratch directory not reachable by the server user");
-            return new WalJ(launcher, jar, java, user, scratch.dir("walj-cwd"), scratch.dir("walj-cds"));
+            return new WalJ(launcher, jar, java, user, scratch.dir("walj-cwd"), scratch.dir("walj-cds"),
+                    scratch.runtimeEnv());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install wal-j into " + bin, e);
         }
@@ -109,12 +113,26 @@ public final class WalJ {
     }
 
     /**
-     * Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}, and a
+     * Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}, a
      * class-data cache of this scratch directory, so that tests neither use nor leave archives in the server
-     * user's home.
+     * user's home, and the scratch's runtime directory ({@link Scratch#runtimeEnv()}), so that the daemons wal-push
+     * and wal-fetch start on demand (the default) are this test's and are stopped with it.
      */
     public Map<String, String> env() {
-        return Map.of("WALJ_JAVA", java.toString(), "WALJ_CDS_DIR", classDataCache.toString());
+        Map<String, String> env = new LinkedHashMap<>(runtimeEnv);
+        env.put("WALJ_JAVA", java.toString());
+        env.put("WALJ_CDS_DIR", classDataCache.toString());
+        return Map.copyOf(env);
+    }
+
+    /**
+     * {@link #env()} with {@code WALJ_DAEMON_AUTOSTART=off}: for the few tests whose subject is the per-call JVM
+     * itself (each says why).
+     */
+    public Map<String, String> envWithoutDaemon() {
+        Map<String, String> env = new LinkedHashMap<>(env());
+        env.put("WALJ_DAEMON_AUTOSTART", "off");
+        return env;
     }
 
     /**
