@@ -26,7 +26,8 @@ import org.walj.logging.LoggerNames;
 import org.walj.logging.Progress;
 import org.walj.logging.ProgressDisplay;
 import org.walj.logging.WalELog;
-import org.walj.pipeline.EncodingInputStream;
+import org.walj.pipeline.BlockCompressors;
+import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.ObjectCodec;
 import org.walj.storage.ObjectInfo;
 import org.walj.storage.RetryPolicy;
@@ -39,6 +40,8 @@ import org.walj.storage.Storage;
  */
 public final class BackupFetch {
     private static final WalELog BASE_LOG = WalELog.get(LoggerNames.WORKER_BASE);
+    /** Blocks of one partition decoded at once: lzop's 256 KiB blocks, so ~2 MiB of buffers per partition. */
+    private static final int BLOCKS_IN_FLIGHT = 4;
 
     private final Archive archive;
     private final Storage storage;
@@ -247,14 +250,18 @@ public final class BackupFetch {
 
     private void extractAll(List<ObjectInfo> partitions, PartitionExtractor extractor, Options options,
                             ManifestCheck check, LongAdder downloaded) throws IOException {
-        try (Progress shown = progress.start("backup-fetch downloaded", BackupPartitions.storedBytes(partitions))) {
+        try (Progress shown = progress.start("backup-fetch downloaded", BackupPartitions.storedBytes(partitions));
+             BlockCompressors decoders = BlockCompressors.forDecoding()) {
+            // one partition often holds the largest relation file alone: its blocks are decoded on every core
+            Optional<BlockParallelism> parallelism = decoders.parallelism(BLOCKS_IN_FLIGHT);
             PartitionPool.runAll(partitions, options.poolSize(), "backup-fetch",
-                    p -> extractOne(p, extractor, check, shown, options.readRetry(), downloaded));
+                    p -> extractOne(p, extractor, check, shown, options.readRetry(), downloaded, parallelism));
         }
     }
 
     private void extractOne(ObjectInfo partition, PartitionExtractor extractor, ManifestCheck check,
-                            Progress shown, RetryPolicy retry, LongAdder downloaded) throws IOException {
+                            Progress shown, RetryPolicy retry, LongAdder downloaded,
+                            Optional<BlockParallelism> parallelism) throws IOException {
         String name = BackupPartitions.fileName(partition);
         int number = BackupPartitions.number(partition);
         FileCheck fileCheck = check == null ? null : new FileCheck() {
@@ -277,11 +284,12 @@ public final class BackupFetch {
         workerLog.info(LogEvent.msg("beginning partition download")
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
-        // download, decrypt and decompress on one thread, tar parsing and file writes on this one
+        // download and decrypt on one thread, blocks decompressed on the decoders (lzop), tar parsing, hashing and
+        // file writes on this one
         // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
         try (InputStream stored = new ProgressInputStream(ResumingRead.open(storage, partition.key(), retry,
                 downloaded), shown);
-             InputStream tar = EncodingInputStream.readAhead(codec.decoder(partition.key(), stored))) {
+             InputStream tar = codec.threadedDecoder(partition.key(), stored, parallelism)) {
             extractor.extract(tar, fileCheck);
         } catch (UnsafeMemberException e) {
             throw new UnsafeMemberException(e, name);

@@ -17,13 +17,20 @@ public final class BlockCompressors implements AutoCloseable {
     private final ExecutorService threads;
     private final BlockParallelism parallelism;
 
-    private BlockCompressors(int count) {
-        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, WorkerThreads.numbered("walj-compress-"));
+    private BlockCompressors(int count, String threadName) {
+        this.threads = count < 2 ? null : Executors.newFixedThreadPool(count, WorkerThreads.numbered(threadName));
         this.parallelism = threads == null ? null : new BlockParallelism(threads, count);
     }
 
     public static BlockCompressors forThisMachine() {
-        return new BlockCompressors(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS));
+        return new BlockCompressors(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS),
+                "walj-compress-");
+    }
+
+    /** The same pool for the other direction: blocks decompressed and checked ({@code ParallelBlockReader}). */
+    public static BlockCompressors forDecoding() {
+        return new BlockCompressors(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS),
+                "walj-decode-");
     }
 
     /** Empty on a single core, where compressing on the writing thread alone is as fast. */

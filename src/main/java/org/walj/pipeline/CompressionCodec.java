@@ -62,11 +62,29 @@ public abstract class CompressionCodec {
     /** Decodes {@code in}, which starts with this format (checked by {@link #decoder}, not here). */
     protected abstract InputStream decodeFrom(InputStream in) throws IOException;
 
+    /** Whether {@link #decodeFrom(InputStream, BlockParallelism)} decodes blocks on more than one thread. */
+    public boolean decodesInParallel() {
+        return false;
+    }
+
+    /**
+     * As {@link #decodeFrom(InputStream)}, decoding blocks on {@code parallelism} too where the format's blocks are
+     * independent; a format that cannot (the default) decodes on the reading thread.
+     */
+    protected InputStream decodeFrom(InputStream in, BlockParallelism parallelism) throws IOException {
+        return decodeFrom(in);
+    }
+
     /**
      * A decompressing stream over {@code in}. Reads the first bytes at once: an object in another format fails
      * here with a {@link CorruptObjectException} that names what it looks like (and {@code in} is closed).
      */
     public final InputStream decoder(InputStream in) throws IOException {
+        return decoder(in, null);
+    }
+
+    /** As {@link #decoder(InputStream)}, with blocks decoded on {@code parallelism} too (null: not). */
+    public final InputStream decoder(InputStream in, BlockParallelism parallelism) throws IOException {
         Objects.requireNonNull(in, "in");
         try {
             PushbackInputStream probe = new PushbackInputStream(in, StreamFormat.PROBE_LENGTH);
@@ -75,7 +93,7 @@ public abstract class CompressionCodec {
             if (actual != format) {
                 throw StreamFormat.mismatch(format, actual, head, head.length);
             }
-            return decodeFrom(probe);
+            return parallelism == null ? decodeFrom(probe) : decodeFrom(probe, parallelism);
         } catch (IOException | RuntimeException e) {
             try {
                 in.close();

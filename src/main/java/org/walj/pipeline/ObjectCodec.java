@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How objects are encoded on the way into storage (compress, then encrypt) and decoded on the way out (decrypt, then
@@ -34,9 +35,27 @@ public record ObjectCodec(CompressionCodec compression, Encryption encryption, C
 
     /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */
     public InputStream decoder(String key, InputStream stored) throws IOException {
-        CompressionCodec c = readable.forObjectName(key).orElseThrow(
+        return codecOf(key).decoder(encryption.decrypt(stored));
+    }
+
+    /**
+     * As {@link #decoder(String, InputStream)}, on more than one thread: a format whose blocks decode independently
+     * (lzop) has its stored bytes read ahead and decrypted on a thread of their own and its blocks decompressed and
+     * checked on {@code parallelism} (and the reading thread), which reads the decoded blocks directly; any other
+     * format, or no {@code parallelism}, is decrypted and decompressed on a thread of its own, read ahead.
+     */
+    public InputStream threadedDecoder(String key, InputStream stored, Optional<BlockParallelism> parallelism)
+            throws IOException {
+        CompressionCodec c = codecOf(key);
+        if (parallelism.isPresent() && c.decodesInParallel()) {
+            return c.decoder(EncodingInputStream.readAhead(encryption.decrypt(stored)), parallelism.get());
+        }
+        return EncodingInputStream.readAhead(c.decoder(encryption.decrypt(stored)));
+    }
+
+    private CompressionCodec codecOf(String key) throws CorruptObjectException {
+        return readable.forObjectName(key).orElseThrow(
                 () -> new CorruptObjectException("cannot tell how " + key + " is compressed: unknown suffix"));
-        return c.decoder(encryption.decrypt(stored));
     }
 
     /** The compressions an object may have been stored with, the one this codec writes first. */

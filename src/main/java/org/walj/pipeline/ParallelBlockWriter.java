@@ -1,7 +1,6 @@
 package org.walj.pipeline;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -35,44 +34,20 @@ public final class ParallelBlockWriter {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private enum State { FILLING, QUEUED, RUNNING, DONE }
-
-    /** An input block and the encoder that turns it into its container bytes. Fields below guarded by {@link #lock}. */
-    private final class Slot implements Runnable {
+    /** An input block and the encoder that turns it into its container bytes. */
+    private final class Slot extends BlockTask {
         final byte[] input = new byte[blockSize];
         final BlockEncoder encoder;
         int length; // written by the writing thread before submission only
-        State state = State.FILLING;
-        Throwable failure;
 
         Slot(BlockEncoder encoder) {
+            super(lock);
             this.encoder = encoder;
         }
 
         @Override
-        public void run() {
-            synchronized (lock) {
-                if (state != State.QUEUED) {
-                    return; // abandoned, or the writing thread took it while it waited
-                }
-                state = State.RUNNING;
-            }
-            encodeClaimed();
-        }
-
-        /** Encodes the block of a slot this thread moved to RUNNING, then publishes the outcome. */
-        void encodeClaimed() {
-            Throwable t = null;
-            try {
-                encoder.encode(input, 0, length);
-            } catch (Throwable e) {
-                t = e;
-            }
-            synchronized (lock) {
-                failure = t;
-                state = State.DONE;
-                lock.notifyAll();
-            }
+        void work() throws IOException {
+            encoder.encode(input, 0, length);
         }
     }
 
@@ -179,29 +154,10 @@ public final class ParallelBlockWriter {
      */
     public void abandon() {
         failed = failed || !finished;
-        boolean interrupted = false;
-        synchronized (lock) {
-            for (Slot s : pending) {
-                if (s.state == State.QUEUED) {
-                    s.state = State.DONE;
-                }
-            }
-            for (Slot s : pending) {
-                while (s.state == State.RUNNING) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-        }
+        BlockTask.abandon(lock, pending);
         pending.clear();
         free.clear();
         filling = null;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private IOException fail(Throwable e) {
@@ -237,9 +193,7 @@ public final class ParallelBlockWriter {
     }
 
     private void submit(Slot s) throws IOException {
-        synchronized (lock) {
-            s.state = State.QUEUED;
-        }
+        s.queue();
         pending.add(s);
         try {
             parallelism.executor().execute(s);
@@ -249,14 +203,8 @@ public final class ParallelBlockWriter {
                     e);
         }
         // keep the output flowing: write whatever is already encoded, without waiting
-        while (!pending.isEmpty() && isDone(pending.peek())) {
+        while (!pending.isEmpty() && pending.peek().isDone()) {
             writeOldest();
-        }
-    }
-
-    private boolean isDone(Slot s) {
-        synchronized (lock) {
-            return s.state == State.DONE;
         }
     }
 
@@ -267,34 +215,7 @@ public final class ParallelBlockWriter {
      */
     private void writeOldest() throws IOException {
         Slot s = pending.peek();
-        Throwable failure;
-        while (true) {
-            Slot help = null;
-            synchronized (lock) {
-                if (s.state == State.DONE) {
-                    failure = s.failure;
-                    break;
-                }
-                for (Slot q : pending) {
-                    if (q.state == State.QUEUED) {
-                        q.state = State.RUNNING;
-                        help = q;
-                        break;
-                    }
-                }
-                if (help == null) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for a block to be compressed");
-                    }
-                }
-            }
-            if (help != null) {
-                help.encodeClaimed();
-            }
-        }
+        Throwable failure = BlockTask.await(s, pending, "a block to be compressed");
         if (failure != null) {
             throw failure instanceof IOException io ? new IOException(io.getMessage(), io)
                     : new IOException("compressing a block failed: " + failure, failure);
@@ -302,9 +223,7 @@ public final class ParallelBlockWriter {
         pending.remove();
         s.encoder.writeTo(out);
         s.length = 0;
-        synchronized (lock) {
-            s.state = State.FILLING;
-        }
+        s.reset();
         free.add(s);
     }
 }

@@ -58,6 +58,10 @@ class BackupFetchTest {
     }
 
     void sentinel(List<Tablespace> tablespaces) throws IOException {
+        sentinel(storage, tablespaces);
+    }
+
+    static void sentinel(FileStorage storage, List<Tablespace> tablespaces) throws IOException {
         BackupSentinel s = new BackupSentinel(SegmentName.parse("000000010000000000000002").orElseThrow(), "00000312",
                 10, new RestoreSpec("/original/data/", tablespaces));
         storage.put("basebackups_005/" + NAME + "_backup_stop_sentinel.json",

@@ -3,6 +3,7 @@ package org.walj.pipeline.lzop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.CompressionCodec;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.StreamFormat;
@@ -24,5 +25,16 @@ public final class LzopCodec extends CompressionCodec {
     @Override
     protected InputStream decodeFrom(InputStream in) {
         return new LzopInputStream(in);
+    }
+
+    @Override
+    public boolean decodesInParallel() {
+        return true;
+    }
+
+    /** lzop's blocks are independent: decompressed and checked several at once, handed out in order. */
+    @Override
+    protected InputStream decodeFrom(InputStream in, BlockParallelism parallelism) {
+        return new LzopInputStream(in, parallelism);
     }
 }
