@@ -28,6 +28,7 @@ import org.walj.daemon.DaemonClient;
 import org.walj.daemon.DaemonServer;
 import org.walj.daemon.Protocol;
 import org.walj.logging.LogEvent;
+import org.walj.logging.LogSetup;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.settings.Scope;
@@ -58,6 +59,9 @@ class ResidentRequestsTest {
 
     @BeforeEach
     void setUp() throws IOException {
+        // as `wal-j daemon` does before serving: a test that ran `--terse` earlier in this JVM leaves the level at
+        // WARNING, and this class's records at INFO would never reach a request's route
+        LogSetup.setTerse(false);
         Path archive = Files.createDirectories(tmp.resolve("archive"));
         Archive opened = Archives.file(archive);
         requests = new ResidentRequests(new Recorder(), new WalArchiver(opened), new WalRestorer(opened), Settings.read(TABLE, ENV), GLOBALS,
