@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.archive.Archives;
 import org.walj.logging.LogRoute;
+import org.walj.logging.LogSetup;
 import org.walj.pipeline.codecs.Compression;
 import org.walj.storage.file.FileStorage;
 import org.walj.wal.WalArchiver;
@@ -52,6 +53,8 @@ class PushAheadTest {
 
     @BeforeEach
     void setUp() throws IOException {
+        // the daemon's level (wal-j daemon sets INFO); a --terse run earlier in this JVM would leave WARNING
+        LogSetup.setTerse(false);
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
         status = Files.createDirectories(pgWal.resolve("archive_status"));
         Path archive = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent(); // an archive: wal_005/ exists
