@@ -65,7 +65,7 @@ public final class PartitionExtractor {
 
     private final RestoreTarget target;
     private final boolean applyOwnership;
-    private final PathClaims claims = new PathClaims();
+    private final PathClaims claims;
     /** Directories known to be real (made or lstat-checked here); extraction never removes or replaces one. */
     private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
@@ -112,7 +112,17 @@ public final class PartitionExtractor {
      * are not written again; the reader still reads and checks their members.
      */
     PartitionExtractor(RestoreTarget target, boolean applyOwnership, DeltaScan.Result kept) {
+        this(target, applyOwnership, kept, kept.manifest());
+    }
+
+    /**
+     * As above, with the backup's {@code manifest} (null: none), by whose entry numbers the files written are
+     * remembered ({@link PathClaims}).
+     */
+    PartitionExtractor(RestoreTarget target, boolean applyOwnership, DeltaScan.Result kept,
+                       org.walj.layout.BackupManifest manifest) {
         this.target = target;
+        this.claims = new PathClaims(manifest);
         this.applyOwnership = applyOwnership;
         this.kept = kept;
         heldBack.addAll(kept.heldBack());
@@ -201,7 +211,7 @@ public final class PartitionExtractor {
         if (kept.kept(name)) {
             // in place with the manifest's size and SHA-256; the reader hashes this member too
             if (!held) {
-                claims.extracted(d.relativeName());
+                claims.extracted(name, d.relativeName());
             }
             return;
         }
@@ -221,7 +231,7 @@ public final class PartitionExtractor {
         setOwner(written, entry);
         setMode(written, entry.getMode());
         if (!held) {
-            claims.extracted(d.relativeName());
+            claims.extracted(name, d.relativeName());
         }
         if (entry.getSize() >= WRITE_BUFFER) {
             writeBehind.submit(written);
@@ -272,7 +282,7 @@ public final class PartitionExtractor {
         } catch (FileAlreadyExistsException e) {
             throw PathClaims.clashWithAFile(name);
         }
-        claims.extracted(d.relativeName());
+        claims.extracted(name, d.relativeName());
     }
 
     private boolean isHeldBack(Destination d) {
