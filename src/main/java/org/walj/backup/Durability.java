@@ -42,7 +42,7 @@ final class Durability {
 
     /** Every fsync submitted as the walk finds it; returns when all are done, throws the first that failed. */
     private static void walk(Path root, boolean files) throws IOException {
-        try (ParallelSync sync = new ParallelSync(SYNC_THREADS)) {
+        try (ParallelSync sync = ParallelSync.bounded(SYNC_THREADS, "walj-fsync-")) {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -72,7 +72,14 @@ public final class PartitionExtractor {
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<DelayedLink> delayedLinks = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
-    private final WriteBehindSync writeBehind = new WriteBehindSync();
+    /**
+     * fsyncs each large restored file in the background as soon as it is complete: the kernel does not start writing
+     * back a restore smaller than its background dirty threshold (10 % of RAM) until someone syncs, so a single pass
+     * at the end would leave the disk idle during extraction and then wait for all of it. The end pass
+     * ({@link Durability#syncTree}) still syncs everything, and then finds little left; a failed fsync here fails the
+     * restore.
+     */
+    private final ParallelSync writeBehind = ParallelSync.unbounded(2, "walj-write-behind-");
     /** What a delta restore found in place (nothing for a restore into an empty directory). */
     private final DeltaScan.Result kept;
     private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();

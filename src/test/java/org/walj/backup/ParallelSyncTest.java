@@ -24,7 +24,7 @@ class ParallelSyncTest {
         for (int i = 0; i < 500; i++) {
             Files.write(dir.resolve("f" + i), new byte[] {(byte) i});
         }
-        try (ParallelSync sync = new ParallelSync(3)) {
+        try (ParallelSync sync = ParallelSync.bounded(3, "test-fsync-")) {
             for (int i = 0; i < 500; i++) {
                 sync.submit(dir.resolve("f" + i));
             }
@@ -38,7 +38,7 @@ class ParallelSyncTest {
     @Test
     void aFailedSyncIsThrownNotSkipped() throws Exception {
         Path missing = tmp.resolve("missing");
-        ParallelSync sync = new ParallelSync(2);
+        ParallelSync sync = ParallelSync.bounded(2, "test-fsync-");
         try {
             sync.submit(missing);
             IOException e = assertThrows(IOException.class, sync::awaitAll);
@@ -46,7 +46,7 @@ class ParallelSyncTest {
         } finally {
             sync.close();
         }
-        ParallelSync next = new ParallelSync(1);
+        ParallelSync next = ParallelSync.bounded(1, "test-fsync-");
         try {
             next.submit(missing);
             // the failure is kept: a submit after it has run throws it
@@ -70,7 +70,7 @@ class ParallelSyncTest {
     void linksAreNotFollowed() throws IOException {
         Path target = Files.write(tmp.resolve("target"), new byte[1]);
         Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
-        try (ParallelSync sync = new ParallelSync(1)) {
+        try (ParallelSync sync = ParallelSync.bounded(1, "test-fsync-")) {
             sync.submit(link);
             assertThrows(IOException.class, sync::awaitAll);
         }
