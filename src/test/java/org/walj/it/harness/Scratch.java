@@ -59,7 +59,11 @@ public final class Scratch implements AutoCloseable {
                 safe = safe.substring(0, 20);
             }
             // Short path on purpose: unix socket paths must stay under ~100 bytes.
-            Path root = Files.createTempDirectory(inMemory ? memoryOrTmp() : Path.of("/tmp"), "walj-it-" + safe + "-");
+            Path base = inMemory ? memoryOrTmp() : Path.of("/tmp");
+            Path root = Files.createTempDirectory(base, "walj-it-" + safe + "-");
+            if (!base.equals(Path.of("/tmp"))) {
+                Orphans.memoryTree(root); // memory until deleted: a later JVM deletes it if this one is killed
+            }
             user.own(root);
             return new Scratch(root, user);
         } catch (IOException e) {
