@@ -10,6 +10,7 @@ import org.walj.pipeline.Codecs;
 import org.walj.pipeline.Cli;
 import org.walj.pipeline.TestData;
 import org.walj.pipeline.codecs.Compression;
+import net.jpountz.xxhash.XXHashFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,12 +115,23 @@ public class Lz4CodecTest {
     }
 
     @Test
-    void linkedBlocksAreReportedAsUnsupported() throws IOException {
+    void linkedBlocksFromTheLz4CliDecode() throws IOException {
         Path plain = dir.resolve("in.bin");
-        Files.write(plain, TestData.compressible(TestData.MIB, 44));
-        byte[] frame = Cli.run(dir, plain, Cli.lz4(), "-q", "-B4", "-BD", "-c").assertSuccess("lz4 -BD").stdout();
-        CorruptObjectException e = assertThrows(CorruptObjectException.class, () -> unlz4(frame));
-        assertEquals("unsupported LZ4 frame: linked blocks (lz4 -BD)", e.getMessage());
+        int linked = 0;
+        for (TestData.Input input : inputs) {
+            Files.write(plain, input.data());
+            for (List<String> options : List.of(List.of("-B4"), List.of("-B5", "--content-size"), List.of("-B7"),
+                    List.of("-9", "-B4", "--no-frame-crc"))) {
+                if (options.contains("-9") && input.data().length > TestData.MIB) {
+                    continue;
+                }
+                byte[] frame = Cli.run(dir, plain, Cli.args(Cli.lz4(), options, "-q", "-BD", "-c"))
+                        .assertSuccess("lz4 -BD").stdout();
+                linked += (frame[4] & 0x20) == 0 ? 1 : 0; // one block: lz4 marks it independent
+                assertArrayEquals(input.data(), unlz4(frame), input.name() + " lz4 -BD " + options);
+            }
+        }
+        assertTrue(linked >= 8, linked + " frames with linked blocks");
     }
 
     @Test
@@ -139,7 +151,7 @@ public class Lz4CodecTest {
                         "corrupt LZ4 frame"), e.getMessage());
             }
         }
-        assertEquals("truncated LZ4 frame: input ends early",
+        assertEquals("truncated LZ4 frame: input ends in the content checksum",
                 expectCorrupt("end mark cut", Arrays.copyOf(frame, frame.length - 1), data).getMessage());
     }
 
@@ -158,10 +170,14 @@ public class Lz4CodecTest {
         }
         expectCorrupt("garbage", LzopBuilder.concat(frame, new byte[] {1, 2, 3, 4, 5}), data);
         expectCorrupt("short garbage", LzopBuilder.concat(frame, new byte[] {1, 2}), data);
-        assertEquals("corrupt LZ4 frame: Stream frame descriptor corrupted",
+        assertEquals("corrupt LZ4 frame: frame descriptor checksum mismatch",
                 expectCorrupt("descriptor hash", flip(frame, 6), data).getMessage());
-        assertEquals("corrupt LZ4 frame: Invalid or unsupported frame descriptor",
+        assertEquals("corrupt LZ4 frame: frame descriptor checksum mismatch",
                 expectCorrupt("descriptor reserved bit", flip(frame, 5), data).getMessage());
+        byte[] reserved = flip(frame, 5);
+        reserved[6] = (byte) (XXHashFactory.fastestJavaInstance().hash32().hash(reserved, 4, 2, 0) >> 8);
+        assertEquals("corrupt LZ4 frame: unsupported frame descriptor (FLG 0x74, BD 0x71)",
+                expectCorrupt("descriptor reserved bit, hash fixed", reserved, data).getMessage());
     }
 
     private static byte[] flip(byte[] b, int pos) {
