@@ -52,7 +52,7 @@ import org.walj.storage.Storage;
 public final class BackupPusher {
     private static final WalELog OPERATOR = WalELog.get(LoggerNames.OPERATOR_BACKUP);
     private static final WalELog UPLOAD = WalELog.get(LoggerNames.WORKER_UPLOAD);
-    /** Largest block a partition's blocks are compressed in parallel for: LZO's 256 KiB, not LZ4's 4 MiB. */
+    /** Largest block a partition's blocks are compressed in parallel for: LZO's and LZ4's 256 KiB. */
     private static final int PARALLEL_BLOCK_LIMIT = 256 * 1024;
     /**
      * WAL-E's own DETAIL, word for word ({@code wal_e/operator/backup.py}), for the WARNING a failed push logs before
@@ -239,8 +239,8 @@ public final class BackupPusher {
         OPERATOR.info(LogEvent.msg("postgres version metadata upload complete"));
 
         // The largest file is one partition and so one stream: its blocks use the cores the others have left. Small
-        // blocks only (LZO's), two at once: partitions run --pool-size at a time, and an LZ4 block is 4 MiB (a slot
-        // holds it and its output), so many cores would multiply LZ4's memory past the heap.
+        // blocks only (LZO's and LZ4's 256 KiB), two at once: partitions run --pool-size at a time, and a codec with
+        // large blocks (a slot holds one and its output) would multiply its memory past the heap.
         // closed in reverse: the uploads stop (interrupted when failing) before their compressors and progress close
         try (Progress shown = progress.start("backup-push read", total);
              BlockCompressors compressors = BlockCompressors.forThisMachine();

@@ -43,7 +43,7 @@ public final class Lz4Codec extends CompressionCodec {
     /** A frame writer over {@code out}; closing it ends the frame and closes {@code out}. */
     public static OutputStream compress(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
-        LZ4FrameOutputStream frame = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L,
+        LZ4FrameOutputStream frame = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_256KB, -1L,
                 LZ4Factory.fastestJavaInstance().fastCompressor(), XXHashFactory.fastestJavaInstance().hash32(),
                 LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
                 LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
@@ -51,7 +51,7 @@ public final class Lz4Codec extends CompressionCodec {
     }
 
     /**
-     * The same frame, byte for byte, with its 4 MiB blocks compressed several at once on {@code parallelism}'s
+     * The same frame, byte for byte, with its 256 KiB blocks compressed several at once on {@code parallelism}'s
      * executor ({@link Lz4ParallelFrame}); for a caller with one stream to encode.
      */
     public static OutputStream compress(OutputStream out, BlockParallelism parallelism) throws IOException {

@@ -72,9 +72,9 @@ public class Lz4CodecTest {
         for (TestData.Input input : inputs) {
             byte[] frame = lz4(input.data());
             assertArrayEquals(input.data(), unlz4(frame), input.name());
-            // FLG: version 01, independent blocks, block checksums, content checksum; BD: 4 MiB blocks
+            // FLG: version 01, independent blocks, block checksums, content checksum; BD: 256 KiB blocks
             assertEquals(0x74, frame[4] & 0xFF, input.name());
-            assertEquals(0x70, frame[5] & 0xFF, input.name());
+            assertEquals(0x50, frame[5] & 0xFF, input.name());
             Path f = dir.resolve("ours.lz4");
             Files.write(f, frame);
             Cli.run(dir, null, Cli.lz4(), "-q", "-t", f.toString()).assertSuccess("lz4 -t " + input.name());
@@ -176,7 +176,7 @@ public class Lz4CodecTest {
                 expectCorrupt("descriptor reserved bit", flip(frame, 5), data).getMessage());
         byte[] reserved = flip(frame, 5);
         reserved[6] = (byte) (XXHashFactory.fastestJavaInstance().hash32().hash(reserved, 4, 2, 0) >> 8);
-        assertEquals("corrupt LZ4 frame: unsupported frame descriptor (FLG 0x74, BD 0x71)",
+        assertEquals("corrupt LZ4 frame: unsupported frame descriptor (FLG 0x74, BD 0x51)",
                 expectCorrupt("descriptor reserved bit, hash fixed", reserved, data).getMessage());
     }
 

@@ -193,12 +193,12 @@ class ParallelLz4InputStreamTest {
         }
     }
 
-    /** 4 MiB blocks (ours) are in flight several at once: each needs 4 MiB + its stored bytes. */
+    /** 4 MiB blocks (lz4's default, and earlier wal-j's) are in flight several at once, each 4 MiB + stored bytes. */
     @Test
-    void ourFourMiBBlocksAreFramedSeveralAtOnce() throws IOException {
-        byte[] data = TestData.compressible(6 * Lz4ParallelFrame.BLOCK_SIZE, 61);
+    void fourMiBBlocksAreFramedSeveralAtOnce() throws IOException {
+        byte[] data = TestData.compressible(6 * 4 * TestData.MIB, 61);
         List<Runnable> queued = new ArrayList<>(); // never run by the executor: the reading thread does them
-        try (InputStream in = Lz4Codec.decompress(new ByteArrayInputStream(Lz4CodecTest.lz4(data)),
+        try (InputStream in = Lz4Codec.decompress(new ByteArrayInputStream(lz4(data, "-B7", "-BX")),
                 new BlockParallelism(queued::add, 3))) {
             assertEquals(data[0], (byte) in.read());
             assertEquals(3, queued.size(), "blocks in flight when the first byte is handed out");
