@@ -4,7 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,6 +63,43 @@ public final class ParallelReads {
             assertArrayEquals(sequential.bytes(), parallel.bytes(), "bytes before the failure, degree " + d.blocks());
         }
         return sequential;
+    }
+
+    /** Cut at each of {@code cuts} and at {@code more} random places: every degree fails as sequentially. */
+    public void cutsFailAsSequentially(byte[] stream, List<Integer> cuts, int more, String expected) {
+        List<Integer> all = new ArrayList<>(cuts);
+        Random random = new Random(stream.length);
+        for (int i = 0; i < more; i++) {
+            all.add(random.nextInt(stream.length));
+        }
+        for (int at : all) {
+            sameFailureAsSequential(Arrays.copyOf(stream, at), expected);
+        }
+    }
+
+    /** An executor that refuses every task: the reading thread decodes each block itself. */
+    public void refusingExecutorStillDecodes(byte[] stream, byte[] expected) {
+        Outcome o = readAll(stream, new BlockParallelism(task -> {
+            throw new RejectedExecutionException("pool is shut down");
+        }, 4));
+        assertEquals(null, o.failure());
+        assertArrayEquals(expected, o.bytes());
+    }
+
+    /** Closed after one read: no task of the reader runs afterwards, and at most the blocks in flight were sent. */
+    public void closingEarlyLeavesNoTaskRunning(byte[] stream) throws IOException, InterruptedException {
+        ExecutorService own = Executors.newFixedThreadPool(2, r -> new Thread(r, "own-decode-pool"));
+        AtomicInteger tasks = new AtomicInteger();
+        try (InputStream in = open.apply(new ByteArrayInputStream(stream), new BlockParallelism(task -> {
+            tasks.incrementAndGet();
+            own.execute(task);
+        }, 8))) {
+            assertTrue(in.read(new byte[100]) > 0);
+        } finally {
+            own.shutdown();
+        }
+        assertTrue(own.awaitTermination(60, TimeUnit.SECONDS), "the pool's threads ended");
+        assertTrue(tasks.get() >= 1 && tasks.get() <= 9, "at most the blocks in flight were submitted: " + tasks);
     }
 
     /** Reads with varied read sizes (single bytes too) until the end or a failure; a failure stays sticky. */

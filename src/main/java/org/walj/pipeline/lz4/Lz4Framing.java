@@ -169,7 +169,7 @@ final class Lz4Framing implements ParallelBlockReader.Framing<Lz4Block> {
     /** Reads up to the next frame's first block; false at the end of the input (after at least one frame). */
     private boolean nextFrame() throws IOException {
         while (true) {
-            int got = readUpTo(small, 0, 4);
+            int got = in.readNBytes(small, 0, 4);
             if (got == 0 && frames > 0) {
                 return false;
             }
@@ -260,21 +260,9 @@ final class Lz4Framing implements ParallelBlockReader.Framing<Lz4Block> {
     }
 
     private void readFully(byte[] b, int off, int n, String where) throws IOException {
-        if (readUpTo(b, off, n) < n) {
+        if (in.readNBytes(b, off, n) < n) {
             throw truncated(where);
         }
-    }
-
-    private int readUpTo(byte[] b, int off, int n) throws IOException {
-        int have = 0;
-        while (have < n) {
-            int r = in.read(b, off + have, n - have);
-            if (r < 0) {
-                break;
-            }
-            have += r;
-        }
-        return have;
     }
 
     private static int getU32(byte[] b, int off) {

@@ -59,56 +59,33 @@ final class Lz4Linked {
 
     /** Decodes into {@code dst[start, limit)}; matches may reach back to index 0. Returns the length or -1. */
     static int decode(byte[] src, int srcLength, byte[] dst, int start, int limit) {
-        int s = 0;
+        Source in = new Source(src, srcLength);
         int d = start;
         while (true) {
-            if (s >= srcLength) {
+            if (in.at >= srcLength) {
                 return -1;
             }
-            int token = src[s++] & 0xFF;
-            int literals = token >>> 4;
-            if (literals == 15) {
-                int b;
-                do {
-                    if (s >= srcLength) {
-                        return -1;
-                    }
-                    b = src[s++] & 0xFF;
-                    literals += b;
-                } while (b == 255 && literals <= limit);
-            }
-            if (literals > srcLength - s || literals > limit - d) {
+            int token = src[in.at++] & 0xFF;
+            int literals = in.length(token >>> 4, limit);
+            if (literals < 0 || literals > srcLength - in.at || literals > limit - d) {
                 return -1;
             }
-            System.arraycopy(src, s, dst, d, literals);
-            s += literals;
+            System.arraycopy(src, in.at, dst, d, literals);
+            in.at += literals;
             d += literals;
-            if (s == srcLength) {
+            if (in.at == srcLength) {
                 return d - start; // the last sequence has literals only
             }
-            if (srcLength - s < 2) {
+            if (srcLength - in.at < 2) {
                 return -1;
             }
-            int offset = (src[s] & 0xFF) | (src[s + 1] & 0xFF) << 8;
-            s += 2;
-            if (offset == 0 || offset > d) {
+            int offset = (src[in.at] & 0xFF) | (src[in.at + 1] & 0xFF) << 8;
+            in.at += 2;
+            int match = in.length(token & 0x0F, limit);
+            if (offset == 0 || offset > d || match < 0 || match + MIN_MATCH > limit - d) {
                 return -1;
-            }
-            int match = token & 0x0F;
-            if (match == 15) {
-                int b;
-                do {
-                    if (s >= srcLength) {
-                        return -1;
-                    }
-                    b = src[s++] & 0xFF;
-                    match += b;
-                } while (b == 255 && match <= limit);
             }
             match += MIN_MATCH;
-            if (match > limit - d) {
-                return -1;
-            }
             int from = d - offset;
             if (offset >= match) {
                 System.arraycopy(dst, from, dst, d, match);
@@ -118,6 +95,34 @@ final class Lz4Linked {
                 }
             }
             d += match;
+        }
+    }
+
+    /** The compressed block and the position in it. */
+    private static final class Source {
+        private final byte[] src;
+        private final int length;
+        int at;
+
+        Source(byte[] src, int length) {
+            this.src = src;
+            this.length = length;
+        }
+
+        /** A token's 4-bit length, plus the bytes that extend it when it is 15; -1 if cut short or over limit. */
+        int length(int nibble, int limit) {
+            int n = nibble;
+            if (n == 15) {
+                int b;
+                do {
+                    if (at >= length) {
+                        return -1;
+                    }
+                    b = src[at++] & 0xFF;
+                    n += b;
+                } while (b == 255 && n <= limit);
+            }
+            return n;
         }
     }
 }

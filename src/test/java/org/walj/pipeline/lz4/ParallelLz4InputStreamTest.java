@@ -20,12 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,17 +138,11 @@ class ParallelLz4InputStreamTest {
     void aCutAnywhereFailsAsTheSequentialReaderFails() throws IOException {
         for (byte[] frame : List.of(lz4(TestData.mixed(6 * BLOCK + 1234, 57), "-B4", "-BX"),
                 lz4(TestData.compressible(6 * BLOCK + 1234, 58), "-B4", "-BD"))) {
-            Random random = new Random(frame.length);
             List<Integer> cuts = new ArrayList<>(List.of(0, 1, 4, 6, frame.length - 1, frame.length - 4));
             for (Block b : blocks(frame)) {
                 cuts.addAll(List.of(b.offset(), b.offset() + 3, b.offset() + 4, b.end() - 1));
             }
-            for (int i = 0; i < 40; i++) {
-                cuts.add(random.nextInt(frame.length));
-            }
-            for (int at : cuts) {
-                reads.sameFailureAsSequential(Arrays.copyOf(frame, at), "LZ4 frame");
-            }
+            reads.cutsFailAsSequentially(frame, cuts, 40, "LZ4 frame");
         }
     }
 
@@ -209,28 +200,12 @@ class ParallelLz4InputStreamTest {
     @Test
     void aRefusingExecutorStillDecodesEveryBlock() throws IOException {
         byte[] data = TestData.compressible(6 * BLOCK, 62);
-        ParallelReads.Outcome o = reads.readAll(lz4(data, "-B4", "-BX"), new BlockParallelism(task -> {
-            throw new RejectedExecutionException("pool is shut down");
-        }, 4));
-        assertEquals(null, o.failure());
-        assertArrayEquals(data, o.bytes());
+        reads.refusingExecutorStillDecodes(lz4(data, "-B4", "-BX"), data);
     }
 
     @Test
     void closingEarlyLeavesNoTaskRunning() throws IOException, InterruptedException {
-        ExecutorService own = Executors.newFixedThreadPool(2, r -> new Thread(r, "own-unlz4-pool"));
-        AtomicInteger tasks = new AtomicInteger();
-        byte[] frame = lz4(TestData.mixed(20 * BLOCK, 63), "-B4");
-        try (InputStream in = Lz4Codec.decompress(new ByteArrayInputStream(frame), new BlockParallelism(task -> {
-            tasks.incrementAndGet();
-            own.execute(task);
-        }, 8))) {
-            assertTrue(in.read(new byte[100]) > 0);
-        } finally {
-            own.shutdown();
-        }
-        assertTrue(own.awaitTermination(60, TimeUnit.SECONDS), "the pool's threads ended");
-        assertTrue(tasks.get() >= 1 && tasks.get() <= 9, "at most the blocks in flight were submitted: " + tasks);
+        reads.closingEarlyLeavesNoTaskRunning(lz4(TestData.mixed(20 * BLOCK, 63), "-B4"));
     }
 
     /** One data block of a frame: its offset (at its 4-byte size) and the bytes stored after the size. */

@@ -9,30 +9,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.walj.WorkerThreads;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.Codecs;
-import org.walj.pipeline.CorruptObjectException;
 import org.walj.pipeline.ParallelBlockReader;
 import org.walj.pipeline.ParallelReads;
 import org.walj.pipeline.TestData;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -112,18 +103,12 @@ class ParallelLzopInputStreamTest {
     @Test
     void aCutAnywhereFailsAsTheSequentialReaderFails() throws IOException {
         byte[] stream = Codecs.lzop(TestData.mixed(6 * Lzop.BLOCK_SIZE + 1234, 42));
-        Random random = new Random(7);
         List<Integer> cuts = new ArrayList<>(List.of(0, 1, 9, 40, stream.length - 1, stream.length - 4));
         for (LzopLayout.Block b : LzopLayout.parse(stream).blocks()) {
             cuts.addAll(List.of(b.offset(), b.offset() + 3, b.offset() + b.headerLength(),
                     b.offset() + b.headerLength() + b.compressedLength() - 1));
         }
-        for (int i = 0; i < 60; i++) {
-            cuts.add(random.nextInt(stream.length));
-        }
-        for (int at : cuts) {
-            reads.sameFailureAsSequential(Arrays.copyOf(stream, at), "lzop stream");
-        }
+        reads.cutsFailAsSequentially(stream, cuts, 60, "lzop stream");
     }
 
     @Test
@@ -179,27 +164,11 @@ class ParallelLzopInputStreamTest {
     @Test
     void aRefusingExecutorStillDecodesEveryBlock() throws IOException {
         byte[] data = TestData.compressible(6 * Lzop.BLOCK_SIZE, 47);
-        ParallelReads.Outcome o = reads.readAll(Codecs.lzop(data), new BlockParallelism(task -> {
-            throw new RejectedExecutionException("pool is shut down");
-        }, 4));
-        assertEquals(null, o.failure());
-        assertArrayEquals(data, o.bytes());
+        reads.refusingExecutorStillDecodes(Codecs.lzop(data), data);
     }
 
     @Test
     void closingEarlyLeavesNoTaskRunning() throws IOException, InterruptedException {
-        ExecutorService own = Executors.newFixedThreadPool(2, r -> new Thread(r, "own-unlzop-pool"));
-        AtomicInteger tasks = new AtomicInteger();
-        byte[] stream = Codecs.lzop(TestData.mixed(20 * Lzop.BLOCK_SIZE, 48));
-        try (InputStream in = new LzopInputStream(new ByteArrayInputStream(stream), new BlockParallelism(task -> {
-            tasks.incrementAndGet();
-            own.execute(task);
-        }, 8))) {
-            assertTrue(in.read(new byte[100]) > 0);
-        } finally {
-            own.shutdown();
-        }
-        assertTrue(own.awaitTermination(60, TimeUnit.SECONDS), "the pool's threads ended");
-        assertTrue(tasks.get() >= 1 && tasks.get() <= 9, "at most the blocks in flight were submitted: " + tasks);
+        reads.closingEarlyLeavesNoTaskRunning(Codecs.lzop(TestData.mixed(20 * Lzop.BLOCK_SIZE, 48)));
     }
 }
