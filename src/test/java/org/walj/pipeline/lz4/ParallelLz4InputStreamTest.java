@@ -169,7 +169,8 @@ class ParallelLz4InputStreamTest {
             Block b2 = blocks.get(2);
             Block b5 = blocks.get(5);
             byte[] swapped = LzopBuilder.concat(Arrays.copyOfRange(frame, 0, b2.offset()),
-                    Arrays.copyOfRange(frame, b5.offset(), b5.end()), Arrays.copyOfRange(frame, b2.end(), b5.offset()),
+                    Arrays.copyOfRange(frame, b5.offset(), b5.end()),
+                    Arrays.copyOfRange(frame, b2.end(), b5.offset()),
                     Arrays.copyOfRange(frame, b2.offset(), b2.end()), Arrays.copyOfRange(frame, b5.end(), frame.length));
             byte[] expected = LzopBuilder.concat(Arrays.copyOfRange(data, 0, 2 * BLOCK),
                     Arrays.copyOfRange(data, 5 * BLOCK, 6 * BLOCK), Arrays.copyOfRange(data, 3 * BLOCK, 5 * BLOCK),
