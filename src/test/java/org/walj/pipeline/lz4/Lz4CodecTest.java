@@ -134,6 +134,28 @@ public class Lz4CodecTest {
         assertTrue(linked >= 8, linked + " frames with linked blocks");
     }
 
+    /**
+     * Without block checksums every flip reaches the linked-block decoder: it must fail with a one-line corruption
+     * report, never overrun or hang. (Wrong bytes may be handed out first: only the content checksum at the end
+     * covers them, as with the lz4 tool.)
+     */
+    @Test
+    void bitFlipsInLinkedBlocksFail() throws IOException {
+        Path plain = dir.resolve("in.bin");
+        byte[] data = TestData.mixed(700 * TestData.KIB, 49);
+        Files.write(plain, data);
+        byte[] frame = Cli.run(dir, plain, Cli.lz4(), "-q", "-B4", "-BD", "-c").assertSuccess("lz4 -BD").stdout();
+        Random random = new Random(6);
+        for (int c = 0; c < 300; c++) {
+            byte[] bad = frame.clone();
+            int pos = 7 + random.nextInt(frame.length - 7);
+            bad[pos] ^= (byte) (1 << random.nextInt(8));
+            CorruptObjectException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(CorruptObjectException.class, () -> unlz4(bad)), "flip at " + pos);
+            assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+        }
+    }
+
     @Test
     void truncationFails() {
         byte[] data = TestData.mixed(700 * TestData.KIB, 45);
