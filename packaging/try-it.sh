@@ -5,7 +5,8 @@
 # directory, which recovers from the archive with `wal-j wal-fetch %f %p`; the two are compared.
 # The servers listen only on Unix sockets in a directory of their own (no TCP port, so nothing can collide).
 # Needs: the built jar (./mvnw -q -B -DskipTests package) and PostgreSQL's server programs (Debian: postgresql-15).
-# Everything lives under one directory in /tmp, printed at the end; the servers are stopped on exit.
+# Everything lives under one directory in /tmp, printed at the end, the runtime directory of the daemon that wal-j's
+# launcher starts on demand included (XDG_RUNTIME_DIR); the servers and that daemon are stopped on exit.
 # Usage: try-it.sh [--wal-j COMMAND]   COMMAND: an installed wal-j (the Debian package's /usr/bin/wal-j, a tarball's
 #        bin/wal-j) to run instead of a copy of this checkout's launcher and jar.
 set -euo pipefail
@@ -35,6 +36,10 @@ if [ "$(id -u)" -eq 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 run() { "${as_pg[@]}" "$@"; }
+# The daemon that the first wal-push starts on demand (docs/daemon.md) lives in a runtime directory of this run's own,
+# not the user's /tmp/wal-j-UID: cleanup finds exactly the daemons this run started, and none outlives it.
+export XDG_RUNTIME_DIR=$work/run
+run mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 run mkdir -p "$work/bin" "$work/archive/wal_005"   # a new archive, as README says: the directory with wal_005/
 if [ -n "$installed" ]; then
@@ -47,10 +52,28 @@ prefix="file://localhost$work/archive"
 walj="env WALE_FILE_PREFIX=$prefix $walj_bin"
 echo "==> wal-j: $walj_bin ($(run "$walj_bin" version))"
 
+# The launcher's start-up leaves <key>.pid (the daemon's session leader: kill -- -PID stops all of it) while the
+# daemon runs, and holds <key>.lock until it has gone.
+stop_daemons() {
+  local rd=$XDG_RUNTIME_DIR/wal-j pid lock
+  for _ in $(seq 1 100); do
+    for pid in "$rd"/*.pid; do
+      [ -f "$pid" ] && kill -TERM -- "-$(cat "$pid")" 2>/dev/null || true
+    done
+    local held=
+    for lock in "$rd"/*.lock; do
+      [ -f "$lock" ] && ! flock -n "$lock" true 2>/dev/null && held=1
+    done
+    [ -z "$held" ] && return 0
+    sleep 0.1
+  done
+  echo "try-it: a wal-j daemon in $rd did not stop" >&2
+}
 cleanup() {
   for d in "$work/primary" "$work/restored"; do
     [ -f "$d/postmaster.pid" ] && run "$pgbin/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
   done
+  stop_daemons   # after the servers: their last archive_command or restore_command may have started one
 }
 trap cleanup EXIT
 

@@ -47,8 +47,14 @@ public final class Main {
         }
     }
 
+    /** Runs one command; the JVM's logging level (set from {@code --terse}) is as before when it returns. */
     static int run(String[] args, Settings env) {
-        return commandLine(args, env).execute(args);
+        WalJCommand root = new WalJCommand(env, Arrays.asList(args));
+        try {
+            return commandLine(root, env).execute(args);
+        } finally {
+            root.restoreLogging();
+        }
     }
 
     static CommandLine commandLine(String[] args, Settings env) {

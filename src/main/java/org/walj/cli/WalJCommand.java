@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.walj.archive.Archive;
+import org.walj.logging.LogLevel;
 import org.walj.logging.LogSetup;
 import org.walj.logging.ProgressDisplay;
 import org.walj.settings.Settings;
@@ -44,6 +45,7 @@ public final class WalJCommand implements Callable<Integer> {
 
     private final Settings settings;
     private final List<String> arguments;
+    private LogLevel levelBefore;
 
     WalJCommand(Settings settings, List<String> arguments) {
         this.settings = settings;
@@ -73,8 +75,23 @@ public final class WalJCommand implements Callable<Integer> {
         return ProgressDisplay.choose(settings.value(CliVariables.PROGRESS));
     }
 
+    /** Applies {@code --terse} to the JVM's logging level, remembering the level it replaces. */
     void configureLogging() {
+        if (levelBefore == null) {
+            levelBefore = LogSetup.level();
+        }
         LogSetup.setTerse(globals.terse);
+    }
+
+    /**
+     * Puts back the level {@link #configureLogging} replaced: the level is the JVM's, and a caller that runs wal-j in
+     * its own JVM (a test, one after another in the same fork) must not inherit this run's {@code --terse}.
+     */
+    void restoreLogging() {
+        if (levelBefore != null) {
+            LogSetup.setLevel(levelBefore);
+            levelBefore = null;
+        }
     }
 
     @Override

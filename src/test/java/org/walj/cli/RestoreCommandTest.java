@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.walj.logging.LogSetup;
 import org.walj.storage.file.FileStorage;
 import picocli.CommandLine;
 
@@ -90,8 +89,6 @@ class RestoreCommandTest {
             return new Run(status, out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(saved);
-            // Main.run applied --terse to this JVM's logging; the next test class in this JVM expects INFO
-            LogSetup.setTerse(false);
         }
     }
 

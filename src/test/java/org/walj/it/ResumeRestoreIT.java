@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.CountingRelay;
+import org.walj.it.harness.InMemoryScratch;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.RestoreAndCompare;
@@ -59,19 +60,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code DeltaRestoreIT}'s (by time).
  *
  * <p><b>Why the cluster looks as it does, and what each trial checks.</b> One backup serves all trials: a small
- * pgbench cluster plus 12,000 files of 1 KiB in a directory of PGDATA, which backup-push stores like any other file.
- * Partitions are cut at 6,144 members, so this gives three partitions of data (and backup_label's) for about 25 MB
- * stored: kill points in several partitions, and a short fetch whose cost is mostly its files (CI runs the suite on
- * two cores; the test aims at about two minutes there; the timeout is for a loaded machine). Every trial's result is compared with
+ * pgbench cluster (scale 1) plus 12,000 files of 256 random bytes in a directory of PGDATA, which backup-push stores
+ * like any other file. Partitions are cut at 6,144 members, so the file count (not the files' size) gives three
+ * partitions of data (and backup_label's), about 11 MB stored: kill points in several partitions, and a short fetch
+ * whose cost is mostly its files. Every trial downloads the whole backup once (up to the kill, then the rest), so its
+ * bytes are what each of the ten trials pays: half of what scale 2 and 1 KiB files stored (22 MB). CI runs the suite
+ * on two cores; the timeout is for a loaded machine. Every trial's result is compared with
  * a full restore of the same backup, entry by entry (type, size, permission bits, content): equal trees recover
  * alike, and the comparison is exact where a recovery would only notice a difference in what it happens to read.
  * The trials with the earliest and the latest kill are also recovered through wal-fetch and compared with the
  * source table by table (a recovery costs about as much as three trials).
  */
 @ExtendWith(ScratchExtension.class)
+@InMemoryScratch // eleven restores of 13,000 files, each fsynced: on tmpfs when there is one (see there)
 class ResumeRestoreIT {
     private static final int TRIALS = 10;
     private static final int FILES = 12_000;
+    /** Bytes of each file: partitions are cut by member count, so the file count, not their size, sets them. */
+    private static final int FILE_SIZE = 256;
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_history",
             "marker");
     private static final Pattern PARTITION = Pattern.compile(".*/tar_partitions/part_(\\d+)\\.tar\\.[a-z0-9]+");
@@ -94,7 +100,7 @@ class ResumeRestoreIT {
 
             PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", env);
             source.start();
-            source.pgbench(Duration.ofMinutes(3), "-i", "-s", "2", "-q");
+            source.pgbench(Duration.ofMinutes(3), "-i", "-s", "1", "-q");
             source.psql("CREATE TABLE marker (id int PRIMARY KEY, note text NOT NULL);"
                     + "INSERT INTO marker SELECT g, 'before backup' FROM generate_series(1, 1000) g; CHECKPOINT");
             manyFiles(scratch, source.dataDir().resolve("walj_it_many"), random);
@@ -185,9 +191,9 @@ class ResumeRestoreIT {
         return read;
     }
 
-    /** {@link #FILES} files of 1 KiB of seeded random bytes (so compression keeps them), 1,000 to a directory. */
+    /** {@link #FILES} files of {@link #FILE_SIZE} seeded random bytes (compression keeps them), 1,000 to a directory. */
     private static void manyFiles(Scratch scratch, Path dir, Random random) throws IOException {
-        byte[] content = new byte[1024];
+        byte[] content = new byte[FILE_SIZE];
         for (int i = 0; i < FILES; i++) {
             Path sub = dir.resolve(String.format("d%02d", i / 1000));
             if (i % 1000 == 0) {

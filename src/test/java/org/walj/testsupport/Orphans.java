@@ -41,6 +41,14 @@ public final class Orphans {
     }
 
     /**
+     * Records a scratch tree this JVM made on tmpfs ({@code /dev/shm/walj-it-*}): what a killed JVM leaves there holds
+     * memory until someone deletes it, so the next test JVM does (after stopping the servers that used it).
+     */
+    public static void memoryTree(Path root) {
+        record("memory " + root.toAbsolutePath());
+    }
+
+    /**
      * Records a runtime directory ({@code XDG_RUNTIME_DIR}) in which wal-push and wal-fetch of this JVM's tests may
      * start daemons on demand (docs/daemon.md, "Started on demand"): they are not this JVM's children, so they are
      * found later through the {@code wal-j/<key>.pid} files there.
@@ -168,6 +176,7 @@ public final class Orphans {
 
     private static void reap(Path owner) {
         try {
+            List<Path> memoryTrees = new java.util.ArrayList<>();
             for (String line : Files.readAllLines(owner)) {
                 String[] f = line.split(" ", 3);
                 if (f.length == 3 && f[0].equals("process")) {
@@ -179,12 +188,31 @@ public final class Orphans {
                     if (n > 0) {
                         System.err.println("stopped " + n + " wal-j daemon(s) left running by a killed test JVM");
                     }
+                } else if (f.length >= 2 && f[0].equals("memory")) {
+                    memoryTrees.add(Path.of(line.substring("memory ".length())));
                 }
+            }
+            for (Path tree : memoryTrees) { // last: its servers are stopped by now
+                deleteMemoryTree(tree);
             }
             Files.deleteIfExists(owner);
         } catch (IOException | RuntimeException e) {
             System.err.println("could not stop what " + owner + " records: " + e);
         }
+    }
+
+    /** Deletes a scratch tree on tmpfs; only a {@code walj-it-*} directory directly in /dev/shm, links not followed. */
+    private static void deleteMemoryTree(Path tree) throws IOException {
+        if (!Path.of("/dev/shm").equals(tree.getParent()) || !tree.getFileName().toString().startsWith("walj-it-")
+                || !Files.isDirectory(tree, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        System.err.println("deleted " + tree + ", left on tmpfs by a killed test JVM");
     }
 
     private static void killChild(long pid, long startMillis) {

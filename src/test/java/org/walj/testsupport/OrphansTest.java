@@ -3,10 +3,12 @@ package org.walj.testsupport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,41 @@ class OrphansTest {
             System.out.flush();
             Thread.sleep(600_000);
         }
+    }
+
+    /** The killed test JVM of the tmpfs case: makes a scratch tree there, records it, says so and waits. */
+    public static final class MemoryOwner {
+        public static void main(String[] args) throws Exception {
+            Path tree = Files.createTempDirectory(Path.of("/dev/shm"), "walj-it-orphans-");
+            Files.writeString(Files.createDirectories(tree.resolve("data")).resolve("f"), "x");
+            Orphans.memoryTree(tree);
+            System.out.println(tree);
+            System.out.flush();
+            Thread.sleep(600_000);
+        }
+    }
+
+    @Test
+    void aTmpfsTreeOfAKilledJvmIsDeletedAndALiveOnesIsNot() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/dev/shm")), "no /dev/shm here");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process owner = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                MemoryOwner.class.getName())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Path tree;
+        try {
+            String line = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue(line != null && line.startsWith("/dev/shm/walj-it-orphans-"), "the owner's tree: " + line);
+            tree = Path.of(line);
+            Orphans.reapNow();
+            assertTrue(Files.exists(tree.resolve("data/f")), "the tree of a live JVM is left alone");
+        } finally {
+            owner.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertTrue(owner.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.exists(tree), "SIGKILL of the JVM left its tree");
+        Orphans.reapNow();
+        assertFalse(Files.exists(tree), "the next JVM deleted it");
     }
 
     @Test

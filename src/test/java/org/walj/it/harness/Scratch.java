@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A scratch directory tree under /tmp that the PostgreSQL server's OS user can read and write (when the tests
+ * A scratch directory tree under /tmp ({@code /dev/shm} for an {@link InMemoryScratch} test) that the PostgreSQL
+ * server's OS user can read and write (when the tests
  * run as root it is chowned to {@code postgres}). Clusters made in it register themselves; {@link #close()}
  * stops every one still running, then deletes the tree, even when the test failed. A JVM shutdown hook does
  * the stopping too, so an aborted test run leaves no postmaster behind.
@@ -40,8 +41,16 @@ public final class Scratch implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Makes a new scratch tree; {@code label} (e.g. the test's name) only helps a human find it. */
+    /** Makes a new scratch tree under /tmp; {@code label} (e.g. the test's name) only helps a human find it. */
     public static Scratch create(String label) {
+        return create(label, false);
+    }
+
+    /**
+     * As {@link #create(String)}, on tmpfs ({@code /dev/shm}) when {@code inMemory} and the machine has one with
+     * {@link #MEMORY_ROOM} free ({@link InMemoryScratch}), else under /tmp.
+     */
+    public static Scratch create(String label, boolean inMemory) {
         ServerUser user = ServerUser.detect();
         Orphans.reapOnce();
         try {
@@ -50,12 +59,32 @@ public final class Scratch implements AutoCloseable {
                 safe = safe.substring(0, 20);
             }
             // Short path on purpose: unix socket paths must stay under ~100 bytes.
-            Path root = Files.createTempDirectory(Path.of("/tmp"), "walj-it-" + safe + "-");
+            Path base = inMemory ? memoryOrTmp() : Path.of("/tmp");
+            Path root = Files.createTempDirectory(base, "walj-it-" + safe + "-");
+            if (!base.equals(Path.of("/tmp"))) {
+                Orphans.memoryTree(root); // memory until deleted: a later JVM deletes it if this one is killed
+            }
             user.own(root);
             return new Scratch(root, user);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a scratch directory under /tmp", e);
         }
+    }
+
+    /** What an in-memory scratch tree may need at most (ResumeRestoreIT: about 0.5 GB). */
+    static final long MEMORY_ROOM = 2L << 30;
+
+    private static Path memoryOrTmp() {
+        Path shm = Path.of("/dev/shm");
+        try {
+            if (Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs")
+                    && Files.getFileStore(shm).getUsableSpace() >= MEMORY_ROOM) {
+                return shm;
+            }
+        } catch (IOException e) {
+            // no usable tmpfs: /tmp, as every other test
+        }
+        return Path.of("/tmp");
     }
 
     public Path root() {

@@ -34,7 +34,8 @@ public final class ScratchExtension implements ParameterResolver, AfterTestExecu
         if (existing != null) {
             return existing;
         }
-        Scratch scratch = Scratch.create(context.getRequiredTestMethod().getName());
+        Scratch scratch = Scratch.create(context.getRequiredTestMethod().getName(),
+                context.getRequiredTestClass().isAnnotationPresent(InMemoryScratch.class));
         store.put(KEY, scratch);
         return scratch;
     }

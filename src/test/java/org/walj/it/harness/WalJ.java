@@ -15,7 +15,8 @@ import java.util.jar.JarFile;
 
 /**
  * The wal-j under test, installed as a user would: the launcher {@code packaging/wal-j} and the shaded
- * {@code target/wal-j.jar} (and {@code wal-j-client.jar}) side by side in {@code <scratch>/bin} (755/644, readable by the server's OS user,
+ * {@code target/wal-j.jar} (and {@code wal-j-client.jar}, hard-linked where it can) side by side in
+ * {@code <scratch>/bin} (755/644, readable by the server's OS user,
  * who cannot read a checkout under /root). Failsafe passes their locations as the system properties
  * {@code walj.jar} and {@code walj.launcher}.
  *
@@ -62,10 +63,9 @@ public final class WalJ {
         Path bin = scratch.dir("bin");
         try {
             Path launcher = Files.copy(srcLauncher, bin.resolve("wal-j"), StandardCopyOption.REPLACE_EXISTING);
-            Path jar = Files.copy(srcJar, bin.resolve("wal-j.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Path jar = linkOrCopy(srcJar, bin.resolve("wal-j.jar"));
             // the resident-mode client jar the build makes beside the full one (docs/daemon.md)
-            Path clientJar = Files.copy(srcJar.resolveSibling("wal-j-client.jar"), bin.resolve("wal-j-client.jar"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            Path clientJar = linkOrCopy(srcJar.resolveSibling("wal-j-client.jar"), bin.resolve("wal-j-client.jar"));
             // the native daemon client, when the build made it (a C compiler was present): the launcher then uses
             // it for wal-push and wal-fetch whenever a daemon socket exists (WALJ_CLIENT, docs/daemon.md)
             Path nativeClient = srcJar.resolveSibling("wal-j-client");
@@ -84,6 +84,20 @@ public final class WalJ {
                     scratch.runtimeEnv());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install wal-j into " + bin, e);
+        }
+    }
+
+    /**
+     * A hard link to the build's file where the scratch tree is on the same file system, else a copy: every test
+     * installs wal-j, and a copy of the 90 MB jar per test was gigabytes of disk writes per suite. No test changes an
+     * installed jar (the native client, which NativeClientIT makes non-executable, is always copied).
+     */
+    private static Path linkOrCopy(Path source, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        try {
+            return Files.createLink(target, source);
+        } catch (IOException | UnsupportedOperationException crossDeviceOrRefused) {
+            return Files.copy(source, target);
         }
     }
 
