@@ -82,6 +82,29 @@ class WalFetchTest {
         assertEquals(List.of(sn(6), sn(7)), spawned.get(1));
     }
 
+    /**
+     * The call that works in-process while a daemon is starting: no download started and nothing claimed (a claimed
+     * segment nobody downloads would make the daemon's next request wait on it), and a segment already prefetched is
+     * still promoted.
+     */
+    @Test
+    void leftToTheDaemonStartsAndClaimsNothingButStillPromotes() throws IOException {
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(1)), dest, 2); // segments 2 and 3 prefetched
+        spawned.clear();
+        WalFetch leftToDaemon = new WalFetch(archive, PrefetchSpawner.LEFT_TO_DAEMON);
+
+        assertEquals(WalRestorer.Outcome.RESTORED, leftToDaemon.fetch(new WalFileName(seg(2)), dest, 4));
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        assertFalse(Files.exists(area.resolve(seg(2))), "promoted from the area");
+        assertEquals(List.of(), WalRestorerTest.files(area.resolve("running")), "nothing claimed");
+        assertEquals(WalRestorer.Outcome.RESTORED, leftToDaemon.fetch(new WalFileName(seg(5)), dest, 4));
+        assertArrayEquals(contents.get(5), Files.readAllBytes(dest), "downloaded in-band");
+        assertEquals(List.of(), WalRestorerTest.files(area.resolve("running")), "nothing claimed");
+        assertEquals(List.of(), spawned);
+    }
+
     // issue 12, item 9: only a file wal-j itself verified may be promoted
 
     @Test
