@@ -183,7 +183,8 @@ public final class WalFetch {
         try {
             return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                     && record.describes(file, s.toString(), restorer.archiveUrl());
-        } catch (IOException unreadable) {
+        } catch (IOException | InternalError unreadable) {
+            // InternalError: the JDK's report of a mapped file cut short while it was read (PrefetchRecord maps it)
             return false;
         }
     }
