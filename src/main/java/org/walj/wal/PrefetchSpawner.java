@@ -40,6 +40,15 @@ public interface PrefetchSpawner {
     }
 
     /**
+     * Whether this spawner itself still runs (or has queued) the download of {@code segment} into the area under
+     * {@code base}: wal-fetch then waits for it however long it takes to start, instead of downloading the segment a
+     * second time in-band beside it. By default false: another process's download is judged by its progress.
+     */
+    default boolean runs(Path base, SegmentName segment) {
+        return false;
+    }
+
+    /**
      * Waits up to {@code millis} while the download of {@code segment} into the area under {@code base} runs: by
      * default simply sleeps (wal-fetch watches the area for another process's download); a spawner that runs the
      * download itself returns as soon as it ended.
