@@ -6,6 +6,8 @@
 # daemon's JVM CPU (/proc/PID/stat, user + system) is read after the warm-up pushes and after the rest. Variants:
 #   default   the daemon as the launcher starts it (C1 only, -XX:TieredStopAtLevel=1)
 #   c2        the same with WALJ_JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 too; appended, so it wins)
+# BENCH_VARIANTS="default" picks variants; BENCH_JAVA_OPTS adds JVM options to every daemon (e.g.
+# "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" for `perf record -a`).
 # Usage: bench/daemon-steady.sh [PUSHES [WARMUP]]   (root or the server's user; ./mvnw -q -B -DskipTests package)
 set -euo pipefail
 pushes=${1:-40}
@@ -18,7 +20,7 @@ md5_segment 5496
 ticks=$(getconf CLK_TCK)
 echo "segment $seg, $warmup warm-up + $pushes measured pushes per variant, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 base=$((16#${seg:16:8}))
-for v in default c2 default c2; do
+for v in ${BENCH_VARIANTS:-default c2 default c2}; do
   dir=$work/$v-$RANDOM
   pg mkdir -p "$dir/pg_wal/archive_status" "$dir/archive/wal_005"
   pg mkdir -m 700 "$dir/run"
@@ -28,8 +30,8 @@ for v in default c2 default c2; do
     touch "$dir/pg_wal/archive_status/$name.ready"
   done
   chown -R postgres: "$dir" 2>/dev/null || true
-  opts=
-  [ "$v" = c2 ] && opts=-XX:TieredStopAtLevel=4
+  opts=${BENCH_JAVA_OPTS:-}
+  [ "$v" = c2 ] && opts="$opts -XX:TieredStopAtLevel=4"
   envs=(WALE_FILE_PREFIX="file://localhost$dir/archive" WALJ_DAEMON_SOCKET="$dir/run/d.sock" WALJ_JAVA_OPTS="$opts")
   # --push-ahead 0: only the requests' own segments, one at a time
   pg env "${envs[@]}" "$walj" daemon --push-ahead 0 >"$dir/daemon.log" 2>&1 &
