@@ -7,8 +7,9 @@
 # file but pg_wal and the configuration files, which wal-j and WAL-E leave out). Prints per tool the median wall s, MB/s of PGDATA without
 # pg_wal, median CPU-s (user+sys), and the highest peak RSS; ratios to pgBackRest and WAL-E.
 # Usage: bench/fetch-compare.sh [SCALE [ROUNDS]]   WALJ_BENCH_BASELINE=DIR: another built checkout's wal-j is restored
-# too, from the lzo backup (a "before" column in the same run).  KEEP=1 keeps the scratch directory (its path is
-# printed).  WALJ_BENCH_LZ4=0 leaves out the restore of wal-j's LZ4 backup.
+# too, from each of wal-j's backups (a "before" column in the same run), and its backup-push is timed beside ours.
+# KEEP=1 keeps the scratch directory (its path is printed).  WALJ_BENCH_LZ4=0 leaves out wal-j's LZ4 backup and
+# restore, WALJ_BENCH_LZO=0 its LZO ones. Each backup-push (wal-j's, the baseline's) is timed once and printed too.
 # Needs: ./mvnw -q -B -DskipTests package; apt-get install postgresql-15 lzop time pgbackrest
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,11 +31,20 @@ baseline=${WALJ_BENCH_BASELINE:-}
 [ -z "$baseline" ] || [ -f "$baseline/target/wal-j.jar" ] || { echo "$baseline: build it first" >&2; exit 1; }
 [ -z "${KEEP:-}" ] || echo "scratch directory kept: $work" >&2
 
-for c in lzo lz4; do
-  echo "==> wal-j backup-push ($c)" >&2
-  pg mkdir -p "$work/archive-$c/wal_005"
-  pg env WALE_FILE_PREFIX="file://localhost$work/archive-$c" WALJ_COMPRESSION=$c "$walj" backup-push --while-offline "$data" \
-    >/dev/null 2>"$work/push-$c.log" || { cat "$work/push-$c.log" >&2; exit 1; }
+codecs=()
+[ "${WALJ_BENCH_LZO:-1}" = 0 ] || codecs+=(lzo)
+[ "${WALJ_BENCH_LZ4:-1}" = 0 ] || codecs+=(lz4)
+pushes=()
+push_timed() { # label, wal-j launcher, codec, archive directory
+  echo "==> $1 backup-push ($3)" >&2
+  pg mkdir -p "$4/wal_005"
+  drop_caches
+  timed "${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$4" WALJ_COMPRESSION=$3 "$2" backup-push --while-offline "$data"
+  pushes+=("$1 $3: ${t_wall} s, ${t_cpu} CPU-s, ${t_rss} MiB peak RSS, stored $(size_mb "$4") MB (load $(cut -d' ' -f1 /proc/loadavg))")
+}
+for c in "${codecs[@]}"; do
+  push_timed wal-j "$walj" "$c" "$work/archive-$c"
+  [ -z "$baseline" ] || push_timed baseline "$baseline/packaging/wal-j" "$c" "$work/archive-base-$c"
 done
 echo "==> pgbackrest backup" >&2
 pg "${br[@]}" backup --type=full --no-online >/dev/null 2>&1
@@ -44,15 +54,17 @@ if [ -n "$have_wale" ]; then
   pg env WALE_FILE_PREFIX="file://localhost$work/archive-wale" wal-e backup-push --while-offline "$data" >/dev/null 2>&1
 fi
 
-tools=("wal-j lzo")
-[ "${WALJ_BENCH_LZ4:-1}" = 0 ] || tools+=("wal-j lz4")
-[ -n "$baseline" ] && tools+=("baseline lzo")
+tools=()
+for c in "${codecs[@]}"; do
+  tools+=("wal-j $c")
+  [ -z "$baseline" ] || tools+=("baseline $c")
+done
 tools+=("pgBackRest lz4")
 [ -n "$have_wale" ] && tools+=("WAL-E")
 restore_cmd() { # tool, target: sets cmd (what is timed)
   case $1 in
     "wal-j "*) cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-${1#wal-j }" "$walj" backup-fetch "$2" LATEST) ;;
-    "baseline "*) cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-${1#baseline }" "$baseline/packaging/wal-j" backup-fetch "$2" LATEST) ;;
+    "baseline "*) cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-base-${1#baseline }" "$baseline/packaging/wal-j" backup-fetch "$2" LATEST) ;;
     "pgBackRest lz4") cmd=("${as_pg[@]}" "${br[@]}" restore --pg1-path="$2") ;;
     WAL-E) pg mkdir -m 700 "$2"; cmd=("${as_pg[@]}" env WALE_FILE_PREFIX="file://localhost$work/archive-wale" wal-e backup-fetch "$2" LATEST) ;;
   esac
@@ -95,4 +107,5 @@ for t in "${tools[@]}"; do
     "$([ -n "$wew" ] && awk -v a="$wew" -v b="$w" 'BEGIN { printf "%.2f", a / b }' || echo -)"
 done
 [ ${#differs[@]} -eq 0 ] && echo "every restore identical to the source" || echo "RESTORES THAT DIFFER FROM THE SOURCE: ${differs[*]}"
-echo "per round (wall s / CPU-s):"; for t in "${tools[@]}"; do echo "  $t: ${W[$t]}/ ${C[$t]}"; done
+echo "per round (wall s / CPU-s / peak RSS MiB):"; for t in "${tools[@]}"; do echo "  $t: ${W[$t]}/ ${C[$t]}/ ${M[$t]}"; done
+echo "backup-push --while-offline, once each, page cache dropped before:"; printf '  %s\n' "${pushes[@]}"

@@ -21,7 +21,8 @@
 #     walj        wal-j wal-fetch with WALJ_DAEMON_AUTOSTART=off: a JVM per call, prefetch as detached JVMs
 #     wal-e       wal-e wal-fetch (prefetch 8 by default), only where `wal-e` is on PATH
 #     walj-auto-base  as walj-auto with BENCH_BASELINE_JAR (another build's wal-j.jar, its wal-j-client beside it;
-#                 the launcher stays this checkout's): before/after in the same run
+#                 the launcher stays this checkout's unless BENCH_BASELINE_LAUNCHER names another build's launcher):
+#                 before/after in the same run
 #   BENCH_FETCH_ARGS: extra arguments for wal-j wal-fetch (e.g. "--prefetch 0").
 # Needs root (cgroups), pgbackrest, PostgreSQL's server programs.
 set -euo pipefail
@@ -130,7 +131,7 @@ recover() {
                 pg mkdir -m 700 "$work/xdg-$run"
                 env=(WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR="$work/xdg-$run" WALJ_DAEMON_IDLE_EXIT=20
                      WALJ_JAR="$BENCH_BASELINE_JAR")
-                cmd="$walj wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
+                cmd="${BENCH_BASELINE_LAUNCHER:-$walj} wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
     walj)       env=(WALJ_DAEMON_AUTOSTART=off)
                 cmd="$walj wal-fetch ${BENCH_FETCH_ARGS:-} %f \"%p\"" ;;
     wal-e)      cmd="wal-e wal-fetch %f \"%p\"" ;;

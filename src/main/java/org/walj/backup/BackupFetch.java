@@ -285,7 +285,7 @@ public final class BackupFetch {
         workerLog.info(LogEvent.msg("beginning partition download")
                 .detail("The partition being downloaded is " + name + ".")
                 .hint("The absolute key is " + storage.url(partition.key()) + "."));
-        // download and decrypt on one thread, blocks decompressed on the decoders (lzop), tar parsing, hashing and
+        // download and decrypt on one thread, blocks decompressed on the decoders (lzop, LZ4), tar parsing, hashing and
         // file writes on this one
         // a failed read goes on where it broke off (bounded by the retry policy), never writing anything twice
         try (InputStream stored = new ProgressInputStream(ResumingRead.open(storage, partition.key(), retry,

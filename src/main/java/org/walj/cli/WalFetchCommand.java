@@ -3,6 +3,7 @@ package org.walj.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.walj.resident.WalRequest;
+import org.walj.wal.PrefetchSpawner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,6 +15,9 @@ import picocli.CommandLine.ParentCommand;
                 "Exit 200 (WALJ_FETCH_ERROR_EXIT_CODE): any other failure; PostgreSQL stops recovery instead of "
                         + "promoting with data missing."})
 final class WalFetchCommand implements Callable<Integer> {
+    /** Set by the launcher when a daemon is starting for this configuration: it will prefetch, this call does not. */
+    static final String PREFETCH_BY_DAEMON_PROPERTY = "walj.fetch.prefetch-by-daemon";
+
     @ParentCommand
     WalJCommand root;
 
@@ -34,6 +38,7 @@ final class WalFetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return WalUseCases.fetch(root.settings(), root::openArchive, segment, destination, prefetch,
-                new PrefetchProcess(root.arguments(), "wal-fetch"));
+                Boolean.getBoolean(PREFETCH_BY_DAEMON_PROPERTY) ? PrefetchSpawner.LEFT_TO_DAEMON
+                        : new PrefetchProcess(root.arguments(), "wal-fetch"));
     }
 }

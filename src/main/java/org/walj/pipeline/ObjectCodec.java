@@ -40,9 +40,10 @@ public record ObjectCodec(CompressionCodec compression, Encryption encryption, C
 
     /**
      * As {@link #decoder(String, InputStream)}, on more than one thread: a format whose blocks decode independently
-     * (lzop) has its stored bytes read ahead and decrypted on a thread of their own and its blocks decompressed and
-     * checked on {@code parallelism} (and the reading thread), which reads the decoded blocks directly; any other
-     * format, or no {@code parallelism}, is decrypted and decompressed on a thread of its own, read ahead.
+     * (lzop, LZ4 frames) has its stored bytes read ahead and decrypted on a thread of their own and its blocks
+     * decompressed and checked on {@code parallelism} (and the reading thread), which reads the decoded blocks
+     * directly; any other format, or no {@code parallelism}, is decrypted and decompressed on a thread of its own,
+     * read ahead.
      */
     public InputStream threadedDecoder(String key, InputStream stored, Optional<BlockParallelism> parallelism)
             throws IOException {

@@ -18,15 +18,17 @@ import java.util.concurrent.RejectedExecutionException;
  * a framing failure (truncation, garbage after the end) are thrown when the reader reaches that point of the stream,
  * after every byte before it was handed out, and are sticky. Nothing after a failed block is handed out.</li>
  * <li>Memory is bounded: at most {@code blocks + 1} blocks hold data (in flight, plus the one being read out). A block
- * larger than {@link #LARGE_BLOCK} is framed only when no other block is in flight, and its buffers are dropped after
- * use, so a stream of huge blocks costs what the sequential reader costs.</li>
+ * larger than {@link Framing#largeBlock()} ({@link #LARGE_BLOCK} unless the format says otherwise) is framed only
+ * when no other block is in flight, and its buffers are dropped after use, so a stream of huge blocks costs what the
+ * sequential reader costs.</li>
  * <li>While it waits for the oldest block, the reading thread decodes blocks no task has started yet itself: a busy
  * executor (or machine) degrades this to the sequential reader's speed instead of below it.</li>
  * <li>{@link #close()} abandons queued blocks, waits for running ones and closes the framing's input; no task of
  * this reader runs after it returns.</li>
  * </ul>
- * Data are returned block by block: one read returns at most the rest of the current block. Nothing is read from
- * the input before the first read. For one reading thread; the tasks touch only their own block.
+ * Data are returned block by block: one read returns at most the rest of the current block; an empty block (a
+ * marker whose {@link Framing#handOut} checks something) hands out nothing. Nothing is read from the input before
+ * the first read. For one reading thread; the tasks touch only their own block.
  */
 public final class ParallelBlockReader<B extends ParallelBlockReader.Block> extends InputStream {
 
@@ -65,6 +67,19 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
 
         /** Closes the input. */
         void close() throws IOException;
+
+        /**
+         * On the reading thread, in stream order, after {@code block} decoded and before any of its bytes is handed
+         * out: for what spans blocks (LZ4's content checksum over the whole frame, a block that refers to the one
+         * before it). A failure thrown here is thrown at this point of the stream, like the block's own.
+         */
+        default void handOut(B block) throws IOException {
+        }
+
+        /** Blocks needing more buffer than this ({@link #nextBlock}) are read one at a time, never several. */
+        default long largeBlock() {
+            return LARGE_BLOCK;
+        }
     }
 
     private final class Slot extends BlockTask {
@@ -165,28 +180,28 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
         if (failure != null) {
             throw failure;
         }
-        if (current != null && position < current.block.length()) {
-            return true;
-        }
-        if (eof) {
-            return false;
-        }
         try {
-            if (current != null) {
-                release(current);
-                current = null;
-            }
-            topUp();
-            if (pending.isEmpty()) {
-                if (framingFailure != null) {
-                    throw framingFailure;
+            while (current == null || position == current.block.length()) { // a block may be empty (a marker)
+                if (eof) {
+                    return false;
                 }
-                eof = true;
-                return false;
+                if (current != null) {
+                    release(current);
+                    current = null;
+                }
+                topUp();
+                if (pending.isEmpty()) {
+                    if (framingFailure != null) {
+                        throw framingFailure;
+                    }
+                    eof = true;
+                    return false;
+                }
+                current = takeOldest();
+                position = 0;
+                framing.handOut(current.block);
             }
-            current = takeOldest();
-            position = 0;
-            return true; // blocks are never empty
+            return true;
         } catch (IOException e) {
             failure = e;
             abandon();
@@ -222,7 +237,7 @@ public final class ParallelBlockReader<B extends ParallelBlockReader.Block> exte
                     framingDone = true;
                     return;
                 }
-                if (need > LARGE_BLOCK && !pending.isEmpty()) {
+                if (need > framing.largeBlock() && !pending.isEmpty()) {
                     large = s;
                     return;
                 }

@@ -66,6 +66,11 @@ final class DaemonPrefetch implements PrefetchSpawner {
     }
 
     @Override
+    public boolean runs(Path base, SegmentName segment) {
+        return pending.containsKey(key(base, segment));
+    }
+
+    @Override
     public void awaitProgress(Path base, SegmentName segment, long millis) throws InterruptedException {
         CountDownLatch done = pending.get(key(base, segment));
         if (done == null) {

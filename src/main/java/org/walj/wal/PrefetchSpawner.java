@@ -11,6 +11,23 @@ import org.walj.postgres.SegmentName;
  */
 @FunctionalInterface
 public interface PrefetchSpawner {
+    /**
+     * Starts no download: for the wal-fetch that works in-process while a daemon is being started, which prefetches
+     * from the next request on (a {@code wal-prefetch} JVM would cost as much CPU as the call itself). What is already
+     * in the area is still promoted under the same rules.
+     */
+    PrefetchSpawner LEFT_TO_DAEMON = new PrefetchSpawner() {
+        @Override
+        public void spawn(Path base, List<SegmentName> segments) {
+            // never called: refillAt asks for more missing segments than any window has
+        }
+
+        @Override
+        public int refillAt(int window) {
+            return Integer.MAX_VALUE;
+        }
+    };
+
     /** Downloads {@code segments} (already claimed in the area under {@code base}) into the prefetch area. */
     void spawn(Path base, List<SegmentName> segments) throws IOException;
 
@@ -20,6 +37,15 @@ public interface PrefetchSpawner {
      */
     default int refillAt(int window) {
         return (window + 1) / 2;
+    }
+
+    /**
+     * Whether this spawner itself still runs (or has queued) the download of {@code segment} into the area under
+     * {@code base}: wal-fetch then waits for it however long it takes to start, instead of downloading the segment a
+     * second time in-band beside it. By default false: another process's download is judged by its progress.
+     */
+    default boolean runs(Path base, SegmentName segment) {
+        return false;
     }
 
     /**

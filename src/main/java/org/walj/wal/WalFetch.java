@@ -112,7 +112,7 @@ public final class WalFetch {
 
     /**
      * Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. A download the
-     * spawner runs itself (the daemon's) ends the wait as soon as it ended, instead of at the next look.
+     * spawner runs itself (the daemon's) is waited for until it ended, and the wait ends as soon as it did.
      */
     private boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
         long lastSize = -1;
@@ -127,7 +127,11 @@ public final class WalFetch {
                 return promote(area, s, destination);
             }
             long now = System.nanoTime();
-            if (size > lastSize) {
+            if (spawner.runs(area.base(), s)) {
+                // queued behind other segments' tasks, or decoding: a second download beside it would only double
+                // the work (and, on a loaded host, the wait)
+                lastProgress = now;
+            } else if (size > lastSize) {
                 lastSize = size;
                 lastProgress = now;
             } else {
@@ -183,7 +187,8 @@ public final class WalFetch {
         try {
             return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                     && record.describes(file, s.toString(), restorer.archiveUrl());
-        } catch (IOException unreadable) {
+        } catch (IOException | InternalError unreadable) {
+            // InternalError: the JDK's report of a mapped file cut short while it was read (PrefetchRecord maps it)
             return false;
         }
     }

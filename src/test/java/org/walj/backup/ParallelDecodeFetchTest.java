@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +31,7 @@ import org.walj.pipeline.lzop.LzopLayout;
 import org.walj.storage.file.FileStorage;
 
 /**
- * backup-fetch decodes an lzop partition's blocks on several threads: a partition whose blocks were damaged (a wrong
+ * backup-fetch decodes an lzop (or LZ4) partition's blocks on several threads: a partition whose blocks were damaged (a wrong
  * checksum, cut short, two blocks swapped) fails the fetch with one line naming the partition and what is wrong, and
  * the restore stays without {@code global/pg_control}; the undamaged backup restores byte for byte.
  */
@@ -121,6 +123,38 @@ class ParallelDecodeFetchTest {
         put(KEY, swapped.toByteArray());
         String m = fails("\"" + BIG + "\" does not match the backup manifest: its SHA-256 is ");
         assertTrue(m.startsWith(PARTITION + "\"" + BIG), m);
+    }
+
+    /** The same partition as an LZ4 frame (256 KiB blocks, block checksums): decoded on the pool, checked likewise. */
+    @Test
+    void anLz4PartitionRestoresAndADamagedBlockFailsTheFetch() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream enc = Compression.LZ4.with(Encryption.NONE).encoder(out, EncoderOptions.pipe())) {
+            enc.write(new Tars().file(BIG, big).file("base/1/1", "one").bytes());
+        }
+        byte[] frame = out.toByteArray();
+        String key = KEY.replace(".lzo", ".lz4");
+        put(key, frame);
+        fetch.fetch(data, NAME, BackupFetchTest.options(Optional.empty()));
+        assertEquals(big, Files.readString(data.resolve(BIG)));
+
+        // block 4's checksum: after the 7-byte header, each block is its 4-byte size, its bytes, its 4-byte XXH32
+        int at = 7;
+        for (int k = 1; k < 4; k++) {
+            at += 4 + (ByteBuffer.wrap(frame, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0x7FFF_FFFF) + 4;
+        }
+        int size = ByteBuffer.wrap(frame, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0x7FFF_FFFF;
+        assertTrue(at + 8 + size < frame.length - 8, "the frame has more than four blocks");
+        byte[] bad = frame.clone();
+        bad[at + 4 + size] ^= 0x01;
+        put(key, bad);
+        Path again = tmp.resolve("restore-again/data");
+        IOException e = assertThrows(IOException.class,
+                () -> fetch.fetch(again, NAME, BackupFetchTest.options(Optional.empty())));
+        assertTrue(e.getMessage().startsWith(PARTITION.replace(".lzo", ".lz4")), e.getMessage());
+        assertTrue(e.getMessage().contains("corrupt LZ4 frame: checksum mismatch in block 4"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertFalse(Files.exists(again.resolve("global/pg_control")), "a failed fetch has no pg_control");
     }
 
     /** The fetch fails with one line naming the partition and {@code what}, and leaves no pg_control. */

@@ -49,6 +49,7 @@ class AutoStartLauncherTest {
             esac
             exit 0
             """;
+    private static final String PREFETCH_BY_DAEMON = "-D" + WalFetchCommand.PREFETCH_BY_DAEMON_PROPERTY + "=true";
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private Path top;
@@ -241,6 +242,68 @@ class AutoStartLauncherTest {
         assertEquals(List.of("wal-push"), commands());
     }
 
+    /**
+     * wal-fetch that starts a daemon waits for its socket instead of running a JVM (and a wal-prefetch JVM) of its
+     * own: here the socket is bound as soon as the start began (its pid file), and the call goes to the client.
+     */
+    @Test
+    void aFetchWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
+        Map<String, String> env = on(runtime);
+        Process fetch = start(env, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+        Path dir = runtime.resolve("wal-j");
+        Path pid = onlyFile(dir, ".pid");
+        Path socket = dir.resolve(pid.getFileName().toString().replace(".pid", ".sock"));
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(socket));
+            giveAway(socket);
+            assertTrue(fetch.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, fetch.exitValue(), new String(fetch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        List<String> fetches = fetchLines();
+        assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
+        assertTrue(fetches.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + fetches);
+        assertEquals(1, commands().stream().filter("daemon"::equals).count());
+    }
+
+    /**
+     * A daemon that does not answer within the wait (this one never binds its socket): the call works in-process and
+     * leaves prefetching to the daemon, which starts it at the next request.
+     */
+    @Test
+    void aFetchThatMustNotWaitLongerWorksInProcessAndLeavesPrefetchingToTheDaemon() throws Exception {
+        Run first = run(on(runtime), "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+        assertEquals(0, first.status, first.stderr);
+        assertEquals("", first.stderr);
+        List<String> fetches = fetchLines();
+        assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
+        assertTrue(fetches.get(0).contains(" -jar ") && fetches.get(0).contains(PREFETCH_BY_DAEMON), fetches.get(0));
+        awaitCount("daemon", 1);
+        // wal-push has nothing to leave to a daemon, and does not wait
+        assertEquals(0, run(on(runtime)).status);
+        assertTrue(Files.readAllLines(calls).stream().noneMatch(l -> l.contains(" wal-push ")
+                && l.contains(PREFETCH_BY_DAEMON)));
+    }
+
+    /** A daemon whose start failed is not waited for, and prefetching is the call's own again. */
+    @Test
+    void aFetchDoesNotWaitForADaemonThatFailed() throws Exception {
+        Map<String, String> env = on(runtime);
+        env.put("STUB_DAEMON", "fail");
+        for (int i = 0; i < 3; i++) {
+            Run r = run(env, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+            assertEquals(0, r.status, r.stderr);
+            assertEquals(i == 1 ? 1 : 0, r.stderr.lines().count(), "one WARNING, from the second call: " + r.stderr);
+        }
+        List<String> fetches = fetchLines();
+        assertEquals(3, fetches.size(), String.join("\n", Files.readAllLines(calls)));
+        assertTrue(fetches.stream().noneMatch(l -> l.contains(PREFETCH_BY_DAEMON)), String.join("\n", fetches));
+        assertEquals(1, commands().stream().filter("daemon"::equals).count(), "no new attempt while the lock is held");
+    }
+
+    private List<String> fetchLines() throws IOException {
+        return Files.readAllLines(calls).stream().filter(l -> l.contains(" wal-fetch ")).toList();
+    }
+
     private void assertRefused(Path xdg, String why) throws Exception {
         int before = commands().size();
         Run run = run(on(xdg));
@@ -261,18 +324,20 @@ class AutoStartLauncherTest {
     private record Run(int status, String stderr) {
     }
 
-    private Run run(Map<String, String> env) throws Exception {
-        Process p = start(env);
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher returned");
         return new Run(p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private Process start(Map<String, String> env) throws IOException {
+    /** The launcher with {@code args}; none: {@code wal-push pg_wal/000000010000000000000001}. */
+    private Process start(Map<String, String> env, String... args) throws IOException {
         List<String> argv = new ArrayList<>();
         if (ROOT) {
             argv.addAll(List.of("runuser", "-u", "nobody", "--"));
         }
-        argv.addAll(List.of(launcher.toString(), "wal-push", "pg_wal/000000010000000000000001"));
+        argv.add(launcher.toString());
+        argv.addAll(args.length > 0 ? List.of(args) : List.of("wal-push", "pg_wal/000000010000000000000001"));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(top.toFile()).redirectOutput(
                 ProcessBuilder.Redirect.DISCARD);
         Map<String, String> e = pb.environment();

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
+import org.walj.it.harness.OnDiskScratch;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.RestoreAndCompare;
@@ -37,6 +38,7 @@ import org.walj.it.harness.WalJ;
  * continues, reading and writing less than a full restore, and the result recovers and compares equal.
  */
 @ExtendWith(ScratchExtension.class)
+@OnDiskScratch // its kills land at seeded times: on tmpfs the restore could finish before them
 class DeltaRestoreIT {
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_history",
             "steady", "changed", "dropped", "marker");

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.walj.it.harness.ArchivingCluster;
 import org.walj.it.harness.CountingRelay;
-import org.walj.it.harness.InMemoryScratch;
 import org.walj.it.harness.PgCluster;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.RestoreAndCompare;
@@ -72,7 +71,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * source table by table (a recovery costs about as much as three trials).
  */
 @ExtendWith(ScratchExtension.class)
-@InMemoryScratch // eleven restores of 13,000 files, each fsynced: on tmpfs when there is one (see there)
 class ResumeRestoreIT {
     private static final int TRIALS = 10;
     private static final int FILES = 12_000;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,71 @@ class WalFetchTest {
         fetch.fetch(new WalFileName(seg(3)), dest, 4);
         assertArrayEquals(contents.get(3), Files.readAllBytes(dest));
         assertEquals(List.of(sn(6), sn(7)), spawned.get(1));
+    }
+
+    /**
+     * The call that works in-process while a daemon is starting: no download started and nothing claimed (a claimed
+     * segment nobody downloads would make the daemon's next request wait on it), and a segment already prefetched is
+     * still promoted.
+     */
+    @Test
+    void leftToTheDaemonStartsAndClaimsNothingButStillPromotes() throws IOException {
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        fetchWithInProcessPrefetcher().fetch(new WalFileName(seg(1)), dest, 2); // segments 2 and 3 prefetched
+        spawned.clear();
+        WalFetch leftToDaemon = new WalFetch(archive, PrefetchSpawner.LEFT_TO_DAEMON);
+
+        assertEquals(WalRestorer.Outcome.RESTORED, leftToDaemon.fetch(new WalFileName(seg(2)), dest, 4));
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
+        Path area = pgWal.resolve(".wal-e/prefetch");
+        assertFalse(Files.exists(area.resolve(seg(2))), "promoted from the area");
+        assertEquals(List.of(), WalRestorerTest.files(area.resolve("running")), "nothing claimed");
+        assertEquals(WalRestorer.Outcome.RESTORED, leftToDaemon.fetch(new WalFileName(seg(5)), dest, 4));
+        assertArrayEquals(contents.get(5), Files.readAllBytes(dest), "downloaded in-band");
+        assertEquals(List.of(), WalRestorerTest.files(area.resolve("running")), "nothing claimed");
+        assertEquals(List.of(), spawned);
+    }
+
+    /**
+     * A download the spawner runs itself (the daemon's task) that has not written a byte for longer than the patience
+     * for another process's download: waited for, not downloaded a second time beside it.
+     */
+    @Test
+    void aDownloadTheSpawnerRunsItselfIsWaitedForHoweverLongItTakesToStart() throws Exception {
+        Set<SegmentName> runningTasks = ConcurrentHashMap.newKeySet();
+        WalFetch fetch = new WalFetch(archive, new PrefetchSpawner() {
+            @Override
+            public void spawn(Path base, List<SegmentName> segments) {
+                runningTasks.addAll(segments);
+                Thread task = new Thread(() -> {
+                    try {
+                        Thread.sleep(4_500); // queued behind other tasks: longer than the 3 s grace
+                        new WalPrefetcher(new WalRestorer(archive)).prefetch(base, segments, 1);
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        runningTasks.removeAll(segments);
+                    }
+                });
+                task.start();
+            }
+
+            @Override
+            public int refillAt(int window) {
+                return 1;
+            }
+
+            @Override
+            public boolean runs(Path base, SegmentName segment) {
+                return runningTasks.contains(segment);
+            }
+        });
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        fetch.fetch(new WalFileName(seg(1)), dest, 1);
+        long start = System.nanoTime();
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(2)), dest, 1));
+        assertTrue(System.nanoTime() - start >= 4_000_000_000L, "waited for the task, not given up after 3 s");
+        assertArrayEquals(contents.get(2), Files.readAllBytes(dest));
     }
 
     // issue 12, item 9: only a file wal-j itself verified may be promoted

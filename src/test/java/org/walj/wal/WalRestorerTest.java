@@ -58,6 +58,19 @@ class WalRestorerTest {
         assertEquals(List.of("RECOVERYXLOG"), files(pgWal));
     }
 
+    /** The decoded bytes are written in 1 MiB pieces: a size that is no multiple of that, and an empty object. */
+    @Test
+    void restoresSizesThatAreNoMultipleOfTheWriteBufferAndEmptyObjects() throws IOException {
+        for (int size : new int[] {(5 << 19) + 7, 0, 1}) {
+            byte[] c = Arrays.copyOf(content, size);
+            store("wal_005/" + SEG + ".lzo", encode(Compression.LZO, c));
+            Path dest = pgWal.resolve("RECOVERYXLOG");
+            assertEquals(WalRestorer.Outcome.RESTORED, restorer.restore(new WalFileName(SEG), dest));
+            assertArrayEquals(c, Files.readAllBytes(dest), "size " + size);
+            assertEquals(List.of("RECOVERYXLOG"), files(pgWal));
+        }
+    }
+
     /** issue 12 item 10: under a daemon's umask 022 the restored WAL was 0644. */
     @Test
     void theRestoredFileIs0600WhateverTheUmask() throws IOException {

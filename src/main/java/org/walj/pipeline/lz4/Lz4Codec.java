@@ -1,8 +1,6 @@
 package org.walj.pipeline.lz4;
 
-import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.xxhash.XXHashFactory;
 
@@ -15,14 +13,15 @@ import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.CompressionCodec;
 import org.walj.pipeline.CorruptObjectException;
 import org.walj.pipeline.EncoderOptions;
-import org.walj.pipeline.ForwardingInputStream;
+import org.walj.pipeline.ParallelBlockReader;
 import org.walj.pipeline.StreamFormat;
 
 /**
  * LZ4 frames (the {@code lz4} CLI's format) through lz4-java, pure-Java implementations only (no JNI load, no
- * warnings on new JDKs). Written frames carry block checksums and a content checksum; the reader accepts what the
- * {@code lz4} CLI writes by default (independent blocks, any block size, with or without checksums, concatenated
- * frames) and reports every decoding problem as a {@link CorruptObjectException}.
+ * warnings on new JDKs). Written frames carry block checksums and a content checksum; the reader ({@link Lz4Framing})
+ * accepts what the {@code lz4} CLI writes (independent or linked blocks, any block size, with or without checksums
+ * and content size, concatenated and skippable frames) and reports every decoding problem as a
+ * {@link CorruptObjectException}, every failure of the input stream unchanged.
  */
 public final class Lz4Codec extends CompressionCodec {
 
@@ -44,7 +43,7 @@ public final class Lz4Codec extends CompressionCodec {
     /** A frame writer over {@code out}; closing it ends the frame and closes {@code out}. */
     public static OutputStream compress(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
-        LZ4FrameOutputStream frame = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L,
+        LZ4FrameOutputStream frame = new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_256KB, -1L,
                 LZ4Factory.fastestJavaInstance().fastCompressor(), XXHashFactory.fastestJavaInstance().hash32(),
                 LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
                 LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
@@ -52,7 +51,7 @@ public final class Lz4Codec extends CompressionCodec {
     }
 
     /**
-     * The same frame, byte for byte, with its 4 MiB blocks compressed several at once on {@code parallelism}'s
+     * The same frame, byte for byte, with its 256 KiB blocks compressed several at once on {@code parallelism}'s
      * executor ({@link Lz4ParallelFrame}); for a caller with one stream to encode.
      */
     public static OutputStream compress(OutputStream out, BlockParallelism parallelism) throws IOException {
@@ -63,9 +62,32 @@ public final class Lz4Codec extends CompressionCodec {
         return new Writer(frame, out);
     }
 
+    @Override
+    public boolean decodesInParallel() {
+        return true;
+    }
+
+    /** Blocks of frames with independent blocks are checked and decompressed several at once, handed out in order. */
+    @Override
+    protected InputStream decodeFrom(InputStream in, BlockParallelism parallelism) {
+        return decompress(in, parallelism);
+    }
+
     /** Decodes LZ4 frames from {@code in} (which must start with one; no format sniffing here). */
     public static InputStream decompress(InputStream in) {
-        return new Reader(new Source(Objects.requireNonNull(in, "in")));
+        return decompress(in, null);
+    }
+
+    /**
+     * As {@link #decompress(InputStream)}, the blocks of frames whose blocks are independent checked and decompressed
+     * on {@code parallelism} too (null: on the reading thread alone); linked blocks are decompressed in order on the
+     * reading thread. The same bytes and the same failures, at the same point, either way.
+     */
+    public static InputStream decompress(InputStream in, BlockParallelism parallelism) {
+        Lz4Framing framing = new Lz4Framing(Objects.requireNonNull(in, "in"),
+                LZ4Factory.fastestJavaInstance().safeDecompressor(), XXHashFactory.fastestJavaInstance().hash32(),
+                XXHashFactory.fastestJavaInstance().newStreamingHash32(0));
+        return new ParallelBlockReader<>(framing, parallelism);
     }
 
     /**
@@ -151,125 +173,6 @@ public final class Lz4Codec extends CompressionCodec {
                 failure.addSuppressed(closeFailure);
             }
             throw failure;
-        }
-    }
-
-    /**
-     * Wraps lz4-java's reader: its format errors (plain IOExceptions, LZ4Exception, IllegalArgumentException...)
-     * become CorruptObjectExceptions, while I/O errors of the source stream pass through unchanged.
-     */
-    private static final class Reader extends ForwardingInputStream {
-        private final Source source;
-        private LZ4FrameInputStream frames;
-        private IOException failure;
-        private boolean closed;
-
-        Reader(Source source) {
-            super(source);
-            this.source = source;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            ensureOpen();
-            if (len == 0) {
-                return 0;
-            }
-            try {
-                if (frames == null) {
-                    frames = new LZ4FrameInputStream(source, LZ4Factory.fastestJavaInstance().safeDecompressor(),
-                            XXHashFactory.fastestJavaInstance().hash32(), false);
-                }
-                return frames.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw fail(e);
-            }
-        }
-
-        @Override
-        public int available() throws IOException {
-            ensureOpen();
-            return frames == null ? 0 : frames.available();
-        }
-
-        private void ensureOpen() throws IOException {
-            if (closed) {
-                throw new IOException("LZ4 stream is closed");
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        }
-
-        private IOException fail(Exception e) {
-            if (e == source.lastFailure) {
-                failure = (IOException) e; // the source broke, not the data
-            } else {
-                String msg = String.valueOf(e.getMessage());
-                if (msg.contains("ended prematurely")) {
-                    failure = new CorruptObjectException("truncated LZ4 frame: input ends early", e);
-                } else if (source.firstFrameHasLinkedBlocks()) {
-                    failure = new CorruptObjectException("unsupported LZ4 frame: linked blocks (lz4 -BD)", e);
-                } else {
-                    failure = new CorruptObjectException("corrupt LZ4 frame: " + oneLine(e), e);
-                }
-            }
-            return failure;
-        }
-
-        private static String oneLine(Throwable e) {
-            Throwable t = e;
-            // lz4-java wraps decoder failures in IOException(cause) whose message is the cause's toString()
-            while (t.getCause() != null && t.getMessage() != null && t.getMessage().equals(t.getCause().toString())) {
-                t = t.getCause();
-            }
-            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            return msg.replace('\n', ' ');
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                source.close();
-            }
-        }
-    }
-
-    /**
-     * Remembers the exception the underlying stream threw, to tell I/O failures from format errors, and the first
-     * bytes (magic and FLG byte), to explain lz4-java's rejection of linked blocks.
-     */
-    private static final class Source extends ForwardingInputStream {
-        IOException lastFailure;
-        private final byte[] head = new byte[5];
-        private int headLength;
-
-        Source(InputStream in) {
-            super(in);
-        }
-
-        boolean firstFrameHasLinkedBlocks() {
-            return headLength == head.length && head[0] == 0x04 && head[1] == 0x22 && head[2] == 0x4D
-                    && head[3] == 0x18 && (head[4] & 0x20) == 0;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException e) {
-                lastFailure = e;
-                throw e;
-            }
-            int k = Math.min(n, head.length - headLength);
-            if (k > 0) {
-                System.arraycopy(b, off, head, headLength, k);
-                headLength += k;
-            }
-            return n;
         }
     }
 }

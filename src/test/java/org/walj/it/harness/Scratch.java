@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A scratch directory tree under /tmp ({@code /dev/shm} for an {@link InMemoryScratch} test) that the PostgreSQL
+ * A scratch directory tree under /tmp ({@code /dev/shm} for a {@link ScratchExtension} test, see {@link OnDiskScratch}) that the PostgreSQL
  * server's OS user can read and write (when the tests
  * run as root it is chowned to {@code postgres}). Clusters made in it register themselves; {@link #close()}
  * stops every one still running, then deletes the tree, even when the test failed. A JVM shutdown hook does
@@ -48,7 +48,7 @@ public final class Scratch implements AutoCloseable {
 
     /**
      * As {@link #create(String)}, on tmpfs ({@code /dev/shm}) when {@code inMemory} and the machine has one with
-     * {@link #MEMORY_ROOM} free ({@link InMemoryScratch}), else under /tmp.
+     * {@link #MEMORY_ROOM} free ({@link OnDiskScratch} says why), else under /tmp.
      */
     public static Scratch create(String label, boolean inMemory) {
         ServerUser user = ServerUser.detect();
@@ -71,7 +71,7 @@ public final class Scratch implements AutoCloseable {
         }
     }
 
-    /** What an in-memory scratch tree may need at most (ResumeRestoreIT: about 0.5 GB). */
+    /** What an in-memory scratch tree may need at most (ResumeRestoreIT: about 0.5 GB; two test JVMs run at once). */
     static final long MEMORY_ROOM = 2L << 30;
 
     private static Path memoryOrTmp() {

@@ -34,8 +34,9 @@ public final class ScratchExtension implements ParameterResolver, AfterTestExecu
         if (existing != null) {
             return existing;
         }
-        Scratch scratch = Scratch.create(context.getRequiredTestMethod().getName(),
-                context.getRequiredTestClass().isAnnotationPresent(InMemoryScratch.class));
+        boolean onDisk = context.getRequiredTestClass().isAnnotationPresent(OnDiskScratch.class)
+                || "disk".equals(System.getProperty("walj.it.scratch"));
+        Scratch scratch = Scratch.create(context.getRequiredTestMethod().getName(), !onDisk);
         store.put(KEY, scratch);
         return scratch;
     }

@@ -9,29 +9,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.walj.WorkerThreads;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.Codecs;
-import org.walj.pipeline.CorruptObjectException;
 import org.walj.pipeline.ParallelBlockReader;
+import org.walj.pipeline.ParallelReads;
 import org.walj.pipeline.TestData;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,12 +40,15 @@ class ParallelLzopInputStreamTest {
         0, // no checksums at all
     };
     private static final int[] DEGREES = {1, 2, 3, 16};
+    private static ParallelReads reads;
 
     private static ExecutorService pool;
 
     @BeforeAll
     static void startPool() {
         pool = Executors.newFixedThreadPool(4, WorkerThreads.numbered("parallel-unlzop-test-"));
+        reads = new ParallelReads(LzopInputStream::new,
+                Arrays.stream(DEGREES).mapToObj(ParallelLzopInputStreamTest::degree).toArray(BlockParallelism[]::new));
     }
 
     @AfterAll
@@ -70,10 +65,6 @@ class ParallelLzopInputStreamTest {
         return all;
     }
 
-    /** What a reader hands out before it ends or fails, and how it ended. */
-    private record Outcome(byte[] bytes, IOException failure) {
-    }
-
     private static BlockParallelism degree(int blocks) {
         return new BlockParallelism(pool, blocks);
     }
@@ -84,7 +75,7 @@ class ParallelLzopInputStreamTest {
         for (int flags : FLAG_SETS) {
             byte[] stream = Codecs.lzop(input.data(), Codecs.WAL_MODE, Codecs.FIXED_MTIME, flags);
             for (int d : DEGREES) {
-                Outcome o = readAll(stream, degree(d));
+                ParallelReads.Outcome o = reads.readAll(stream, degree(d));
                 assertEquals(null, o.failure(), input.name() + " flags " + flags + " degree " + d);
                 assertArrayEquals(input.data(), o.bytes(), input.name() + " flags " + flags + " degree " + d);
             }
@@ -101,36 +92,30 @@ class ParallelLzopInputStreamTest {
             // the stored Adler-32 of the uncompressed data (the field after the two lengths)
             byte[] badSum = stream.clone();
             badSum[b.offset() + 8] ^= 0x01;
-            sameFailureAsSequential(badSum, "checksum mismatch in block " + (k + 1));
+            reads.sameFailureAsSequential(badSum, "checksum mismatch in block " + (k + 1));
             // one flipped byte of the compressed data itself
             byte[] badData = stream.clone();
             badData[b.offset() + b.headerLength() + b.compressedLength() / 2] ^= 0x40;
-            sameFailureAsSequential(badData, "block " + (k + 1));
+            reads.sameFailureAsSequential(badData, "block " + (k + 1));
         }
     }
 
     @Test
     void aCutAnywhereFailsAsTheSequentialReaderFails() throws IOException {
         byte[] stream = Codecs.lzop(TestData.mixed(6 * Lzop.BLOCK_SIZE + 1234, 42));
-        Random random = new Random(7);
         List<Integer> cuts = new ArrayList<>(List.of(0, 1, 9, 40, stream.length - 1, stream.length - 4));
         for (LzopLayout.Block b : LzopLayout.parse(stream).blocks()) {
             cuts.addAll(List.of(b.offset(), b.offset() + 3, b.offset() + b.headerLength(),
                     b.offset() + b.headerLength() + b.compressedLength() - 1));
         }
-        for (int i = 0; i < 60; i++) {
-            cuts.add(random.nextInt(stream.length));
-        }
-        for (int at : cuts) {
-            sameFailureAsSequential(Arrays.copyOf(stream, at), "lzop stream");
-        }
+        reads.cutsFailAsSequentially(stream, cuts, 60, "lzop stream");
     }
 
     @Test
     void garbageAfterTheEndMarkerFailsAfterEveryBlockWasHandedOut() throws IOException {
         byte[] data = TestData.compressible(5 * Lzop.BLOCK_SIZE, 43);
         byte[] stream = LzopBuilder.concat(Codecs.lzop(data), new byte[] {0, 0, 7});
-        Outcome o = sameFailureAsSequential(stream, "unexpected data after the end marker");
+        ParallelReads.Outcome o = reads.sameFailureAsSequential(stream, "unexpected data after the end marker");
         assertArrayEquals(data, o.bytes());
     }
 
@@ -155,7 +140,7 @@ class ParallelLzopInputStreamTest {
         byte[] sequential = Codecs.unlzop(swapped);
         assertFalse(Arrays.equals(data, sequential), "a swap changes the content");
         for (int d : DEGREES) {
-            Outcome o = readAll(swapped, degree(d));
+            ParallelReads.Outcome o = reads.readAll(swapped, degree(d));
             assertEquals(null, o.failure());
             assertArrayEquals(sequential, o.bytes(), "degree " + d);
         }
@@ -170,7 +155,7 @@ class ParallelLzopInputStreamTest {
         byte[] stream = builder.build();
         byte[] expected = LzopBuilder.concat(small, small, huge, small, huge);
         for (int d : DEGREES) {
-            Outcome o = readAll(stream, degree(d));
+            ParallelReads.Outcome o = reads.readAll(stream, degree(d));
             assertEquals(null, o.failure());
             assertArrayEquals(expected, o.bytes(), "degree " + d);
         }
@@ -179,78 +164,11 @@ class ParallelLzopInputStreamTest {
     @Test
     void aRefusingExecutorStillDecodesEveryBlock() throws IOException {
         byte[] data = TestData.compressible(6 * Lzop.BLOCK_SIZE, 47);
-        Outcome o = readAll(Codecs.lzop(data), new BlockParallelism(task -> {
-            throw new RejectedExecutionException("pool is shut down");
-        }, 4));
-        assertEquals(null, o.failure());
-        assertArrayEquals(data, o.bytes());
+        reads.refusingExecutorStillDecodes(Codecs.lzop(data), data);
     }
 
     @Test
     void closingEarlyLeavesNoTaskRunning() throws IOException, InterruptedException {
-        ExecutorService own = Executors.newFixedThreadPool(2, r -> new Thread(r, "own-unlzop-pool"));
-        AtomicInteger tasks = new AtomicInteger();
-        byte[] stream = Codecs.lzop(TestData.mixed(20 * Lzop.BLOCK_SIZE, 48));
-        try (InputStream in = new LzopInputStream(new ByteArrayInputStream(stream), new BlockParallelism(task -> {
-            tasks.incrementAndGet();
-            own.execute(task);
-        }, 8))) {
-            assertTrue(in.read(new byte[100]) > 0);
-        } finally {
-            own.shutdown();
-        }
-        assertTrue(own.awaitTermination(60, TimeUnit.SECONDS), "the pool's threads ended");
-        assertTrue(tasks.get() >= 1 && tasks.get() <= 9, "at most the blocks in flight were submitted: " + tasks);
-    }
-
-    /** The parallel reader at every degree ends as the sequential reader does, having handed out the same bytes. */
-    private static Outcome sameFailureAsSequential(byte[] stream, String expected) {
-        Outcome sequential = readAll(stream, null);
-        assertNotNull(sequential.failure(), "the damaged stream must fail");
-        assertTrue(sequential.failure() instanceof CorruptObjectException, sequential.failure().toString());
-        assertTrue(sequential.failure().getMessage().contains(expected), sequential.failure().getMessage());
-        for (int d : DEGREES) {
-            Outcome parallel = readAll(stream, degree(d));
-            assertNotNull(parallel.failure(), "degree " + d + " must fail too");
-            assertEquals(sequential.failure().getClass(), parallel.failure().getClass());
-            assertEquals(sequential.failure().getMessage(), parallel.failure().getMessage(), "degree " + d);
-            assertArrayEquals(sequential.bytes(), parallel.bytes(), "bytes before the failure, degree " + d);
-        }
-        return sequential;
-    }
-
-    /** Reads with varied read sizes (single bytes too) until the end or a failure; a failure stays sticky. */
-    private static Outcome readAll(byte[] stream, BlockParallelism parallelism) {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        Random random = new Random(stream.length);
-        InputStream in = new LzopInputStream(new ByteArrayInputStream(stream), parallelism);
-        byte[] buffer = new byte[300_000];
-        try {
-            while (true) {
-                if (random.nextInt(16) == 0) {
-                    int b = in.read();
-                    if (b < 0) {
-                        return new Outcome(got.toByteArray(), null);
-                    }
-                    got.write(b);
-                } else {
-                    int n = in.read(buffer, 0, 1 + random.nextInt(buffer.length));
-                    if (n < 0) {
-                        return new Outcome(got.toByteArray(), null);
-                    }
-                    got.write(buffer, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            IOException again = assertThrows(IOException.class, () -> in.read(buffer, 0, 10));
-            assertEquals(e.getMessage(), again.getMessage(), "failures are sticky");
-            return new Outcome(got.toByteArray(), e);
-        } finally {
-            try {
-                in.close();
-            } catch (IOException e) {
-                throw new AssertionError("close failed", e);
-            }
-        }
+        reads.closingEarlyLeavesNoTaskRunning(Codecs.lzop(TestData.mixed(20 * Lzop.BLOCK_SIZE, 48)));
     }
 }
