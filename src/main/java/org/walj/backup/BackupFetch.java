@@ -176,7 +176,8 @@ public final class BackupFetch {
         }
         TablespaceRestore.link(realData, placements);
 
-        PartitionExtractor extractor = new PartitionExtractor(target, options.applyOwnership(), kept);
+        PartitionExtractor extractor = new PartitionExtractor(target, options.applyOwnership(), kept,
+                manifest.orElse(null));
         ManifestCheck check = manifest.map(ManifestCheck::new).orElse(null);
         List<ObjectInfo> toRead = partitions.stream().filter(kept::reads).toList();
         LongAdder downloaded = new LongAdder();

@@ -12,9 +12,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * fsync of restored files and directories, so that a restore reported complete survives a power loss (WAL-E fsyncs
- * every extracted path too). Walks do not follow symbolic links.
+ * every extracted path too). Walks do not follow symbolic links. A walk's fsyncs run on {@value #SYNC_THREADS}
+ * threads ({@link ParallelSync}): one fsync at a time waits for one journal commit each, and a restore of a million
+ * small files spent most of its time there (docs/performance.md, "Many files"); concurrent ones share commits.
  */
 final class Durability {
+    /** fsyncs in flight during a walk: they wait on the disk, not the CPU. */
+    static final int SYNC_THREADS = 16;
+
     private Durability() {
     }
 
@@ -35,24 +40,28 @@ final class Durability {
         }
     }
 
+    /** Every fsync submitted as the walk finds it; returns when all are done, throws the first that failed. */
     private static void walk(Path root, boolean files) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (files && attrs.isRegularFile()) {
-                    syncFile(file);
+        try (ParallelSync sync = ParallelSync.bounded(SYNC_THREADS, "walj-fsync-")) {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    if (files && attrs.isRegularFile()) {
+                        sync.submit(file);
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-                return FileVisitResult.CONTINUE;
-            }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    sync.submit(dir);
+                    return FileVisitResult.CONTINUE;
                 }
-                syncFile(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+            });
+            sync.awaitAll();
+        }
     }
 }

@@ -1,17 +1,61 @@
 package org.walj.backup;
 
+import org.walj.layout.BackupManifest;
+
 /**
- * The names of the regular files one fetch wrote, as 64-bit hashes in an open-addressing table: 16 bytes a file
- * instead of a few hundred for a set of paths, so a restore of millions of files stays within the launcher's heap.
- * A collision (crafted or not) can only make a hard link to a path that is not in the set look allowed; the extractor
+ * The regular files one fetch wrote, all a hard link needs to know ("a regular file this fetch extracted"; the
+ * extractor also lstat-checks the target). With the backup's manifest a file the manifest lists under its plain name
+ * costs one bit ({@link EntryBits} by entry number); any other file (no manifest: a backup made by WAL-E; a name
+ * spelled otherwise) is remembered as a 64-bit hash of its path in an open-addressing table, 16 bytes each instead of
+ * a few hundred for a set of paths, so a restore of millions of files stays within the launcher's heap. A hash
+ * collision (crafted or not) can only make a hard link to a path that is not in the set look allowed; the extractor
  * still requires an lstat-checked regular file there, in a target that was empty and that only this fetch writes.
- * One lock: each file is added once, after it was written, which costs nothing next to the write.
  */
 final class ExtractedFiles {
-    private long[] slots = new long[1 << 12]; // 0: empty
+    private final BackupManifest manifest;
+    private final EntryBits listed;
+    private long[] slots = new long[1 << 4]; // 0: empty
     private int size;
 
-    synchronized void add(String name) {
+    /** Without a manifest: every path hashed. */
+    ExtractedFiles() {
+        this(null);
+    }
+
+    /** {@code manifest}: the backup's (null for none). */
+    ExtractedFiles(BackupManifest manifest) {
+        this.manifest = manifest;
+        this.listed = manifest == null ? null : new EntryBits(manifest.members());
+    }
+
+    /** {@code member}: the file's name in its tar header; {@code path}: where it was written, relative. */
+    void add(String member, String path) {
+        if (manifest != null && (member.equals(path) || member.length() == path.length() + 2
+                && member.startsWith("./") && member.endsWith(path))) {
+            int i = manifest.indexOf(member);
+            if (i >= 0) {
+                listed.set(i);
+                return;
+            }
+        }
+        addHash(path);
+    }
+
+    /** Whether a file was written at {@code path} (relative to its base, as given to {@link #add}). */
+    boolean contains(String path) {
+        if (manifest != null) {
+            for (String member : new String[] {path, "./" + path}) {
+                int i = manifest.indexOf(member);
+                if (i >= 0 && listed.get(i)) {
+                    return true;
+                }
+            }
+        }
+        return containsHash(path);
+    }
+
+    /** One lock: such files are few when there is a manifest, and each is added once, after it was written. */
+    private synchronized void addHash(String name) {
         if (2 * (size + 1) > slots.length) {
             grow();
         }
@@ -20,7 +64,7 @@ final class ExtractedFiles {
         }
     }
 
-    synchronized boolean contains(String name) {
+    private synchronized boolean containsHash(String name) {
         long h = hash(name);
         int mask = slots.length - 1;
         for (int i = (int) h & mask; slots[i] != 0; i = (i + 1) & mask) {

@@ -65,14 +65,21 @@ public final class PartitionExtractor {
 
     private final RestoreTarget target;
     private final boolean applyOwnership;
-    private final PathClaims claims = new PathClaims();
+    private final PathClaims claims;
     /** Directories known to be real (made or lstat-checked here); extraction never removes or replaces one. */
     private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<DirectoryTimes> directoryTimes = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<DelayedLink> delayedLinks = new ConcurrentLinkedQueue<>();
     private final Map<String, Optional<UserPrincipal>> principals = new ConcurrentHashMap<>();
-    private final WriteBehindSync writeBehind = new WriteBehindSync();
+    /**
+     * fsyncs each large restored file in the background as soon as it is complete: the kernel does not start writing
+     * back a restore smaller than its background dirty threshold (10 % of RAM) until someone syncs, so a single pass
+     * at the end would leave the disk idle during extraction and then wait for all of it. The end pass
+     * ({@link Durability#syncTree}) still syncs everything, and then finds little left; a failed fsync here fails the
+     * restore.
+     */
+    private final ParallelSync writeBehind = ParallelSync.unbounded(2, "walj-write-behind-");
     /** What a delta restore found in place (nothing for a restore into an empty directory). */
     private final DeltaScan.Result kept;
     private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
@@ -112,7 +119,17 @@ public final class PartitionExtractor {
      * are not written again; the reader still reads and checks their members.
      */
     PartitionExtractor(RestoreTarget target, boolean applyOwnership, DeltaScan.Result kept) {
+        this(target, applyOwnership, kept, kept.manifest());
+    }
+
+    /**
+     * As above, with the backup's {@code manifest} (null: none), by whose entry numbers the files written are
+     * remembered ({@link PathClaims}).
+     */
+    PartitionExtractor(RestoreTarget target, boolean applyOwnership, DeltaScan.Result kept,
+                       org.walj.layout.BackupManifest manifest) {
         this.target = target;
+        this.claims = new PathClaims(manifest);
         this.applyOwnership = applyOwnership;
         this.kept = kept;
         heldBack.addAll(kept.heldBack());
@@ -201,7 +218,7 @@ public final class PartitionExtractor {
         if (kept.kept(name)) {
             // in place with the manifest's size and SHA-256; the reader hashes this member too
             if (!held) {
-                claims.extracted(d.relativeName());
+                claims.extracted(name, d.relativeName());
             }
             return;
         }
@@ -221,7 +238,7 @@ public final class PartitionExtractor {
         setOwner(written, entry);
         setMode(written, entry.getMode());
         if (!held) {
-            claims.extracted(d.relativeName());
+            claims.extracted(name, d.relativeName());
         }
         if (entry.getSize() >= WRITE_BUFFER) {
             writeBehind.submit(written);
@@ -272,7 +289,7 @@ public final class PartitionExtractor {
         } catch (FileAlreadyExistsException e) {
             throw PathClaims.clashWithAFile(name);
         }
-        claims.extracted(d.relativeName());
+        claims.extracted(name, d.relativeName());
     }
 
     private boolean isHeldBack(Destination d) {

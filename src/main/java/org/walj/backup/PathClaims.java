@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Directories, symbolic links and hard links are few and are claimed here by name. Regular files, which can be
  * millions, are claimed by the file system itself: the extractor creates them with {@code O_EXCL}, so a second member
  * at a file's path fails there, and a file checks here that no directory or link claimed its path. Files written
- * completely are remembered as 64-bit hashes of their names (16 bytes each, {@link ExtractedFiles}), which is all a
+ * completely are remembered by {@link ExtractedFiles} (a bit each when the manifest lists them), which is all a
  * hard link needs to know ("a regular file this fetch extracted"), together with an lstat of the target.
  */
 final class PathClaims {
@@ -34,7 +34,12 @@ final class PathClaims {
     }
 
     private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
-    private final ExtractedFiles extracted = new ExtractedFiles();
+    private final ExtractedFiles extracted;
+
+    /** {@code manifest}: the backup's, or null (a backup made by WAL-E): what {@link ExtractedFiles} keys files by. */
+    PathClaims(org.walj.layout.BackupManifest manifest) {
+        this.extracted = new ExtractedFiles(manifest);
+    }
 
     /**
      * Claims {@code path} (a member's name relative to the data directory, e.g. {@code pg_tblspc/16385/PG_15/1}) for
@@ -79,9 +84,12 @@ final class PathClaims {
                 + "restored once");
     }
 
-    /** A regular file this fetch wrote completely (the only thing a hard link may point to). */
-    void extracted(String path) {
-        extracted.add(path);
+    /**
+     * A regular file this fetch wrote completely (the only thing a hard link may point to): {@code member} as named in
+     * its tar header, at {@code path}.
+     */
+    void extracted(String member, String path) {
+        extracted.add(member, path);
     }
 
     boolean wasExtracted(String path) {

@@ -80,6 +80,10 @@ class LauncherIT {
         // backup-verify hashes every file: SHA-256 is about 20 times faster with C2 than with C1 alone
         r = Exec.of(bin.resolve("wal-j").toString(), "backup-verify", "LATEST").env("WALJ_JAVA", java).runOk();
         assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
+        // a million-file manifest is live all along: the heap grows from 32 MiB, with a small young generation and
+        // little free room kept, so peak RSS stays within 256 MiB (docs/performance.md, "Many files")
+        assertTrue(Probe.parse(r).jvm().containsAll(List.of("-Xms32m", "-XX:MaxNewSize=24m", "-XX:MinHeapFreeRatio=20",
+                "-XX:MaxHeapFreeRatio=40")), Probe.parse(r).jvm().toString());
         // restore is a backup-fetch too, and writes restore_command with the launcher's path as it was run
         r = launch(bin.resolve("wal-j").toString(), "restore", "x").env("WALJ_JAVA", java).runOk();
         assertFalse(Probe.parse(r).jvm().contains("-XX:TieredStopAtLevel=1"), Probe.parse(r).jvm().toString());
