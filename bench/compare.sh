@@ -74,7 +74,10 @@ if [ -n "$have_wale" ]; then
   echo "==> WAL-E backup-push / backup-fetch" >&2
   pg mkdir -p "$work/archive-wale"
   checkpoint
-  timed "${as_pg[@]}" env "$(walj_env wale)" "${conn[@]}" wal-e backup-push "$data"
+  # WAL-E 1.1.1 starts an online backup with pg_start_backup(), which PostgreSQL 15 no longer has: it backs up the
+  # stopped cluster (--while-offline), as an operator of WAL-E on 15 must
+  pg "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  timed "${as_pg[@]}" env "$(walj_env wale)" wal-e backup-push --while-offline "$data"
   record_backup "$col"
   R["stored MB|$col"]=$(size_mb "$work/archive-wale/basebackups_005")
   drop_caches
@@ -82,6 +85,7 @@ if [ -n "$have_wale" ]; then
   timed "${as_pg[@]}" env "$(walj_env wale)" wal-e backup-fetch "$work/r-wale" LATEST
   record_restore "$col"
   same_files "$work/r-wale"; rm -rf "$work/r-wale"
+  pg "$pgbin/pg_ctl" -D "$data" -l "$work/$(basename "$data").log" -w start >/dev/null
 fi
 
 # ---------------------------------------------------------------- one WAL segment, cold (and resident)
@@ -174,7 +178,11 @@ done
 
 # ---------------------------------------------------------------- the table
 cols=("wal-j lzo" "wal-j lz4" "wal-j lzo resident" "wal-j lzo S3" "wal-j lzo S3 resident" "pgBackRest lz4")
-[ -n "$have_wale" ] && cols+=("WAL-E") || notes+=("WAL-E: no wal-e on PATH: no WAL-E column")
+if [ -n "$have_wale" ]; then
+  cols+=("WAL-E"); notes+=("WAL-E: backup-push --while-offline, the cluster stopped (1.1.1 cannot start an online backup on PostgreSQL 15); the others back up online")
+else
+  notes+=("WAL-E: no wal-e on PATH: no WAL-E column")
+fi
 rows=("backup MB/s" "backup CPU-s" "backup peak RSS MiB" "restore MB/s" "restore CPU-s" "restore peak RSS MiB"
       "stored MB" "partitions" "wal-push ms" "wal-push CPU-s" "wal-push daemon CPU-s" "wal-push peak RSS MiB"
       "wal-fetch ms" "wal-fetch CPU-s" "wal-fetch daemon CPU-s" "wal-fetch peak RSS MiB" "daemon peak RSS MiB" "under load: WAL produced seg/s" "under load: archived seg/s"
