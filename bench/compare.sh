@@ -144,7 +144,7 @@ if [ -f "$here/target/s3proxy.jar" ]; then
   # a deployment archives to one backend, so its class-data archive (docs/daemon.md) holds that backend's classes
   pg mkdir -m 700 "$work/cds-s3"
   s3_env=(WALE_S3_PREFIX=s3://bench/archive "${s3_env[@]}")
-  walj_wal "wal-j lzo S3" WALJ_CDS_DIR="$work/cds-s3" "${s3_env[@]}"
+  walj_wal "wal-j lzo S3" WALJ_DAEMON_AUTOSTART=off WALJ_CDS_DIR="$work/cds-s3" "${s3_env[@]}"
   [ -n "$has_daemon" ] && resident_wal "wal-j lzo S3 resident" "${s3_env[@]}"
   kill "$s3proxy_pid" 2>/dev/null || true; s3proxy_pid=
 else
