@@ -6,6 +6,7 @@
 # daemon's JVM CPU (/proc/PID/stat, user + system) is read after the warm-up pushes and after the rest. Variants:
 #   default   the daemon as the launcher starts it (C1 only, -XX:TieredStopAtLevel=1)
 #   c2        the same with WALJ_JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 too; appended, so it wins)
+#   base      the default with another build's jar (BENCH_BASELINE_JAR=PATH, its native client beside it): before/after
 # BENCH_VARIANTS="default" picks variants; BENCH_JAVA_OPTS adds JVM options to every daemon (e.g.
 # "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" for `perf record -a`).
 # Usage: bench/daemon-steady.sh [PUSHES [WARMUP]]   (root or the server's user; ./mvnw -q -B -DskipTests package)
@@ -33,6 +34,7 @@ for v in ${BENCH_VARIANTS:-default c2 default c2}; do
   opts=${BENCH_JAVA_OPTS:-}
   [ "$v" = c2 ] && opts="$opts -XX:TieredStopAtLevel=4"
   envs=(WALE_FILE_PREFIX="file://localhost$dir/archive" WALJ_DAEMON_SOCKET="$dir/run/d.sock" WALJ_JAVA_OPTS="$opts")
+  if [ "$v" = base ]; then envs+=(WALJ_JAR="${BENCH_BASELINE_JAR:?set BENCH_BASELINE_JAR to the jar of the other build}"); fi
   # --push-ahead 0: only the requests' own segments, one at a time
   pg env "${envs[@]}" "$walj" daemon --push-ahead 0 >"$dir/daemon.log" 2>&1 &
   daemon_pid=$!
