@@ -172,13 +172,8 @@ static int name_is(const char *entry, size_t name_length, const char *name) {
     return strlen(name) == name_length && strncmp(entry, name, name_length) == 0;
 }
 
-/* DaemonClient.relevant: the prefixed and named variables, minus the launcher's own. */
-static int relevant(const char *entry, size_t name_length) {
-    for (size_t i = 0; i < COUNT(LAUNCHER_ONLY); i++) {
-        if (name_is(entry, name_length, LAUNCHER_ONLY[i])) {
-            return 0;
-        }
-    }
+/* One of NAMES, or a name with one of PREFIXES. */
+static int named_or_prefixed(const char *entry, size_t name_length) {
     for (size_t i = 0; i < COUNT(NAMES); i++) {
         if (name_is(entry, name_length, NAMES[i])) {
             return 1;
@@ -191,6 +186,16 @@ static int relevant(const char *entry, size_t name_length) {
         }
     }
     return 0;
+}
+
+/* DaemonClient.relevant: the prefixed and named variables, minus the launcher's own. */
+static int relevant(const char *entry, size_t name_length) {
+    for (size_t i = 0; i < COUNT(LAUNCHER_ONLY); i++) {
+        if (name_is(entry, name_length, LAUNCHER_ONLY[i])) {
+            return 0;
+        }
+    }
+    return named_or_prefixed(entry, name_length);
 }
 
 static int by_name(const void *a, const void *b) {
@@ -212,16 +217,7 @@ static int in_key(const char *entry, size_t name_length) {
             return 0;
         }
     }
-    if (name_is(entry, name_length, "STORAGE_EMULATOR_HOST")) {
-        return 1;
-    }
-    for (size_t i = 0; i < COUNT(PREFIXES); i++) {
-        size_t p = strlen(PREFIXES[i]);
-        if (p <= name_length && strncmp(entry, PREFIXES[i], p) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return named_or_prefixed(entry, name_length);
 }
 
 /* POSIX cksum: CRC-32 (polynomial 0x04C11DB7, most significant bit first) of the bytes, then of their count. */

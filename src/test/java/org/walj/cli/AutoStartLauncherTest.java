@@ -252,42 +252,29 @@ class AutoStartLauncherTest {
      */
     @Test
     void aFetchWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
-        Map<String, String> env = on(runtime);
-        Process fetch = start(env, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
-        Path dir = runtime.resolve("wal-j");
-        Path pid = onlyFile(dir, ".pid");
-        Path socket = dir.resolve(pid.getFileName().toString().replace(".pid", ".sock"));
-        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.bind(UnixDomainSocketAddress.of(socket));
-            giveAway(socket);
-            assertTrue(fetch.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, fetch.exitValue(), new String(fetch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
-        List<String> fetches = fetchLines();
-        assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
-        assertTrue(fetches.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + fetches);
-        assertEquals(1, commands().stream().filter("daemon"::equals).count());
+        assertHandedToTheDaemonItStarted(" wal-fetch ", "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
     }
 
-    /**
-     * wal-push that starts a daemon waits for its socket too, instead of pushing in a JVM of its own (~0.4 CPU-s
-     * besides the daemon's start): the socket is bound as soon as the start began, and the call goes to the client.
-     */
+    /** wal-push waits too, instead of pushing in a JVM of its own (~0.4 CPU-s besides the daemon's start). */
     @Test
     void aPushWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
-        Process push = start(on(runtime));
+        assertHandedToTheDaemonItStarted(" wal-push ", "wal-push", "pg_wal/000000010000000000000001");
+    }
+
+    private void assertHandedToTheDaemonItStarted(String recorded, String... args) throws Exception {
+        Process call = start(on(runtime), args);
         Path dir = runtime.resolve("wal-j");
         Path pid = onlyFile(dir, ".pid");
         Path socket = dir.resolve(pid.getFileName().toString().replace(".pid", ".sock"));
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(socket));
             giveAway(socket);
-            assertTrue(push.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, push.exitValue(), new String(push.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(call.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, call.exitValue(), new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
-        List<String> pushes = Files.readAllLines(calls).stream().filter(l -> l.contains(" wal-push ")).toList();
-        assertEquals(1, pushes.size(), String.join("\n", Files.readAllLines(calls)));
-        assertTrue(pushes.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + pushes);
+        List<String> lines = Files.readAllLines(calls).stream().filter(l -> l.contains(recorded)).toList();
+        assertEquals(1, lines.size(), String.join("\n", Files.readAllLines(calls)));
+        assertTrue(lines.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + lines);
         assertEquals(1, commands().stream().filter("daemon"::equals).count());
     }
 
