@@ -50,7 +50,8 @@ for v in ${BENCH_VARIANTS:-default c2 default c2}; do
   done
   c1=$(cpu)
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm/status")
-  kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
+  # the JVM itself: $daemon_pid is the `pg` subshell, and the daemon (no --idle-exit) would outlive the bench
+  kill "$jvm" "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
   grep -q "working in-process" "$dir/client.err" && echo "(some pushes fell back to in-process: not comparable)"
   awk -v a="$c0" -v b="$c1" -v n="$pushes" -v t="$ticks" -v v="$v" -v r="$rss" \
     'BEGIN { printf "%-8s daemon CPU per push (after warm-up): %5.1f ms   peak RSS %s MiB\n", v, (b - a) * 1000 / t / n, r }'
