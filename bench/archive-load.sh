@@ -17,7 +17,8 @@
 #         walj-resident (through `wal-j daemon` started by hand; BENCH_DAEMON_ARGS="--push-ahead 0" passes options
 #           to it), walj-lz4 (one JVM per call, --compression lz4), pgbackrest (archive-push, lz4, synchronous),
 #         pgbackrest-async (archive-push with archive-async=y, lz4, process-max 2: pgBackRest's recommended set-up),
-#         wal-e (`wal-e` on PATH)
+#         wal-e (`wal-e` on PATH), walj-default-base (walj-default with another build's launcher, its jar and
+#           native client beside it: BENCH_BASELINE_LAUNCHER=PATH; before/after figures in one session)
 #   compare: runs BENCH_MODES (default "pgbackrest-async walj-default") one after the other, each in a cluster and a
 #         cgroup of its own, and prints the issue's table (docs/performance.md, "Archiving under load").
 set -euo pipefail
@@ -65,12 +66,14 @@ case $mode in
     pg mkdir -m 700 "$work/run"
     extra_env=(WALJ_DAEMON_SOCKET="$work/run/walj.sock")
     command="'$walj' wal-push %p" ;;
-  walj-default|walj-auto)
+  walj-default|walj-auto|walj-default-base)
     # nothing set: the first call starts a daemon on demand (docs/daemon.md). Only its runtime directory is this
     # run's, so that no daemon of another run or of the machine answers, and all of this run's are found at the end.
     pg mkdir -m 700 "$work/xdg"
     extra_env=(XDG_RUNTIME_DIR="$work/xdg")
-    command="'$walj' wal-push %p" ;;
+    launcher=$walj
+    [ "$mode" = walj-default-base ] && launcher=${BENCH_BASELINE_LAUNCHER:?set BENCH_BASELINE_LAUNCHER for walj-default-base}
+    command="'$launcher' wal-push %p" ;;
   pgbackrest|pgbackrest-async)
                  need_tools pgbackrest:pgbackrest
                  command="pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p" ;;
@@ -220,7 +223,7 @@ if [ "$mode" = walj-resident ]; then
   echo "daemon: $(grep -c 'MSG: pushed a segment ahead' "$work/daemon.log" || true) segments pushed ahead, $(grep -c 'state=done' "$work/daemon.log" || true) of them marked .done by it, $(grep -c 'could not rename file' "$work/pg.log" || true) rename WARNINGs in PostgreSQL's log"
 fi
 case $mode in
-  walj-default|walj-auto)
+  walj-default|walj-auto|walj-default-base)
     echo "daemons started on demand: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), requests served: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), segments pushed ahead: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: pushed a segment ahead' || true)"
     for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done ;;
 esac

@@ -3,8 +3,9 @@
 # the cold call that starts it (docs/daemon.md, "Started on demand"). A real 16 MiB segment of md5-text rows, file
 # backend, interleaved rounds of:
 #   off        WALJ_DAEMON_AUTOSTART=off: a JVM does the push in-process (as before)
-#   on-start   the default, no daemon yet: the launcher picks the socket (awk, cksum), starts a daemon detached, and the same
-#              JVM does the push in-process; the daemon is stopped again before the next round
+#   on-start   the default, no daemon yet: the launcher picks the socket (the native client's key, else awk + cksum),
+#              starts a daemon detached and waits for it (up to ~3 s), which then does the push (before 2026-12-07
+#              round 3: a JVM of the call's own did it in-process); the daemon is stopped again before the next round
 #   on-refused the default, a runtime directory it must not use (another user's): one WARNING, in-process
 #   on-served  the default, the daemon of the round before answering (the native client when built)
 #   socket     the same daemon asked with WALJ_DAEMON_SOCKET set and the setting off: the client alone, no key
@@ -87,7 +88,7 @@ def daemon_peak_rss_mib():
     return 0
 
 def daemon_java_cpu_ms():
-    # the daemon's JVM, once it listens
+    # the daemon's JVM, once it listens (read after the call: a call that waited for it has been served by then)
     for _ in range(600):
         if glob.glob(work + "/xdg/wal-j/*.sock"):
             break
@@ -122,6 +123,7 @@ for r in range(rounds):
 for k, v in rows.items():
     print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f   wall ms median %7.1f  min %7.1f" % (
         k, statistics.median(v), statistics.mean(v), min(v), max(v), statistics.median(walls[k]), min(walls[k])))
-print("daemon start-up (JVM, until it listens) CPU ms median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
+print("daemon start-up (JVM, until it listens; with the first push it served, when the call waited for it) CPU ms"
+      " median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
 print("daemon peak RSS after one push served: median %.0f MiB, max %.0f MiB" % (statistics.median(daemon_rss), max(daemon_rss)))
 EOF

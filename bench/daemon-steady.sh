@@ -6,6 +6,7 @@
 # daemon's JVM CPU (/proc/PID/stat, user + system) is read after the warm-up pushes and after the rest. Variants:
 #   default   the daemon as the launcher starts it (C1 only, -XX:TieredStopAtLevel=1)
 #   c2        the same with WALJ_JAVA_OPTS=-XX:TieredStopAtLevel=4 (C2 too; appended, so it wins)
+#   base      the default with another build's jar (BENCH_BASELINE_JAR=PATH, its native client beside it): before/after
 # BENCH_VARIANTS="default" picks variants; BENCH_JAVA_OPTS adds JVM options to every daemon (e.g.
 # "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" for `perf record -a`).
 # Usage: bench/daemon-steady.sh [PUSHES [WARMUP]]   (root or the server's user; ./mvnw -q -B -DskipTests package)
@@ -33,6 +34,7 @@ for v in ${BENCH_VARIANTS:-default c2 default c2}; do
   opts=${BENCH_JAVA_OPTS:-}
   [ "$v" = c2 ] && opts="$opts -XX:TieredStopAtLevel=4"
   envs=(WALE_FILE_PREFIX="file://localhost$dir/archive" WALJ_DAEMON_SOCKET="$dir/run/d.sock" WALJ_JAVA_OPTS="$opts")
+  if [ "$v" = base ]; then envs+=(WALJ_JAR="${BENCH_BASELINE_JAR:?set BENCH_BASELINE_JAR to the jar of the other build}"); fi
   # --push-ahead 0: only the requests' own segments, one at a time
   pg env "${envs[@]}" "$walj" daemon --push-ahead 0 >"$dir/daemon.log" 2>&1 &
   daemon_pid=$!
@@ -48,7 +50,8 @@ for v in ${BENCH_VARIANTS:-default c2 default c2}; do
   done
   c1=$(cpu)
   rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$jvm/status")
-  kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
+  # the JVM itself: $daemon_pid is the `pg` subshell, and the daemon (no --idle-exit) would outlive the bench
+  kill "$jvm" "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
   grep -q "working in-process" "$dir/client.err" && echo "(some pushes fell back to in-process: not comparable)"
   awk -v a="$c0" -v b="$c1" -v n="$pushes" -v t="$ticks" -v v="$v" -v r="$rss" \
     'BEGIN { printf "%-8s daemon CPU per push (after warm-up): %5.1f ms   peak RSS %s MiB\n", v, (b - a) * 1000 / t / n, r }'

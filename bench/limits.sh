@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: the floor this machine puts under a verified backup and restore. On a sample of a pgbench
 # cluster (its files as one tar, without pg_wal), the CPU per GB of every primitive the tools are made of (wal-j's
-# JVM under C2 after a warm-up: SHA-256, Adler-32, LZO, LZ4; the native tools: openssl SHA-1/SHA-256, the lzop and lz4
+# JVM under C2 after a warm-up: SHA-256, CRC-32, Adler-32, LZO, LZ4; the native tools: openssl SHA-1/SHA-256, the lzop and lz4
 # binaries), the kernel's cost of writing a GB into the page cache, and the disk's write speed (dd + fsync). Then the
 # sums: the fewest CPU-s per GB a restore that decodes, checks and writes every byte can cost, and the MB/s that gives
 # on all cores; the same for backup (read, hash, compress). Compare with bench/compare.sh's table.
@@ -73,11 +73,11 @@ floor() { # NAME CPU-s…: the sum per GB and the MB/s all cores give at that co
 echo "== floors (the primitives only: no tar parsing, no JVM start, no JIT, no copies between threads)"
 w=${CPU[write into page cache (dd 64 KiB)]}
 r=${CPU[read from page cache (cat)]}
-floor "restore, wal-j lzo: LZO decode + Adler-32 + SHA-256 + write" \
-  "$(java_cpu 'LZO1X decompress')" "$(java_cpu 'Adler-32')" "$(java_cpu 'SHA-256')" "$w"
+floor "restore, wal-j lzo: LZO decode + CRC-32 + SHA-256 + write" \
+  "$(java_cpu 'LZO1X decompress')" "$(java_cpu 'CRC-32 (')" "$(java_cpu 'SHA-256')" "$w"
 floor "restore, wal-j lz4: LZ4 decode (Java) + SHA-256 + write" \
   "$(java_cpu 'LZ4 decompress')" "$(java_cpu 'SHA-256')" "$w"
 floor "restore, pgBackRest: lz4 -d + SHA-1 (native) + write" "${CPU[lz4 -dc]}" "${CPU[SHA-1 (openssl)]}" "$w"
-floor "backup, wal-j lzo: read + SHA-256 + LZO + Adler-32" \
-  "$r" "$(java_cpu 'SHA-256')" "$(java_cpu 'LZO1X-1 compress')" "$(java_cpu 'Adler-32')"
+floor "backup, wal-j lzo: read + SHA-256 + LZO + CRC-32" \
+  "$r" "$(java_cpu 'SHA-256')" "$(java_cpu 'LZO1X-1 compress')" "$(java_cpu 'CRC-32 (')"
 floor "backup, pgBackRest: read + SHA-1 + lz4 -1 (native)" "$r" "${CPU[SHA-1 (openssl)]}" "${CPU[lz4 -1 -c]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: CPU per input (e.g. a 16 MiB WAL segment of md5-text rows) of the lzop writer's LZO1X-1
-# encode (aircompressor) and Adler-32, and of the whole writer, under the daemon's JIT (C1 only) and under C2
-# (backup-push); then the `lzop -c` binary on the same file (user + system CPU of 20 runs, per run).
+# encode (aircompressor), Adler-32 and CRC-32, and of the whole writer with either checksum, under the daemon's JIT
+# (C1 only) and under C2 (backup-push); then the `lzop -c` binary on the same file (user + system CPU of 20 runs, per run).
 # Usage: bench/lzo-encode.sh FILE [ROUNDS [WARMUP]]   (a segment: see md5_segment in bench/lib.sh)
 set -euo pipefail
 file=$(realpath "$1"); shift

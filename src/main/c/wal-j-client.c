@@ -10,6 +10,8 @@
  * Usage (by packaging/wal-j only): wal-j-client LAUNCHER JAR SUBCOMMAND ARGS...
  *   LAUNCHER  the launcher to exec on fallback; JAR  the jar whose path, size and mtime are the build id;
  *   SUBCOMMAND  the launcher's wal_command (wal-push or wal-fetch); ARGS  the command line, passed on unchanged.
+ * Or: wal-j-client --config-key JAR PRE ARGS...: prints what the launcher's `awk … | cksum` prints for the
+ *   configuration's key (the name of an on-demand daemon's socket), for a fraction of its CPU.
  *
  * C99 and POSIX, libc only.
  */
@@ -170,13 +172,8 @@ static int name_is(const char *entry, size_t name_length, const char *name) {
     return strlen(name) == name_length && strncmp(entry, name, name_length) == 0;
 }
 
-/* DaemonClient.relevant: the prefixed and named variables, minus the launcher's own. */
-static int relevant(const char *entry, size_t name_length) {
-    for (size_t i = 0; i < COUNT(LAUNCHER_ONLY); i++) {
-        if (name_is(entry, name_length, LAUNCHER_ONLY[i])) {
-            return 0;
-        }
-    }
+/* One of NAMES, or a name with one of PREFIXES. */
+static int named_or_prefixed(const char *entry, size_t name_length) {
     for (size_t i = 0; i < COUNT(NAMES); i++) {
         if (name_is(entry, name_length, NAMES[i])) {
             return 1;
@@ -191,12 +188,99 @@ static int relevant(const char *entry, size_t name_length) {
     return 0;
 }
 
+/* DaemonClient.relevant: the prefixed and named variables, minus the launcher's own. */
+static int relevant(const char *entry, size_t name_length) {
+    for (size_t i = 0; i < COUNT(LAUNCHER_ONLY); i++) {
+        if (name_is(entry, name_length, LAUNCHER_ONLY[i])) {
+            return 0;
+        }
+    }
+    return named_or_prefixed(entry, name_length);
+}
+
 static int by_name(const void *a, const void *b) {
     const char *x = *(const char *const *)a;
     const char *y = *(const char *const *)b;
     size_t nx = strcspn(x, "="), ny = strcspn(y, "=");
     int c = memcmp(x, y, nx < ny ? nx : ny);
     return c != 0 ? c : (nx > ny) - (nx < ny);
+}
+
+/* ---- the configuration's key (packaging/wal-j, auto_socket) --------------------------------------------------- */
+
+/* The launcher's key also covers WALJ_JAVA and WALJ_JAVA_OPTS (the daemon's JVM runs with the starting call's). */
+static const char *const KEY_EXCLUDED[] = {"WALJ_JAR", "WALJ_CDS", "WALJ_CDS_DIR", "WALJ_DAEMON_SOCKET", "WALJ_CLIENT"};
+
+static int in_key(const char *entry, size_t name_length) {
+    for (size_t i = 0; i < COUNT(KEY_EXCLUDED); i++) {
+        if (name_is(entry, name_length, KEY_EXCLUDED[i])) {
+            return 0;
+        }
+    }
+    return named_or_prefixed(entry, name_length);
+}
+
+/* POSIX cksum: CRC-32 (polynomial 0x04C11DB7, most significant bit first) of the bytes, then of their count. */
+static uint32_t cksum_update(uint32_t crc, const void *bytes, size_t n) {
+    const unsigned char *b = bytes;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= (uint32_t)b[i] << 24;
+        for (int k = 0; k < 8; k++) {
+            crc = crc & 0x80000000u ? crc << 1 ^ 0x04C11DB7u : crc << 1;
+        }
+    }
+    return crc;
+}
+
+/*
+ * Prints "CRC LENGTH" of the stream the launcher feeds cksum: the jar's path and the PRE options before the
+ * subcommand, one per line, then the key's variables sorted by name (byte order, as awk's comparison of these
+ * ASCII names), each as NAME=VALUE and a NUL. Exits 0, or 2 on a bad command line (the launcher then uses awk).
+ */
+static int config_key(int argc, char **argv) {
+    if (argc < 4) {
+        return 2;
+    }
+    char *end;
+    long pre = strtol(argv[3], &end, 10);
+    if (*argv[3] == '\0' || *end != '\0' || pre < 0 || pre > argc - 4) {
+        return 2;
+    }
+    uint32_t crc = 0;
+    uint64_t length = 0;
+    for (long i = -1; i < pre; i++) {
+        const char *line = i < 0 ? argv[2] : argv[4 + i];
+        size_t n = strlen(line);
+        crc = cksum_update(cksum_update(crc, line, n), "\n", 1);
+        length += n + 1;
+    }
+    size_t count = 0;
+    for (char **e = environ; *e != NULL; e++) {
+        count++;
+    }
+    const char **vars = malloc((count + 1) * sizeof *vars);
+    if (vars == NULL) {
+        return 2;
+    }
+    size_t selected = 0;
+    for (char **e = environ; *e != NULL; e++) {
+        const char *eq = strchr(*e, '=');
+        if (eq != NULL && in_key(*e, (size_t)(eq - *e))) {
+            vars[selected++] = *e;
+        }
+    }
+    qsort(vars, selected, sizeof *vars, by_name);
+    for (size_t i = 0; i < selected; i++) {
+        size_t n = strlen(vars[i]) + 1; /* with its NUL, as awk's printf "%c", 0 */
+        crc = cksum_update(crc, vars[i], n);
+        length += n;
+    }
+    for (uint64_t n = length; n != 0; n >>= 8) {
+        unsigned char b = (unsigned char)(n & 0xFF);
+        crc = cksum_update(crc, &b, 1);
+    }
+    printf("%lu %llu\n", (unsigned long)~crc, (unsigned long long)length);
+    return fflush(stdout) == 0 ? 0 : 2;
 }
 
 /* Path.of(value).toAbsolutePath() as a string, and its parent directory. */
@@ -365,6 +449,9 @@ static void lost(int r) {
 }
 
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "--config-key") == 0) {
+        return config_key(argc, argv);
+    }
     if (argc < 4) {
         fputs("wal-j-client: run by the wal-j launcher only (LAUNCHER JAR SUBCOMMAND ARGS...)\n", stderr);
         return 2;

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.walj.UserException;
+import org.walj.WorkerThreads;
 import org.walj.archive.Archive;
 import org.walj.layout.BackupLayout;
 import org.walj.layout.BackupName;
@@ -224,7 +225,7 @@ public final class BackupPusher {
 
     /**
      * Walks the cluster and uploads each partition as soon as the walk completes it ({@link Partitioning#streaming},
-     * {@link UploadQueue}): memory stays flat in the number of files (docs/performance.md, many files).
+     * {@link #uploadQueue}): memory stays flat in the number of files (docs/performance.md, many files).
      */
     private Uploaded uploadCluster(BackupName name, Path dataDirectory, String version, ManifestSink manifest)
             throws IOException {
@@ -246,7 +247,7 @@ public final class BackupPusher {
         // closed in reverse: the uploads stop (interrupted when failing) before their compressors and progress close
         try (Progress shown = progress.start("backup-push read", total);
              BlockCompressors compressors = BlockCompressors.forThisMachine();
-             UploadQueue uploads = new UploadQueue(poolSize)) {
+             WorkQueue uploads = uploadQueue(poolSize)) {
             TarPartitionWriter writer = new TarPartitionWriter(rateLimit, shown::add);
             boolean parallelBlocks = codec.compression().blockSize() <= PARALLEL_BLOCK_LIMIT
                     && codec.compression().format() == StreamFormat.LZOP;
@@ -258,6 +259,16 @@ public final class BackupPusher {
             uploads.awaitAll();
             return new Uploaded(listing, partitioning.count());
         }
+    }
+
+    /**
+     * At most {@code poolSize} partitions upload and one more waits, so the walk blocks when the uploads are behind and
+     * the partitions held in memory stay bounded whatever the number of files. A failed upload stops the walk at its
+     * next partition; closing the queue interrupts what still runs and waits for it: nothing may read the cluster
+     * after the push returns (the stop call follows).
+     */
+    private static WorkQueue uploadQueue(int poolSize) {
+        return new WorkQueue(poolSize, poolSize + 1, WorkerThreads.numbered("walj-partition-"), "uploading partitions");
     }
 
     /** The final partition: files that only exist once the backup is stopped. */

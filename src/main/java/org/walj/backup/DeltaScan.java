@@ -181,12 +181,12 @@ final class DeltaScan {
         Path data = target.dataDirectory();
         setAsideHeldBack(data);
         DeltaScan scan = new DeltaScan(target, manifest);
-        try (FileHashing hashing = new FileHashing(Math.max(threads, MIN_HASH_THREADS))) {
+        try (WorkQueue hashing = FileHashing.queue(Math.max(threads, MIN_HASH_THREADS))) {
             scan.walk(data, "", true, hashing);
             for (Map.Entry<String, Path> ts : target.tablespaceDirectories().entrySet()) {
                 scan.walk(ts.getValue(), "pg_tblspc/" + ts.getKey() + "/", false, hashing);
             }
-            hashing.finish();
+            hashing.awaitAll();
         }
         Durability.syncDirectories(data); // the removals, before anything is written again
         return scan.result();
@@ -240,7 +240,7 @@ final class DeltaScan {
     }
 
     /** Judges every entry below {@code dir}, whose members' names start with {@code prefix}. */
-    private void walk(Path dir, String prefix, boolean inData, FileHashing hashing) throws IOException {
+    private void walk(Path dir, String prefix, boolean inData, WorkQueue hashing) throws IOException {
         boolean dataRoot = inData && prefix.isEmpty();
         for (Path child : children(dir)) {
             String name = child.getFileName().toString();
@@ -289,7 +289,7 @@ final class DeltaScan {
      * A {@code .walj-incomplete} name: a held-back file a fetch put aside (kept when it matches) or any other
      * leftover of an interrupted fetch (removed; no member can have such a name).
      */
-    private void judgeAside(Path child, String relative, BasicFileAttributes a, FileHashing hashing)
+    private void judgeAside(Path child, String relative, BasicFileAttributes a, WorkQueue hashing)
             throws IOException {
         String original = relative.substring(0, relative.length() - PartitionExtractor.INCOMPLETE_SUFFIX.length());
         int i = lookup(original);
@@ -304,7 +304,7 @@ final class DeltaScan {
     }
 
     /** Hashes {@code path} on a hashing thread: kept when it matches entry {@code i}, else removed. */
-    private void hash(FileHashing hashing, Path path, String relative, int i, ManifestEntry e, boolean heldBack)
+    private void hash(WorkQueue hashing, Path path, String relative, int i, ManifestEntry e, boolean heldBack)
             throws IOException {
         hashing.submit(() -> {
             if (e.matches(Files.size(path), FileHashing.sha256(path))) {

@@ -9,6 +9,7 @@ import org.walj.daemon.SocketPath;
 import org.walj.logging.LogSetup;
 import org.walj.resident.ResidentDaemon;
 import org.walj.resident.ResidentRequests;
+import org.walj.storage.RetrySettings;
 import org.walj.wal.WalArchiver;
 import org.walj.wal.WalRestorer;
 import picocli.CommandLine.Command;
@@ -59,7 +60,9 @@ final class DaemonCommand implements Callable<Integer> {
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(new WalUseCases(archive, root.settings()),
                 new WalArchiver(archive), new WalRestorer(archive),
-                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead);
+                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead,
+                // a prefetch task still running after the storage's retry deadline is taken for stuck
+                Duration.ofSeconds(root.settings().value(RetrySettings.DEADLINE_SECONDS)));
         new ResidentDaemon(socket, threads, requests, archive, Duration.ofSeconds(idleExit)).serve(
                 "Serving wal-push and wal-fetch on " + socket + " for user " + System.getProperty("user.name")
                         + ", archive " + archive.prefix().urlOf("")

@@ -2,6 +2,7 @@ package org.walj.resident;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +36,12 @@ final class DaemonPrefetch implements PrefetchSpawner {
     /** The tasks queued or running, by the segment's place in its area: what a request for it waits on. */
     private final ConcurrentHashMap<Path, CountDownLatch> pending = new ConcurrentHashMap<>();
     private final AtomicLong prefetched = new AtomicLong();
+    private final Duration ownDownloadDeadline;
 
-    DaemonPrefetch(WalRestorer restorer, int parallelism, int queue) {
+    /** {@code ownDownloadDeadline}: how long a request waits at most for its segment's task (see the interface). */
+    DaemonPrefetch(WalRestorer restorer, int parallelism, int queue, Duration ownDownloadDeadline) {
         this.prefetcher = new WalPrefetcher(restorer);
+        this.ownDownloadDeadline = ownDownloadDeadline;
         this.pool = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queue),
                 // not the log route of the request that happened to start a thread: records go to the daemon's log
@@ -68,6 +72,11 @@ final class DaemonPrefetch implements PrefetchSpawner {
     @Override
     public boolean runs(Path base, SegmentName segment) {
         return pending.containsKey(key(base, segment));
+    }
+
+    @Override
+    public Duration ownDownloadDeadline() {
+        return ownDownloadDeadline;
     }
 
     @Override

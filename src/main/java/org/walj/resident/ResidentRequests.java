@@ -54,17 +54,19 @@ public final class ResidentRequests implements DaemonServer.Handler {
     /**
      * @param daemonGlobalArguments the daemon's options before its subcommand: a client's must be the same
      * @param pushAheadLimit        background uploads queued or running at once; 0 turns push-ahead off
+     * @param prefetchDeadline      how long a wal-fetch waits at most for its segment's prefetch task before it
+     *                              downloads the segment itself (the storage's retry deadline)
      */
     public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
                             Settings daemonSettings, List<String> daemonGlobalArguments,
-                            int pushAheadLimit) {
+                            int pushAheadLimit, Duration prefetchDeadline) {
         this.commands = commands;
         this.archiver = archiver;
         this.pushAhead = pushAhead(archiver, pushAheadLimit);
         this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
-        this.prefetches = new DaemonPrefetch(restorer, PREFETCH_PARALLELISM, PREFETCH_QUEUE);
+        this.prefetches = new DaemonPrefetch(restorer, PREFETCH_PARALLELISM, PREFETCH_QUEUE, prefetchDeadline);
     }
 
     /** Uploads run at once: compressing is CPU work, so as many as wal-push's own parallel mode runs. */

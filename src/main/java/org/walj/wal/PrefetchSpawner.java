@@ -2,8 +2,10 @@ package org.walj.wal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.walj.postgres.SegmentName;
+import org.walj.storage.RetryPolicy;
 
 /**
  * Starts the downloads of wal-fetch's prefetch: a detached {@code wal-prefetch BASE SEGMENT…} process (the CLI knows
@@ -41,11 +43,21 @@ public interface PrefetchSpawner {
 
     /**
      * Whether this spawner itself still runs (or has queued) the download of {@code segment} into the area under
-     * {@code base}: wal-fetch then waits for it however long it takes to start, instead of downloading the segment a
-     * second time in-band beside it. By default false: another process's download is judged by its progress.
+     * {@code base}: wal-fetch then waits for it, up to {@link #ownDownloadDeadline}, instead of downloading the segment
+     * a second time in-band beside it. By default false: another process's download is judged by its progress.
      */
     default boolean runs(Path base, SegmentName segment) {
         return false;
+    }
+
+    /**
+     * How long one wal-fetch waits at most for a download {@link #runs} reports, however long it takes to start: a
+     * task that is stuck (a hung download, or queued behind hung ones) must not hold PostgreSQL's restore_command
+     * forever. After it the request downloads the segment itself, as when no task exists. By default the storage
+     * layer's default retry deadline: by then a healthy download has stopped retrying.
+     */
+    default Duration ownDownloadDeadline() {
+        return RetryPolicy.DEFAULT.deadline();
     }
 
     /**

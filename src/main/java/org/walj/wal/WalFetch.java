@@ -112,11 +112,13 @@ public final class WalFetch {
 
     /**
      * Waits for a running prefetch of {@code s} while it makes progress, then moves it into place. A download the
-     * spawner runs itself (the daemon's) is waited for until it ended, and the wait ends as soon as it did.
+     * spawner runs itself (the daemon's) is waited for until it ended, and the wait ends as soon as it did, but no
+     * longer than the spawner's deadline (false then: the segment is downloaded in-band, never "not found").
      */
     private boolean awaitAndPromote(PrefetchDirectory area, SegmentName s, Path destination) throws IOException {
         long lastSize = -1;
         long lastProgress = System.nanoTime();
+        long ownSince = -1; // when this request first saw the spawner's own task for s
         while (true) {
             if (promote(area, s, destination)) {
                 return true;
@@ -129,7 +131,15 @@ public final class WalFetch {
             long now = System.nanoTime();
             if (spawner.runs(area.base(), s)) {
                 // queued behind other segments' tasks, or decoding: a second download beside it would only double
-                // the work (and, on a loaded host, the wait)
+                // the work (and, on a loaded host, the wait), unless the task is stuck
+                ownSince = ownSince < 0 ? now : ownSince;
+                if (now - ownSince > ownDownloadDeadlineNanos()) {
+                    LOG.warning(LogEvent.msg("gave up waiting for a prefetch")
+                            .detail("The daemon's download of " + s + " did not end within "
+                                    + (now - ownSince) / 1_000_000 + " ms; downloading it from the archive instead.")
+                            .kv("action", "wal-fetch").kv("seg", s.toString()));
+                    return promote(area, s, destination);
+                }
                 lastProgress = now;
             } else if (size > lastSize) {
                 lastSize = size;
@@ -147,6 +157,11 @@ public final class WalFetch {
                 return false;
             }
         }
+    }
+
+    /** Never shorter than the patience for another process's download to write its first byte. */
+    private long ownDownloadDeadlineNanos() {
+        return Math.max(STARTING_GRACE_MILLIS, spawner.ownDownloadDeadline().toMillis()) * 1_000_000;
     }
 
     /**

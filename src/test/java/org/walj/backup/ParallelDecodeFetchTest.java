@@ -85,9 +85,9 @@ class ParallelDecodeFetchTest {
     @Test
     void aWrongBlockChecksumFailsTheFetch() throws IOException {
         byte[] bad = stored.clone();
-        bad[LzopLayout.parse(stored).blocks().get(5).offset() + 8] ^= 0x10; // block 6's Adler-32 of its data
+        bad[LzopLayout.parse(stored).blocks().get(5).offset() + 8] ^= 0x10; // block 6's CRC-32 of its data
         put(KEY, bad);
-        String m = fails("corrupt lzop stream: checksum mismatch in block 6 (Adler-32 of the uncompressed data)");
+        String m = fails("corrupt lzop stream: checksum mismatch in block 6 (CRC-32 of the uncompressed data)");
         assertTrue(m.contains("tar member \"" + BIG + "\" is truncated or unreadable"), m);
     }
 

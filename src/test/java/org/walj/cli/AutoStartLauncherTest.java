@@ -78,6 +78,11 @@ class AutoStartLauncherTest {
 
     @AfterEach
     void stopDaemons() throws IOException {
+        killStarted();
+        new ProcessBuilder("rm", "-rf", top.toString()).start();
+    }
+
+    private void killStarted() throws IOException {
         // every start holds its session under flock: <key>.pid names flock, the stand-in daemon is its descendant
         try (Stream<Path> files = Files.walk(top)) {
             for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
@@ -88,7 +93,6 @@ class AutoStartLauncherTest {
                 });
             }
         }
-        new ProcessBuilder("rm", "-rf", top.toString()).start();
     }
 
     @Test
@@ -248,21 +252,72 @@ class AutoStartLauncherTest {
      */
     @Test
     void aFetchWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
-        Map<String, String> env = on(runtime);
-        Process fetch = start(env, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+        assertHandedToTheDaemonItStarted(" wal-fetch ", "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+    }
+
+    /** wal-push waits too, instead of pushing in a JVM of its own (~0.4 CPU-s besides the daemon's start). */
+    @Test
+    void aPushWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
+        assertHandedToTheDaemonItStarted(" wal-push ", "wal-push", "pg_wal/000000010000000000000001");
+    }
+
+    private void assertHandedToTheDaemonItStarted(String recorded, String... args) throws Exception {
+        Process call = start(on(runtime), args);
         Path dir = runtime.resolve("wal-j");
         Path pid = onlyFile(dir, ".pid");
         Path socket = dir.resolve(pid.getFileName().toString().replace(".pid", ".sock"));
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(socket));
             giveAway(socket);
-            assertTrue(fetch.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, fetch.exitValue(), new String(fetch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(call.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, call.exitValue(), new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
-        List<String> fetches = fetchLines();
-        assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
-        assertTrue(fetches.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + fetches);
+        List<String> lines = Files.readAllLines(calls).stream().filter(l -> l.contains(recorded)).toList();
+        assertEquals(1, lines.size(), String.join("\n", Files.readAllLines(calls)));
+        assertTrue(lines.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + lines);
         assertEquals(1, commands().stream().filter("daemon"::equals).count());
+    }
+
+    /**
+     * The native client computes the configuration's key (the daemon's socket name) for a fraction of the CPU of
+     * the launcher's awk and cksum, and it must be the same key: a configuration with and without the native client
+     * beside the jar (variables with a newline, an '=', non-ASCII bytes, names that sort around '_', excluded and
+     * look-alike names, options before the subcommand) gets one name.
+     */
+    @Test
+    void theNativeClientComputesTheKeyAwkAndCksumCompute() throws Exception {
+        Path client = BASE.resolve("target/wal-j-client");
+        assertTrue(Files.isExecutable(client), "build first: " + client);
+        Map<String, String> env = on(runtime);
+        env.put("STUB_DAEMON", "fail"); // no daemon stays: each call only names its key
+        env.put("WALE_S3_PREFIX", "s3://bucket/prefix");
+        env.put("WALE_A", "multi\nline caf\u00e9 a=b");
+        env.put("WALE_", "x");
+        env.put("WALE__", "y");
+        env.put("WALEX", "not a prefix");
+        env.put("AWS_REGION", "eu-west-1");
+        env.put("GNUPGHOMEX", "prefix too");
+        env.put("STORAGE_EMULATOR_HOST", "localhost:1");
+        env.put("WALJ_JAVA_OPTS", "-Xmx200m");
+        env.put("WALJ_CLIENT", "auto");
+        List<String> names = new ArrayList<>();
+        for (boolean nativeClient : new boolean[] {true, false, true}) {
+            Path beside = top.resolve("wal-j-client");
+            if (nativeClient) {
+                Files.copy(client, beside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            } else {
+                Files.deleteIfExists(beside);
+            }
+            Path dir = runtime.resolve("wal-j");
+            Run r = run(env, "--terse", "wal-push", "pg_wal/000000010000000000000001");
+            assertEquals(0, r.status, r.stderr);
+            names.add(onlyFile(dir, ".log").getFileName().toString());
+            awaitFile(dir, ".failed");
+            killStarted(); // the failed start's minute, under its lock: ended, and its files gone, for the next key
+            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+        }
+        assertEquals(names.get(0), names.get(1), "native client and awk: " + names);
+        assertEquals(names.get(0), names.get(2));
     }
 
     /**
@@ -278,7 +333,7 @@ class AutoStartLauncherTest {
         assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
         assertTrue(fetches.get(0).contains(" -jar ") && fetches.get(0).contains(PREFETCH_BY_DAEMON), fetches.get(0));
         awaitCount("daemon", 1);
-        // wal-push has nothing to leave to a daemon, and does not wait
+        // wal-push waits as long (this daemon never answers), then works in-process with nothing to leave to it
         assertEquals(0, run(on(runtime)).status);
         assertTrue(Files.readAllLines(calls).stream().noneMatch(l -> l.contains(" wal-push ")
                 && l.contains(PREFETCH_BY_DAEMON)));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Adler32;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
 /**
@@ -94,10 +95,16 @@ public final class PrimitivesBench {
             return o == 0 ? sha1.digest()[0] : 0;
         }));
         Adler32 adler = new Adler32();
-        list.add(new Named("Adler-32 (lzop block checksums)", (d, o, n) -> {
+        list.add(new Named("Adler-32 (plain lzop -c's checksums)", (d, o, n) -> {
             adler.reset();
             adler.update(d, o, n);
             return adler.getValue();
+        }));
+        CRC32 crc32 = new CRC32();
+        list.add(new Named("CRC-32 (wal-j's lzop block checksums)", (d, o, n) -> {
+            crc32.reset();
+            crc32.update(d, o, n);
+            return crc32.getValue();
         }));
         CRC32C crc = new CRC32C();
         list.add(new Named("CRC-32C", (d, o, n) -> {

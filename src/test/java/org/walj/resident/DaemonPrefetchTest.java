@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.walj.archive.Archive;
 import org.walj.archive.Archives;
@@ -35,6 +38,7 @@ class DaemonPrefetchTest {
     Path tmp;
     Path pgWal;
     Archive archive;
+    GatedStorageStandIn storage;
     DaemonPrefetch prefetch;
     final List<byte[]> contents = new ArrayList<>();
 
@@ -42,7 +46,7 @@ class DaemonPrefetchTest {
     void setUp() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("archive").resolve("wal_005")).getParent();
         pgWal = Files.createDirectories(tmp.resolve("pg_wal"));
-        FileStorage storage = new FileStorage(root);
+        storage = new GatedStorageStandIn(new FileStorage(root));
         archive = Archives.on(storage, root, Archives.LZO);
         for (int i = 0; i < 10; i++) {
             byte[] c = new byte[128 * 1024];
@@ -55,11 +59,12 @@ class DaemonPrefetchTest {
             storage.put("wal_005/" + seg(i) + ".lzo", new ByteArrayInputStream(lzo.toByteArray()),
                     "application/octet-stream");
         }
-        prefetch = new DaemonPrefetch(new WalRestorer(archive), 2, 16);
+        prefetch = new DaemonPrefetch(new WalRestorer(archive), 2, 16, Duration.ofSeconds(60));
     }
 
     @AfterEach
     void tearDown() {
+        storage.releaseGets();
         prefetch.shutdown();
     }
 
@@ -108,6 +113,36 @@ class DaemonPrefetchTest {
         prefetch.awaitProgress(pgWal, sn(40), 60_000);
         assertTrue(System.nanoTime() - start < 30_000_000_000L, "the wait ended with the task, not after 60 s");
         awaitIdle();
+    }
+
+    /**
+     * A request whose segment's task never ends, running (a download that hangs) or queued behind it, is not held
+     * forever: after the deadline it downloads the segment itself, with the right bytes, never "not found".
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aRequestDownloadsItselfWhenItsTaskIsStuck() throws Exception {
+        prefetch.shutdown();
+        Duration deadline = Duration.ofSeconds(4);
+        prefetch = new DaemonPrefetch(new WalRestorer(archive), 1, 16, deadline); // one thread: the hung task blocks it
+        storage.hangFirstGet("wal_005/" + seg(2) + ".lzo");
+        WalFetch fetch = new WalFetch(archive, prefetch);
+        Path dest = pgWal.resolve("RECOVERYXLOG");
+        assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(1)), dest, 3));
+        assertArrayEquals(contents.get(1), Files.readAllBytes(dest));
+        // 2's task hangs in its download; 3's stays queued behind it
+        for (int i = 2; i <= 3; i++) {
+            assertTrue(prefetch.runs(pgWal, sn(i)), seg(i) + " has a task");
+            long start = System.nanoTime();
+            assertEquals(WalRestorer.Outcome.RESTORED, fetch.fetch(new WalFileName(seg(i)), dest, 3), seg(i));
+            long waited = System.nanoTime() - start;
+            assertArrayEquals(contents.get(i), Files.readAllBytes(dest), seg(i));
+            assertTrue(prefetch.runs(pgWal, sn(i)), seg(i) + "'s task still has not ended");
+            assertTrue(waited >= deadline.toNanos(), seg(i) + ": waited for the task first, " + waited / 1_000_000
+                    + " ms");
+            assertTrue(waited < deadline.toNanos() + TimeUnit.SECONDS.toNanos(30), seg(i) + ": " + waited / 1_000_000
+                    + " ms");
+        }
     }
 
     private void awaitIdle() throws InterruptedException {

@@ -17,7 +17,7 @@ import org.walj.storage.file.FileStorage;
 
 /**
  * Stand-in around the real file backend that holds chosen puts at a gate (to catch an upload in the act) or fails
- * them, and counts the puts of every key. Everything that gets through is stored by {@link FileStorage} itself.
+ * them, counts the puts of every key, and can hang the first get of a key (a download that never ends). Everything that gets through is stored by {@link FileStorage} itself.
  */
 final class GatedStorageStandIn implements Storage {
     private final FileStorage real;
@@ -25,6 +25,8 @@ final class GatedStorageStandIn implements Storage {
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<String> hungGets = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch getsReleased = new CountDownLatch(1);
 
     GatedStorageStandIn(FileStorage real) {
         this.real = real;
@@ -40,6 +42,15 @@ final class GatedStorageStandIn implements Storage {
         if (gate != null) {
             gate.countDown();
         }
+    }
+
+    /** The first get of {@code key} from now on waits until {@link #releaseGets()} (or its thread's interrupt). */
+    void hangFirstGet(String key) {
+        hungGets.add(key);
+    }
+
+    void releaseGets() {
+        getsReleased.countDown();
     }
 
     /** The next {@code times} puts of {@code key} (after the gate) fail. */
@@ -81,6 +92,14 @@ final class GatedStorageStandIn implements Storage {
 
     @Override
     public InputStream get(String key) throws IOException {
+        if (hungGets.remove(key)) {
+            try {
+                getsReleased.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted in the hung get of " + key);
+            }
+        }
         return real.get(key);
     }
 

@@ -65,7 +65,7 @@ class ResidentRequestsTest {
         Path archive = Files.createDirectories(tmp.resolve("archive"));
         Archive opened = Archives.file(archive);
         requests = new ResidentRequests(new Recorder(), new WalArchiver(opened), new WalRestorer(opened), Settings.read(TABLE, ENV), GLOBALS,
-                0);
+                0, Duration.ofSeconds(60));
     }
 
     @AfterEach

@@ -109,7 +109,8 @@ class WalFetchTest {
 
     /**
      * A download the spawner runs itself (the daemon's task) that has not written a byte for longer than the patience
-     * for another process's download: waited for, not downloaded a second time beside it.
+     * for another process's download: waited for (within the spawner's deadline, 60 s by default), not downloaded a
+     * second time beside it.
      */
     @Test
     void aDownloadTheSpawnerRunsItselfIsWaitedForHoweverLongItTakesToStart() throws Exception {

@@ -8,14 +8,14 @@ import org.walj.pipeline.CompressionCodec;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.StreamFormat;
 
-/** The lzop container over LZO1X blocks, byte-compatible with WAL-E's {@code lzop -c}. */
+/** The lzop container over LZO1X blocks, as {@code lzop --crc32 -c} writes it; reads whatever lzop 1.04 writes. */
 public final class LzopCodec extends CompressionCodec {
 
     public LzopCodec() {
         super(".lzo", StreamFormat.LZOP, Lzop.BLOCK_SIZE);
     }
 
-    /** The header records {@code options}' mode and mtime, with {@code lzop -c}'s default flags. */
+    /** The header records {@code options}' mode and mtime, with {@code lzop --crc32 -c}'s flags. */
     @Override
     public OutputStream encoder(OutputStream out, EncoderOptions options) throws IOException {
         return new LzopOutputStream(out, options.mode(), options.mtimeSeconds(), LzopOutputStream.DEFAULT_FLAGS,

@@ -70,7 +70,7 @@ class CompressionTest {
         LzopLayout l = LzopLayout.parse(bytes.toByteArray());
         assertEquals(0, l.mode());
         assertTrue(Math.abs(l.mtime() - now) <= 2, "mtime is now");
-        assertEquals(0x0300000D, l.flags());
+        assertEquals(0x0300110C, l.flags()); // lzop --crc32 -c
         assertEquals(1, l.method());
         assertEquals(5, l.level());
     }

@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.Adler32;
+import java.util.zip.CRC32;
 
 /**
- * A benchmark, not a test: CPU per 16 MiB input of the lzop block encode work (LZO1X-1 of each 256 KiB block plus
- * the Adler-32 the writer emits) and the whole writer, interleaved, after a warm-up; thread CPU time, so other
+ * A benchmark, not a test: CPU per 16 MiB input of the lzop block encode work (LZO1X-1 of each 256 KiB block, its
+ * Adler-32 or CRC-32) and the whole writer with either checksum, interleaved, after a warm-up; thread CPU time, so other
  * processes' load matters less than for wall time. Run by {@code bench/lzo-encode.sh FILE [ROUNDS]}.
  */
 public final class LzoEncodeBench {
@@ -31,16 +32,19 @@ public final class LzoEncodeBench {
         LzoCompressor air = new LzoCompressor();
         Adler32 adler = new Adler32();
         byte[] out = new byte[air.maxCompressedLength(BLOCK)];
-        String[] names = {"aircompressor LZO1X-1", "adler32 (32 KiB slices)", "LzopOutputStream (the writer)"};
+        CRC32 crc = new CRC32();
+        String[] names = {"aircompressor LZO1X-1", "adler32 (32 KiB slices)", "crc32 (whole blocks)",
+            "the writer (CRC-32, the default)", "the writer with Adler-32 flags"};
         long[][] cpu = new long[names.length][rounds];
         long size0 = 0;
         for (int r = -warmup; r < rounds; r++) {
             for (int v = 0; v < names.length; v++) {
                 long t0 = mx.getCurrentThreadCpuTime();
                 long size = 0;
-                if (v == 2) {
+                if (v >= 3) {
                     ByteArrayOutputStream sink = new ByteArrayOutputStream(data.length);
-                    try (LzopOutputStream lzop = new LzopOutputStream(sink, 0100600, 0)) {
+                    try (LzopOutputStream lzop = new LzopOutputStream(sink, 0100600, 0,
+                            v == 3 ? LzopOutputStream.DEFAULT_FLAGS : LzopOutputStream.ADLER32_FLAGS)) {
                         lzop.write(data);
                     }
                     size = sink.size();
@@ -49,6 +53,10 @@ public final class LzoEncodeBench {
                         int n = Math.min(BLOCK, data.length - off);
                         if (v == 0) {
                             size += air.compress(data, off, n, out, 0, out.length);
+                        } else if (v == 2) {
+                            crc.reset();
+                            crc.update(data, off, n);
+                            size += (int) crc.getValue() & 1;
                         } else {
                             adler.reset();
                             for (int s = off; s < off + n; s += 32 * 1024) {

@@ -108,10 +108,16 @@ class LzopInteropTest {
 
     /**
      * With the same stdin (a regular file: WAL-E's WAL case) our header is byte-identical to lzop's, checksum
-     * included, and the block structure (lengths, stored-or-compressed, data checksums) is the same.
+     * included, and the block structure (lengths, stored-or-compressed, data checksums) is the same: our default
+     * against {@code lzop --crc32 -c}, and the Adler-32 flags against WAL-E's plain {@code lzop -c}.
      */
     @Test
     void headerAndBlockStructureMatchLzopForAFileOnStdin() throws IOException {
+        matchLzopForAFileOnStdin(LzopOutputStream.DEFAULT_FLAGS, 0x0300110C, List.of("--crc32", "-c"));
+        matchLzopForAFileOnStdin(LzopOutputStream.ADLER32_FLAGS, 0x0300000D, List.of("-c"));
+    }
+
+    private void matchLzopForAFileOnStdin(int flags, int expectedFlags, List<String> lzopOptions) throws IOException {
         for (TestData.Input input : List.of(new TestData.Input("wal", TestData.walSegment()),
                 new TestData.Input("mixed", TestData.mixed(900 * TestData.KIB, 9)),
                 new TestData.Input("random", TestData.random(600 * TestData.KIB, 10)),
@@ -124,21 +130,22 @@ class LzopInteropTest {
             long mtime = Files.getLastModifiedTime(plain).toMillis() / 1000;
             assertEquals(0100600, mode);
 
-            byte[] theirs = Cli.run(dir, plain, Cli.lzop(), "-c").assertSuccess("lzop -c").stdout();
-            byte[] ours = Codecs.lzop(input.data(), mode, mtime, LzopOutputStream.DEFAULT_FLAGS);
+            byte[] theirs = Cli.run(dir, plain, Cli.args(Cli.lzop(), lzopOptions)).assertSuccess("lzop " + lzopOptions)
+                    .stdout();
+            byte[] ours = Codecs.lzop(input.data(), mode, mtime, flags);
 
             LzopLayout t = LzopLayout.parse(theirs);
             LzopLayout o = LzopLayout.parse(ours);
             assertEquals(38, o.headerEnd());
             assertArrayEquals(Arrays.copyOf(theirs, t.headerEnd()), Arrays.copyOf(ours, o.headerEnd()),
                     input.name() + ": header differs from lzop's");
-            assertEquals(0x0300000D, o.flags());
+            assertEquals(expectedFlags, o.flags());
             assertEquals(t.blocks().size(), o.blocks().size(), input.name() + ": block count");
             for (int i = 0; i < t.blocks().size(); i++) {
                 LzopLayout.Block tb = t.blocks().get(i);
                 LzopLayout.Block ob = o.blocks().get(i);
                 assertEquals(tb.uncompressedLength(), ob.uncompressedLength(), input.name() + " block " + i);
-                assertEquals(tb.adler32D(), ob.adler32D(), input.name() + " block " + i);
+                assertEquals(tb.dataChecksum(), ob.dataChecksum(), input.name() + " block " + i);
                 assertEquals(tb.headerLength(), ob.headerLength(), input.name() + " block " + i);
                 if (tb.stored()) {
                     assertTrue(ob.stored(), input.name() + " block " + i + " is stored by lzop, compressed by us");
@@ -159,7 +166,7 @@ class LzopInteropTest {
         Files.write(plain, TestData.compressible(300_000, 5));
         // a pipe's inode times come from the kernel's coarse clock, which may lag the JVM's by a tick: one second slack
         long before = System.currentTimeMillis() / 1000 - 1;
-        byte[] theirs = Cli.run(dir, null, "bash", "-c", "set -o pipefail; cat p.bin | " + Cli.lzop() + " -c")
+        byte[] theirs = Cli.run(dir, null, "bash", "-c", "set -o pipefail; cat p.bin | " + Cli.lzop() + " --crc32 -c")
                 .assertSuccess("lzop").stdout();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (LzopOutputStream out = LzopOutputStream.forPipe(bytes)) {

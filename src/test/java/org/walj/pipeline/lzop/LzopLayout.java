@@ -8,7 +8,8 @@ import java.util.List;
 public record LzopLayout(int version, int libVersion, int versionNeeded, int method, int level, int flags, int filter,
                   int mode, long mtime, String name, int headerEnd, List<Block> blocks, int endMarker) {
 
-    public record Block(int offset, int uncompressedLength, int compressedLength, int headerLength, int adler32D) {
+    public record Block(int offset, int uncompressedLength, int compressedLength, int headerLength,
+            int dataChecksum) {
         public boolean stored() {
             return compressedLength == uncompressedLength;
         }
@@ -39,14 +40,14 @@ public record LzopLayout(int version, int libVersion, int versionNeeded, int met
                         new String(name), headerEnd, blocks, offset);
             }
             int clen = b.getInt();
-            int adler = 0;
+            int dataChecksum = 0; // Adler-32 or CRC-32 of the uncompressed data, whichever the flags ask for
             int headerLength = 8;
             if ((flags & 1) != 0) {
-                adler = b.getInt();
+                dataChecksum = b.getInt();
                 headerLength += 4;
             }
             if ((flags & 0x100) != 0) {
-                b.getInt();
+                dataChecksum = b.getInt();
                 headerLength += 4;
             }
             if (clen < ulen && (flags & 2) != 0) {
@@ -58,7 +59,7 @@ public record LzopLayout(int version, int libVersion, int versionNeeded, int met
                 headerLength += 4;
             }
             b.position(b.position() + clen);
-            blocks.add(new Block(offset, ulen, clen, headerLength, adler));
+            blocks.add(new Block(offset, ulen, clen, headerLength, dataChecksum));
         }
     }
 }

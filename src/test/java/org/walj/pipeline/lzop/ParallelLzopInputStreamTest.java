@@ -89,7 +89,7 @@ class ParallelLzopInputStreamTest {
         LzopLayout layout = LzopLayout.parse(stream);
         for (int k = 0; k < layout.blocks().size(); k++) {
             LzopLayout.Block b = layout.blocks().get(k);
-            // the stored Adler-32 of the uncompressed data (the field after the two lengths)
+            // the stored checksum of the uncompressed data (the field after the two lengths)
             byte[] badSum = stream.clone();
             badSum[b.offset() + 8] ^= 0x01;
             reads.sameFailureAsSequential(badSum, "checksum mismatch in block " + (k + 1));
