@@ -134,22 +134,32 @@ class ResidentRequestsTest {
         Path run = Files.createDirectory(tmp.resolve("run"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socket = run.resolve("daemon.sock");
-        // the idle time must outlast the gap between the socket appearing and the client below connecting, which on
-        // a loaded machine was over a second (the daemon had already gone, 2 failures in 5 runs at load 30)
-        ResidentDaemon daemon = new ResidentDaemon(socket, 2, requests, () -> { }, Duration.ofSeconds(5));
-        Thread serving = new Thread(() -> {
-            try {
-                daemon.serve("a test daemon");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        // the client must connect within the idle time after the socket appears; on a loaded machine that gap was
+        // over a second (2 failures in 5 runs at load 30) and once over five (load 21): a daemon that idled out
+        // before the client came is what this test wants to see anyway, so it is checked and the next one tried
+        DaemonClient.Outcome answer = null;
+        Thread serving = null;
+        for (int attempt = 0; attempt < 3 && (answer == null || !answer.answered()); attempt++) {
+            ResidentDaemon daemon = new ResidentDaemon(socket, 2, requests, () -> { }, Duration.ofSeconds(5));
+            serving = new Thread(() -> {
+                try {
+                    daemon.serve("a test daemon");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            serving.start();
+            while (!Files.exists(socket) && serving.isAlive()) {
+                Thread.sleep(20);
             }
-        });
-        serving.start();
-        while (!Files.exists(socket) && serving.isAlive()) {
-            Thread.sleep(20);
+            answer = new DaemonClient(socket).run(args("wal-push", "seg"), ENV, new ByteArrayOutputStream(),
+                    new ByteArrayOutputStream());
+            if (!answer.answered()) {
+                serving.join(Duration.ofSeconds(60).toMillis());
+                assertFalse(serving.isAlive(), "a daemon that did not answer had stopped by itself: "
+                        + answer.reason());
+            }
         }
-        DaemonClient.Outcome answer = new DaemonClient(socket).run(args("wal-push", "seg"), ENV,
-                new ByteArrayOutputStream(), new ByteArrayOutputStream());
         assertTrue(answer.answered(), answer.reason());
         assertEquals(0, answer.status());
         serving.join(Duration.ofSeconds(60).toMillis());
