@@ -27,8 +27,9 @@ import org.walj.it.harness.WalJ;
 
 /**
  * The WAL path end to end with encryption on, as WAL-E users run it: {@code WALE_GPG_KEY_ID} in the server's
- * environment, the GnuPG home owned by the {@code postgres} OS user, a passphrase-protected RSA key with the
- * passphrase in a file. Every archived object must decrypt with the real {@code gpg -d} and decompress with
+ * environment, the GnuPG home owned by the {@code postgres} OS user, a passphrase-protected key with the
+ * passphrase in a file (ed25519/cv25519: generating an RSA-3072 pair costs the agent seconds of CPU, and RSA keys,
+ * passphrase files included, are GpgEncryptionIT's and BackupPitrIT's). Every archived object must decrypt with the real {@code gpg -d} and decompress with
  * {@code lzop -d} to the segment's bytes, and a base backup recovered through {@code wal-j wal-fetch} must
  * match the source row for row.
  */
@@ -47,7 +48,7 @@ class EncryptedWalArchiveRecoveryIT {
         Files.writeString(passFile, passphrase + "\n", StandardCharsets.UTF_8);
         scratch.user().own(passFile);
         try (GnuPg gpg = GnuPg.create(scratch, "gnupg")) {
-            String fpr = gpg.generate("Archive <archive@example.org>", "rsa3072", "rsa3072", passphrase);
+            String fpr = gpg.generate("Archive <archive@example.org>", "ed25519", "cv25519", passphrase);
             Map<String, String> walEnv = walj.fileArchiveEnv(archive);
             walEnv.put("WALE_GPG_KEY_ID", fpr.substring(24));
             walEnv.put("GNUPGHOME", gpg.home().toString());

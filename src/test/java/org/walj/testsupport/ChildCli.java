@@ -19,6 +19,14 @@ public final class ChildCli {
     private static final List<String> STORAGE_VARIABLES = List.of("WALE_", "WALJ_", "WABS_", "SWIFT_", "AWS_",
             "GOOGLE_");
 
+    /**
+     * The options packaging/wal-j gives a short command (C1 only, the serial collector), so a child runs as the
+     * launcher would run it: with the JVM's defaults (C2, G1) a run that loads a cloud SDK cost ~2.7 instead of
+     * ~1.5 CPU-s, and the CLI tests start about a hundred of them (docs/testing.md, "How long it takes").
+     */
+    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:-UsePerfData", "-Xshare:auto");
+
     private ChildCli() {
     }
 
@@ -32,7 +40,9 @@ public final class ChildCli {
     /** Runs {@code wal-j ARGS} with exactly {@code vars} as its storage settings; its output is kept in {@code dir}. */
     public static Run run(Path dir, Map<String, String> vars, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "org.walj.cli.Main"));
+                .toString()));
+        command.addAll(LAUNCHER_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.walj.cli.Main"));
         command.addAll(List.of(args));
         Path err = Files.createTempFile(dir, "stderr", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile());

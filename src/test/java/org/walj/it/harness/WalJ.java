@@ -26,6 +26,16 @@ import java.util.jar.JarFile;
  */
 public final class WalJ {
 
+    /**
+     * C1 only for every wal-j JVM of a test: the launcher already runs the WAL commands and the daemon that way, but
+     * gives backup-push, backup-fetch, backup-verify and restore the C2 compiler too, for multi-gigabyte clusters. A
+     * test's clusters are tens of megabytes, where C2's compilations cost more than they save: a backup-push of a
+     * pgbench scale-1 cluster took ~1.6 instead of ~1.2 CPU-s, its backup-fetch ~2.3 instead of ~1.6
+     * (docs/testing.md, "How long it takes"). The compiler tier changes no behaviour; the launcher's own options are
+     * LauncherIT's subject, which runs it without this environment.
+     */
+    public static final String TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1";
+
     private final Path launcher;
     private final Path jar;
     private final Path java;
@@ -130,12 +140,14 @@ public final class WalJ {
      * Environment the launcher needs wherever it runs (the server's, or a direct run): {@code WALJ_JAVA}, a
      * class-data cache of this scratch directory, so that tests neither use nor leave archives in the server
      * user's home, and the scratch's runtime directory ({@link Scratch#runtimeEnv()}), so that the daemons wal-push
-     * and wal-fetch start on demand (the default) are this test's and are stopped with it.
+     * and wal-fetch start on demand (the default) are this test's and are stopped with it. And
+     * {@link #TEST_JVM_OPTIONS} as {@code WALJ_JAVA_OPTS}; a test that sets its own {@code WALJ_JAVA_OPTS} replaces it.
      */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>(runtimeEnv);
         env.put("WALJ_JAVA", java.toString());
         env.put("WALJ_CDS_DIR", classDataCache.toString());
+        env.put("WALJ_JAVA_OPTS", TEST_JVM_OPTIONS);
         return Map.copyOf(env);
     }
 
