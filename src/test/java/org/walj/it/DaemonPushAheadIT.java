@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -62,10 +63,24 @@ class DaemonPushAheadIT {
         source.psql("CREATE TABLE t (id bigint PRIMARY KEY, payload text NOT NULL)");
         PgCluster restored = source.baseBackup("restored");
 
-        // many segments at once: each committed batch of rows ends its segment, far quicker than archiving
-        source.psql("DO $$ BEGIN FOR i IN 1.." + SWITCHES + " LOOP "
-                + "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(i * 1000, i * 1000 + 999) g; "
-                + "COMMIT; PERFORM pg_switch_wal(); END LOOP; END $$");
+        // A backlog on purpose: PostgreSQL's archiver is held (SIGSTOP) while the segments are written and the daemon
+        // is restarted meanwhile, so the new one first sees this pg_wal at the first request after the archiver goes
+        // on, with some forty segments ready. Left to the machine's speed (a backlog only when archive_command falls
+        // behind), the daemon's watcher stored every segment as it appeared on an idle machine, nothing was left to
+        // push ahead and rename, and the test failed.
+        waitNothingReady(source, source.switchWal(), Duration.ofMinutes(2));
+        String archiver = source.psql("SELECT pid FROM pg_stat_activity WHERE backend_type = 'archiver'");
+        signal(archiver, "STOP");
+        try {
+            daemon.terminate();
+            // many segments at once: each committed batch of rows ends its segment
+            source.psql("DO $$ BEGIN FOR i IN 1.." + SWITCHES + " LOOP "
+                    + "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(i * 1000, i * 1000 + 999) g; "
+                    + "COMMIT; PERFORM pg_switch_wal(); END LOOP; END $$");
+            daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon-after", "--threads", "4");
+        } finally {
+            signal(archiver, "CONT");
+        }
         source.psql("UPDATE t SET payload = 'changed' WHERE id % 7 = 0");
         String last = source.switchWal();
         waitNothingReady(source, last, Duration.ofMinutes(2));
@@ -105,6 +120,13 @@ class DaemonPushAheadIT {
 
         daemon.terminate();
         assertTrue(daemon.log().contains("MSG: daemon stopped"), daemon.log());
+    }
+
+    private static void signal(String pid, String signal) throws Exception {
+        assertTrue(pid.matches("[0-9]+"), "the archiver's pid: " + pid);
+        Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+        assertTrue(kill.waitFor(30, TimeUnit.SECONDS), "kill -" + signal + " " + pid);
+        assertEquals(0, kill.exitValue(), "kill -" + signal + " " + pid);
     }
 
     /** Until {@code last} is done and no .ready file is left (pushed ahead or archived by archive_command). */
