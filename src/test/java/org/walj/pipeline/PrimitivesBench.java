@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * A benchmark, not a test: the CPU one thread of this JVM spends per GB of a sample (e.g. a pgbench cluster's
@@ -94,24 +95,9 @@ public final class PrimitivesBench {
             sha1.update(d, o, n);
             return o == 0 ? sha1.digest()[0] : 0;
         }));
-        Adler32 adler = new Adler32();
-        list.add(new Named("Adler-32 (plain lzop -c's checksums)", (d, o, n) -> {
-            adler.reset();
-            adler.update(d, o, n);
-            return adler.getValue();
-        }));
-        CRC32 crc32 = new CRC32();
-        list.add(new Named("CRC-32 (wal-j's lzop block checksums)", (d, o, n) -> {
-            crc32.reset();
-            crc32.update(d, o, n);
-            return crc32.getValue();
-        }));
-        CRC32C crc = new CRC32C();
-        list.add(new Named("CRC-32C", (d, o, n) -> {
-            crc.reset();
-            crc.update(d, o, n);
-            return crc.getValue();
-        }));
+        list.add(checksum("Adler-32 (plain lzop -c's checksums)", new Adler32()));
+        list.add(checksum("CRC-32 (wal-j's lzop block checksums)", new CRC32()));
+        list.add(checksum("CRC-32C", new CRC32C()));
         LzoCompressor lzo = new LzoCompressor();
         byte[] lzoOut = new byte[lzo.maxCompressedLength(BLOCK)];
         list.add(new Named("LZO1X-1 compress (aircompressor)", (d, o, n) -> lzo.compress(d, o, n, lzoOut, 0,
@@ -139,6 +125,15 @@ public final class PrimitivesBench {
             return plain[0];
         }));
         return list;
+    }
+
+    /** A checksum of each block on its own, as the lzop framing keeps one per block. */
+    private static Named checksum(String name, Checksum checksum) {
+        return new Named(name, (d, o, n) -> {
+            checksum.reset();
+            checksum.update(d, o, n);
+            return checksum.getValue();
+        });
     }
 
     private interface Compress {
