@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * <p>Every failure message includes the tail of the server log.
  */
 public final class PgCluster implements AutoCloseable {
+    /** Transactions per second of every timed pgbench load ({@code -T}) that does not set its own {@code -R}. */
+    private static final String LOAD_RATE = "200";
 
     /** The database superuser made by initdb. */
     public static final String SUPERUSER = "postgres";
@@ -419,6 +421,12 @@ public final class PgCluster implements AutoCloseable {
     private List<String> pgbenchArgv(List<String> args) {
         List<String> argv = new ArrayList<>(List.of(Tools.pg("pgbench").toString(), "-h", run.toString(),
                 "-p", Integer.toString(port), "-U", SUPERUSER));
+        if (args.contains("-T") && !args.contains("-R")) {
+            // a load for a time: unthrottled, pgbench and its backends took both cores for the whole time, on an
+            // idle machine most of all, away from the other test JVMs; writes at a steady rate disturb the
+            // operation under test as well (PgbenchLoad checks they overlapped it)
+            argv.addAll(List.of("-R", LOAD_RATE));
+        }
         argv.addAll(args);
         argv.add("postgres");
         return argv;
