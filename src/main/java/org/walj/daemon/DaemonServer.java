@@ -219,8 +219,13 @@ public final class DaemonServer implements AutoCloseable {
         watchdog.shutdownNow();
     }
 
+    /**
+     * Synchronized: the idle watch's close wakes the accept loop, whose shutdown closes again; without the lock that
+     * second call returned (channel closed) before the first had removed the socket, and the daemon could stop,
+     * and its JVM exit, leaving the socket file behind.
+     */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         ServerSocketChannel channel = server;
         if (channel != null && channel.isOpen()) {
             channel.close();

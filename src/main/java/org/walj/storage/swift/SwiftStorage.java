@@ -60,6 +60,13 @@ import org.walj.storage.TransientStorageException;
  * never mixes two versions. Every request goes through the shared {@link Retrier}.
  */
 public final class SwiftStorage implements Storage {
+    /**
+     * Swift's answer to a PUT whose timestamp is older than the object its servers already hold under that name (two
+     * writers of one key at once: the newer wins, as on S3): the name holds a whole object, written by the other
+     * writer, so the PUT is done, not failed. Segments have names of their own per upload and never race.
+     */
+    private static final int ACCEPTED_BUT_NEWER_EXISTS = 202;
+
     static final String SEGMENTS = ".walj-segments/";
     /** Swift's default max_manifest_segments: a larger manifest is refused. */
     static final int MAX_SEGMENTS = 1_000;
@@ -159,7 +166,7 @@ public final class SwiftStorage implements Storage {
             HttpResponse<Void> r = connection.send(what, objectPath(name), b -> b
                     .PUT(ArrayBody.of(buffer, 0, n))
                     .header("Content-Type", type).header("ETag", md5), HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() == 201) {
+            if (r.statusCode() == 201 || r.statusCode() == ACCEPTED_BUT_NEWER_EXISTS) {
                 return md5;
             }
             if (r.statusCode() == 422) {
@@ -243,7 +250,7 @@ public final class SwiftStorage implements Storage {
                 HttpResponse<Void> r = connection.send(what, objectPath(objectName(key)) + "?multipart-manifest=put",
                         b -> b.PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).header("Content-Type", type),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 201) {
+                if (r.statusCode() != 201 && r.statusCode() != ACCEPTED_BUT_NEWER_EXISTS) {
                     throw failure(what, r.statusCode());
                 }
                 return null;
