@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +27,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -292,21 +297,21 @@ class LauncherIT {
             Process process = pb.start();
             Orphans.child(process.toHandle());
             StringBuilder out = new StringBuilder();
-            try (java.io.BufferedReader lines = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null && !line.equals("ready")) {
                     out.append(line).append('\n');
                 }
                 assertEquals("ready", line, "the probe started as a daemon:\n" + out);
             }
-            return new Daemon(process, Probe.parse(new ProcessResult(List.of("wal-j", "daemon"), 0, out.toString(), "", java.time.Duration.ZERO)), dir.resolve("stderr"));
+            return new Daemon(process, Probe.parse(new ProcessResult(List.of("wal-j", "daemon"), 0, out.toString(), "", Duration.ZERO)), dir.resolve("stderr"));
         }
 
         /** SIGTERM to the launcher's process alone (not its group); its exit status. */
         int stop() throws InterruptedException {
             process.destroy();
-            assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the daemon stopped on SIGTERM");
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the daemon stopped on SIGTERM");
             return process.exitValue();
         }
 
