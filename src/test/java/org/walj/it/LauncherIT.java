@@ -207,7 +207,8 @@ class LauncherIT {
             }
         }
         for (String command : List.of("wal-push", "wal-fetch", "daemon", "backup-list")) {
-            ProcessResult r = launch(wal, command).env("WALJ_JAVA", java).env("WALJ_CLIENT", "none").run();
+            // an option first: the probe, seeing "daemon" first, would wait like a daemon
+            ProcessResult r = launch(wal, "--terse", command).env("WALJ_JAVA", java).env("WALJ_CLIENT", "none").run();
             List<String> jvm = Probe.parse(r).jvm();
             assertFalse(jvm.stream().anyMatch(o -> o.startsWith("-XX:CompilerDirectivesFile")), command + ": " + jvm);
         }
