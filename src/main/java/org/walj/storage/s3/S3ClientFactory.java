@@ -45,8 +45,11 @@ final class S3ClientFactory {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 // HttpURLConnection's "Expect: 100-continue" handling loses request bodies when the server answers
                 // early or closes a kept-alive connection (seen against S3Proxy under concurrent uploads); the
-                // round trip it would save matters only for large bodies rejected outright
-                .serviceConfiguration(c -> c.expectContinueEnabled(false))
+                // round trip it would save matters only for large bodies rejected outright.
+                // No aws-chunked bodies: a part is in memory already, so the payload hash (plain http) or checksum
+                // header is computed over it in one pass; chunked encoding copied every byte of every part again
+                // into a new array per 128 KiB chunk (as much garbage as data uploaded; docs/performance.md)
+                .serviceConfiguration(c -> c.expectContinueEnabled(false).chunkedEncodingEnabled(false))
                 .credentialsProvider(credentials(settings.credentials()));
         if (settings.endpoint().isPresent()) {
             S3Endpoint endpoint = settings.endpoint().get();
