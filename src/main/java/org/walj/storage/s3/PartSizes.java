@@ -12,14 +12,13 @@ package org.walj.storage.s3;
  * <p>
  * S3 allows at most 10,000 parts; the length is unknown when the upload starts (compressed, encrypted streams), so
  * the size of the later parts doubles after every 1,000 parts, capped at {@link #MAX_PART_SIZE} (Java arrays hold
- * at most 2 GiB; S3 allows 5 GiB): with 5 MiB later parts 10,000 parts still reach ~4.2 TiB.
+ * at most 2 GiB; S3 allows 5 GiB): with 5 MiB later parts 10,000 parts still reach ~3.2 TiB.
  */
 final class PartSizes {
     static final int MAX_PARTS = 10_000;
     static final int PARTS_PER_STEP = 1_000;
     static final int MAX_PART_SIZE = 1 << 30;
-    /** S3's smallest part (all but the last). */
-    static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    static final int MIN_PART_SIZE = S3Settings.MIN_PART_SIZE;
     private static final int MIB = 1024 * 1024;
 
     private final int first;
