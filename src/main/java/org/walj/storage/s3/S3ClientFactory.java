@@ -19,6 +19,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
  * Builds the SDK client for the settings. The HTTP client is the JDK-based {@link UrlConnectionHttpClient}: it loads
@@ -45,11 +46,9 @@ final class S3ClientFactory {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 // HttpURLConnection's "Expect: 100-continue" handling loses request bodies when the server answers
                 // early or closes a kept-alive connection (seen against S3Proxy under concurrent uploads); the
-                // round trip it would save matters only for large bodies rejected outright.
-                // No aws-chunked bodies: a part is in memory already, so the payload hash (plain http) or checksum
-                // header is computed over it in one pass; chunked encoding copied every byte of every part again
-                // into a new array per 128 KiB chunk (as much garbage as data uploaded; docs/performance.md)
-                .serviceConfiguration(c -> c.expectContinueEnabled(false).chunkedEncodingEnabled(false))
+                // round trip it would save matters only for large bodies rejected outright
+                .serviceConfiguration(c -> c.expectContinueEnabled(false))
+                .authSchemeProvider(new UnchunkedParts(S3AuthSchemeProvider.defaultProvider()))
                 .credentialsProvider(credentials(settings.credentials()));
         if (settings.endpoint().isPresent()) {
             S3Endpoint endpoint = settings.endpoint().get();
