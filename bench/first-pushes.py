@@ -5,13 +5,15 @@ its jar and native client beside it): CPU = both calls' rusage (wait4, the launc
 started daemon's JVM CPU after the second call (/proc), i.e. the daemon's start-up included. Each round starts from
 an empty archive and runtime directory; the class-data archives (WALJ_CDS_DIR, one per launcher) persist, as on a
 real host; one warm-up round is not counted; the two launchers alternate which goes first.
+Also the first call's wall time and when the daemon's socket appeared (polled every 5 ms), from that call's fork.
 Usage: bench/first-pushes.py SEGMENT BEFORE_LAUNCHER [ROUNDS]   (SEGMENT: a 16 MiB file, e.g. md5_segment's)"""
-import glob, os, signal, subprocess, sys, time, shutil, statistics, tempfile
+import glob, os, signal, subprocess, sys, threading, time, shutil, statistics, tempfile
 seg = os.path.abspath(sys.argv[1]); top = tempfile.mkdtemp(prefix="walj-first-pushes."); work = top + "/w"
 tick = os.sysconf("SC_CLK_TCK")
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 launchers = {"before": os.path.abspath(sys.argv[2]), "after": here + "/packaging/wal-j"}
 res = {k: [] for k in launchers}; calls1 = {k: [] for k in launchers}
+wall1 = {k: [] for k in launchers}; sock1 = {k: [] for k in launchers}
 def java_of(pidfile):
     sid = int(open(pidfile).read())
     for pid in os.listdir("/proc"):
@@ -35,9 +37,20 @@ for r in range(-1, int(sys.argv[3]) if len(sys.argv) > 3 else 4):
         for i in (1, 2):
             name = "00000001000000000000000%d" % i
             shutil.copy(seg, work + "/pg_wal/" + name)
+            t0 = time.monotonic(); seen = []
+            def poll():
+                while not seen and time.monotonic() - t0 < 30:
+                    if glob.glob(work + "/xdg/wal-j/*.sock"): seen.append(time.monotonic() - t0)
+                    else: time.sleep(0.005)
+            poller = threading.Thread(target=poll, daemon=True)
+            if i == 1: poller.start()
             p = subprocess.Popen([launchers[k], "wal-push", "--pool-size", "1", "pg_wal/" + name], env=env, cwd=work,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, st, ru = os.wait4(p.pid, 0)
+            w = (time.monotonic() - t0) * 1000
+            if i == 1:
+                poller.join()
+                if r >= 0: wall1[k].append(w); sock1[k].append(seen[0] * 1000 if seen else float("nan"))
             assert st == 0
             c = (ru.ru_utime + ru.ru_stime) * 1000
             if i == 1 and r >= 0: calls1[k].append(c)
@@ -51,7 +64,7 @@ for r in range(-1, int(sys.argv[3]) if len(sys.argv) > 3 else 4):
         if r >= 0: res[k].append(cpu + dcpu)
         os.killpg(int(open(pf).read()), signal.SIGTERM)
         time.sleep(1.5)
-        if r >= 0: print(f"round {r} {k}: first call {calls1[k][-1]:.0f} ms, calls + daemon after two pushes {cpu + dcpu:.0f} ms", flush=True)
+        if r >= 0: print(f"round {r} {k}: first call {calls1[k][-1]:.0f} ms CPU, {wall1[k][-1]:.0f} ms wall, socket after {sock1[k][-1]:.0f} ms; calls + daemon after two pushes {cpu + dcpu:.0f} ms", flush=True)
 for k in res:
-    print(f"{k}: first call CPU median {statistics.median(calls1[k]):.0f} ms; two pushes incl. the daemon's start, median {statistics.median(res[k]):.0f} ms, all {[round(x) for x in res[k]]}")
+    print(f"{k}: first call CPU median {statistics.median(calls1[k]):.0f} ms, wall median {statistics.median(wall1[k]):.0f} ms, socket after median {statistics.median(sock1[k]):.0f} ms; two pushes incl. the daemon's start, median {statistics.median(res[k]):.0f} ms, all {[round(x) for x in res[k]]}")
 shutil.rmtree(top, ignore_errors=True)

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +27,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +38,7 @@ import org.walj.it.harness.LauncherProbe;
 import org.walj.it.harness.ProcessResult;
 import org.walj.it.harness.ServerUser;
 import org.walj.it.harness.Tools;
+import org.walj.testsupport.Orphans;
 
 /**
  * The launcher {@code packaging/wal-j}, run for real with a probe jar in place of wal-j.jar: where it finds the
@@ -239,6 +245,78 @@ class LauncherIT {
             Files.setLastModifiedTime(other.resolve("wal-j.jar"), FileTime.fromMillis(1_600_000_000_000L));
             assertTrue(dumps(other, env), "another jar path is dumped again");
             assertFalse(dumps(other, env));
+        }
+    }
+
+    /**
+     * The daemon's JVM has a class-data archive of its own, written when it stops: the next daemon started on demand
+     * listens sooner. On JDK 17 the launcher cannot exec on the run that writes it, so its sh must pass a SIGTERM
+     * sent to it alone on to java, wait, and rename the archive into place.
+     */
+    @Test
+    void aDaemonWritesItsOwnClassDataArchiveWhenStoppedAndTheNextDaemonUsesIt() throws Exception {
+        Path bin = install("daemon-cds/bin");
+        copy(probeJar, bin.resolve("wal-j.jar"));
+        for (Path home : jdkHomes()) {
+            Path cache = tmp.resolve("daemon-cds-" + home.getFileName());
+            Map<String, String> env = Map.of("WALJ_JAVA", home.resolve("bin/java").toString(),
+                    "WALJ_CDS_DIR", cache.toString());
+            Daemon first = Daemon.start(bin, env, tmp.resolve("first-" + home.getFileName()));
+            Probe p = first.probe;
+            Path archive = cache.resolve("wal-j-jdk" + p.feature() + "-daemon.jsa");
+            if (p.feature() >= 19) {
+                assertTrue(p.jvm().contains("-XX:+AutoCreateSharedArchive"), p.jvm().toString());
+            } else {
+                assertTrue(p.jvm().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=" + archive + ".tmp")),
+                        p.jvm().toString());
+            }
+            assertEquals(143, first.stop(), "stopped by SIGTERM: " + first.stderr());
+            assertEquals("", first.stderr(), "no JVM chatter about archives");
+            assertTrue(Files.isRegularFile(archive), "the stopped daemon of JDK " + p.feature() + " wrote " + archive);
+            try (Stream<Path> s = Files.list(cache)) {
+                assertFalse(s.anyMatch(f -> f.getFileName().toString().contains(".tmp")), "no temporary file left");
+            }
+            Daemon second = Daemon.start(bin, env, tmp.resolve("second-" + home.getFileName()));
+            assertTrue(second.probe.jvm().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")
+                    && o.endsWith(archive.toString())), second.probe.jvm().toString());
+            assertFalse(second.probe.jvm().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")),
+                    "written once: " + second.probe.jvm());
+            assertEquals(143, second.stop(), second.stderr());
+        }
+    }
+
+    /** A {@code wal-j daemon} through the launcher with the probe jar, running until {@link #stop()}. */
+    private record Daemon(Process process, Probe probe, Path stderrFile) {
+        static Daemon start(Path bin, Map<String, String> env, Path dir) throws IOException {
+            Files.createDirectories(dir);
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("wal-j").toString(), "daemon", "--idle-exit", "0")
+                    .redirectError(dir.resolve("stderr").toFile());
+            pb.environment().putAll(env);
+            pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+            pb.environment().put("WALJ_DAEMON_AUTOSTART", "off");
+            Process process = pb.start();
+            Orphans.child(process.toHandle());
+            StringBuilder out = new StringBuilder();
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null && !line.equals("ready")) {
+                    out.append(line).append('\n');
+                }
+                assertEquals("ready", line, "the probe started as a daemon:\n" + out);
+            }
+            return new Daemon(process, Probe.parse(new ProcessResult(List.of("wal-j", "daemon"), 0, out.toString(), "", Duration.ZERO)), dir.resolve("stderr"));
+        }
+
+        /** SIGTERM to the launcher's process alone (not its group); its exit status. */
+        int stop() throws InterruptedException {
+            process.destroy();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the daemon stopped on SIGTERM");
+            return process.exitValue();
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(stderrFile);
         }
     }
 

@@ -63,7 +63,9 @@ public final class SwiftStorage implements Storage {
     /**
      * Swift's answer to a PUT whose timestamp is older than the object its servers already hold under that name (two
      * writers of one key at once: the newer wins, as on S3): the name holds a whole object, written by the other
-     * writer, so the PUT is done, not failed. Segments have names of their own per upload and never race.
+     * writer, so the PUT is done, not failed. Then this put replaced nothing: the segments of the object it saw before
+     * writing may belong to the winner (a proxy whose clock is ahead), so they stay, and its own segments, which no
+     * manifest names, go. Segments have names of their own per upload and never race.
      */
     private static final int ACCEPTED_BUT_NEWER_EXISTS = 202;
 
@@ -129,10 +131,11 @@ public final class SwiftStorage implements Storage {
         List<String> replaced = segmentsOf(key);
         byte[] first = buffers.take(segmentSize);
         boolean segmented = false;
+        boolean superseded = false;
         try {
             int n = ParallelParts.readFully(content, first);
             if (n < segmentSize) {
-                putObject(what, objectName(key), first, n, type);
+                superseded = putObject(what, objectName(key), first, n, type).superseded();
             } else {
                 segmented = true; // the segmented upload owns the buffer from here on
             }
@@ -145,12 +148,17 @@ public final class SwiftStorage implements Storage {
             SegmentedUpload upload = new SegmentedUpload(what, key, type);
             running.add(upload);
             try {
-                upload.run(content, first);
+                superseded = upload.run(content, first);
             } finally {
                 running.remove(upload);
             }
         }
-        deleteQuietly(replaced, "segments of the replaced " + url(key));
+        if (superseded) {
+            LOG.debug(LogEvent.msg("a newer write of the same name superseded this one (HTTP 202)")
+                    .detail("The " + what + " replaced nothing: the segments of the object seen before it stay."));
+        } else {
+            deleteQuietly(replaced, "segments of the replaced " + url(key));
+        }
     }
 
     private void checkNotAbandoned(String what) throws IOException {
@@ -159,15 +167,19 @@ public final class SwiftStorage implements Storage {
         }
     }
 
+    /** What a PUT did: stored its bytes under the name, or was superseded by a newer write of it (202). */
+    private record Stored(String md5, boolean superseded) {
+    }
+
     /** One PUT of a whole object or segment, retried; its MD5 as ETag, which Swift checks (422 when it differs). */
-    private String putObject(String what, String name, byte[] buffer, int n, String type) throws IOException {
+    private Stored putObject(String what, String name, byte[] buffer, int n, String type) throws IOException {
         String md5 = md5(buffer, n);
         return retrier.run(what, () -> {
             HttpResponse<Void> r = connection.send(what, objectPath(name), b -> b
                     .PUT(ArrayBody.of(buffer, 0, n))
                     .header("Content-Type", type).header("ETag", md5), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 201 || r.statusCode() == ACCEPTED_BUT_NEWER_EXISTS) {
-                return md5;
+                return new Stored(md5, r.statusCode() == ACCEPTED_BUT_NEWER_EXISTS);
             }
             if (r.statusCode() == 422) {
                 throw new TransientStorageException(connection.server() + " received damaged bytes (checksum "
@@ -219,17 +231,22 @@ public final class SwiftStorage implements Storage {
                     "WALJ_SWIFT_SEGMENT_SIZE_MIB");
         }
 
-        void run(InputStream content, byte[] first) throws IOException {
+        /** Whether a newer write of the key superseded this one (its segments are then deleted: nothing names them). */
+        boolean run(InputStream content, byte[] first) throws IOException {
             try {
                 ArrayNode manifest = JSON.createArrayNode();
                 manifest.addAll(parts.sendAll(content, first, this::sendSegment));
                 if (!state.compareAndSet(RUNNING, COMMITTING)) {
                     throw new StorageUnavailableException("the " + what + " was abandoned: wal-j is stopping");
                 }
-                putManifest(JSON.writeValueAsBytes(manifest));
+                boolean superseded = putManifest(JSON.writeValueAsBytes(manifest));
+                if (superseded) {
+                    deleteWritten("segments of the superseded ");
+                }
+                return superseded;
             } catch (IOException | RuntimeException | Error e) {
                 state.compareAndSet(RUNNING, ABORTED);
-                deleteWritten();
+                deleteWritten("segments of the failed ");
                 throw e;
             }
         }
@@ -237,7 +254,7 @@ public final class SwiftStorage implements Storage {
         /** One segment: uploaded, remembered for a cleanup, described for the manifest. */
         private JsonNode sendSegment(int number, byte[] buffer, int n) throws IOException {
             String name = objectName(SEGMENTS + key + "/" + uploadId + "/" + String.format("%08d", number));
-            String etag = putObject(what + " (segment " + number + ")", name, buffer, n, DEFAULT_TYPE);
+            String etag = putObject(what + " (segment " + number + ")", name, buffer, n, DEFAULT_TYPE).md5();
             synchronized (written) {
                 written.add(name);
             }
@@ -245,15 +262,15 @@ public final class SwiftStorage implements Storage {
                     .put("size_bytes", n);
         }
 
-        private void putManifest(byte[] manifest) throws IOException {
-            retrier.run(what, () -> {
+        private boolean putManifest(byte[] manifest) throws IOException {
+            return retrier.run(what, () -> {
                 HttpResponse<Void> r = connection.send(what, objectPath(objectName(key)) + "?multipart-manifest=put",
                         b -> b.PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).header("Content-Type", type),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() != 201 && r.statusCode() != ACCEPTED_BUT_NEWER_EXISTS) {
                     throw failure(what, r.statusCode());
                 }
-                return null;
+                return r.statusCode() == ACCEPTED_BUT_NEWER_EXISTS;
             });
         }
 
@@ -261,17 +278,17 @@ public final class SwiftStorage implements Storage {
         void abandon() {
             if (state.compareAndSet(RUNNING, ABORTED)) {
                 parts.stop();
-                deleteWritten();
+                deleteWritten("segments of the failed ");
             }
         }
 
-        private void deleteWritten() {
+        private void deleteWritten(String whose) {
             List<String> names;
             synchronized (written) {
                 names = new ArrayList<>(written);
                 written.clear();
             }
-            deleteQuietly(names, "segments of the failed " + what);
+            deleteQuietly(names, whose + what);
         }
     }
 

@@ -4,14 +4,15 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Stand-in main class for {@code org.walj.it.LauncherIT}: reports what the launcher started (JDK feature version, JVM
- * options, arguments, jar, file-name encoding, locale variables) and exits with a chosen code ({@code exit N}).
+ * options, arguments, jar, file-name encoding, locale variables) and exits with a chosen code ({@code exit N}). As
+ * {@code daemon} it prints {@code ready} after that and waits (at most two minutes) to be stopped, as a daemon is.
  */
 public final class LauncherProbe {
 
     private LauncherProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         System.out.println("feature=" + Runtime.version().feature());
         System.out.println("jar=" + LauncherProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -26,6 +27,11 @@ public final class LauncherProbe {
         }
         if (args.length == 2 && args[0].equals("exit")) {
             System.exit(Integer.parseInt(args[1]));
+        }
+        if (args.length > 0 && args[0].equals("daemon")) {
+            System.out.println("ready");
+            System.out.flush();
+            Thread.sleep(120_000);
         }
     }
 }

@@ -166,6 +166,22 @@ public final class SwiftServer {
         send("DELETE", "/" + name, HttpRequest.BodyPublishers.noBody());
     }
 
+    /**
+     * A PUT with the given {@code X-Timestamp} (seconds since the epoch, as Swift writes them): an object written by a
+     * proxy whose clock is ahead when the time is in the future. {@code query} is added to the path ("" for none).
+     */
+    public void putStamped(String container, String name, String query, byte[] body, String timestamp)
+            throws IOException {
+        SwiftSession s = session();
+        HttpResponse<Void> r = exchange(HttpRequest.newBuilder(URI.create(s.storageUrl() + "/" + container + "/"
+                + SwiftConnection.encodePath(name) + query)).header("X-Auth-Token", s.token())
+                .header("X-Timestamp", timestamp).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("PUT of " + name + " answered HTTP " + r.statusCode());
+        }
+    }
+
     /** Every object name in the container that starts with {@code prefix}, as Swift lists them (tests' own view). */
     public List<String> names(String container, String prefix) throws IOException {
         List<String> out = new ArrayList<>();

@@ -82,6 +82,52 @@ class SwiftStorageTest extends StorageContract {
         assertEquals(List.of(), SwiftServer.shared().names(CONTAINER, "/" + pathPrefix));
     }
 
+    /** A PUT with an {@code X-Timestamp} {@code seconds} from now (Swift's form: seconds with five decimals). */
+    private void writeStamped(String name, String query, byte[] body, int seconds) throws Exception {
+        String stamp = String.format(java.util.Locale.ROOT, "%.5f", System.currentTimeMillis() / 1000.0 + seconds);
+        SwiftServer.shared().putStamped(CONTAINER, name, query, body, stamp);
+    }
+
+    @Test
+    void aPutSupersededByANewerWriteIsDoneAndLeavesNoSegmentsOfItsOwn() throws Exception {
+        String key = "basebackups_005/base_Y/tar_partitions/part_00000000.tar.lzo";
+        byte[] newer = TestBytes.random(1000, 3);
+        writeStamped("/" + pathPrefix + key, "", newer, 600); // through a proxy whose clock is ten minutes ahead
+
+        storage.put(key, new ByteArrayInputStream(TestBytes.random(SEGMENT * 2 + 100, 4)), null); // 202 on the manifest
+        storage.put(key, new ByteArrayInputStream(new byte[] {5}), null); // 202 on the object
+
+        assertArrayEquals(newer, read(key));
+        assertEquals(List.of("/" + pathPrefix + key), SwiftServer.shared().names(CONTAINER, "/" + pathPrefix));
+    }
+
+    /**
+     * The large object a put saw before writing can be the newer one: its segments written through a proxy with the
+     * right time, its manifest through one whose clock is ahead (one upload's requests spread over proxies). A put
+     * answered 202 replaced nothing, so it must not delete that object's segments.
+     */
+    @Test
+    void aSupersededPutKeepsTheSegmentsOfTheNewerLargeObject() throws Exception {
+        String key = "basebackups_005/base_Z/tar_partitions/part_00000000.tar.lzo";
+        byte[] newer = TestBytes.random(SEGMENT + 500, 6);
+        com.fasterxml.jackson.databind.node.ArrayNode manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createArrayNode();
+        for (int i = 0, from = 0; from < newer.length; i++, from += SEGMENT) {
+            byte[] segment = java.util.Arrays.copyOfRange(newer, from, Math.min(newer.length, from + SEGMENT));
+            String name = "/" + pathPrefix + SwiftStorage.SEGMENTS + key + "/other-writer/" + String.format("%08d", i);
+            writeStamped(name, "", segment, 0);
+            manifest.addObject().put("path", "/" + CONTAINER + "/" + name).put("size_bytes", segment.length);
+        }
+        writeStamped("/" + pathPrefix + key, "?multipart-manifest=put",
+                manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), 600);
+        assertArrayEquals(newer, read(key));
+
+        storage.put(key, new ByteArrayInputStream(new byte[] {5}), null);
+
+        assertArrayEquals(newer, read(key));
+        assertEquals(3, SwiftServer.shared().names(CONTAINER, "/" + pathPrefix).size());
+    }
+
     @Test
     void aFailedLargeUploadLeavesNoSegments() throws Exception {
         String key = "basebackups_005/base_X/tar_partitions/part_00000001.tar.lzo";
