@@ -3,7 +3,7 @@
 # needs, so that a host without any JDK runs it. Run by `./mvnw package -Ptarball` (the tarball profile), after the
 # jars, man pages and completion exist. Usage: tarball.sh TARGET_DIR VERSION ARCH MODULES JDK_HOME
 # Layout (the launcher finds the jars in ../lib/wal-j/ and prefers lib/wal-j/runtime/bin/java):
-#   wal-j-VERSION/bin/wal-j  lib/wal-j/{wal-j.jar,wal-j-client.jar,wal-j-client,runtime/}  share/{man,bash-completion,doc,wal-j/systemd}
+#   wal-j-VERSION/bin/wal-j  lib/wal-j/{wal-j.jar,wal-j-client.jar,wal-j-jit.json,wal-j-client,runtime/}  share/{man,bash-completion,doc,wal-j/systemd}
 set -eu
 [ $# -eq 5 ] || { echo "usage: $0 TARGET_DIR VERSION ARCH MODULES JDK_HOME" >&2; exit 2; }
 target=$1 version=$2 arch=$3 modules=$4 jdk=$5
@@ -24,7 +24,7 @@ mkdir -p "$top/bin" "$top/lib/wal-j" "$top/share/man/man1" "$top/share/bash-comp
 rm -f "$top/lib/wal-j/runtime/lib/server/classes_nocoops.jsa"
 
 install -m 755 "$here/wal-j" "$top/bin/wal-j"
-install -m 644 "$target/wal-j.jar" "$target/wal-j-client.jar" "$top/lib/wal-j/"
+install -m 644 "$target/wal-j.jar" "$target/wal-j-client.jar" "$here/wal-j-jit.json" "$top/lib/wal-j/"
 # the runtime makes the tarball architecture-specific anyway, so the native daemon client goes in when it was built
 if [ -f "$target/wal-j-client" ]; then
     install -m 755 "$target/wal-j-client" "$top/lib/wal-j/"

@@ -133,7 +133,7 @@ final class PartitionReader {
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = super.read(b, off, len);
+                n = counted(in.read(b, off, len));
             } catch (IOException e) {
                 // the tar reader's own message ("Truncated TAR archive") does not say which member
                 throw new IOException("tar member \"" + member + "\" is truncated or unreadable after " + count()

@@ -31,7 +31,7 @@ final class TarEndCheck extends CountingInputStream {
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
-        int n = super.read(buf, off, len);
+        int n = counted(in.read(buf, off, len));
         if (n > 0) {
             long position = count() - n;
             if (firstNonZeroFromHeader < 0) {

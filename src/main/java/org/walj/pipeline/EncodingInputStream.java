@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -34,6 +35,14 @@ public final class EncodingInputStream extends InputStream {
     public static final int CHUNKS = 4;
 
     private static final ThreadFactory ENCODER_THREADS = WorkerThreads.numbered("walj-encoder-");
+    /**
+     * Chunks of closed streams, for the next stream to take before it allocates: a backup or restore opens one stream
+     * per partition, and four fresh MiB per partition were garbage that the young collection promoted while still in
+     * use, filling the old generation until a full collection (peak RSS of a 15 GB backup-fetch; docs/performance.md,
+     * "The JIT's share of backup-push and backup-fetch"). Bounded: what does not fit is left to the collector. A
+     * stream reads a chunk only up to the length written into it in this stream.
+     */
+    private static final BlockingQueue<byte[]> SPARE = new ArrayBlockingQueue<>(2 * CHUNKS);
     /** Put into the free list by close() to wake a producer waiting for a chunk. */
     private static final byte[] CANCELLED = new byte[0];
 
@@ -152,7 +161,10 @@ public final class EncodingInputStream extends InputStream {
             byte[] b = free.poll();
             if (b == null) {
                 if (allocated.getAndIncrement() < CHUNKS) {
-                    b = new byte[CHUNK_SIZE];
+                    b = SPARE.poll();
+                    if (b == null) {
+                        b = new byte[CHUNK_SIZE];
+                    }
                 } else {
                     allocated.decrementAndGet();
                     try {
@@ -262,6 +274,12 @@ public final class EncodingInputStream extends InputStream {
         return true;
     }
 
+    private static void spare(byte[] chunk) {
+        if (chunk != null && chunk.length == CHUNK_SIZE) {
+            SPARE.offer(chunk);
+        }
+    }
+
     private static IOException asIOException(Throwable t) {
         if (t instanceof IOException io) {
             return io;
@@ -278,6 +296,7 @@ public final class EncodingInputStream extends InputStream {
         closed = true;
         cancelled = true;
         free.add(CANCELLED);
+        byte[] last = current == null ? null : current.data;
         current = null;
         ready.clear();
         boolean interrupted = false;
@@ -289,8 +308,12 @@ public final class EncodingInputStream extends InputStream {
                 interrupted = true;
             }
         }
+        // the producer is done: no chunk of this stream is written or read any more
         ready.clear();
-        free.clear();
+        spare(last);
+        for (byte[] b; (b = free.poll()) != null; ) {
+            spare(b);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

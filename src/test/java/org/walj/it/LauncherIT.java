@@ -176,6 +176,62 @@ class LauncherIT {
         }
     }
 
+    /**
+     * issue 15: base backups and restores get the compiler directives shipped beside the jar (C2 only for the code
+     * every byte goes through); WAL commands, the daemon and every other command do not; without a readable file the
+     * JVM gets no directives (it would refuse to start on one it cannot load). The shipped file itself is loaded by
+     * every installed JDK, and the JVM's "compiler directives added" line does not reach stdout.
+     */
+    @Test
+    void passesTheShippedCompilerDirectivesToBaseBackupsOnlyAndOnlyWhenTheFileIsThere() throws IOException {
+        Path shipped = launcherSource.resolveSibling("wal-j-jit.json");
+        assertTrue(Files.isRegularFile(shipped), "shipped beside the launcher: " + shipped);
+        Path bin = install("jit/bin");
+        Path jar = copy(probeJar, bin.resolve("wal-j.jar"));
+        String wal = bin.resolve("wal-j").toString();
+        for (String command : List.of("backup-push", "backup-fetch", "backup-verify", "restore")) {
+            List<String> jvm = Probe.parse(launch(wal, command, "x").env("WALJ_JAVA", java).runOk()).jvm();
+            assertFalse(jvm.stream().anyMatch(o -> o.startsWith("-XX:CompilerDirectivesFile")), command + ": " + jvm);
+        }
+        Path directives = copy(shipped, jar.resolveSibling("wal-j-jit.json"));
+        for (Path home : jdkHomes()) {
+            for (String command : List.of("backup-push", "backup-fetch", "backup-verify", "restore")) {
+                ProcessResult r = launch(wal, "--terse", command, "x").env("WALJ_JAVA", home.resolve("bin/java")
+                        .toString()).runOk();
+                List<String> jvm = Probe.parse(r).jvm();
+                assertTrue(jvm.containsAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile="
+                        + directives, "-XX:-DisplayVMOutput")), home + " " + command + ": " + jvm);
+                assertTrue(jvm.indexOf("-XX:+UnlockDiagnosticVMOptions") < jvm.indexOf("-XX:CompilerDirectivesFile="
+                        + directives), "unlocked first: " + jvm);
+                assertFalse(r.stdout().contains("directives"), r.describe());
+            }
+        }
+        for (String command : List.of("wal-push", "wal-fetch", "daemon", "backup-list")) {
+            // an option first: the probe, seeing "daemon" first, would wait like a daemon
+            ProcessResult r = launch(wal, "--terse", command).env("WALJ_JAVA", java).env("WALJ_CLIENT", "none").run();
+            List<String> jvm = Probe.parse(r).jvm();
+            assertFalse(jvm.stream().anyMatch(o -> o.startsWith("-XX:CompilerDirectivesFile")), command + ": " + jvm);
+        }
+        // WALJ_JAVA_OPTS comes last: the JVM's own output back on for a diagnosis
+        ProcessResult shown = launch(wal, "backup-fetch", "x").env("WALJ_JAVA", java)
+                .env("WALJ_JAVA_OPTS", "-XX:+DisplayVMOutput").runOk();
+        assertTrue(shown.stdout().contains("compiler directives added"), shown.describe());
+
+        // not a readable regular file: no directives, and the JVM starts
+        Files.delete(directives);
+        Files.createDirectory(directives);
+        List<String> jvm = Probe.parse(launch(wal, "backup-fetch", "x").env("WALJ_JAVA", java).runOk()).jvm();
+        assertFalse(jvm.stream().anyMatch(o -> o.startsWith("-XX:CompilerDirectivesFile")), jvm.toString());
+
+        // a source checkout: the file beside the launcher (packaging/), the jar in target/
+        Path checkout = install("jit-checkout/packaging");
+        copy(probeJar, tmp.resolve("jit-checkout/target/wal-j.jar"));
+        Path besideLauncher = copy(shipped, checkout.resolve("wal-j-jit.json"));
+        jvm = Probe.parse(launch(checkout.resolve("wal-j").toString(), "backup-push", "x").env("WALJ_JAVA", java)
+                .runOk()).jvm();
+        assertTrue(jvm.contains("-XX:CompilerDirectivesFile=" + besideLauncher), jvm.toString());
+    }
+
     @Test
     void usesAClassDataArchiveFromItsOwnCacheDirectoryOnEveryJdkAndNeverNeedsOne() throws IOException {
         Path bin = install("cds/bin");

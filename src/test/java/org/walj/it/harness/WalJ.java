@@ -83,6 +83,12 @@ public final class WalJ {
                 Files.setPosixFilePermissions(Files.copy(nativeClient, bin.resolve("wal-j-client"),
                         StandardCopyOption.REPLACE_EXISTING), PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+            // the compiler directives the launcher gives base backups, as the packages install them beside the jar
+            Path directives = srcLauncher.resolveSibling("wal-j-jit.json");
+            if (Files.isRegularFile(directives)) {
+                Files.setPosixFilePermissions(Files.copy(directives, bin.resolve("wal-j-jit.json"),
+                        StandardCopyOption.REPLACE_EXISTING), PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
             Files.setPosixFilePermissions(clientJar, PosixFilePermissions.fromString("rw-r--r--"));
