@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * One streamed multipart upload: the caller's thread reads the content into part buffers from the storage's fixed
+ * One streamed multipart upload: the caller's thread reads the content into part buffers from the storage's bounded
  * pool, each full buffer is uploaded (with retries) on the part-upload threads while the next one is read. Nothing is
  * visible under the key until the upload is completed; on any failure the upload is aborted so no parts stay billed.
  */

@@ -19,6 +19,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
  * Builds the SDK client for the settings. The HTTP client is the JDK-based {@link UrlConnectionHttpClient}: it loads
@@ -47,6 +48,7 @@ final class S3ClientFactory {
                 // early or closes a kept-alive connection (seen against S3Proxy under concurrent uploads); the
                 // round trip it would save matters only for large bodies rejected outright
                 .serviceConfiguration(c -> c.expectContinueEnabled(false))
+                .authSchemeProvider(new UnchunkedParts(S3AuthSchemeProvider.defaultProvider()))
                 .credentialsProvider(credentials(settings.credentials()));
         if (settings.endpoint().isPresent()) {
             S3Endpoint endpoint = settings.endpoint().get();

@@ -14,7 +14,7 @@ import org.walj.storage.RetryPolicy;
  * @param region        AWS_REGION; when empty and no endpoint is set the bucket's region is detected
  * @param endpoint      WALE_S3_ENDPOINT, for S3-compatible stores
  * @param storageClass  x-amz-storage-class (WAL-E: WALE_S3_STORAGE_CLASS, default STANDARD)
- * @param partSize      bytes per multipart part (the first part size; it grows for very large objects)
+ * @param partSize      the first part's size and the byte budget of all part buffers (later parts: {@link PartSizes})
  * @param parallelParts parts uploaded at once per object
  * @param requestTimeout idle socket timeout of one HTTP request: a stalled connection fails after this long
  */

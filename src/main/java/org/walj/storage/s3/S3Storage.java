@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 
 import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
-import org.walj.storage.PartBuffers;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.ResumingStream;
 import org.walj.storage.Retrier;
@@ -47,7 +46,7 @@ public final class S3Storage implements Storage {
     private final S3Keys keys;
     private final S3Failures failures;
     private final Retrier retrier;
-    private final PartBuffers buffers;
+    private final PartPool buffers;
     private final PartSizes partSizes;
     private final ExecutorService partUploads;
     private volatile boolean bucketSeen;
@@ -57,9 +56,9 @@ public final class S3Storage implements Storage {
         this.keys = new S3Keys(settings.bucket(), settings.pathPrefix());
         this.failures = new S3Failures(settings.bucket(), endpointName(settings));
         this.retrier = new Retrier(settings.retry());
-        // one buffer being filled per upload plus the parts in flight
-        this.buffers = new PartBuffers(settings.parallelParts() + 1);
-        this.partSizes = new PartSizes(settings.partSize());
+        // the parts in flight and the one being filled share one budget, whatever the parallelism (PartSizes)
+        this.partSizes = PartSizes.forParallel(settings.partSize(), settings.parallelParts());
+        this.buffers = new PartPool(partSizes.budget());
         this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(),
                 WorkerThreads.numbered("s3-part-upload-"));
         this.client = S3ClientFactory.build(settings);
@@ -299,7 +298,7 @@ public final class S3Storage implements Storage {
         return client;
     }
 
-    PartBuffers buffers() {
+    PartPool buffers() {
         return buffers;
     }
 

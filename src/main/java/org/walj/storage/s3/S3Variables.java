@@ -19,7 +19,8 @@ public final class S3Variables {
     public static final Setting<String> STORAGE_CLASS = Setting.text("WALE_S3_STORAGE_CLASS", MATCH,
             "STANDARD", "x-amz-storage-class of what wal-j writes.");
     public static final Setting<Integer> PART_SIZE_MIB = Setting.integer("WALJ_S3_PART_SIZE_MIB", MATCH,
-            S3Settings.DEFAULT_PART_SIZE >> 20, 5, 1024, "Multipart part size.");
+            S3Settings.DEFAULT_PART_SIZE >> 20, 5, 1024,
+            "First multipart part size (larger objects are multipart) and the byte budget of all part buffers.");
     public static final Setting<Integer> PARALLEL_PARTS = Setting.integer("WALJ_S3_PARALLEL_PARTS", MATCH,
             S3Settings.DEFAULT_PARALLEL_PARTS, 1, 64, "Parts uploaded at once per object.");
     public static final Setting<Integer> REQUEST_TIMEOUT_SECONDS = Setting.integer("WALJ_S3_REQUEST_TIMEOUT_SECONDS",

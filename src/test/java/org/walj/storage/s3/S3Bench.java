@@ -47,8 +47,10 @@ public final class S3Bench {
             storage.put("big-" + parallel, new Generated(size), null);
             double seconds = (System.nanoTime() - start) / 1e9;
             Runtime rt = Runtime.getRuntime();
-            System.out.printf("1 GiB upload, %d parallel part(s) of 20 MiB: %.1f s, %.0f MiB/s; heap used after: "
-                            + "%d MiB; process peak RSS so far: %s%n", parallel, seconds, (size >> 20) / seconds,
+            PartSizes parts = PartSizes.forParallel(S3Settings.DEFAULT_PART_SIZE, parallel);
+            System.out.printf("1 GiB upload, %d parallel part(s) (%d MiB, then %d MiB; buffers %d MiB): %.1f s, "
+                            + "%.0f MiB/s; heap used after: %d MiB; process peak RSS so far: %s%n", parallel,
+                    parts.sizeOf(1) >> 20, parts.sizeOf(2) >> 20, parts.budget() >> 20, seconds, (size >> 20) / seconds,
                     (rt.totalMemory() - rt.freeMemory()) >> 20, vmHwm());
             storage.delete(List.of("big-" + parallel));
         }

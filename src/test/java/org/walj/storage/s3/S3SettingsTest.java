@@ -86,6 +86,31 @@ class S3SettingsTest {
     }
 
     @Test
+    void laterPartsShareTheConfiguredPartSizeWithTheParallelism() {
+        int mib = 1 << 20;
+        // the default: part 1 is 20 MiB (one PUT for a WAL segment), later parts 5 MiB, 20 MiB of buffers in all
+        PartSizes three = PartSizes.forParallel(20 * mib, 3);
+        assertEquals(20 * mib, three.sizeOf(1));
+        assertEquals(5 * mib, three.sizeOf(2));
+        assertEquals(5 * mib, three.sizeOf(1000));
+        assertEquals(10 * mib, three.sizeOf(1001));
+        assertEquals(20L * mib, three.budget());
+        // never below S3's 5 MiB part: more parallel parts take more memory
+        assertEquals(5 * mib, PartSizes.forParallel(20 * mib, 4).sizeOf(2));
+        assertEquals(25L * mib, PartSizes.forParallel(20 * mib, 4).budget());
+        assertEquals(45L * mib, PartSizes.forParallel(5 * mib, 8).budget());
+        // one part in flight: halves, rounded down to whole MiB
+        assertEquals(10 * mib, PartSizes.forParallel(20 * mib, 1).sizeOf(2));
+        assertEquals(8 * mib, PartSizes.forParallel(17 * mib, 1).sizeOf(2));
+        // a larger configured size buys larger parts
+        PartSizes big = PartSizes.forParallel(100 * mib, 4);
+        assertEquals(20 * mib, big.sizeOf(2));
+        assertEquals(100L * mib, big.budget());
+        assertTrue(three.maxObjectSize() >= 3L << 40, "over 3 TiB in 10,000 parts: " + three.maxObjectSize());
+        assertThrows(IllegalArgumentException.class, () -> PartSizes.forParallel(20 * mib, 0));
+    }
+
+    @Test
     void credentialsNeverRenderTheirSecrets() {
         Credentials c = new Credentials.Static("AKIAEXAMPLEKEYID", "s3cr3t/K3y+value", Optional.of("TOKEN-xyz"));
         String shown = c.toString();
