@@ -13,6 +13,7 @@
 # restore_command (bash's $EPOCHREALTIME around the tool, no extra process), p50/p95 over the calls that restored a
 # segment.
 #   RESULT <mode> <segments restored> <recovery wall s> <p50 ms> <p95 ms> <CPU-s per segment> <replay CPU-s> <calls>
+#     <1-minute load average when the run ended> (the machine may be shared: the load goes beside every figure)
 # Usage: bench/recovery.sh [MODES [ROUNDS [SEGMENTS]]]
 #   MODES (comma-separated, default pgbackrest,walj-auto,walj,wal-e):
 #     pgbackrest  pgbackrest archive-get (defaults: no async)
@@ -110,6 +111,8 @@ for f in "${wal[@]}"; do
   pg mv "$work/walsrc/archive_status/$f.ready" "$work/walsrc/archive_status/$f.done" 2>/dev/null || true
 done
 for f in "${wal[@]}"; do pg "${pgbr[@]}" archive-push "$work/walsrc/$f"; done
+# the primary and its WAL are not needed any more: a 240-segment run otherwise holds ~10 GB more on the disk
+rm -rf "$work/walsrc" "$work/pg"
 
 # --- one recovery ------------------------------------------------------------------------------------------------
 # sets r_segments r_wall r_p50 r_p95 r_cpu r_replay r_calls r_extra
@@ -148,7 +151,7 @@ CONF
   [ "$mode" = pgbackrest ] && sed -i "s|--config=$work/pgbackrest.conf |--config=$work/pgbackrest.conf.rec |" "$rec/postgresql.conf"
   local t0 t1
   t0=$EPOCHREALTIME
-  pg env WALE_FILE_PREFIX="$prefix" "${env[@]}" "$pgbin/pg_ctl" -D "$rec" -l "$work/rec-$run.log" -W start >/dev/null
+  pg env WALE_FILE_PREFIX="$prefix" WALJ_CDS_DIR="$work/cds" "${env[@]}" "$pgbin/pg_ctl" -D "$rec" -l "$work/rec-$run.log" -W start >/dev/null
   # the end of recovery: the server accepts connections (hot_standby off, so not before), seen in its log
   local waited=0
   until grep -q 'database system is ready to accept connections' "$work/rec-$run.log" 2>/dev/null; do
@@ -167,7 +170,7 @@ CONF
   for f in "$work/xdg-$run"/wal-j/*.pid; do
     [ -f "$f" ] || continue
     # the daemon's JVM alone (start-up included), for the split between daemon and clients
-    dj=$(worker_pid "$(cat "$f")" 2>/dev/null) && daemon_cpu=$(awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$dj/stat")
+    dj=$(worker_pid "$(cat "$f")" 2>/dev/null) && daemon_cpu=$(awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f (user %.2f, system %.2f)", ($14 + $15) / t, $14 / t, $15 / t }' "/proc/$dj/stat")
     kill -- -"$(cat "$f")" 2>/dev/null || true
   done
   for i in $(seq 1 100); do [ -s "$cg/cgroup.procs" ] || break; sleep 0.2; done
@@ -198,20 +201,45 @@ for m in "${mode_list[@]}"; do
     *) echo "unknown mode $m" >&2; exit 2 ;;
   esac
 done
-# one cold fetch first, untimed: the launcher's class-data archive is made once per user, not in a measured run
-pg env WALE_FILE_PREFIX="$prefix" WALJ_DAEMON_AUTOSTART=off "$walj" --terse wal-fetch "${wal[1]}" "$work/warm" || true
+# one cold fetch first, untimed: the launcher's class-data archive is made once per user, not in a measured run.
+# The archives go to a directory of this run (WALJ_CDS_DIR): on a shared machine another checkout's jar, run as the
+# same user, would otherwise make them be dumped again in the middle of a measured run.
+pg mkdir -m 700 "$work/cds"
+pg env WALE_FILE_PREFIX="$prefix" WALJ_CDS_DIR="$work/cds" WALJ_DAEMON_AUTOSTART=off "$walj" --terse \
+  wal-fetch "${wal[1]}" "$work/warm" || true
 rm -f "$work/warm"
+# the same for the daemon's and the daemon client's archives: one fetch that starts a daemon, which is then stopped
+# (it writes its archive as it exits)
+warm_daemon() { # LAUNCHER [env...]
+  local launcher=$1 f i
+  shift
+  rm -rf "$work/xdg-warm"; pg mkdir -m 700 "$work/xdg-warm"
+  pg env WALE_FILE_PREFIX="$prefix" WALJ_CDS_DIR="$work/cds" WALJ_DAEMON_AUTOSTART=on XDG_RUNTIME_DIR="$work/xdg-warm" \
+    "$@" "$launcher" --terse wal-fetch "${wal[1]}" "$work/warm" || true
+  for i in $(seq 1 300); do ls "$work/xdg-warm"/wal-j/*.pid >/dev/null 2>&1 && break; sleep 0.1; done
+  pg env WALE_FILE_PREFIX="$prefix" WALJ_CDS_DIR="$work/cds" XDG_RUNTIME_DIR="$work/xdg-warm" \
+    "$@" "$launcher" --terse wal-fetch "${wal[2]}" "$work/warm" || true # through the daemon: the client's archive
+  for f in "$work/xdg-warm"/wal-j/*.pid; do
+    [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null || true
+  done
+  for i in $(seq 1 300); do ls "$work/xdg-warm"/wal-j/*.pid >/dev/null 2>&1 || break; sleep 0.1; done
+  rm -f "$work/warm"
+}
+[[ ",$modes," = *,walj-auto,* ]] && warm_daemon "$walj"
+[[ ",$modes," = *,walj-auto-base,* ]] && warm_daemon "${BENCH_BASELINE_LAUNCHER:-$walj}" WALJ_JAR="$BENCH_BASELINE_JAR"
+echo "class-data archives: $(ls "$work/cds" | grep -c '\.jsa$') ($(ls "$work/cds" | grep '\.jsa$' | tr '\n' ' '))" >&2
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-printf '%-11s %9s %8s %8s %8s %10s %10s %6s\n' mode segments wall_s p50_ms p95_ms CPU-s/seg replay_CPU calls
+printf '%-11s %9s %8s %8s %8s %10s %10s %6s %5s\n' mode segments wall_s p50_ms p95_ms CPU-s/seg replay_CPU calls load1
 run=0
 for r in $(seq 1 "$rounds"); do
   for m in $(printf '%s\n' "${mode_list[@]}" | shuf); do
     [ "$m" = wal-e ] && ! command -v wal-e >/dev/null && continue
     run=$((run + 1))
     recover "$m" $run
-    printf '%-11s %9s %8s %8.0f %8.0f %10s %10s %6s %s\n' "$m" "$r_segments" "$r_wall" "$r_p50" "$r_p95" "$r_cpu" \
-      "$r_replay" "$r_calls" "$r_extra"
-    echo "RESULT $m $r_segments $r_wall $r_p50 $r_p95 $r_cpu $r_replay $r_calls" >>"$work/results"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    printf '%-11s %9s %8s %8.0f %8.0f %10s %10s %6s %5s %s\n' "$m" "$r_segments" "$r_wall" "$r_p50" "$r_p95" "$r_cpu" \
+      "$r_replay" "$r_calls" "$load" "$r_extra"
+    echo "RESULT $m $r_segments $r_wall $r_p50 $r_p95 $r_cpu $r_replay $r_calls $load" >>"$work/results"
   done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
