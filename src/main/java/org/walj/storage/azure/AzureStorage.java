@@ -71,7 +71,7 @@ public final class AzureStorage implements Storage {
         this.failures = new AzureFailures(client.account(), container.getBlobContainerName(), client.endpoint());
         this.blockSize = client.blockSize();
         this.timeout = client.requestTimeout();
-        this.buffers = new PartBuffers(client.parallelBlocks() + 1);
+        this.buffers = PartBuffers.forSlots(client.parallelBlocks() + 1, blockSize);
         this.blockUploads = Executors.newFixedThreadPool(client.parallelBlocks(),
                 WorkerThreads.numbered("wabs-block-upload-"));
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 
 import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
+import org.walj.storage.PartBuffers;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.ResumingStream;
 import org.walj.storage.Retrier;
@@ -46,7 +47,7 @@ public final class S3Storage implements Storage {
     private final S3Keys keys;
     private final S3Failures failures;
     private final Retrier retrier;
-    private final PartPool buffers;
+    private final PartBuffers buffers;
     private final PartSizes partSizes;
     private final ExecutorService partUploads;
     private volatile boolean bucketSeen;
@@ -58,7 +59,7 @@ public final class S3Storage implements Storage {
         this.retrier = new Retrier(settings.retry());
         // the parts in flight and the one being filled share one budget, whatever the parallelism (PartSizes)
         this.partSizes = PartSizes.forParallel(settings.partSize(), settings.parallelParts());
-        this.buffers = new PartPool(partSizes.budget());
+        this.buffers = new PartBuffers(partSizes.budget());
         this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(),
                 WorkerThreads.numbered("s3-part-upload-"));
         this.client = S3ClientFactory.build(settings);
@@ -298,7 +299,7 @@ public final class S3Storage implements Storage {
         return client;
     }
 
-    PartPool buffers() {
+    PartBuffers buffers() {
         return buffers;
     }
 

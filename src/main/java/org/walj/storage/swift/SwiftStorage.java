@@ -99,7 +99,7 @@ public final class SwiftStorage implements Storage {
         this.pathPrefix = stripLeadingSlashes(pathPrefix);
         this.retrier = new Retrier(retry);
         this.segmentSize = segmentSize;
-        this.buffers = new PartBuffers(parallelSegments + 1);
+        this.buffers = PartBuffers.forSlots(parallelSegments + 1, segmentSize);
         this.segmentUploads = Executors.newFixedThreadPool(parallelSegments,
                 WorkerThreads.numbered("swift-segment-upload-"));
     }

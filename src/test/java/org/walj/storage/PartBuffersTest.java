@@ -1,4 +1,4 @@
-package org.walj.storage.s3;
+package org.walj.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Timeout;
 
 /** The part buffers' byte budget: never exceeded, buffers reused, requests served in order, no deadlock. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class PartPoolTest {
+class PartBuffersTest {
 
     @Test
     void reusesAFreeBufferOfTheSameSize() throws Exception {
-        PartPool pool = new PartPool(10);
+        PartBuffers pool = new PartBuffers(10);
         byte[] a = pool.take(5);
         pool.give(a);
         assertSame(a, pool.take(5));
@@ -35,7 +35,7 @@ class PartPoolTest {
 
     @Test
     void aLargerFreeBufferServesASmallerPartWhenNothingNewFits() throws Exception {
-        PartPool pool = new PartPool(20);
+        PartBuffers pool = new PartBuffers(20);
         byte[] first = pool.take(20);
         pool.give(first);
         assertSame(first, pool.take(5), "reused, not a second buffer beside it");
@@ -44,7 +44,7 @@ class PartPoolTest {
 
     @Test
     void smallerFreeBuffersAreDroppedForALargerPart() throws Exception {
-        PartPool pool = new PartPool(10);
+        PartBuffers pool = new PartBuffers(10);
         byte[] a = pool.take(5);
         byte[] b = pool.take(5);
         pool.give(a);
@@ -55,7 +55,7 @@ class PartPoolTest {
 
     @Test
     void aPartLargerThanTheBudgetWaitsUntilNothingElseIsHeld() throws Exception {
-        PartPool pool = new PartPool(10);
+        PartBuffers pool = new PartBuffers(10);
         byte[] small = pool.take(4);
         CompletableFuture<byte[]> big = CompletableFuture.supplyAsync(() -> takeUnchecked(pool, 30));
         assertThrows(java.util.concurrent.TimeoutException.class, () -> big.get(300, TimeUnit.MILLISECONDS));
@@ -66,7 +66,7 @@ class PartPoolTest {
 
     @Test
     void requestsAreServedInArrivalOrder() throws Exception {
-        PartPool pool = new PartPool(10);
+        PartBuffers pool = new PartBuffers(10);
         byte[] all = pool.take(10);
         CompletableFuture<byte[]> large = CompletableFuture.supplyAsync(() -> takeUnchecked(pool, 8));
         waitUntilWaiting(large);
@@ -83,7 +83,7 @@ class PartPoolTest {
 
     @Test
     void anInterruptedWaiterLetsTheNextOneGo() throws Exception {
-        PartPool pool = new PartPool(10);
+        PartBuffers pool = new PartBuffers(10);
         byte[] all = pool.take(10);
         List<Object> outcome = new ArrayList<>();
         Thread waiter = new Thread(() -> {
@@ -108,7 +108,7 @@ class PartPoolTest {
     @Test
     void neverHoldsMoreThanTheBudgetUnderConcurrentUse() throws Exception {
         long budget = 64;
-        PartPool pool = new PartPool(budget);
+        PartBuffers pool = new PartBuffers(budget);
         AtomicLong inUse = new AtomicLong();
         AtomicLong worst = new AtomicLong();
         ExecutorService threads = Executors.newFixedThreadPool(6);
@@ -137,7 +137,7 @@ class PartPoolTest {
         assertTrue(pool.held() <= budget);
     }
 
-    private static byte[] takeUnchecked(PartPool pool, int size) {
+    private static byte[] takeUnchecked(PartBuffers pool, int size) {
         try {
             return pool.take(size);
         } catch (InterruptedIOException e) {
