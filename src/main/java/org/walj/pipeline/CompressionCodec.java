@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One compression format an archived object may use, named by its key's suffix: its encoder, its decoder and the
@@ -58,6 +59,14 @@ public abstract class CompressionCodec {
 
     /** A compressing stream over {@code out}; closing it finishes the format and closes {@code out}. */
     public abstract OutputStream encoder(OutputStream out, EncoderOptions options) throws IOException;
+
+    /**
+     * A block encoder producing exactly the blocks {@link #encoder} writes, for formats whose blocks do not depend on
+     * each other or on the stream's header ({@link BlockMemo}); empty for the others (the default).
+     */
+    public Optional<BlockPrecoder> blockPrecoder() {
+        return Optional.empty();
+    }
 
     /** Decodes {@code in}, which starts with this format (checked by {@link #decoder}, not here). */
     protected abstract InputStream decodeFrom(InputStream in) throws IOException;

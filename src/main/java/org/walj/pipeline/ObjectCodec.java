@@ -33,6 +33,14 @@ public record ObjectCodec(CompressionCodec compression, Encryption encryption, C
         return compression.encoder(encryption.encrypt(sink), options);
     }
 
+    /**
+     * Encodes single blocks as {@link #encoder} does before encryption, where the compression's blocks are independent
+     * (lzop); encryption applies to the whole stream afterwards, so memorised blocks serve encrypted archives too.
+     */
+    public Optional<BlockPrecoder> blockPrecoder() {
+        return compression.blockPrecoder();
+    }
+
     /** The plaintext of the object stored under {@code key}, decompressed according to its suffix. */
     public InputStream decoder(String key, InputStream stored) throws IOException {
         return codecOf(key).decoder(encryption.decrypt(stored));

@@ -53,6 +53,8 @@ public final class PushAhead {
     private final Set<Path> watchedDirs = new HashSet<>();
     /** Null where the platform offers no file watching: then only the scans after requests push ahead. */
     private final ReadyWatcher watcher;
+    /** Null where the compression's blocks cannot be encoded ahead (LZ4 frames). */
+    private final EarlyBlocks early;
 
     /**
      * @param limit   background uploads queued or running at once (also at most a request's {@code --pool-size} − 1)
@@ -62,7 +64,8 @@ public final class PushAhead {
         if (limit < 1 || threads < 1) {
             throw new IllegalArgumentException("limit and threads must be at least 1: " + limit + ", " + threads);
         }
-        this.archiver = archiver;
+        this.early = archiver.blockPrecoder().map(EarlyBlocks::start).orElse(null);
+        this.archiver = early == null ? archiver : archiver.withBlockMemos(early);
         this.limit = limit;
         // the queue holds at most `limit` uploads and one scan per WAL directory: bounded by construction
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -80,6 +83,7 @@ public final class PushAhead {
      */
     public void archive(Path walFile, Path file, int poolSize) throws IOException {
         Path key = file.toAbsolutePath().normalize();
+        follow(key);
         while (true) {
             SegmentStamp stamp = SegmentStamp.of(key);
             Flight theirs = null;
@@ -108,6 +112,13 @@ public final class PushAhead {
         }
         watch(key.getParent());
         scanAfter(key, poolSize);
+    }
+
+    /** PostgreSQL has finished {@code segment}: the next one is being written, and its blocks can be encoded. */
+    private void follow(Path segment) {
+        if (early != null) {
+            early.follow(segment);
+        }
     }
 
     private ReadyWatcher startWatcher() {
@@ -143,6 +154,7 @@ public final class PushAhead {
      */
     void anticipate(Path segment) {
         Path key = segment.toAbsolutePath().normalize();
+        follow(key);
         List<Path> ready;
         try {
             ready = ReadySegments.all(key.getParent());
@@ -358,6 +370,9 @@ public final class PushAhead {
             } catch (IOException e) {
                 // stopping anyway: the watcher's thread is a daemon thread
             }
+        }
+        if (early != null) {
+            early.close();
         }
         workers.shutdown(); // queued uploads see `stopping` and end without starting
         try {

@@ -23,7 +23,9 @@ import org.walj.logging.LogEvent;
 import org.walj.logging.LoggerNames;
 import org.walj.logging.WalELog;
 import org.walj.pipeline.BlockCompressors;
+import org.walj.pipeline.BlockMemo;
 import org.walj.pipeline.BlockParallelism;
+import org.walj.pipeline.BlockPrecoder;
 import org.walj.pipeline.CountingInputStream;
 import org.walj.pipeline.EncoderOptions;
 import org.walj.pipeline.EncodingInputStream;
@@ -41,11 +43,27 @@ public final class WalArchiver {
     private final Archive archive;
     private final Storage storage;
     private final ObjectCodec codec;
+    private final BlockMemos memos;
 
     public WalArchiver(Archive archive) {
+        this(archive, BlockMemos.NONE);
+    }
+
+    private WalArchiver(Archive archive, BlockMemos memos) {
         this.archive = archive;
         this.storage = archive.storage();
         this.codec = archive.codec();
+        this.memos = memos;
+    }
+
+    /** The same archiver, taking the blocks of each segment it pushes from {@code memos} where they are there. */
+    public WalArchiver withBlockMemos(BlockMemos memos) {
+        return new WalArchiver(archive, memos);
+    }
+
+    /** The codec's block encoder where its blocks can be encoded ahead ({@link BlockMemos}); empty otherwise. */
+    public Optional<BlockPrecoder> blockPrecoder() {
+        return codec.blockPrecoder();
     }
 
     /**
@@ -118,17 +136,24 @@ public final class WalArchiver {
      * otherwise). The bytes stored are the same as {@link #upload(Path, Path)}'s.
      */
     private void uploadAlone(Path walFile, Path file) throws IOException {
+        Optional<BlockMemo> memo = memos.take(file.toAbsolutePath().normalize());
+        if (memo.isPresent()) {
+            // most blocks are encoded already: threads for the rest would cost more than they save
+            upload(walFile, file, Optional.empty(), memo);
+            return;
+        }
         // per call, not shared: threads start only when a block is ready and end with the upload
         try (BlockCompressors compressors = BlockCompressors.forThisMachine()) {
-            upload(walFile, file, compressors.parallelism());
+            upload(walFile, file, compressors.parallelism(), Optional.empty());
         }
     }
 
     private void upload(Path walFile, Path file) throws IOException {
-        upload(walFile, file, Optional.empty());
+        upload(walFile, file, Optional.empty(), memos.take(file.toAbsolutePath().normalize()));
     }
 
-    private void upload(Path walFile, Path file, Optional<BlockParallelism> parallelism) throws IOException {
+    private void upload(Path walFile, Path file, Optional<BlockParallelism> parallelism, Optional<BlockMemo> memo)
+            throws IOException {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);
@@ -139,7 +164,8 @@ public final class WalArchiver {
                 .kv("seg", name.value()).kv("state", "begin"));
         SourceFile source = SourceFile.open(file);
         long started = System.nanoTime();
-        EncoderOptions options = EncoderOptions.file(source.mode(), source.mtimeSeconds()).inParallel(parallelism);
+        EncoderOptions options = EncoderOptions.file(source.mode(), source.mtimeSeconds()).inParallel(parallelism)
+                .withMemo(memo);
         CountingInputStream encoded;
         try (InputStream in = source.stream();
              CountingInputStream counted = new CountingInputStream(
@@ -149,10 +175,12 @@ public final class WalArchiver {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         String rate = KibPerSecond.format(encoded.count(), seconds);
-        LOG.info(LogEvent.msg("completed archiving to a file")
+        LogEvent done = LogEvent.msg("completed archiving to a file")
                 .detail("Archiving to \"" + url + "\" complete at " + rate + "KiB/s.")
                 .kv("action", "push-wal").kv("key", url).kv("prefix", archive.prefix().pathPrefix())
-                .kv("rate", rate).kv("seg", name.value()).kv("state", "complete"));
+                .kv("rate", rate).kv("seg", name.value()).kv("state", "complete");
+        // blocks compressed while PostgreSQL was still writing the segment (the daemon's push-ahead)
+        LOG.info(memo.isPresent() ? done.kv("early_blocks", memo.get().used()) : done);
     }
 
     /**

@@ -122,6 +122,56 @@ class DaemonPushAheadIT {
         assertTrue(daemon.log().contains("MSG: daemon stopped"), daemon.log());
     }
 
+    private static final Pattern EARLY_BLOCKS = Pattern.compile(
+            "STRUCTURED: .* early_blocks=([0-9]+) .*seg=([0-9A-F]{24}) state=complete");
+
+    /**
+     * The daemon compresses the blocks of the segment PostgreSQL is writing while it writes it (docs/daemon.md,
+     * "Compressing while PostgreSQL writes"); the push after the {@code .ready} takes them where the segment still
+     * has the same bytes. A real PostgreSQL writes segments of rows at a pace, with no switch; every segment must be
+     * in the archive with its exact bytes (read back by the real lzop) and a recovery must give the same rows.
+     */
+    @Test
+    void blocksCompressedWhilePostgresWritesMakeTheSameObjects(Scratch scratch) throws Exception {
+        Path lzop = Tools.require("lzop", "lzop");
+        WalJ walj = WalJ.install(scratch);
+        Path archive = scratch.archive("archive");
+        Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
+        walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
+        ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "2");
+
+        PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
+                .configure(Map.of("wal_keep_size", "1GB", "max_wal_size", "2GB"));
+        source.start();
+        source.psql("CREATE TABLE t (id bigint PRIMARY KEY, payload text NOT NULL)");
+        PgCluster restored = source.baseBackup("restored");
+        // a first request: from then on the daemon watches this pg_wal and follows the segment being written
+        waitNothingReady(source, source.switchWal(), Duration.ofMinutes(2));
+
+        // ~8 segments of rows, written in small transactions with pauses: segments fill while the daemon polls
+        source.psql("DO $$ BEGIN FOR i IN 1..60 LOOP "
+                + "INSERT INTO t SELECT g, md5(g::text) || md5((g + 1)::text) FROM generate_series(i * 10000, i * 10000 + 9999) g; "
+                + "COMMIT; PERFORM pg_sleep(0.05); END LOOP; END $$");
+        String last = source.switchWal();
+        waitNothingReady(source, last, Duration.ofMinutes(2));
+
+        String log = daemon.log();
+        Map<String, Integer> early = EARLY_BLOCKS.matcher(log).results().collect(Collectors.toMap(
+                r -> r.group(2), r -> Integer.parseInt(r.group(1)), Math::max, java.util.TreeMap::new));
+        assertTrue(early.values().stream().anyMatch(n -> n >= 8),
+                "some segment was pushed with blocks compressed while PostgreSQL wrote it: " + early + "\n" + log);
+        assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
+
+        SourceState expected = SourceState.capture(source, List.of("t"), scratch.dir("dumps/src"));
+        int segments = checkArchive(archive.resolve("wal_005"), source.pgWal(), last, lzop, scratch);
+        System.out.printf("DaemonPushAheadIT: %d segments archived, blocks compressed early per segment: %s%n",
+                segments, early);
+        source.stop();
+        RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "early-blocks");
+        daemon.terminate();
+    }
+
     private static void signal(String pid, String signal) throws Exception {
         assertTrue(pid.matches("[0-9]+"), "the archiver's pid: " + pid);
         Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();

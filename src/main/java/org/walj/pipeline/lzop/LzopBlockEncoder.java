@@ -6,6 +6,7 @@ import io.airlift.compress.lzo.LzoCompressor;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 
@@ -100,6 +101,11 @@ final class LzopBlockEncoder implements ParallelBlockWriter.BlockEncoder {
             adler.update(b, off, Math.min(CHECKSUM_SLICE, end - off));
         }
         return (int) adler.getValue();
+    }
+
+    /** A copy of the block last encoded, header and data, as {@link #writeTo} writes it. */
+    byte[] encoded() {
+        return Arrays.copyOfRange(frame, frameStart, frameStart + frameLength);
     }
 
     /** Writes the block last encoded, header and data in one call. */

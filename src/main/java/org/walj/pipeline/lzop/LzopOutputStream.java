@@ -1,5 +1,6 @@
 package org.walj.pipeline.lzop;
 
+import org.walj.pipeline.BlockMemo;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.ParallelBlockWriter;
 
@@ -53,6 +54,10 @@ public final class LzopOutputStream extends OutputStream {
     private int blockLength;
     /** Parallel mode: cuts, encodes and writes the blocks; null in sequential mode. */
     private final ParallelBlockWriter parallel;
+    /** Sequential mode only: blocks encoded ahead, used where unchanged; null for none. */
+    private final BlockMemo memo;
+    /** Blocks written so far (sequential mode): the memo's index of the next one. */
+    private int blockIndex;
     private boolean closed;
     private boolean failed;
 
@@ -67,7 +72,7 @@ public final class LzopOutputStream extends OutputStream {
      * checksum). The header is written immediately.
      */
     public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags) throws IOException {
-        this(out, mode, mtimeSeconds, flags, null);
+        this(out, mode, mtimeSeconds, flags, (BlockParallelism) null);
     }
 
     /**
@@ -78,6 +83,32 @@ public final class LzopOutputStream extends OutputStream {
      */
     public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags, BlockParallelism parallelism)
             throws IOException {
+        this(out, mode, mtimeSeconds, flags, parallelism, null);
+    }
+
+    /**
+     * As {@link #LzopOutputStream(OutputStream, int, long, int)}, taking each block's encoding from {@code memo} where
+     * it holds one made from exactly the same bytes (and encoding the block here otherwise), so the bytes written are
+     * the same as without it. The memo must have been filled by {@link LzopCodec#blockPrecoder()} with these flags.
+     */
+    public LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags, BlockMemo memo)
+            throws IOException {
+        this(out, mode, mtimeSeconds, flags, null, checked(memo, flags));
+    }
+
+    /** Before the header is written: a memo made for other blocks would only ever miss, or worse. */
+    private static BlockMemo checked(BlockMemo memo, int flags) {
+        Objects.requireNonNull(memo, "memo");
+        if (memo.blockSize() != Lzop.BLOCK_SIZE || flags != DEFAULT_FLAGS) {
+            throw new IllegalArgumentException("a memo of " + memo.blockSize() + "-byte blocks for lzop flags "
+                    + String.format("0x%08x", flags));
+        }
+        return memo;
+    }
+
+    private LzopOutputStream(OutputStream out, int mode, long mtimeSeconds, int flags, BlockParallelism parallelism,
+                             BlockMemo memo) throws IOException {
+        this.memo = memo;
         this.out = Objects.requireNonNull(out, "out");
         if ((flags & ~WRITABLE_FLAGS) != 0) {
             throw new IllegalArgumentException(String.format("unsupported lzop flags 0x%08x", flags & ~WRITABLE_FLAGS));
@@ -184,6 +215,12 @@ public final class LzopOutputStream extends OutputStream {
     /** Encodes and writes one block; any failure makes the stream unusable (a block may be lost). */
     private void writeBlock(byte[] src, int off, int len) throws IOException {
         try {
+            byte[] known = memo == null ? null : memo.encodedIf(blockIndex, src, off, len);
+            blockIndex++;
+            if (known != null) {
+                out.write(known, 0, known.length);
+                return;
+            }
             encoder.encode(src, off, len);
             encoder.writeTo(out);
         } catch (IOException | RuntimeException e) {

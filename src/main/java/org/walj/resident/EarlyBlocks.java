@@ -1,0 +1,288 @@
+package org.walj.resident;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.walj.WorkerThreads;
+import org.walj.pipeline.BlockMemo;
+import org.walj.pipeline.BlockPrecoder;
+import org.walj.postgres.SegmentName;
+import org.walj.postgres.WalNames;
+import org.walj.postgres.WalSegmentSize;
+import org.walj.wal.BlockMemos;
+
+/**
+ * Compresses the blocks of the WAL segment PostgreSQL is writing while it writes it, so that the push that follows its
+ * {@code .ready} finds most of its blocks encoded and the archive_command waiting for that push returns sooner.
+ *
+ * <p>When segment N is marked ready, PostgreSQL is writing N+1 (its file is already there, recycled or
+ * preallocated). WAL is written in order: once the page right after a block carries the WAL address that page has in
+ * N+1 (and N+1's timeline), every page of the block before it has been written in full, and PostgreSQL does not write
+ * it again. Such a block is read and encoded here, and kept in a {@link BlockMemo} with the bytes it was encoded from.
+ * The last block has no page after it in the segment and is always encoded by the push. Nothing here decides what is
+ * stored: the push compares every block with the memorised bytes and encodes any that differ, so a wrong guess costs
+ * CPU, never a wrong object.
+ *
+ * <p>One segment is followed at a time, polled every {@link #TICK_MILLIS} ms (less often while nothing is written); the
+ * memo of the segment followed before stays until its push takes it ({@link #KEPT} at most, then the oldest goes).
+ */
+final class EarlyBlocks implements BlockMemos, Closeable {
+    static final long TICK_MILLIS = 20;
+    private static final long SLOWEST_TICK_MILLIS = 160;
+    /** Memos of segments no longer followed that wait for their push: one in the usual flow, more only in a backlog. */
+    static final int KEPT = 1;
+    /** {@code xlp_magic}, {@code xlp_info}, {@code xlp_tli}, {@code xlp_pageaddr}. */
+    private static final int PAGE_HEADER = 16;
+
+    private final BlockPrecoder precoder;
+    private final int blockSize;
+    /** Null for tests, which call {@link #tick()} themselves. */
+    private final ScheduledExecutorService timer;
+
+    // guarded by this
+    private Followed followed;
+    private final Map<Path, BlockMemo> kept = new LinkedHashMap<>();
+    private boolean scheduled;
+    private boolean closed;
+    private long delay = TICK_MILLIS;
+
+    /** The segment being followed: where it is, where its WAL starts, and how far it has been encoded. */
+    private static final class Followed {
+        final Path file;
+        final long timeline;
+        final long startLsn;
+        final BlockMemo memo;
+        /** Touched by the ticking thread only. */
+        int next;
+        /** No longer followed (complete, or taken by its push): the ticking thread stops encoding it. */
+        volatile boolean released;
+
+        Followed(Path file, long timeline, long startLsn, BlockMemo memo) {
+            this.file = file;
+            this.timeline = timeline;
+            this.startLsn = startLsn;
+            this.memo = memo;
+        }
+    }
+
+    private EarlyBlocks(BlockPrecoder precoder, boolean scheduled) {
+        this.precoder = precoder;
+        this.blockSize = precoder.blockSize();
+        if (scheduled) {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
+                    WorkerThreads.numbered("wal-j-early-blocks-", false));
+            t.setRemoveOnCancelPolicy(true);
+            this.timer = t;
+        } else {
+            this.timer = null;
+        }
+    }
+
+    /** Follows segments on a thread of its own. */
+    static EarlyBlocks start(BlockPrecoder precoder) {
+        return new EarlyBlocks(precoder, true);
+    }
+
+    /** For tests: nothing runs until {@link #tick()} is called. */
+    static EarlyBlocks manual(BlockPrecoder precoder) {
+        return new EarlyBlocks(precoder, false);
+    }
+
+    /**
+     * {@code ready} (absolute, normalised) has just been marked ready or handed to wal-push: starts following the
+     * segment after it, unless that one is already complete, missing, or followed.
+     */
+    void follow(Path ready) {
+        Optional<SegmentName> name = SegmentName.parse(ready.getFileName().toString());
+        if (name.isEmpty()) {
+            return;
+        }
+        long size;
+        try {
+            size = Files.size(ready);
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (!WalSegmentSize.isValid(size) || size % blockSize != 0) {
+            return;
+        }
+        WalSegmentSize segmentSize = new WalSegmentSize(size);
+        if (!segmentSize.fits(name.get())) {
+            return;
+        }
+        SegmentName next = name.get().next(segmentSize);
+        Path dir = ready.getParent();
+        Path file = dir.resolve(next.toString());
+        Path status = dir.resolve("archive_status");
+        if (Files.exists(status.resolve(next + WalNames.READY_SUFFIX)) || Files.exists(status.resolve(next + ".done"))
+                || !Files.isRegularFile(file)) {
+            return; // complete already (a backlog: nothing to gain), or not there
+        }
+        synchronized (this) {
+            if (closed || followed != null && (followed.file.equals(file)
+                    || SegmentName.parse(followed.file.getFileName().toString())
+                            .map(f -> f.placeInWal() >= next.placeInWal()).orElse(false))) {
+                return;
+            }
+            if (followed != null) {
+                // complete now, and its push starts: encoding the rest here too would only do the work twice
+                followed.released = true;
+                keep(followed.file, followed.memo);
+            }
+            followed = new Followed(file, next.timeline(), segmentSize.number(next) * size,
+                    new BlockMemo(blockSize, (int) (size / blockSize)));
+            delay = TICK_MILLIS;
+            schedule();
+        }
+    }
+
+    private void keep(Path file, BlockMemo memo) {
+        kept.remove(file);
+        kept.put(file, memo);
+        while (kept.size() > KEPT) {
+            kept.remove(kept.keySet().iterator().next());
+        }
+    }
+
+    private void schedule() {
+        if (timer == null || scheduled || closed) {
+            return;
+        }
+        try {
+            timer.schedule(this::tickAndReschedule, delay, TimeUnit.MILLISECONDS);
+            scheduled = true;
+        } catch (RejectedExecutionException stopped) {
+            // closing
+        }
+    }
+
+    private void tickAndReschedule() {
+        boolean progress = tick();
+        synchronized (this) {
+            scheduled = false;
+            delay = progress ? TICK_MILLIS : Math.min(delay * 2, SLOWEST_TICK_MILLIS);
+            if (followed != null) {
+                schedule();
+            }
+        }
+    }
+
+    /**
+     * Encodes the blocks of the followed segment that are final by now; true if it encoded any. Stops following a
+     * segment whose last block is next (it can only be judged by the push) or that cannot be read.
+     */
+    boolean tick() {
+        Followed f;
+        synchronized (this) {
+            f = followed;
+        }
+        if (f == null) {
+            return false;
+        }
+        int last = f.memo.blocks() - 1;
+        int before = f.next;
+        boolean stop = false;
+        try (FileChannel ch = FileChannel.open(f.file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(PAGE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+            while (f.next < last && !f.released) {
+                long after = (long) (f.next + 1) * blockSize;
+                header.clear();
+                if (!readFully(ch, header, after) || !writtenThisTime(header, f, after)) {
+                    break;
+                }
+                byte[] raw = new byte[blockSize];
+                if (!readFully(ch, ByteBuffer.wrap(raw), (long) f.next * blockSize)) {
+                    stop = true;
+                    break;
+                }
+                f.memo.put(f.next, raw, precoder.encode(raw, 0, raw.length));
+                f.next++;
+            }
+            stop |= f.next >= last;
+        } catch (IOException | RuntimeException e) {
+            stop = true; // recycled or removed under us: the push encodes what is missing
+        }
+        if (stop) {
+            synchronized (this) {
+                if (followed == f) {
+                    followed = null;
+                    keep(f.file, f.memo);
+                }
+            }
+        }
+        return f.next > before;
+    }
+
+    /** Whether the page header at {@code offset} of {@code f}'s file is the one this segment's WAL puts there. */
+    private static boolean writtenThisTime(ByteBuffer header, Followed f, long offset) {
+        int magic = header.getShort(0) & 0xFFFF;
+        long timeline = header.getInt(4) & 0xFFFFFFFFL;
+        long pageAddress = header.getLong(8);
+        return magic >= 0xD000 && magic <= 0xDFFF && timeline == f.timeline && pageAddress == f.startLsn + offset;
+    }
+
+    private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, position + buf.position());
+            if (n < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<BlockMemo> take(Path segment) {
+        synchronized (this) {
+            if (followed != null && followed.file.equals(segment)) {
+                Followed f = followed;
+                f.released = true;
+                followed = null;
+                return Optional.of(f.memo);
+            }
+            return Optional.ofNullable(kept.remove(segment));
+        }
+    }
+
+    /** Blocks of {@code segment} encoded so far, if it is followed or kept (for tests). */
+    synchronized int encoded(Path segment) {
+        BlockMemo m = followed != null && followed.file.equals(segment) ? followed.memo : kept.get(segment);
+        if (m == null) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = 0; i < m.blocks(); i++) {
+            n += m.has(i) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            followed = null;
+            kept.clear();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
