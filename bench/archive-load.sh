@@ -225,6 +225,27 @@ fi
 case $mode in
   walj-default|walj-auto|walj-default-base)
     echo "daemons started on demand: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), requests served: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), segments pushed ahead: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: pushed a segment ahead' || true)"
+    # blocks the daemon compressed while PostgreSQL was still writing the segment (docs/daemon.md), per push with a memo
+    early=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -o 'early_blocks=[0-9]*' | cut -d= -f2 | sort -n || true)
+    if [ -n "$early" ]; then
+      echo "pushes with blocks compressed before the .ready: $(echo "$early" | wc -l), blocks from the memo median $(echo "$early" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'), min $(echo "$early" | head -n 1), max $(echo "$early" | tail -n 1)"
+    fi
+    served=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -A1 'MSG: served a request' | grep -o 'after [0-9]* ms' | awk '{print $2}' | sort -n || true)
+    if [ -n "$served" ]; then
+      echo "wal-push requests inside the daemon (request read to reply): median $(echo "$served" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms, p95 $(echo "$served" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); print a[i < 1 ? 1 : i]}') ms"
+    fi
+    # the daemons' own CPU (clock ticks of every thread, by thread name), before they are stopped
+    for f in "$work"/xdg/wal-j/*.pid; do
+      [ -f "$f" ] || continue
+      for p in $(pgrep -g "$(cat "$f")" 2>/dev/null); do
+        for t in /proc/"$p"/task/*; do
+          printf '%s %s\n' "$(tr ' ' '_' <"$t"/comm 2>/dev/null)" "$(cut -d' ' -f14,15 "$t"/stat 2>/dev/null)"
+        done
+      done
+    done | awk -v hz="$(getconf CLK_TCK)" -v n="$total" '
+      NF == 3 { name = $1; sub(/-?[0-9]+$/, "", name); cpu[name] += $2 + $3; all += $2 + $3 }
+      END { if (all == 0) exit; printf "daemon CPU %.2f s (%.1f ms per segment):", all / hz, all / hz * 1000 / n
+            for (k in cpu) if (cpu[k] / all >= 0.02) printf " %s %.2f", k, cpu[k] / hz; print "" }'
     for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done ;;
 esac
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
