@@ -14,16 +14,24 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class BlockMemo {
     private final int blockSize;
+    /** Entry i: the length and encoding of block i, published after its bytes are in {@link #raw}. */
     private final AtomicReferenceArray<Entry> entries;
     private final AtomicInteger used = new AtomicInteger();
+    /**
+     * The memorised bytes of every block, block i at {@code i * blockSize}: one array, written before its entry is
+     * published and never after, allocated at the first {@link #put}. One large array rather than a block each keeps
+     * the garbage collector from copying thousands of live blocks around.
+     */
+    private volatile byte[] raw;
 
-    private record Entry(byte[] raw, byte[] encoded) {
+    private record Entry(int length, byte[] encoded) {
     }
 
     /** A memo for a source of at most {@code blocks} blocks of {@code blockSize} bytes. */
     public BlockMemo(int blockSize, int blocks) {
-        if (blockSize < 1 || blocks < 1) {
-            throw new IllegalArgumentException("block size and count must be positive: " + blockSize + ", " + blocks);
+        if (blockSize < 1 || blocks < 1 || (long) blockSize * blocks > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("block size and count must be positive and fit an array: " + blockSize
+                    + ", " + blocks);
         }
         this.blockSize = blockSize;
         this.entries = new AtomicReferenceArray<>(blocks);
@@ -38,16 +46,27 @@ public final class BlockMemo {
     }
 
     /**
-     * Remembers that block {@code index} with the uncompressed bytes {@code raw} encodes to {@code encoded}; both
-     * arrays are this memo's from now on.
+     * Remembers that block {@code index}, the {@code len} bytes of {@code src} from {@code off} (copied here), encodes
+     * to {@code encoded}, which is this memo's from now on. A block is put once; only the thread that fills the memo
+     * calls this.
      */
-    public void put(int index, byte[] raw, byte[] encoded) {
-        Objects.requireNonNull(raw, "raw");
+    public void put(int index, byte[] src, int off, int len, byte[] encoded) {
         Objects.requireNonNull(encoded, "encoded");
-        if (raw.length < 1 || raw.length > blockSize) {
-            throw new IllegalArgumentException("block length " + raw.length + " for blocks of " + blockSize);
+        Objects.checkFromIndexSize(off, len, src.length);
+        Objects.checkIndex(index, entries.length());
+        if (len < 1 || len > blockSize) {
+            throw new IllegalArgumentException("block length " + len + " for blocks of " + blockSize);
         }
-        entries.set(Objects.checkIndex(index, entries.length()), new Entry(raw, encoded));
+        if (entries.get(index) != null) {
+            throw new IllegalStateException("block " + index + " is memorised already");
+        }
+        byte[] r = raw;
+        if (r == null) {
+            r = new byte[blockSize * entries.length()];
+            raw = r;
+        }
+        System.arraycopy(src, off, r, index * blockSize, len);
+        entries.set(index, new Entry(len, encoded)); // publishes the bytes copied above
     }
 
     /** Whether block {@code index} has an entry (whatever its bytes). */
@@ -65,7 +84,11 @@ public final class BlockMemo {
             return null;
         }
         Entry e = entries.get(index);
-        if (e == null || e.raw.length != len || !Arrays.equals(e.raw, 0, len, src, off, off + len)) {
+        if (e == null || e.length != len) {
+            return null;
+        }
+        int at = index * blockSize;
+        if (!Arrays.equals(raw, at, at + len, src, off, off + len)) {
             return null;
         }
         used.incrementAndGet();

@@ -48,6 +48,10 @@ final class EarlyBlocks implements BlockMemos, Closeable {
 
     private final BlockPrecoder precoder;
     private final int blockSize;
+    /** The ticking thread's buffer: each block is read here, encoded, and copied into its memo. */
+    private final byte[] block;
+    /** Ticking thread only: the segment whose file it has open (one at a time, closed when another is followed). */
+    private Followed open;
     /** Null for tests, which call {@link #tick()} themselves. */
     private final ScheduledExecutorService timer;
 
@@ -66,6 +70,10 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         final BlockMemo memo;
         /** Touched by the ticking thread only. */
         int next;
+        /** Touched by the ticking thread only: open from the first tick until the segment is released or finished. */
+        FileChannel channel;
+        /** Encoded as far as it can be here (or unreadable): still handed to its push, no longer polled. */
+        volatile boolean finished;
         /** No longer followed (complete, or taken by its push): the ticking thread stops encoding it. */
         volatile boolean released;
 
@@ -80,6 +88,7 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     private EarlyBlocks(BlockPrecoder precoder, boolean scheduled) {
         this.precoder = precoder;
         this.blockSize = precoder.blockSize();
+        this.block = new byte[blockSize];
         if (scheduled) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
                     WorkerThreads.numbered("wal-j-early-blocks-", false));
@@ -173,56 +182,71 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         synchronized (this) {
             scheduled = false;
             delay = progress ? TICK_MILLIS : Math.min(delay * 2, SLOWEST_TICK_MILLIS);
-            if (followed != null) {
+            if (followed != null && !followed.finished) {
                 schedule();
             }
         }
     }
 
     /**
-     * Encodes the blocks of the followed segment that are final by now; true if it encoded any. Stops following a
-     * segment whose last block is next (it can only be judged by the push) or that cannot be read.
+     * Encodes the blocks of the followed segment that are final by now; true if it encoded any. Finishes a segment
+     * whose last block is next (it can only be judged by the push) or that cannot be read; it stays followed (so
+     * that a late request for the segment before it does not start it over) until the next one is followed.
      */
     boolean tick() {
         Followed f;
         synchronized (this) {
             f = followed;
         }
-        if (f == null) {
+        if (open != null && open != f) {
+            closeQuietly(open);
+            open = null;
+        }
+        if (f == null || f.finished) {
             return false;
         }
         int last = f.memo.blocks() - 1;
         int before = f.next;
-        boolean stop = false;
-        try (FileChannel ch = FileChannel.open(f.file, StandardOpenOption.READ)) {
+        boolean finished = false;
+        try {
+            if (f.channel == null) {
+                f.channel = FileChannel.open(f.file, StandardOpenOption.READ);
+                open = f;
+            }
             ByteBuffer header = ByteBuffer.allocate(PAGE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
             while (f.next < last && !f.released) {
                 long after = (long) (f.next + 1) * blockSize;
                 header.clear();
-                if (!readFully(ch, header, after) || !writtenThisTime(header, f, after)) {
+                if (!readFully(f.channel, header, after) || !writtenThisTime(header, f, after)) {
                     break;
                 }
-                byte[] raw = new byte[blockSize];
-                if (!readFully(ch, ByteBuffer.wrap(raw), (long) f.next * blockSize)) {
-                    stop = true;
+                if (!readFully(f.channel, ByteBuffer.wrap(block), (long) f.next * blockSize)) {
+                    finished = true;
                     break;
                 }
-                f.memo.put(f.next, raw, precoder.encode(raw, 0, raw.length));
+                f.memo.put(f.next, block, 0, blockSize, precoder.encode(block, 0, blockSize));
                 f.next++;
             }
-            stop |= f.next >= last;
+            finished |= f.next >= last;
         } catch (IOException | RuntimeException e) {
-            stop = true; // recycled or removed under us: the push encodes what is missing
+            finished = true; // removed under us, say: the push encodes what is missing
         }
-        if (stop) {
-            synchronized (this) {
-                if (followed == f) {
-                    followed = null;
-                    keep(f.file, f.memo);
-                }
-            }
+        if (finished || f.released) {
+            f.finished = true;
+            closeQuietly(f);
         }
         return f.next > before;
+    }
+
+    private static void closeQuietly(Followed f) {
+        if (f.channel != null) {
+            try {
+                f.channel.close();
+            } catch (IOException e) {
+                // read-only: nothing was written through it
+            }
+            f.channel = null;
+        }
     }
 
     /** Whether the page header at {@code offset} of {@code f}'s file is the one this segment's WAL puts there. */
@@ -279,10 +303,17 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         if (timer != null) {
             timer.shutdownNow();
             try {
-                timer.awaitTermination(5, TimeUnit.SECONDS);
+                if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                    return; // still encoding: its file stays open until the process exits
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
+        }
+        if (open != null) {
+            closeQuietly(open);
+            open = null;
         }
     }
 }

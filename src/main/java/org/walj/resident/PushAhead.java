@@ -32,7 +32,9 @@ import org.walj.wal.WalArchiver;
  * background waits for that upload (and pushes the file itself if it failed), one for a file stored moments ago with
  * the same size and mtime is answered without uploading again. A {@code .ready} file is renamed only after its
  * segment is completely stored, and not when a request for it is waiting (PostgreSQL renames it then).
- * See docs/daemon.md, "Pushing ahead".
+ * While PostgreSQL writes the segment after the last one handed over, {@link EarlyBlocks} compresses its finished
+ * blocks, which that segment's push then takes where unchanged.
+ * See docs/daemon.md, "Pushing ahead" and "Compressing while PostgreSQL writes".
  */
 public final class PushAhead {
     private static final WalELog LOG = WalELog.get(LoggerNames.DAEMON);

@@ -105,6 +105,20 @@ class EarlyBlocksTest {
     }
 
     @Test
+    void aLateRequestForTheSegmentBeforeDoesNotStartTheFinishedOneOver() throws IOException {
+        EarlyBlocks early = EarlyBlocks.manual(precoder);
+        early.follow(walDir.resolve(N)); // the watcher's event
+        writePages(next(), 0, MIB, 1, NEXT_LSN, 1);
+        early.tick();
+        assertEquals(3, early.encoded(next()));
+        early.follow(walDir.resolve(N)); // the request for N, arriving after NEXT was encoded
+        assertFalse(early.tick());
+        assertEquals(3, early.encoded(next()), "still the memo encoded before, not a new one");
+        assertEquals(3, early.take(next()).orElseThrow().blocks() - 1);
+        early.close();
+    }
+
+    @Test
     void aBlockWrittenAgainAfterItWasEncodedIsEncodedByThePush() throws IOException {
         EarlyBlocks early = EarlyBlocks.manual(precoder);
         early.follow(walDir.resolve(N));

@@ -49,8 +49,7 @@ class LzopMemoTest {
         BlockMemo memo = new BlockMemo(B, (data.length + B - 1) / B);
         for (int i : blocks) {
             int len = Math.min(B, data.length - i * B);
-            byte[] raw = Arrays.copyOfRange(data, i * B, i * B + len);
-            memo.put(i, raw, precoder.encode(raw, 0, len));
+            memo.put(i, data, i * B, len, precoder.encode(data, i * B, len));
         }
         return memo;
     }
@@ -74,7 +73,7 @@ class LzopMemoTest {
         BlockMemo memo = memoOf(before, 0, 1, 2, 3);
         BlockPrecoder precoder = new LzopCodec().blockPrecoder().orElseThrow();
         byte[] lastBefore = Arrays.copyOfRange(shorter, 5 * B, shorter.length);
-        memo.put(5, lastBefore, precoder.encode(lastBefore, 0, lastBefore.length));
+        memo.put(5, lastBefore, 0, lastBefore.length, precoder.encode(lastBefore, 0, lastBefore.length));
         EncoderOptions options = EncoderOptions.file(0100600, 1_700_000_000L);
         // written in one call: whole blocks straight from the caller's array
         assertArrayEquals(encode(data, options, data.length), encode(data, options.withMemo(Optional.of(memo)),
@@ -122,5 +121,6 @@ class LzopMemoTest {
         byte[] hit = memo.encodedIf(1, data, B, B);
         assertEquals(1, memo.used());
         assertEquals(B, Lzop.getU32(hit, 0), "the block header: its uncompressed length");
+        assertThrows(IllegalStateException.class, () -> memo.put(1, data, 0, B, hit), "a block is put once");
     }
 }
