@@ -10,6 +10,8 @@ warm-up round is not counted; the launchers' order rotates from round to round.
 Also each call's wall time and when the daemon's socket appeared (polled every 5 ms), from the first call's fork.
 GAP: "socket" (default) runs the second call once the daemon's socket exists (archive_command at a segment's pace);
 "0" runs it as soon as the first returned (a backlog: the second call finds the daemon starting).
+BENCH_COMMAND=wal-fetch: the two calls are wal-fetch of segments 1 and 2 instead (into pg_wal/RECOVERYXLOG), from an
+archive of segments 1-4 pushed once before the rounds (with WALJ_DAEMON_AUTOSTART=off) and copied into each round's.
 Usage: bench/first-pushes.py SEGMENT BEFORE_LAUNCHER [ROUNDS [GAP [NAME=LAUNCHER ...]]]
        (SEGMENT: a 16 MiB file, e.g. md5_segment's; BEFORE_LAUNCHER "-": none)"""
 import glob, os, signal, subprocess, sys, threading, time, shutil, statistics, tempfile
@@ -24,6 +26,16 @@ for a in sys.argv[5:]:
     name, path = a.split("=", 1)
     launchers[name] = here + "/packaging/wal-j" if name == "off" else os.path.abspath(path)
 keys = list(launchers)
+command = os.environ.get("BENCH_COMMAND", "wal-push")
+template = top + "/archive-template"
+if command == "wal-fetch":
+    os.makedirs(template + "/wal_005"); os.makedirs(top + "/t/pg_wal/archive_status")
+    for i in range(1, 5):
+        name = "00000001000000000000000%d" % i
+        shutil.copy(seg, top + "/t/pg_wal/" + name)
+        subprocess.run([here + "/packaging/wal-j", "wal-push", "pg_wal/" + name], cwd=top + "/t", check=True,
+                       env=dict(os.environ, WALJ_DAEMON_AUTOSTART="off", WALE_FILE_PREFIX="file://localhost" + template,
+                                WALJ_CDS_DIR=top + "/cds-template"), stderr=subprocess.DEVNULL)
 res = {k: [] for k in keys}; cpu1 = {k: [] for k in keys}; cpu2 = {k: [] for k in keys}
 wall1 = {k: [] for k in keys}; wall2 = {k: [] for k in keys}; sock1 = {k: [] for k in keys}
 
@@ -46,13 +58,15 @@ def await_socket(seconds=30):
         time.sleep(0.1)
     return False
 
-print(f"{rounds} rounds, gap {gap}, {os.cpu_count()} cores, load {open('/proc/loadavg').read().split()[:3]}, "
+print(f"{command}, {rounds} rounds, gap {gap}, {os.cpu_count()} cores, load {open('/proc/loadavg').read().split()[:3]}, "
       f"{time.strftime('%H:%M:%S', time.gmtime())} UTC", flush=True)
 for r in range(-1, rounds):
     order = keys[r % len(keys):] + keys[:r % len(keys)] if r >= 0 else keys
     for k in order:
         shutil.rmtree(work, ignore_errors=True)
-        os.makedirs(work + "/pg_wal/archive_status"); os.makedirs(work + "/archive/wal_005"); os.makedirs(work + "/xdg", mode=0o700)
+        os.makedirs(work + "/pg_wal/archive_status"); os.makedirs(work + "/xdg", mode=0o700)
+        if command == "wal-fetch": shutil.copytree(template, work + "/archive")
+        else: os.makedirs(work + "/archive/wal_005")
         env = dict(os.environ, XDG_RUNTIME_DIR=work + "/xdg", WALE_FILE_PREFIX="file://localhost" + work + "/archive",
                    WALJ_CDS_DIR=top + "/cds-" + k)
         for v in ("WALJ_CLIENT", "WALJ_DAEMON_SOCKET", "WALJ_DAEMON_AUTOSTART"): env.pop(v, None)
@@ -60,7 +74,11 @@ for r in range(-1, rounds):
         cpu = 0; t0 = 0; seen = []; stop = []
         for i in (1, 2):
             name = "00000001000000000000000%d" % i
-            shutil.copy(seg, work + "/pg_wal/" + name)
+            if command == "wal-push":
+                shutil.copy(seg, work + "/pg_wal/" + name)
+                argv = [launchers[k], "wal-push", "--pool-size", "1", "pg_wal/" + name]
+            else:
+                argv = [launchers[k], "wal-fetch", name, "pg_wal/RECOVERYXLOG"]
             t = time.monotonic()
             if i == 1:
                 t0 = t
@@ -69,7 +87,7 @@ for r in range(-1, rounds):
                         if glob.glob(work + "/xdg/wal-j/*.sock"): seen.append(time.monotonic() - t0)
                         else: time.sleep(0.005)
                 poller = threading.Thread(target=poll, daemon=True); poller.start()  # "off" too: the same CPU beside
-            p = subprocess.Popen([launchers[k], "wal-push", "--pool-size", "1", "pg_wal/" + name], env=env, cwd=work,
+            p = subprocess.Popen(argv, env=env, cwd=work,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             _, st, ru = os.wait4(p.pid, 0)
             w = (time.monotonic() - t) * 1000
