@@ -73,13 +73,16 @@ def stop_daemons():
     sys.exit("daemon did not stop")
 
 def daemon_java():
+    # the JVM in the session of this bench's daemon (<key>.pid names flock, its leader): not another run's daemon
+    sid = int(open(glob.glob(work + "/xdg/wal-j/*.pid")[0]).read())
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
+                st = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
                 cmd = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-                if b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
+                if int(st[3]) == sid and b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
                     return pid
-            except (FileNotFoundError, ProcessLookupError):
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
     sys.exit("no daemon JVM found")
 
@@ -90,7 +93,7 @@ def daemon_peak_rss_mib():
     return 0
 
 def daemon_java_cpu_ms():
-    # the daemon's JVM, once it listens (read after the call: a call that waited for it has been served by then)
+    # the daemon's JVM, once it listens (its start-up; before round 5 also the push of the call that waited for it)
     for _ in range(600):
         if glob.glob(work + "/xdg/wal-j/*.sock"):
             break
@@ -102,6 +105,7 @@ on = {"XDG_RUNTIME_DIR": work + "/xdg"}  # the default: nothing set
 off = {"WALJ_DAEMON_AUTOSTART": "off"}
 for extra in (off, on):  # warm-up: class-data archives of both paths
     call(extra)
+daemon_java_cpu_ms()  # the warm-up's daemon, started after that call's own push: listening before it is stopped
 stop_daemons()
 for r in range(rounds):
     # off and on-refused in a seeded random order: neither always follows the previous round's daemon stop
