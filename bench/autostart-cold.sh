@@ -4,10 +4,12 @@
 # backend, interleaved rounds of:
 #   off        WALJ_DAEMON_AUTOSTART=off: a JVM does the push in-process (as before)
 #   on-start   the default, no daemon yet: the launcher picks the socket (the native client's key, else awk + cksum),
-#              starts a daemon detached and waits for it (up to ~3 s), which then does the push (before 2026-12-07
-#              round 3: a JVM of the call's own did it in-process); the daemon is stopped again before the next round
+#              a JVM of the call's own does the push in-process, and the launcher starts a daemon detached once that
+#              JVM has exited (2026-12-07 round 5; from round 3 it started the daemon first and waited for it, which
+#              then did the push); the daemon is stopped again before the next round
 #   on-refused the default, a runtime directory it must not use (another user's): one WARNING, in-process
-#   on-served  the default, the daemon of the round before answering (the native client when built)
+#   on-served  the default, the daemon on-start started answering (the native client when built): the daemon's first
+#              push (its JIT cold) since on-start pushes in-process
 #   socket     the same daemon asked with WALJ_DAEMON_SOCKET set and the setting off: the client alone, no key
 # The call's CPU is the launcher's whole waited-for process tree (sh, awk, cksum, java), from wait4's rusage: what
 # PostgreSQL's archiver waits for; wall is from fork to that wait's return. The detached daemon is not in it; its
@@ -71,13 +73,16 @@ def stop_daemons():
     sys.exit("daemon did not stop")
 
 def daemon_java():
+    # the JVM in the session of this bench's daemon (<key>.pid names flock, its leader): not another run's daemon
+    sid = int(open(glob.glob(work + "/xdg/wal-j/*.pid")[0]).read())
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
+                st = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
                 cmd = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
-                if b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
+                if int(st[3]) == sid and b"--idle-exit" in cmd and cmd[0].endswith(b"java"):
                     return pid
-            except (FileNotFoundError, ProcessLookupError):
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
     sys.exit("no daemon JVM found")
 
@@ -88,7 +93,7 @@ def daemon_peak_rss_mib():
     return 0
 
 def daemon_java_cpu_ms():
-    # the daemon's JVM, once it listens (read after the call: a call that waited for it has been served by then)
+    # the daemon's JVM, once it listens (its start-up; before round 5 also the push of the call that waited for it)
     for _ in range(600):
         if glob.glob(work + "/xdg/wal-j/*.sock"):
             break
@@ -100,6 +105,7 @@ on = {"XDG_RUNTIME_DIR": work + "/xdg"}  # the default: nothing set
 off = {"WALJ_DAEMON_AUTOSTART": "off"}
 for extra in (off, on):  # warm-up: class-data archives of both paths
     call(extra)
+daemon_java_cpu_ms()  # the warm-up's daemon, started after that call's own push: listening before it is stopped
 stop_daemons()
 for r in range(rounds):
     # off and on-refused in a seeded random order: neither always follows the previous round's daemon stop
@@ -123,7 +129,7 @@ for r in range(rounds):
 for k, v in rows.items():
     print("%-10s call CPU ms  median %7.1f  mean %7.1f  min %7.1f  max %7.1f   wall ms median %7.1f  min %7.1f" % (
         k, statistics.median(v), statistics.mean(v), min(v), max(v), statistics.median(walls[k]), min(walls[k])))
-print("daemon start-up (JVM, until it listens; with the first push it served, when the call waited for it) CPU ms"
+print("daemon start-up (JVM, until it listens; with the first push it served when a call waited for it) CPU ms"
       " median %.0f (10 ms ticks)" % statistics.median(daemon_start_cpu))
 print("daemon peak RSS after one push served: median %.0f MiB, max %.0f MiB" % (statistics.median(daemon_rss), max(daemon_rss)))
 EOF

@@ -40,14 +40,19 @@ class AutoStartLauncherTest {
     private static final Path BASE = Path.of(System.getProperty("basedir", "."));
     private static final String STUB = """
             #!/bin/sh
-            # a stand-in for java: records its arguments; as the daemon it sleeps, or exits 3 with STUB_DAEMON=fail
+            # a stand-in for java: records its arguments; as the daemon it sleeps, or exits 3 with STUB_DAEMON=fail;
+            # otherwise it works STUB_WORK seconds (then records "end") and exits STUB_EXIT (default 0)
             printf '%s\\n' "$*" >>"$STUB_LOG"
             case " $* " in
                 *" daemon "*)
                     [ "${STUB_DAEMON:-}" = fail ] && exit 3
                     exec sleep 60 ;;
             esac
-            exit 0
+            if [ -n "${STUB_WORK:-}" ]; then
+                sleep "$STUB_WORK"
+                echo end >>"$STUB_LOG"
+            fi
+            exit "${STUB_EXIT:-0}"
             """;
     private static final String PREFETCH_BY_DAEMON = "-D" + WalFetchCommand.PREFETCH_BY_DAEMON_PROPERTY + "=true";
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -247,25 +252,64 @@ class AutoStartLauncherTest {
     }
 
     /**
-     * wal-fetch that starts a daemon waits for its socket instead of running a JVM (and a wal-prefetch JVM) of its
-     * own: here the socket is bound as soon as the start began (its pid file), and the call goes to the client.
+     * The call that finds no daemon (and nobody starting one) does its own work in-process, as with the setting off,
+     * and starts the daemon only once its JVM has exited: the two JVMs do not compete for the cores while PostgreSQL
+     * waits for the call (docs/daemon.md, "Started on demand"). Until 2026-12-07 round 5 it started the daemon first
+     * and waited for it.
      */
     @Test
-    void aFetchWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
-        assertHandedToTheDaemonItStarted(" wal-fetch ", "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+    void theFirstPushWorksInProcessAndStartsTheDaemonOnlyAfterItsJvmExited() throws Exception {
+        assertInProcessThenStarted(" wal-push ", "wal-push", "pg_wal/000000010000000000000001");
     }
 
-    /** wal-push waits too, instead of pushing in a JVM of its own (~0.4 CPU-s besides the daemon's start). */
+    /** The same for wal-fetch, which leaves prefetching to the daemon it starts (no wal-prefetch JVM of its own). */
     @Test
-    void aPushWaitsForTheDaemonItStartedAndHandsTheWorkToIt() throws Exception {
-        assertHandedToTheDaemonItStarted(" wal-push ", "wal-push", "pg_wal/000000010000000000000001");
+    void theFirstFetchWorksInProcessLeavesPrefetchingToTheDaemonAndStartsItAfter() throws Exception {
+        String fetch = assertInProcessThenStarted(" wal-fetch ", "wal-fetch", "000000010000000000000001",
+                "pg_wal/RECOVERYXLOG");
+        assertTrue(fetch.contains(PREFETCH_BY_DAEMON), fetch);
     }
 
-    private void assertHandedToTheDaemonItStarted(String recorded, String... args) throws Exception {
-        Process call = start(on(runtime), args);
+    private String assertInProcessThenStarted(String recorded, String... args) throws Exception {
+        Map<String, String> env = on(runtime);
+        env.put("STUB_WORK", "1");
+        Run first = run(env, args);
+        assertEquals(0, first.status, first.stderr);
+        assertEquals("", first.stderr);
+        awaitCount("daemon", 1);
+        List<String> lines = Files.readAllLines(calls);
+        String all = String.join("\n", lines);
+        assertEquals(3, lines.size(), all);
+        assertTrue(lines.get(0).contains(recorded) && lines.get(0).contains(" -jar ")
+                && !lines.get(0).contains("ClientMain"), "in-process first:\n" + all);
+        assertEquals("end", lines.get(1), "its JVM ended before the start:\n" + all);
+        assertTrue(lines.get(2).endsWith("daemon --idle-exit 300"), "then the daemon's start:\n" + all);
+        return lines.get(0);
+    }
+
+    /**
+     * A call that finds another call's daemon starting (its lock held, no socket yet) waits for its socket instead of
+     * running a JVM of its own beside the starting one (and, for wal-fetch, a wal-prefetch JVM), then hands it the
+     * work; here the socket is bound a second after the call began.
+     */
+    @Test
+    void aPushThatFindsADaemonStartingWaitsForItAndHandsTheWorkToIt() throws Exception {
+        assertHandedToTheStartingDaemon(" wal-push ", "wal-push", "pg_wal/000000010000000000000002");
+    }
+
+    @Test
+    void aFetchThatFindsADaemonStartingWaitsForItAndHandsTheWorkToIt() throws Exception {
+        assertHandedToTheStartingDaemon(" wal-fetch ", "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
+    }
+
+    private void assertHandedToTheStartingDaemon(String recorded, String... args) throws Exception {
+        assertEquals(0, run(on(runtime)).status); // starts the daemon, which holds the lock and binds no socket
+        awaitCount("daemon", 1);
         Path dir = runtime.resolve("wal-j");
         Path pid = onlyFile(dir, ".pid");
         Path socket = dir.resolve(pid.getFileName().toString().replace(".pid", ".sock"));
+        Process call = start(on(runtime), args);
+        Thread.sleep(1000);
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(socket));
             giveAway(socket);
@@ -273,9 +317,52 @@ class AutoStartLauncherTest {
             assertEquals(0, call.exitValue(), new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         List<String> lines = Files.readAllLines(calls).stream().filter(l -> l.contains(recorded)).toList();
-        assertEquals(1, lines.size(), String.join("\n", Files.readAllLines(calls)));
-        assertTrue(lines.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon: " + lines);
+        String all = String.join("\n", Files.readAllLines(calls));
+        List<String> mine = lines.stream().filter(l -> l.contains(args[args.length - 1])).toList();
+        assertEquals(1, mine.size(), all);
+        assertTrue(mine.get(0).contains("org.walj.cli.ClientMain"), "handed to the daemon:\n" + all);
         assertEquals(1, commands().stream().filter("daemon"::equals).count());
+    }
+
+    /**
+     * The call that starts a daemon after its work is not exec'd into its JVM: it still exits with the status the
+     * same call exits with when the setting is off (wal-fetch's mapped as always), and a JVM that was killed (a
+     * shutdown: 143 after SIGTERM) starts nothing.
+     */
+    @Test
+    void theCallThatStartsADaemonAfterItsWorkExitsAsInProcess() throws Exception {
+        String[] push = {"wal-push", "pg_wal/000000010000000000000001"};
+        String[] fetch = {"wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG"};
+        // {stand-in java's status, the call} -> the launcher's status: the same with the setting off and on
+        Object[][] cases = {
+            {"0", push}, {"1", push}, {"2", push}, {"7", push}, {"130", push},
+            {"0", fetch}, {"3", fetch}, {"1", fetch}, {"2", fetch}, {"200", fetch},
+        };
+        int n = 0;
+        for (Object[] c : cases) {
+            String[] args = (String[]) c[1];
+            Map<String, String> off = on(runtime);
+            off.put("WALJ_DAEMON_AUTOSTART", "off");
+            off.put("STUB_EXIT", (String) c[0]);
+            Run expected = run(off, args);
+            Path xdg = Files.createDirectory(top.resolve("xdg-" + n++));
+            giveAway(xdg);
+            Map<String, String> on = on(xdg);
+            on.put("STUB_EXIT", (String) c[0]);
+            Run actual = run(on, args);
+            assertEquals(expected.status, actual.status, "java " + c[0] + " for " + List.of(args) + ": " + actual.stderr);
+            assertEquals(expected.stderr, actual.stderr);
+            if (Integer.parseInt((String) c[0]) <= 128) {
+                awaitFile(xdg.resolve("wal-j"), ".pid"); // and it started a daemon
+            }
+        }
+        long starts = commands().stream().filter("daemon"::equals).count();
+        Map<String, String> killed = on(Files.createDirectory(top.resolve("xdg-killed")));
+        giveAway(Path.of(killed.get("XDG_RUNTIME_DIR")));
+        killed.put("STUB_EXIT", "143");
+        assertEquals(143, run(killed, push).status);
+        Thread.sleep(1000); // a start would have been recorded by now
+        assertEquals(starts, commands().stream().filter("daemon"::equals).count(), "a killed call starts nothing");
     }
 
     /**
@@ -321,8 +408,9 @@ class AutoStartLauncherTest {
     }
 
     /**
-     * A daemon that does not answer within the wait (this one never binds its socket): the call works in-process and
-     * leaves prefetching to the daemon, which starts it at the next request.
+     * The first call works in-process and leaves prefetching to the daemon it starts after its work; the next call
+     * waits for that daemon, which does not answer within the wait (this one never binds its socket): it works
+     * in-process too.
      */
     @Test
     void aFetchThatMustNotWaitLongerWorksInProcessAndLeavesPrefetchingToTheDaemon() throws Exception {
@@ -333,13 +421,16 @@ class AutoStartLauncherTest {
         assertEquals(1, fetches.size(), String.join("\n", Files.readAllLines(calls)));
         assertTrue(fetches.get(0).contains(" -jar ") && fetches.get(0).contains(PREFETCH_BY_DAEMON), fetches.get(0));
         awaitCount("daemon", 1);
-        // wal-push waits as long (this daemon never answers), then works in-process with nothing to leave to it
+        // wal-push waits for it (this daemon never answers), then works in-process with nothing to leave to it
         assertEquals(0, run(on(runtime)).status);
         assertTrue(Files.readAllLines(calls).stream().noneMatch(l -> l.contains(" wal-push ")
                 && l.contains(PREFETCH_BY_DAEMON)));
     }
 
-    /** A daemon whose start failed is not waited for, and prefetching is the call's own again. */
+    /**
+     * A daemon whose start failed is not waited for, and prefetching is the call's own again (the first call, which
+     * started it after its work, had left prefetching to it).
+     */
     @Test
     void aFetchDoesNotWaitForADaemonThatFailed() throws Exception {
         Map<String, String> env = on(runtime);
@@ -348,10 +439,15 @@ class AutoStartLauncherTest {
             Run r = run(env, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG");
             assertEquals(0, r.status, r.stderr);
             assertEquals(i == 1 ? 1 : 0, r.stderr.lines().count(), "one WARNING, from the second call: " + r.stderr);
+            if (i == 0) {
+                // the first call started the daemon after its own work, in the background: it has failed by now
+                awaitFile(runtime.resolve("wal-j"), ".failed");
+            }
         }
         List<String> fetches = fetchLines();
         assertEquals(3, fetches.size(), String.join("\n", Files.readAllLines(calls)));
-        assertTrue(fetches.stream().noneMatch(l -> l.contains(PREFETCH_BY_DAEMON)), String.join("\n", fetches));
+        assertTrue(fetches.get(0).contains(PREFETCH_BY_DAEMON), String.join("\n", fetches));
+        assertTrue(fetches.stream().skip(1).noneMatch(l -> l.contains(PREFETCH_BY_DAEMON)), String.join("\n", fetches));
         assertEquals(1, commands().stream().filter("daemon"::equals).count(), "no new attempt while the lock is held");
     }
 

@@ -25,7 +25,7 @@ import org.walj.it.harness.WalJ;
 /**
  * A daemon started on demand (WALJ_DAEMON_AUTOSTART=on, docs/daemon.md "Started on demand") with a real PostgreSQL
  * 15 whose archive_command is the plain {@code wal-j wal-push %p} and restore_command the plain wal-fetch: nobody
- * starts a daemon by hand. The first call starts one and archives in-process; later calls are served by it; a
+ * starts a daemon by hand. The first call archives in-process and then starts one; later calls are served by it; a
  * recovery fetches through it and compares row by row; with nothing to do it stops by itself. And a runtime directory
  * the server's user cannot write: archiving and recovery exactly as without the setting, with one WARNING per call
  * at most.
@@ -53,6 +53,12 @@ class AutoStartIT {
             source.start();
             source.pgbench(Duration.ofMinutes(2), "-i", "-s", "3", "-q");
             source.waitArchived(source.switchWal(), Duration.ofMinutes(2));
+            // the first call pushed in-process and started the daemon after its JVM exited, in the background:
+            // it may be a moment before it runs
+            long started = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (daemons.running().isEmpty() && System.nanoTime() < started) {
+                Thread.sleep(50);
+            }
             assertEquals(1, daemons.running().size(), "one daemon started:\n" + source.logTail(40));
             // the daemon serves once it listens: more segments until it has served some
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
