@@ -238,14 +238,17 @@ case $mode in
     for f in "$work"/xdg/wal-j/*.pid; do
       [ -f "$f" ] || continue
       for p in $(pgrep -g "$(cat "$f")" 2>/dev/null); do
+        printf '%s %s\n' "=process" "$(cut -d' ' -f14,15 /proc/"$p"/stat 2>/dev/null)"
         for t in /proc/"$p"/task/*; do
           printf '%s %s\n' "$(tr ' ' '_' <"$t"/comm 2>/dev/null)" "$(cut -d' ' -f14,15 "$t"/stat 2>/dev/null)"
         done
       done
     done | awk -v hz="$(getconf CLK_TCK)" -v n="$total" '
-      NF == 3 { name = $1; sub(/-?[0-9]+$/, "", name); cpu[name] += $2 + $3; all += $2 + $3 }
+      NF == 3 && $1 == "=process" { all += $2 + $3; next }
+      NF == 3 { name = $1; sub(/-?[0-9]+$/, "", name); cpu[name] += $2 + $3; live += $2 + $3 }
       END { if (all == 0) exit; printf "daemon CPU %.2f s (%.1f ms per segment):", all / hz, all / hz * 1000 / n
-            for (k in cpu) if (cpu[k] / all >= 0.02) printf " %s %.2f", k, cpu[k] / hz; print "" }'
+            for (k in cpu) if (cpu[k] / all >= 0.02) printf " %s %.2f", k, cpu[k] / hz
+            printf " threads-since-ended %.2f\n", (all - live) / hz }'
     for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done ;;
 esac
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then
