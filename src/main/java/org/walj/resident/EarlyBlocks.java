@@ -35,12 +35,19 @@ import org.walj.wal.BlockMemos;
  * stored: the push compares every block with the memorised bytes and encodes any that differ, so a wrong guess costs
  * CPU, never a wrong object.
  *
- * <p>One segment is followed at a time, polled every {@link #TICK_MILLIS} ms (less often while nothing is written); the
+ * <p>One segment is followed at a time, polled at the pace of the WAL ({@link #BLOCKS_PER_TICK}); the
  * memo of the segment followed before stays until its push takes it ({@link #KEPT} at most, then the oldest goes).
  */
 final class EarlyBlocks implements BlockMemos, Closeable {
     static final long TICK_MILLIS = 20;
+    private static final long FASTEST_TICK_MILLIS = 10;
     private static final long SLOWEST_TICK_MILLIS = 160;
+    /**
+     * Blocks a poll should find final: each wake-up of the polling thread costs a fraction of a millisecond of CPU, so
+     * the interval follows the pace of the WAL (a few polls per segment) rather than a fixed 20 ms; at most this many
+     * blocks, and the last, are left to the push after the {@code .ready}.
+     */
+    private static final int BLOCKS_PER_TICK = 6;
     /** Memos of segments no longer followed that wait for their push: one in the usual flow, more only in a backlog. */
     static final int KEPT = 1;
     /** {@code xlp_magic}, {@code xlp_info}, {@code xlp_tli}, {@code xlp_pageaddr}. */
@@ -178,10 +185,11 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     }
 
     private void tickAndReschedule() {
-        boolean progress = tick();
+        int encoded = tick();
         synchronized (this) {
             scheduled = false;
-            delay = progress ? TICK_MILLIS : Math.min(delay * 2, SLOWEST_TICK_MILLIS);
+            delay = encoded == 0 ? Math.min(delay * 2, SLOWEST_TICK_MILLIS)
+                    : Math.max(FASTEST_TICK_MILLIS, Math.min(SLOWEST_TICK_MILLIS, delay * BLOCKS_PER_TICK / encoded));
             if (followed != null && !followed.finished) {
                 schedule();
             }
@@ -189,11 +197,11 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     }
 
     /**
-     * Encodes the blocks of the followed segment that are final by now; true if it encoded any. Finishes a segment
+     * Encodes the blocks of the followed segment that are final by now; returns how many. Finishes a segment
      * whose last block is next (it can only be judged by the push) or that cannot be read; it stays followed (so
      * that a late request for the segment before it does not start it over) until the next one is followed.
      */
-    boolean tick() {
+    int tick() {
         Followed f;
         synchronized (this) {
             f = followed;
@@ -203,7 +211,7 @@ final class EarlyBlocks implements BlockMemos, Closeable {
             open = null;
         }
         if (f == null || f.finished) {
-            return false;
+            return 0;
         }
         int last = f.memo.blocks() - 1;
         int before = f.next;
@@ -235,7 +243,7 @@ final class EarlyBlocks implements BlockMemos, Closeable {
             f.finished = true;
             closeQuietly(f);
         }
-        return f.next > before;
+        return f.next - before;
     }
 
     private static void closeQuietly(Followed f) {

@@ -84,16 +84,16 @@ class EarlyBlocksTest {
     void blocksAreEncodedOnceThePageAfterThemIsThisSegments() throws IOException {
         EarlyBlocks early = EarlyBlocks.manual(precoder);
         early.follow(walDir.resolve(N));
-        assertFalse(early.tick(), "a recycled file: no page carries this segment's addresses yet");
+        assertEquals(0, early.tick(), "a recycled file: no page carries this segment's addresses yet");
         assertEquals(0, early.encoded(next()));
 
         writePages(next(), 0, 2 * BLOCK + PAGE, 1, NEXT_LSN, 1); // blocks 0 and 1, and block 2's first page
-        assertTrue(early.tick());
+        assertEquals(2, early.tick());
         assertEquals(2, early.encoded(next()), "blocks 0 and 1 are final; 2 is being written");
-        assertFalse(early.tick(), "nothing new");
+        assertEquals(0, early.tick(), "nothing new");
 
         writePages(next(), 2 * BLOCK + PAGE, MIB, 1, NEXT_LSN, 2); // the rest of the segment
-        assertTrue(early.tick());
+        assertEquals(1, early.tick());
         assertEquals(3, early.encoded(next()), "the last block is left to the push");
 
         BlockMemo memo = early.take(next()).orElseThrow();
@@ -112,7 +112,7 @@ class EarlyBlocksTest {
         early.tick();
         assertEquals(3, early.encoded(next()));
         early.follow(walDir.resolve(N)); // the request for N, arriving after NEXT was encoded
-        assertFalse(early.tick());
+        assertEquals(0, early.tick());
         assertEquals(3, early.encoded(next()), "still the memo encoded before, not a new one");
         assertEquals(3, early.take(next()).orElseThrow().blocks() - 1);
         early.close();
@@ -137,7 +137,7 @@ class EarlyBlocksTest {
         EarlyBlocks early = EarlyBlocks.manual(precoder);
         early.follow(walDir.resolve(N));
         writePages(next(), 0, MIB, 2, NEXT_LSN, 1); // the right addresses, timeline 2 in a timeline-1 file
-        assertFalse(early.tick());
+        assertEquals(0, early.tick());
         assertEquals(0, early.encoded(next()));
     }
 
@@ -153,7 +153,7 @@ class EarlyBlocksTest {
         early.follow(walDir.resolve(N));
         assertEquals(-1, early.encoded(next()));
         early.follow(walDir.resolve("not-a-segment"));
-        assertFalse(early.tick());
+        assertEquals(0, early.tick());
     }
 
     @Test
