@@ -222,18 +222,24 @@ echo "WAL produced $produced seg/s, archived $archived_rate seg/s during the loa
 if [ "$mode" = walj-resident ]; then
   echo "daemon: $(grep -c 'MSG: pushed a segment ahead' "$work/daemon.log" || true) segments pushed ahead, $(grep -c 'state=done' "$work/daemon.log" || true) of them marked .done by it, $(grep -c 'could not rename file' "$work/pg.log" || true) rename WARNINGs in PostgreSQL's log"
 fi
+# the daemon's records: blocks it compressed while PostgreSQL was still writing the segment (docs/daemon.md), per
+# push with a memo, and how long wal-push requests took inside it
+daemon_records() {
+  local early served
+  early=$(cat "$@" 2>/dev/null | grep -o 'early_blocks=[0-9]*' | cut -d= -f2 | sort -n || true)
+  if [ -n "$early" ]; then
+    echo "pushes with blocks compressed before the .ready: $(echo "$early" | wc -l), blocks from the memo median $(echo "$early" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'), min $(echo "$early" | head -n 1), max $(echo "$early" | tail -n 1)"
+  fi
+  served=$(cat "$@" 2>/dev/null | grep -A1 'MSG: served a request' | grep -o 'after [0-9]* ms' | awk '{print $2}' | sort -n || true)
+  if [ -n "$served" ]; then
+    echo "wal-push requests inside the daemon (request read to reply): median $(echo "$served" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms, p95 $(echo "$served" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); print a[i < 1 ? 1 : i]}') ms"
+  fi
+}
+[ "$mode" = walj-resident ] && daemon_records "$work/daemon.log"
 case $mode in
   walj-default|walj-auto|walj-default-base)
     echo "daemons started on demand: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), requests served: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), segments pushed ahead: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: pushed a segment ahead' || true)"
-    # blocks the daemon compressed while PostgreSQL was still writing the segment (docs/daemon.md), per push with a memo
-    early=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -o 'early_blocks=[0-9]*' | cut -d= -f2 | sort -n || true)
-    if [ -n "$early" ]; then
-      echo "pushes with blocks compressed before the .ready: $(echo "$early" | wc -l), blocks from the memo median $(echo "$early" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'), min $(echo "$early" | head -n 1), max $(echo "$early" | tail -n 1)"
-    fi
-    served=$(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -A1 'MSG: served a request' | grep -o 'after [0-9]* ms' | awk '{print $2}' | sort -n || true)
-    if [ -n "$served" ]; then
-      echo "wal-push requests inside the daemon (request read to reply): median $(echo "$served" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms, p95 $(echo "$served" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); print a[i < 1 ? 1 : i]}') ms"
-    fi
+    daemon_records "$work"/xdg/wal-j/*.log*
     # the daemons' own CPU (clock ticks of every thread, by thread name), before they are stopped
     for f in "$work"/xdg/wal-j/*.pid; do
       [ -f "$f" ] || continue

@@ -36,6 +36,12 @@ final class DaemonCommand implements Callable<Integer> {
                     + ResidentDaemon.MAX_PUSH_AHEAD + ").")
     Integer pushAhead;
 
+    @Option(names = "--compress-early", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With push-ahead, compress the blocks of the segment PostgreSQL is writing while it writes"
+                    + " it, so that its archive_command waits for little more than the last block (default: on;"
+                    + " --no-compress-early: the push compresses the whole segment after its .ready).")
+    boolean compressEarly;
+
     @Option(names = "--idle-exit", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after SECONDS with nothing served and nothing running in the background (0, the "
                     + "default: never). A daemon started on demand (WALJ_DAEMON_AUTOSTART) gets WALJ_DAEMON_IDLE_EXIT.")
@@ -60,7 +66,7 @@ final class DaemonCommand implements Callable<Integer> {
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(new WalUseCases(archive, root.settings()),
                 new WalArchiver(archive), new WalRestorer(archive),
-                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead,
+                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead, compressEarly,
                 // a prefetch task still running after the storage's retry deadline is taken for stuck
                 Duration.ofSeconds(root.settings().value(RetrySettings.DEADLINE_SECONDS)));
         new ResidentDaemon(socket, threads, requests, archive, Duration.ofSeconds(idleExit)).serve(

@@ -63,10 +63,15 @@ public final class PushAhead {
      * @param threads uploads running at once
      */
     public PushAhead(WalArchiver archiver, int limit, int threads) {
+        this(archiver, limit, threads, true);
+    }
+
+    /** @param compressEarly whether to compress the segment PostgreSQL is writing while it writes it */
+    public PushAhead(WalArchiver archiver, int limit, int threads, boolean compressEarly) {
         if (limit < 1 || threads < 1) {
             throw new IllegalArgumentException("limit and threads must be at least 1: " + limit + ", " + threads);
         }
-        this.early = archiver.blockPrecoder().map(EarlyBlocks::start).orElse(null);
+        this.early = compressEarly ? archiver.blockPrecoder().map(EarlyBlocks::start).orElse(null) : null;
         this.archiver = early == null ? archiver : archiver.withBlockMemos(early);
         this.limit = limit;
         // the queue holds at most `limit` uploads and one scan per WAL directory: bounded by construction

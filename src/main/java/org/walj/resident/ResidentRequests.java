@@ -60,9 +60,17 @@ public final class ResidentRequests implements DaemonServer.Handler {
     public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
                             Settings daemonSettings, List<String> daemonGlobalArguments,
                             int pushAheadLimit, Duration prefetchDeadline) {
+        this(commands, archiver, restorer, daemonSettings, daemonGlobalArguments, pushAheadLimit, true,
+                prefetchDeadline);
+    }
+
+    /** @param compressEarly with push-ahead, compress the segment PostgreSQL is writing while it writes it */
+    public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
+                            Settings daemonSettings, List<String> daemonGlobalArguments,
+                            int pushAheadLimit, boolean compressEarly, Duration prefetchDeadline) {
         this.commands = commands;
         this.archiver = archiver;
-        this.pushAhead = pushAhead(archiver, pushAheadLimit);
+        this.pushAhead = pushAhead(archiver, pushAheadLimit, compressEarly);
         this.settings = daemonSettings;
         this.globalArguments = withoutTerse(daemonGlobalArguments);
         this.build = DaemonClient.build();
@@ -70,12 +78,12 @@ public final class ResidentRequests implements DaemonServer.Handler {
     }
 
     /** Uploads run at once: compressing is CPU work, so as many as wal-push's own parallel mode runs. */
-    private static Optional<PushAhead> pushAhead(WalArchiver archiver, int limit) {
+    private static Optional<PushAhead> pushAhead(WalArchiver archiver, int limit, boolean compressEarly) {
         if (limit == 0) {
             return Optional.empty();
         }
         int uploads = Math.min(limit, Math.max(2, Runtime.getRuntime().availableProcessors()));
-        return Optional.of(new PushAhead(archiver, limit, uploads));
+        return Optional.of(new PushAhead(archiver, limit, uploads, compressEarly));
     }
 
     @Override
