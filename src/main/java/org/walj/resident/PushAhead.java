@@ -63,7 +63,7 @@ public final class PushAhead {
      * @param threads uploads running at once
      */
     public PushAhead(WalArchiver archiver, int limit, int threads) {
-        this(archiver, limit, threads, true);
+        this(archiver, limit, threads, false);
     }
 
     /** @param compressEarly whether to compress the segment PostgreSQL is writing while it writes it */

@@ -60,7 +60,7 @@ public final class ResidentRequests implements DaemonServer.Handler {
     public ResidentRequests(WalCommands commands, WalArchiver archiver, WalRestorer restorer,
                             Settings daemonSettings, List<String> daemonGlobalArguments,
                             int pushAheadLimit, Duration prefetchDeadline) {
-        this(commands, archiver, restorer, daemonSettings, daemonGlobalArguments, pushAheadLimit, true,
+        this(commands, archiver, restorer, daemonSettings, daemonGlobalArguments, pushAheadLimit, false,
                 prefetchDeadline);
     }
 

@@ -139,7 +139,8 @@ class DaemonPushAheadIT {
         Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
         Map<String, String> walEnv = walj.fileArchiveEnv(archive);
         walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
-        ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "2");
+        ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "2",
+                "--compress-early");
 
         PgCluster source = ArchivingCluster.initdb(scratch, walj, "src", walEnv)
                 .configure(Map.of("wal_keep_size", "1GB", "max_wal_size", "2GB"));
