@@ -6,10 +6,10 @@ import java.util.Deque;
 import java.util.Iterator;
 
 /**
- * Part buffers shared by every upload of one storage (S3 multipart parts, Azure blocks, Swift segments), bounded in
- * bytes: the buffers that exist (being filled, in flight, or free for reuse) never add up to more than the budget,
- * whatever the number or size of the objects, so peak memory is the budget however parts are sized (S3's later
- * parts are smaller than its first: {@code s3.PartSizes}).
+ * Part buffers shared by every upload of one storage (Azure blocks, Swift segments; S3 keeps its parts outside the
+ * heap, in {@code s3.PartMemory}), bounded in bytes: the buffers that exist (being filled, in flight, or free for
+ * reuse) never add up to more than the budget, whatever the number or size of the objects, so peak memory is the
+ * budget however parts are sized.
  * <p>
  * Buffers are kept for reuse (allocating a part per WAL segment or per part would churn the heap); a free buffer of
  * another size is dropped when its bytes are needed, and a larger free one serves a smaller part rather than

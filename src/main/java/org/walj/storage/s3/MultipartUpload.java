@@ -1,7 +1,6 @@
 package org.walj.storage.s3;
 
 import org.walj.TaskFailure;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -21,8 +20,8 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * One streamed multipart upload: the caller's thread reads the content into part buffers from the storage's bounded
- * pool, each full buffer is uploaded (with retries) on the part-upload threads while the next one is read. Nothing is
+ * One streamed multipart upload: the caller's thread reads the content into parts in the storage's bounded
+ * {@link PartMemory}, each full part is uploaded (with retries) on the part-upload threads while the next one is read. Nothing is
  * visible under the key until the upload is completed; on any failure the upload is aborted so no parts stay billed.
  */
 final class MultipartUpload {
@@ -42,20 +41,20 @@ final class MultipartUpload {
     }
 
     /**
-     * Uploads {@code first[0..firstLength)}, then {@code carry} (one byte already read) and the rest of
-     * {@code content}. Takes ownership of {@code first}: it goes back to the pool whatever happens.
+     * Uploads {@code first} (full), then {@code carry} (one byte already read) and the rest of {@code content},
+     * filled through {@code scratch}. Takes ownership of {@code first}: it is released whatever happens.
      */
-    void run(byte[] first, int firstLength, int carry, InputStream content) throws IOException {
+    void run(Part first, int carry, InputStream content, byte[] scratch) throws IOException {
         String uploadId;
         try {
             uploadId = start();
         } catch (IOException | RuntimeException e) {
-            storage.buffers().give(first);
+            first.release();
             throw e;
         }
         try {
-            submit(1, first, firstLength, uploadId);
-            readAndSubmitRest(carry, content, uploadId);
+            submit(1, first, uploadId);
+            readAndSubmitRest(carry, content, scratch, uploadId);
             List<CompletedPart> done = new ArrayList<>();
             for (Future<CompletedPart> f : parts) {
                 done.add(await(f));
@@ -79,7 +78,8 @@ final class MultipartUpload {
                 () -> storage.client().createMultipartUpload(built).uploadId());
     }
 
-    private void readAndSubmitRest(int carry, InputStream content, String uploadId) throws IOException {
+    private void readAndSubmitRest(int carry, InputStream content, byte[] scratch, String uploadId)
+            throws IOException {
         int next = carry;
         for (int number = 2; next >= 0; number++) {
             if (number > PartSizes.MAX_PARTS) {
@@ -87,22 +87,21 @@ final class MultipartUpload {
                         + " parts; raise WALJ_S3_PART_SIZE");
             }
             failFast();
-            int size = storage.partSizes().sizeOf(number);
-            byte[] buffer = storage.buffers().take(size);
-            int length;
+            Part part = storage.memory().reserve(storage.partSizes().sizeOf(number));
             try {
-                buffer[0] = (byte) next;
-                length = 1 + Streams.readFully(content, buffer, 1, size - 1);
-                next = length < size ? -1 : content.read();
+                part.append(next);
+                part.fill(content, scratch);
+                next = part.length() < part.capacity() ? -1 : content.read();
             } catch (IOException | RuntimeException | Error e) {
-                storage.buffers().give(buffer);
+                part.release();
                 throw e;
             }
-            submit(number, buffer, length, uploadId);
+            submit(number, part, uploadId);
         }
     }
 
-    private void submit(int number, byte[] buffer, int length, String uploadId) {
+    private void submit(int number, Part part, String uploadId) {
+        int length = part.length();
         UploadPartRequest request = UploadPartRequest.builder().bucket(storage.settings().bucket()).key(objectKey)
                 .uploadId(uploadId).partNumber(number).contentLength((long) length).build();
         String what = "upload of part " + number + " of " + url;
@@ -110,15 +109,15 @@ final class MultipartUpload {
             parts.add(storage.partUploads().submit(() -> {
                 try {
                     String eTag = storage.callUpload(what, () -> storage.client().uploadPart(request,
-                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length),
-                                    length, "application/octet-stream"))).eTag();
+                            RequestBody.fromContentProvider(part::newStream, length, "application/octet-stream")))
+                            .eTag();
                     return CompletedPart.builder().partNumber(number).eTag(eTag).build();
                 } finally {
-                    storage.buffers().give(buffer);
+                    part.release();
                 }
             }));
         } catch (RuntimeException e) {
-            storage.buffers().give(buffer);
+            part.release();
             throw e;
         }
     }

@@ -6,9 +6,11 @@ package org.walj.storage.s3;
  * Part 1 has the configured part size ({@code WALJ_S3_PART_SIZE_MIB}, 20 MiB by default): an object that fits in it
  * is sent with one PUT, so a 16 MiB WAL segment, even incompressible, costs one request. The later parts are smaller
  * when the upload runs parts in parallel: all the parts in flight plus the one being filled share one
- * {@link #budget() budget}, the configured part size (or {@code (parallel + 1) × 5 MiB}, S3's minimum part, when that
- * is more), instead of {@code (parallel + 1) ×} the part size each. S3 lets parts of one upload differ in size
- * (every part but the last at least 5 MiB).
+ * {@link #budget() budget}, the configured part size, instead of {@code (parallel + 1) ×} the part size each. Where
+ * S3's 5 MiB minimum part makes {@code parallel + 1} parts more than that, the budget is {@code parallel × 5 MiB}:
+ * the parts in flight, the next one being filled as soon as one of them is done (filling a part from the encoder's
+ * read-ahead takes milliseconds, sending it much longer). S3 lets parts of one upload differ in size (every part but
+ * the last at least 5 MiB).
  * <p>
  * S3 allows at most 10,000 parts; the length is unknown when the upload starts (compressed, encrypted streams), so
  * the size of the later parts doubles after every 1,000 parts, capped at {@link #MAX_PART_SIZE} (Java arrays hold
@@ -41,7 +43,8 @@ final class PartSizes {
 
     /**
      * Part 1 of {@code partSize}, the later parts as large as {@code parallel + 1} of them fit in {@code partSize}
-     * (whole MiB), but at least S3's 5 MiB and at most {@code partSize}.
+     * (whole MiB), but at least S3's 5 MiB and at most {@code partSize}; the budget is {@code partSize}, or
+     * {@code parallel} later parts when they are more.
      */
     static PartSizes forParallel(int partSize, int parallel) {
         if (parallel < 1) {
@@ -49,7 +52,7 @@ final class PartSizes {
         }
         long share = (long) partSize / (parallel + 1) / MIB * MIB;
         int rest = (int) Math.min(partSize, Math.max(Math.min(MIN_PART_SIZE, partSize), share));
-        return new PartSizes(partSize, rest, Math.max(partSize, (long) (parallel + 1) * rest));
+        return new PartSizes(partSize, rest, Math.max(partSize, (long) parallel * rest));
     }
 
     /** The size of part {@code number} (1-based). */
@@ -65,7 +68,7 @@ final class PartSizes {
         return (int) Math.min(size, MAX_PART_SIZE);
     }
 
-    /** The bytes of part buffers the uploads of one storage may hold at once: the parts in flight and one filling. */
+    /** The bytes of parts the uploads of one storage may hold at once: the parts in flight and one filling. */
     long budget() {
         return budget;
     }

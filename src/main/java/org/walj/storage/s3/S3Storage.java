@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 
 import org.walj.WorkerThreads;
 import org.walj.storage.ObjectInfo;
-import org.walj.storage.PartBuffers;
 import org.walj.storage.ObjectNotFoundException;
 import org.walj.storage.ResumingStream;
 import org.walj.storage.Retrier;
@@ -41,13 +40,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Storage implements Storage {
     private static final int DELETE_BATCH = 1000;
+    /** What a part is filled through from the content stream (its slabs are outside the heap). */
+    static final int SCRATCH = 64 * 1024;
 
     private final S3Settings settings;
     private final S3Client client;
     private final S3Keys keys;
     private final S3Failures failures;
     private final Retrier retrier;
-    private final PartBuffers buffers;
+    private final PartMemory memory;
     private final PartSizes partSizes;
     private final ExecutorService partUploads;
     private volatile boolean bucketSeen;
@@ -59,7 +60,7 @@ public final class S3Storage implements Storage {
         this.retrier = new Retrier(settings.retry());
         // the parts in flight and the one being filled share one budget, whatever the parallelism (PartSizes)
         this.partSizes = PartSizes.forParallel(settings.partSize(), settings.parallelParts());
-        this.buffers = new PartBuffers(partSizes.budget());
+        this.memory = new PartMemory(partSizes.budget());
         this.partUploads = Executors.newFixedThreadPool(settings.parallelParts(),
                 WorkerThreads.numbered("s3-part-upload-"));
         this.client = S3ClientFactory.build(settings);
@@ -77,33 +78,33 @@ public final class S3Storage implements Storage {
     public void put(String key, InputStream content, String contentType) throws IOException {
         String objectKey = keys.objectKey(key);
         String type = contentType == null ? "application/octet-stream" : contentType;
-        int firstSize = partSizes.sizeOf(1);
-        byte[] first = buffers.take(firstSize);
+        Part first = memory.reserve(partSizes.sizeOf(1));
         boolean handedOver = false;
         try {
-            int length = Streams.readFully(content, first, 0, firstSize);
-            int next = length < firstSize ? -1 : content.read();
+            byte[] scratch = new byte[SCRATCH];
+            first.fill(content, scratch);
+            int next = first.length() < first.capacity() ? -1 : content.read();
             if (next < 0) {
-                putSingle(key, objectKey, type, first, length);
+                putSingle(key, objectKey, type, first);
             } else {
                 handedOver = true;
-                new MultipartUpload(this, key, objectKey, type).run(first, length, next, content);
+                new MultipartUpload(this, key, objectKey, type).run(first, next, content, scratch);
             }
         } finally {
             if (!handedOver) {
-                buffers.give(first);
+                first.release();
             }
         }
     }
 
-    private void putSingle(String key, String objectKey, String type, byte[] data, int length) throws IOException {
+    private void putSingle(String key, String objectKey, String type, Part data) throws IOException {
+        int length = data.length();
         PutObjectRequest built = PutObjectRequest.builder().bucket(settings.bucket()).key(objectKey)
                 .contentType(type).contentLength((long) length).storageClass(settings.storageClass())
                 .serverSideEncryption(settings.encryption().header())
                 .ssekmsKeyId(settings.encryption().kmsKeyId().orElse(null)).build();
         callUpload("upload of " + keys.url(key),
-                () -> client.putObject(built, RequestBody.fromContentProvider(
-                        () -> new java.io.ByteArrayInputStream(data, 0, length), length, type)));
+                () -> client.putObject(built, RequestBody.fromContentProvider(data::newStream, length, type)));
     }
 
     // ------------------------------------------------------------------------------------------- get, stat, list
@@ -299,8 +300,8 @@ public final class S3Storage implements Storage {
         return client;
     }
 
-    PartBuffers buffers() {
-        return buffers;
+    PartMemory memory() {
+        return memory;
     }
 
     PartSizes partSizes() {

@@ -95,10 +95,16 @@ class S3SettingsTest {
         assertEquals(5 * mib, three.sizeOf(1000));
         assertEquals(10 * mib, three.sizeOf(1001));
         assertEquals(20L * mib, three.budget());
-        // never below S3's 5 MiB part: more parallel parts take more memory
+        // never below S3's 5 MiB part: more parallel parts take more memory, but only the parts in flight (the next
+        // part is filled when one of them is done), not one more
         assertEquals(5 * mib, PartSizes.forParallel(20 * mib, 4).sizeOf(2));
-        assertEquals(25L * mib, PartSizes.forParallel(20 * mib, 4).budget());
-        assertEquals(45L * mib, PartSizes.forParallel(5 * mib, 8).budget());
+        assertEquals(20L * mib, PartSizes.forParallel(20 * mib, 4).budget());
+        assertEquals(40L * mib, PartSizes.forParallel(5 * mib, 8).budget());
+        assertEquals(30L * mib, PartSizes.forParallel(20 * mib, 6).budget());
+        // unclamped: the parts in flight plus one filling fit in the configured size
+        assertEquals(20L * mib, PartSizes.forParallel(20 * mib, 2).budget());
+        assertEquals(6 * mib, PartSizes.forParallel(20 * mib, 2).sizeOf(2));
+        assertEquals(20L * mib, PartSizes.forParallel(20 * mib, 1).budget());
         // one part in flight: halves, rounded down to whole MiB
         assertEquals(10 * mib, PartSizes.forParallel(20 * mib, 1).sizeOf(2));
         assertEquals(8 * mib, PartSizes.forParallel(17 * mib, 1).sizeOf(2));
