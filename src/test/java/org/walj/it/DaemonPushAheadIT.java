@@ -51,9 +51,7 @@ class DaemonPushAheadIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
-        walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
+        Map<String, String> walEnv = daemonEnv(walj, archive, scratch);
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "4");
         assertTrue(daemon.log().contains("pushing up to 4 ready segments ahead"), daemon.log());
 
@@ -136,9 +134,7 @@ class DaemonPushAheadIT {
         Path lzop = Tools.require("lzop", "lzop");
         WalJ walj = WalJ.install(scratch);
         Path archive = scratch.archive("archive");
-        Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
-        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
-        walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
+        Map<String, String> walEnv = daemonEnv(walj, archive, scratch);
         ResidentDaemon daemon = ResidentDaemon.start(walj, walEnv, scratch, "daemon", "--threads", "2",
                 "--compress-early");
 
@@ -171,6 +167,14 @@ class DaemonPushAheadIT {
         source.stop();
         RestoreAndCompare.throughWalFetch(restored, walj, walEnv, Duration.ofMinutes(2), expected, "early-blocks");
         daemon.terminate();
+    }
+
+    /** The file archive's variables, and the socket of a daemon this test starts in a directory of the server's user. */
+    private static Map<String, String> daemonEnv(WalJ walj, Path archive, Scratch scratch) throws Exception {
+        Path runDir = scratch.user().createDirectory(scratch.root().resolve("run"));
+        Map<String, String> walEnv = walj.fileArchiveEnv(archive);
+        walEnv.put("WALJ_DAEMON_SOCKET", runDir.resolve("daemon.sock").toString());
+        return walEnv;
     }
 
     private static void signal(String pid, String signal) throws Exception {
