@@ -38,8 +38,9 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--compress-early", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "With push-ahead, compress the blocks of the segment PostgreSQL is writing while it writes"
-                    + " it: its archive_command then waits for little more than the last block, at ~0.025 CPU-s more"
-                    + " per segment (default: off, the push compresses the whole segment after its .ready).")
+                    + " it: its archive_command then waits for little more than the last block, for more CPU per"
+                    + " segment (docs/daemon.md; default: off, the push compresses the whole segment after its"
+                    + " .ready).")
     boolean compressEarly;
 
     @Option(names = "--idle-exit", paramLabel = "SECONDS", defaultValue = "0",
