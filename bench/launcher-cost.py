@@ -24,8 +24,11 @@ try:
                WALE_FILE_PREFIX="file://localhost/var/tmp/archive")
     os.makedirs(f"{t}/run", mode=0o700)
     argv = ["/bin/sh", launcher, "wal-push", "pg_wal/000000010000000000000001"]
-    traced = subprocess.run(["/bin/sh", "-x"] + argv[1:], env=env, capture_output=True, text=True)
-    auto = [a for a in re.findall(r"^\+ auto=(\S+)$", traced.stderr, re.M) if a][-1]
+    subprocess.run(argv, env=env, capture_output=True)  # creates the runtime directory (and finds no daemon)
+    # the socket's name: <runtime dir>/wal-j/<the configuration's key>, as the launcher and the native client name it
+    crc, length = subprocess.run([f"{t}/wal-j-client", "--config-key", f"{t}/wal-j.jar", "0"] + argv[2:], env=env,
+                                 capture_output=True, text=True, check=True).stdout.split()
+    auto = f"{t}/run/wal-j/{crc}-{length}"
     server = socket.socket(socket.AF_UNIX)
     server.bind(auto + ".sock")
     server.listen(8)

@@ -10,6 +10,8 @@
  * Usage (by packaging/wal-j only): wal-j-client LAUNCHER JAR SUBCOMMAND ARGS...
  *   LAUNCHER  the launcher to exec on fallback; JAR  the jar whose path, size and mtime are the build id;
  *   SUBCOMMAND  the launcher's wal_command (wal-push or wal-fetch); ARGS  the command line, passed on unchanged.
+ * Or: wal-j-client --auto RUNDIR PRE LAUNCHER JAR SUBCOMMAND ARGS...: the same for a daemon started on demand,
+ *   whose socket RUNDIR/<key>.sock it names itself (auto_socket below).
  * Or: wal-j-client --config-key JAR PRE ARGS...: prints what the launcher's `awk … | cksum` prints for the
  *   configuration's key (the name of an on-demand daemon's socket), for a fraction of its CPU.
  *
@@ -233,23 +235,15 @@ static uint32_t cksum_update(uint32_t crc, const void *bytes, size_t n) {
 }
 
 /*
- * Prints "CRC LENGTH" of the stream the launcher feeds cksum: the jar's path and the PRE options before the
- * subcommand, one per line, then the key's variables sorted by name (byte order, as awk's comparison of these
- * ASCII names), each as NAME=VALUE and a NUL. Exits 0, or 2 on a bad command line (the launcher then uses awk).
+ * The configuration's key, "CRC LENGTH" of the stream the launcher feeds cksum: the jar's path and the PRE options
+ * before the subcommand, one per line, then the key's variables sorted by name (byte order, as awk's comparison of
+ * these ASCII names), each as NAME=VALUE and a NUL. 0, or 2 when out of memory.
  */
-static int config_key(int argc, char **argv) {
-    if (argc < 4) {
-        return 2;
-    }
-    char *end;
-    long pre = strtol(argv[3], &end, 10);
-    if (*argv[3] == '\0' || *end != '\0' || pre < 0 || pre > argc - 4) {
-        return 2;
-    }
+static int key_of(const char *jar, long pre, char **args, uint32_t *crc_out, uint64_t *length_out) {
     uint32_t crc = 0;
     uint64_t length = 0;
     for (long i = -1; i < pre; i++) {
-        const char *line = i < 0 ? argv[2] : argv[4 + i];
+        const char *line = i < 0 ? jar : args[i];
         size_t n = strlen(line);
         crc = cksum_update(cksum_update(crc, line, n), "\n", 1);
         length += n + 1;
@@ -275,11 +269,35 @@ static int config_key(int argc, char **argv) {
         crc = cksum_update(crc, vars[i], n);
         length += n;
     }
+    free(vars);
     for (uint64_t n = length; n != 0; n >>= 8) {
         unsigned char b = (unsigned char)(n & 0xFF);
         crc = cksum_update(crc, &b, 1);
     }
-    printf("%lu %llu\n", (unsigned long)~crc, (unsigned long long)length);
+    *crc_out = ~crc;
+    *length_out = length;
+    return 0;
+}
+
+/* A whole number of options before the subcommand, at most `available`; -1 if it is not. */
+static long parse_pre(const char *text, int available) {
+    char *end;
+    long pre = strtol(text, &end, 10);
+    return *text == '\0' || *end != '\0' || pre < 0 || pre > available ? -1 : pre;
+}
+
+/* --config-key JAR PRE ARGS...: prints the key; exits 0, or 2 on a bad command line (the launcher then uses awk). */
+static int config_key(int argc, char **argv) {
+    if (argc < 4) {
+        return 2;
+    }
+    long pre = parse_pre(argv[3], argc - 4);
+    uint32_t crc;
+    uint64_t length;
+    if (pre < 0 || key_of(argv[2], pre, argv + 4, &crc, &length) != 0) {
+        return 2;
+    }
+    printf("%lu %llu\n", (unsigned long)crc, (unsigned long long)length);
     return fflush(stdout) == 0 ? 0 : 2;
 }
 
@@ -448,9 +466,59 @@ static void lost(int r) {
     in_process("lost the daemon's connection (%s)", strerror(errno));
 }
 
+/*
+ * --auto RUNDIR PRE LAUNCHER JAR SUBCOMMAND ARGS...: a daemon started on demand, whose socket is RUNDIR/<key>.sock.
+ * The key is computed here rather than by the launcher (a fork and an exec less on every call). Sets
+ * WALJ_DAEMON_SOCKET to that socket, which the launcher takes as its own choice when it runs again; returns the index
+ * of LAUNCHER in argv when the socket is there to connect to. With no socket there, the launcher runs again (it
+ * decides whether to start a daemon, wait for one, or work in-process); with a path too long for a socket, it runs
+ * again without asking a daemon, after the WARNING it would give.
+ */
+static int auto_socket(int argc, char **argv) {
+    long pre = argc >= 7 ? parse_pre(argv[3], argc - 7) : -1;
+    if (pre < 0) {
+        fputs("wal-j-client: run by the wal-j launcher only (--auto RUNDIR PRE LAUNCHER JAR SUBCOMMAND ARGS...)\n",
+              stderr);
+        exit(2);
+    }
+    launcher = argv[4];
+    fetch = strcmp(argv[6], "wal-fetch") == 0;
+    command_args = argv + 7;
+    uint32_t crc;
+    uint64_t length;
+    char path[PATH_MAX];
+    int n = key_of(argv[5], pre, argv + 7, &crc, &length) != 0 ? -1
+            : snprintf(path, sizeof path, "%s/%lu-%llu.sock", argv[2], (unsigned long)crc, (unsigned long long)length);
+    if (n < 0 || (size_t)n >= sizeof path || n - 5 > 100) { /* the launcher's limit: a socket's path holds 107 bytes */
+        if (n >= 0) {
+            fprintf(stderr, "wal-j: WARNING: not starting a daemon: the socket path %s is too long; working in-process"
+                            " (WALJ_DAEMON_AUTOSTART=off turns this off)\n", path);
+        }
+        setenv("WALJ_CLIENT", "none", 1);
+        command_args[-1] = launcher;
+        execv(launcher, command_args - 1);
+        in_process("cannot run %s (%s)", launcher, strerror(errno));
+    }
+    struct stat st;
+    if (setenv("WALJ_DAEMON_SOCKET", path, 1) != 0) {
+        in_process("out of memory");
+    }
+    if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+        command_args[-1] = launcher;
+        execv(launcher, command_args - 1);
+        in_process("cannot run %s (%s)", launcher, strerror(errno));
+    }
+    return 4;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "--config-key") == 0) {
         return config_key(argc, argv);
+    }
+    if (argc >= 2 && strcmp(argv[1], "--auto") == 0) {
+        int first = auto_socket(argc, argv);
+        argv += first - 1;
+        argc -= first - 1;
     }
     if (argc < 4) {
         fputs("wal-j-client: run by the wal-j launcher only (LAUNCHER JAR SUBCOMMAND ARGS...)\n", stderr);

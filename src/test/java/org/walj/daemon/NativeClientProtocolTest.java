@@ -202,6 +202,79 @@ class NativeClientProtocolTest {
         assertEquals(List.of("WALJ_CLIENT=none", "wal-fetch", "a", "b"), fallbackRun());
     }
 
+    /**
+     * {@code --auto RUNDIR PRE …}: the launcher's call for a daemon started on demand. The client names the
+     * configuration's socket itself (RUNDIR/KEY.sock, the key {@code --config-key} prints, which the launcher's awk
+     * computes too) and connects; with no socket there it runs the launcher again with WALJ_DAEMON_SOCKET naming it
+     * (the launcher decides whether to start a daemon); with a path too long for a socket, one WARNING and the
+     * launcher again with WALJ_CLIENT=none.
+     */
+    @Test
+    void withAutoTheClientNamesTheConfigurationsSocketItself() throws Exception {
+        behaviour = (request, out, err) -> 5;
+        Path recorder = Files.writeString(tmp.resolve("recorder"), """
+                #!/bin/sh
+                { printf 'WALJ_CLIENT=%s\n' "$WALJ_CLIENT"; printf 'WALJ_DAEMON_SOCKET=%s\n' "$WALJ_DAEMON_SOCKET"
+                  for a in "$@"; do printf '%s\n' "$a"; done; } > "$0.ran"
+                exit 42
+                """);
+        Files.setPosixFilePermissions(recorder, PosixFilePermissions.fromString("rwx------"));
+        Path runDir = Files.createDirectory(tmp.resolve("auto-run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WALE_FILE_PREFIX", "file://localhost/archive");
+        List<String> args = List.of("--terse", "wal-push", "pg_wal/000000010000000000000001");
+
+        Path expected = runDir.resolve(keyOf(env, args) + ".sock");
+
+        Run none = runAuto(env, runDir, recorder, args);
+        assertEquals(42, none.status(), none.stderr());
+        assertEquals("", none.stderr(), "no socket: nothing to say, the launcher decides");
+        List<String> again = new ArrayList<>(List.of("WALJ_CLIENT=", "WALJ_DAEMON_SOCKET=" + expected));
+        again.addAll(args);
+        assertEquals(again, Files.readAllLines(tmp.resolve("recorder.ran")));
+        Files.delete(tmp.resolve("recorder.ran"));
+
+        Files.createSymbolicLink(expected, socket); // the configuration's daemon
+        Run served = runAuto(env, runDir, recorder, args);
+        assertEquals(5, served.status(), served.stderr());
+        assertEquals(args, received.get().args());
+        assertEquals(DaemonClient.relevant(env), received.get().env());
+        assertFalse(Files.exists(tmp.resolve("recorder.ran")), "answered: the launcher is not run again");
+
+        Path deep = Files.createDirectories(tmp.resolve("d".repeat(100)));
+        Run tooLong = runAuto(env, deep, recorder, args);
+        assertEquals(42, tooLong.status());
+        assertTrue(tooLong.stderr().startsWith("wal-j: WARNING: not starting a daemon: the socket path " + deep + "/"),
+                tooLong.stderr());
+        assertEquals("WALJ_CLIENT=none", Files.readAllLines(tmp.resolve("recorder.ran")).get(0));
+    }
+
+    private String keyOf(Map<String, String> env, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CLIENT.toString(), "--config-key", jar.toString(), "1"));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("key").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        return Files.readString(tmp.resolve("key")).trim().replace(' ', '-');
+    }
+
+    private Run runAuto(Map<String, String> env, Path runDir, Path recorder, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CLIENT.toString(), "--auto", runDir.toString(), "1",
+                recorder.toString(), jar.toString(), "wal-push"));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "client did not finish");
+        return new Run(p.exitValue(), Files.readString(tmp.resolve("out")), Files.readString(tmp.resolve("err")));
+    }
+
     @Test
     void aLauncherThatCannotRunGivesWalFetchTheFatalStatus() throws Exception {
         behaviour = (request, out, err) -> {
