@@ -74,6 +74,10 @@ class NativeClientProtocolTest {
         List<String> command = new ArrayList<>(List.of(CLIENT.toString(), launcher.toString(), jar.toString(),
                 subcommand));
         command.addAll(List.of(args));
+        return runClient(env, command);
+    }
+
+    private Run runClient(Map<String, String> env, List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
                 .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
         pb.environment().clear();
@@ -266,13 +270,7 @@ class NativeClientProtocolTest {
         List<String> command = new ArrayList<>(List.of(CLIENT.toString(), "--auto", runDir.toString(), "1",
                 recorder.toString(), jar.toString(), "wal-push"));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "client did not finish");
-        return new Run(p.exitValue(), Files.readString(tmp.resolve("out")), Files.readString(tmp.resolve("err")));
+        return runClient(env, command);
     }
 
     @Test
