@@ -136,7 +136,7 @@ public final class WalArchiver {
      * otherwise). The bytes stored are the same as {@link #upload(Path, Path)}'s.
      */
     private void uploadAlone(Path walFile, Path file) throws IOException {
-        Optional<BlockMemo> memo = memos.take(file.toAbsolutePath().normalize());
+        Optional<BlockMemo> memo = memoOf(file);
         if (memo.isPresent()) {
             // most blocks are encoded already: threads for the rest would cost more than they save
             upload(walFile, file, Optional.empty(), memo);
@@ -148,8 +148,13 @@ public final class WalArchiver {
         }
     }
 
+    /** The blocks of {@code file} encoded ahead, handed to this upload (once). */
+    private Optional<BlockMemo> memoOf(Path file) {
+        return memos.take(file.toAbsolutePath().normalize());
+    }
+
     private void upload(Path walFile, Path file) throws IOException {
-        upload(walFile, file, Optional.empty(), memos.take(file.toAbsolutePath().normalize()));
+        upload(walFile, file, Optional.empty(), memoOf(file));
     }
 
     private void upload(Path walFile, Path file, Optional<BlockParallelism> parallelism, Optional<BlockMemo> memo)
