@@ -55,10 +55,13 @@ echo "==> wal-j: $walj_bin ($(run "$walj_bin" version))"
 # The launcher's start-up leaves <key>.pid (the daemon's session leader: kill -- -PID stops all of it) while the
 # daemon runs, and holds <key>.lock until it has gone.
 stop_daemons() {
-  local rd=$XDG_RUNTIME_DIR/wal-j pid lock
+  local rd=$XDG_RUNTIME_DIR/wal-j pid lock leader
   for _ in $(seq 1 100); do
     for pid in "$rd"/*.pid; do
-      [ -f "$pid" ] && kill -TERM -- "-$(cat "$pid")" 2>/dev/null || true
+      # the daemon's start removes its pid file when it stops: gone between the glob and the read is stopping
+      leader=
+      read -r leader 2>/dev/null <"$pid" || continue
+      [ -n "$leader" ] && kill -TERM -- "-$leader" 2>/dev/null || true
     done
     local held=
     for lock in "$rd"/*.lock; do
