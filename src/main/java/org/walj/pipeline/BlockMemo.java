@@ -1,5 +1,8 @@
 package org.walj.pipeline;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,32 +12,37 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Blocks of one source encoded before its encoding starts (the resident daemon compresses a WAL segment's blocks
  * while PostgreSQL is still writing it). Each entry keeps the uncompressed bytes it was encoded from: an encoder uses
  * an entry only when the block it is about to encode has exactly those bytes, so a block that changed after it was
- * memorised is encoded again and the output is the same bytes as without a memo. Thread-safe: one thread fills it
- * while another may already be encoding from it.
+ * memorised is encoded again and the output is the same bytes as without a memo.
+ *
+ * <p>One thread fills a memo while another may already be encoding from it. The thread that took the memo for its
+ * encoding {@link #release releases} it once that encoding has ended; its arrays then serve the next memo
+ * ({@link MemoArrays}).
  */
 public final class BlockMemo {
+    private final MemoArrays arrays;
     private final int blockSize;
-    /** Entry i: the length and encoding of block i, published after its bytes are in {@link #raw}. */
+    /** Entry i: where block i's encoding is, published after its bytes and encoding are in {@link #slabs}. */
     private final AtomicReferenceArray<Entry> entries;
     private final AtomicInteger used = new AtomicInteger();
-    /**
-     * The memorised bytes of every block, block i at {@code i * blockSize}: one array, written before its entry is
-     * published and never after, allocated at the first {@link #put}. One large array rather than a block each keeps
-     * the garbage collector from copying thousands of live blocks around.
-     */
-    private volatile byte[] raw;
+    /** Set before the first entry is published; null again once released. */
+    private volatile MemoArrays.Slabs slabs;
+    private volatile boolean released;
+    /** Filling thread only: where the next encoding goes in the encoded slab. */
+    private int encodedEnd;
 
-    private record Entry(int length, byte[] encoded) {
+    private record Entry(int length, int encodedAt, int encodedLength) {
     }
 
-    /** A memo for a source of at most {@code blocks} blocks of {@code blockSize} bytes. */
-    public BlockMemo(int blockSize, int blocks) {
-        if (blockSize < 1 || blocks < 1 || (long) blockSize * blocks > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("block size and count must be positive and fit an array: " + blockSize
-                    + ", " + blocks);
-        }
-        this.blockSize = blockSize;
-        this.entries = new AtomicReferenceArray<>(blocks);
+    /** Reads up to the buffer's limit, in as many reads as it takes; false when the source ended first. */
+    @FunctionalInterface
+    public interface BlockReader {
+        boolean readFully(ByteBuffer into) throws IOException;
+    }
+
+    BlockMemo(MemoArrays arrays) {
+        this.arrays = arrays;
+        this.blockSize = arrays.blockSize();
+        this.entries = new AtomicReferenceArray<>(arrays.blocks());
     }
 
     public int blockSize() {
@@ -46,13 +54,34 @@ public final class BlockMemo {
     }
 
     /**
-     * Remembers that block {@code index}, the {@code len} bytes of {@code src} from {@code off} (copied here), encodes
-     * to {@code encoded}, which is this memo's from now on. A block is put once; only the thread that fills the memo
-     * calls this.
+     * Remembers block {@code index} as the {@code len} bytes of {@code src} from {@code off}, encoded by
+     * {@code precoder}. A block is put once; only the thread that fills the memo calls this. False if released.
      */
-    public void put(int index, byte[] src, int off, int len, byte[] encoded) {
-        Objects.requireNonNull(encoded, "encoded");
+    public boolean put(int index, byte[] src, int off, int len, BlockPrecoder precoder) {
         Objects.checkFromIndexSize(off, len, src.length);
+        MemoArrays.Slabs s = slabsFor(index, len);
+        if (s == null) {
+            return false;
+        }
+        System.arraycopy(src, off, s.raw(), index * blockSize, len);
+        publish(index, len, s, precoder);
+        return true;
+    }
+
+    /**
+     * Remembers block {@code index}, a whole block read by {@code reader} straight into the memo, encoded by
+     * {@code precoder}. False, and nothing remembered, if the reader found the end first or the memo is released.
+     */
+    public boolean fill(int index, BlockReader reader, BlockPrecoder precoder) throws IOException {
+        MemoArrays.Slabs s = slabsFor(index, blockSize);
+        if (s == null || !reader.readFully(ByteBuffer.wrap(s.raw(), index * blockSize, blockSize))) {
+            return false;
+        }
+        publish(index, blockSize, s, precoder);
+        return true;
+    }
+
+    private MemoArrays.Slabs slabsFor(int index, int len) {
         Objects.checkIndex(index, entries.length());
         if (len < 1 || len > blockSize) {
             throw new IllegalArgumentException("block length " + len + " for blocks of " + blockSize);
@@ -60,13 +89,24 @@ public final class BlockMemo {
         if (entries.get(index) != null) {
             throw new IllegalStateException("block " + index + " is memorised already");
         }
-        byte[] r = raw;
-        if (r == null) {
-            r = new byte[blockSize * entries.length()];
-            raw = r;
+        if (released) {
+            return null;
         }
-        System.arraycopy(src, off, r, index * blockSize, len);
-        entries.set(index, new Entry(len, encoded)); // publishes the bytes copied above
+        MemoArrays.Slabs s = slabs;
+        if (s == null) {
+            s = arrays.take();
+            slabs = s;
+        }
+        return s;
+    }
+
+    private void publish(int index, int len, MemoArrays.Slabs s, BlockPrecoder precoder) {
+        if (precoder.blockSize() != blockSize || s.encoded().length - encodedEnd < precoder.maxEncodedLength(len)) {
+            throw new IllegalArgumentException("a precoder of other blocks than this memo's");
+        }
+        int encodedLength = precoder.encode(s.raw(), index * blockSize, len, s.encoded(), encodedEnd);
+        entries.set(index, new Entry(len, encodedEnd, encodedLength)); // publishes both slabs' bytes written above
+        encodedEnd += encodedLength;
     }
 
     /** Whether block {@code index} has an entry (whatever its bytes). */
@@ -75,28 +115,47 @@ public final class BlockMemo {
     }
 
     /**
-     * The encoding of block {@code index} when its memorised bytes are exactly {@code len} bytes of {@code src} from
-     * {@code off}; null otherwise (no entry, or the block changed since).
+     * Writes the encoding of block {@code index} to {@code out} when its memorised bytes are exactly {@code len} bytes
+     * of {@code src} from {@code off}; false, and nothing written, otherwise (no entry, the block changed since, or
+     * the memo is released).
      */
-    public byte[] encodedIf(int index, byte[] src, int off, int len) {
+    public boolean writeIfSame(int index, byte[] src, int off, int len, OutputStream out) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
         if (index < 0 || index >= entries.length()) {
-            return null;
+            return false;
         }
         Entry e = entries.get(index);
-        if (e == null || e.length != len) {
-            return null;
+        MemoArrays.Slabs s = slabs;
+        if (e == null || e.length != len || s == null) {
+            return false;
         }
         int at = index * blockSize;
-        if (!Arrays.equals(raw, at, at + len, src, off, off + len)) {
-            return null;
+        if (!Arrays.equals(s.raw(), at, at + len, src, off, off + len)) {
+            return false;
         }
         used.incrementAndGet();
-        return e.encoded;
+        out.write(s.encoded(), e.encodedAt, e.encodedLength);
+        return true;
     }
 
     /** Entries an encoder has taken so far (for logs and tests). */
     public int used() {
         return used.get();
+    }
+
+    /**
+     * The encoding that used this memo has ended: its arrays go back for the next memo, and it answers no more. Only
+     * the thread that took the memo for its encoding calls this, once that encoding can read it no more.
+     */
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        MemoArrays.Slabs s = slabs;
+        slabs = null;
+        if (s != null) {
+            arrays.give(s);
+        }
     }
 }

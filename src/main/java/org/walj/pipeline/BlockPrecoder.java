@@ -9,6 +9,12 @@ public interface BlockPrecoder {
     /** Uncompressed bytes per block. */
     int blockSize();
 
-    /** The encoded block (header and data as the stream carries it) of {@code len} bytes of {@code src}. */
-    byte[] encode(byte[] src, int off, int len);
+    /** The most bytes {@link #encode} writes for a block of {@code len} bytes. */
+    int maxEncodedLength(int len);
+
+    /**
+     * Writes the encoded block (header and data as the stream carries it) of {@code len} bytes of {@code src} into
+     * {@code dst} from {@code dstOff}, which has room for {@link #maxEncodedLength}; returns its length.
+     */
+    int encode(byte[] src, int off, int len, byte[] dst, int dstOff);
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.walj.WorkerThreads;
 import org.walj.pipeline.BlockMemo;
 import org.walj.pipeline.BlockPrecoder;
+import org.walj.pipeline.MemoArrays;
 import org.walj.postgres.SegmentName;
 import org.walj.postgres.WalNames;
 import org.walj.postgres.WalSegmentSize;
@@ -50,13 +51,18 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     private static final int BLOCKS_PER_TICK = 6;
     /** Memos of segments no longer followed that wait for their push: one in the usual flow, more only in a backlog. */
     static final int KEPT = 1;
+    /**
+     * Larger segments are not followed: the memos' arrays stay in the heap from segment to segment (two sets of twice
+     * a segment's size), which for the default 16 MiB segment is 64 MiB of the daemon's heap.
+     */
+    static final long LARGEST_SEGMENT = 16L * 1024 * 1024;
+    /** Sets of memo arrays reused: the memo being filled, and the one its push is still reading. */
+    private static final int ARRAYS_KEPT = 2;
     /** {@code xlp_magic}, {@code xlp_info}, {@code xlp_tli}, {@code xlp_pageaddr}. */
     private static final int PAGE_HEADER = 16;
 
     private final BlockPrecoder precoder;
     private final int blockSize;
-    /** The ticking thread's buffer: each block is read here, encoded, and copied into its memo. */
-    private final byte[] block;
     /** Ticking thread only: the segment whose file it has open (one at a time, closed when another is followed). */
     private Followed open;
     /** Null for tests, which call {@link #tick()} themselves. */
@@ -68,6 +74,8 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     private boolean scheduled;
     private boolean closed;
     private long delay = TICK_MILLIS;
+    /** For the segment size last followed (one per cluster in practice). */
+    private MemoArrays arrays;
 
     /** The segment being followed: where it is, where its WAL starts, and how far it has been encoded. */
     private static final class Followed {
@@ -95,7 +103,6 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     private EarlyBlocks(BlockPrecoder precoder, boolean scheduled) {
         this.precoder = precoder;
         this.blockSize = precoder.blockSize();
-        this.block = new byte[blockSize];
         if (scheduled) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
                     WorkerThreads.numbered("wal-j-early-blocks-", false));
@@ -131,7 +138,7 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         } catch (IOException | RuntimeException e) {
             return;
         }
-        if (!WalSegmentSize.isValid(size) || size % blockSize != 0) {
+        if (!WalSegmentSize.isValid(size) || size % blockSize != 0 || size > LARGEST_SEGMENT) {
             return;
         }
         WalSegmentSize segmentSize = new WalSegmentSize(size);
@@ -157,8 +164,11 @@ final class EarlyBlocks implements BlockMemos, Closeable {
                 followed.released = true;
                 keep(followed.file, followed.memo);
             }
-            followed = new Followed(file, next.timeline(), segmentSize.number(next) * size,
-                    new BlockMemo(blockSize, (int) (size / blockSize)));
+            int blocks = (int) (size / blockSize);
+            if (arrays == null || arrays.blocks() != blocks) {
+                arrays = new MemoArrays(precoder, blocks, ARRAYS_KEPT);
+            }
+            followed = new Followed(file, next.timeline(), segmentSize.number(next) * size, arrays.newMemo());
             delay = TICK_MILLIS;
             schedule();
         }
@@ -228,11 +238,12 @@ final class EarlyBlocks implements BlockMemos, Closeable {
                 if (!readFully(f.channel, header, after) || !writtenThisTime(header, f, after)) {
                     break;
                 }
-                if (!readFully(f.channel, ByteBuffer.wrap(block), (long) f.next * blockSize)) {
-                    finished = true;
+                FileChannel channel = f.channel;
+                long position = (long) f.next * blockSize;
+                if (!f.memo.fill(f.next, into -> readFully(channel, into, position), precoder)) {
+                    finished = true; // short, or released meanwhile
                     break;
                 }
-                f.memo.put(f.next, block, 0, blockSize, precoder.encode(block, 0, blockSize));
                 f.next++;
             }
             finished |= f.next >= last;
@@ -265,9 +276,11 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         return magic >= 0xD000 && magic <= 0xDFFF && timeline == f.timeline && pageAddress == f.startLsn + offset;
     }
 
+    /** Reads from {@code position} of the file into {@code buf} until it is full; false at the end of the file. */
     private static boolean readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        int start = buf.position();
         while (buf.hasRemaining()) {
-            int n = ch.read(buf, position + buf.position());
+            int n = ch.read(buf, position + buf.position() - start);
             if (n < 0) {
                 return false;
             }

@@ -159,6 +159,16 @@ public final class WalArchiver {
 
     private void upload(Path walFile, Path file, Optional<BlockParallelism> parallelism, Optional<BlockMemo> memo)
             throws IOException {
+        try {
+            encodeAndStore(walFile, file, parallelism, memo);
+        } finally {
+            // the encoder has ended (closing its stream waits for it): the memo's arrays can serve the next segment
+            memo.ifPresent(BlockMemo::release);
+        }
+    }
+
+    private void encodeAndStore(Path walFile, Path file, Optional<BlockParallelism> parallelism,
+                                Optional<BlockMemo> memo) throws IOException {
         WalFileName name = new WalFileName(file.getFileName().toString());
         String key = ArchiveLayout.walObjectKey(name, codec.suffix());
         String url = storage.url(key);

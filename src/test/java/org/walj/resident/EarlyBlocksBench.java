@@ -56,6 +56,7 @@ public final class EarlyBlocksBench {
                 Optional<BlockMemo> memo = follower.take(segment);
                 long c2 = MX.getCurrentThreadCpuTime();
                 push(codec, segment, memo);
+                memo.ifPresent(BlockMemo::release); // as a push does: the next segment reuses its arrays
                 long c3 = MX.getCurrentThreadCpuTime();
                 alone += c1 - c0;
                 early += c2 - c1;

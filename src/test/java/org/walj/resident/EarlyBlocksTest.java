@@ -156,6 +156,24 @@ class EarlyBlocksTest {
     }
 
     @Test
+    void segmentsLargerThanTheMemosAreMadeForAreNotFollowed() throws IOException {
+        long size = 2 * EarlyBlocks.LARGEST_SEGMENT;
+        Path ready = walDir.resolve("000000010000000000000001");
+        Path written = walDir.resolve("000000010000000000000002");
+        try (FileChannel ch = FileChannel.open(ready, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.truncate(0).write(ByteBuffer.allocate(1), size - 1); // sparse
+        }
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(1), size - 1);
+        }
+        writePages(written, 0, 2 * BLOCK, 1, 2 * size, 1); // block 0 is final, as it would be in a smaller segment
+        EarlyBlocks early = EarlyBlocks.manual(precoder);
+        early.follow(ready);
+        assertEquals(0, early.tick());
+        assertEquals(-1, early.encoded(written), "not followed");
+    }
+
+    @Test
     void oneMemoWaitsForItsPushTheOldestGoes() throws IOException {
         EarlyBlocks early = EarlyBlocks.manual(precoder);
         Path n5 = walDir.resolve("000000010000000000000005");

@@ -6,7 +6,6 @@ import io.airlift.compress.lzo.LzoCompressor;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 
@@ -103,9 +102,15 @@ final class LzopBlockEncoder implements ParallelBlockWriter.BlockEncoder {
         return (int) adler.getValue();
     }
 
-    /** A copy of the block last encoded, header and data, as {@link #writeTo} writes it. */
-    byte[] encoded() {
-        return Arrays.copyOfRange(frame, frameStart, frameStart + frameLength);
+    /** The most bytes a block of {@code len} bytes encodes to: a block is stored raw unless that makes it smaller. */
+    static int maxEncodedLength(int len) {
+        return MAX_BLOCK_HEADER + len;
+    }
+
+    /** Copies the block last encoded, header and data as {@link #writeTo} writes it, to {@code dst}; its length. */
+    int copyTo(byte[] dst, int off) {
+        System.arraycopy(frame, frameStart, dst, off, frameLength);
+        return frameLength;
     }
 
     /** Writes the block last encoded, header and data in one call. */

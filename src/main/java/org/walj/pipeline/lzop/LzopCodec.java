@@ -43,9 +43,14 @@ public final class LzopCodec extends CompressionCodec {
             }
 
             @Override
-            public byte[] encode(byte[] src, int off, int len) {
+            public int maxEncodedLength(int len) {
+                return LzopBlockEncoder.maxEncodedLength(len);
+            }
+
+            @Override
+            public int encode(byte[] src, int off, int len, byte[] dst, int dstOff) {
                 encoder.encode(src, off, len);
-                return encoder.encoded();
+                return encoder.copyTo(dst, dstOff);
             }
         });
     }

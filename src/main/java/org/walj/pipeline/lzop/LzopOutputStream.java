@@ -215,10 +215,9 @@ public final class LzopOutputStream extends OutputStream {
     /** Encodes and writes one block; any failure makes the stream unusable (a block may be lost). */
     private void writeBlock(byte[] src, int off, int len) throws IOException {
         try {
-            byte[] known = memo == null ? null : memo.encodedIf(blockIndex, src, off, len);
+            boolean known = memo != null && memo.writeIfSame(blockIndex, src, off, len, out);
             blockIndex++;
-            if (known != null) {
-                out.write(known, 0, known.length);
+            if (known) {
                 return;
             }
             encoder.encode(src, off, len);

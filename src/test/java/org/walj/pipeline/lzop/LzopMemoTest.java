@@ -2,8 +2,9 @@ package org.walj.pipeline.lzop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.walj.pipeline.BlockMemo;
 import org.walj.pipeline.BlockParallelism;
 import org.walj.pipeline.BlockPrecoder;
 import org.walj.pipeline.EncoderOptions;
+import org.walj.pipeline.MemoArrays;
 
 /** Blocks taken from a memo: the stream is byte for byte the one encoded without it, whatever the memo holds. */
 class LzopMemoTest {
@@ -44,12 +46,16 @@ class LzopMemoTest {
         return out.toByteArray();
     }
 
+    private static final BlockPrecoder PRECODER = new LzopCodec().blockPrecoder().orElseThrow();
+
     private static BlockMemo memoOf(byte[] data, int... blocks) {
-        BlockPrecoder precoder = new LzopCodec().blockPrecoder().orElseThrow();
-        BlockMemo memo = new BlockMemo(B, (data.length + B - 1) / B);
+        return fill(new MemoArrays(PRECODER, (data.length + B - 1) / B, 0).newMemo(), data, blocks);
+    }
+
+    private static BlockMemo fill(BlockMemo memo, byte[] data, int... blocks) {
         for (int i : blocks) {
             int len = Math.min(B, data.length - i * B);
-            memo.put(i, data, i * B, len, precoder.encode(data, i * B, len));
+            assertTrue(memo.put(i, data, i * B, len, PRECODER));
         }
         return memo;
     }
@@ -71,9 +77,8 @@ class LzopMemoTest {
         before[2 * B + 100] ^= 1; // block 2 as it was when memorised: one bit different
         byte[] shorter = Arrays.copyOf(data, 5 * B + B / 4); // the last block memorised shorter than it became
         BlockMemo memo = memoOf(before, 0, 1, 2, 3);
-        BlockPrecoder precoder = new LzopCodec().blockPrecoder().orElseThrow();
         byte[] lastBefore = Arrays.copyOfRange(shorter, 5 * B, shorter.length);
-        memo.put(5, lastBefore, 0, lastBefore.length, precoder.encode(lastBefore, 0, lastBefore.length));
+        memo.put(5, lastBefore, 0, lastBefore.length, PRECODER);
         EncoderOptions options = EncoderOptions.file(0100600, 1_700_000_000L);
         // written in one call: whole blocks straight from the caller's array
         assertArrayEquals(encode(data, options, data.length), encode(data, options.withMemo(Optional.of(memo)),
@@ -100,27 +105,89 @@ class LzopMemoTest {
     @Test
     void aMemoOfOtherBlocksOrFlagsIsRefusedBeforeAnythingIsWritten() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BlockPrecoder smallBlocks = new BlockPrecoder() {
+            @Override
+            public int blockSize() {
+                return 64 * 1024;
+            }
+
+            @Override
+            public int maxEncodedLength(int len) {
+                return len;
+            }
+
+            @Override
+            public int encode(byte[] src, int off, int len, byte[] dst, int dstOff) {
+                throw new AssertionError("not called");
+            }
+        };
+        BlockMemo small = new MemoArrays(smallBlocks, 4, 0).newMemo();
         assertThrows(IllegalArgumentException.class,
-                () -> new LzopOutputStream(out, 0, 0, LzopOutputStream.DEFAULT_FLAGS, new BlockMemo(64 * 1024, 4)));
-        assertThrows(IllegalArgumentException.class,
-                () -> new LzopOutputStream(out, 0, 0, LzopOutputStream.ADLER32_FLAGS, new BlockMemo(B, 4)));
+                () -> new LzopOutputStream(out, 0, 0, LzopOutputStream.DEFAULT_FLAGS, small));
+        assertThrows(IllegalArgumentException.class, () -> new LzopOutputStream(out, 0, 0,
+                LzopOutputStream.ADLER32_FLAGS, new MemoArrays(PRECODER, 4, 0).newMemo()));
         assertEquals(0, out.size());
     }
 
     @Test
-    void theMemoAnswersOnlyForTheSameBytes() {
+    void theMemoAnswersOnlyForTheSameBytes() throws IOException {
         byte[] data = data();
         BlockMemo memo = memoOf(data, 1);
-        assertNull(memo.encodedIf(0, data, 0, B), "no entry");
-        assertNull(memo.encodedIf(1, data, B, B - 1), "other length");
-        assertNull(memo.encodedIf(7, data, B, B), "beyond the memo");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertFalse(memo.writeIfSame(0, data, 0, B, out), "no entry");
+        assertFalse(memo.writeIfSame(1, data, B, B - 1, out), "other length");
+        assertFalse(memo.writeIfSame(7, data, B, B, out), "beyond the memo");
         byte[] changed = Arrays.copyOfRange(data, B, 2 * B);
         changed[B - 1] ^= 0x40;
-        assertNull(memo.encodedIf(1, changed, 0, B), "other bytes");
+        assertFalse(memo.writeIfSame(1, changed, 0, B, out), "other bytes");
         assertEquals(0, memo.used());
-        byte[] hit = memo.encodedIf(1, data, B, B);
+        assertEquals(0, out.size(), "nothing written for a miss");
+        assertTrue(memo.writeIfSame(1, data, B, B, out));
         assertEquals(1, memo.used());
-        assertEquals(B, Lzop.getU32(hit, 0), "the block header: its uncompressed length");
-        assertThrows(IllegalStateException.class, () -> memo.put(1, data, 0, B, hit), "a block is put once");
+        assertEquals(B, Lzop.getU32(out.toByteArray(), 0), "the block header: its uncompressed length");
+        assertThrows(IllegalStateException.class, () -> memo.put(1, data, 0, B, PRECODER), "a block is put once");
+    }
+
+    @Test
+    void aReleasedMemoAnswersNoMoreAndItsArraysServeTheNextWithoutItsEntries() throws IOException {
+        byte[] data = data();
+        MemoArrays arrays = new MemoArrays(PRECODER, 6, 1);
+        BlockMemo first = fill(arrays.newMemo(), data, 0, 1, 2);
+        first.release();
+        assertEquals(1, arrays.spare(), "its arrays wait for the next memo");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertFalse(first.writeIfSame(1, data, B, B, out), "released: answers no more");
+        assertFalse(first.put(3, data, 3 * B, B, PRECODER), "released: takes no more");
+
+        byte[] other = data.clone();
+        other[4 * B + 7] ^= 1;
+        BlockMemo second = fill(arrays.newMemo(), other, 4);
+        assertEquals(0, arrays.spare(), "the second memo took the first one's arrays");
+        EncoderOptions options = EncoderOptions.file(0100600, 9L);
+        // the arrays still hold blocks 0-2 of the first memo: without entries in the second they must not be used
+        assertArrayEquals(encode(other, options, B), encode(other, options.withMemo(Optional.of(second)), B));
+        assertEquals(1, second.used(), "block 4 only");
+        second.release();
+        fill(arrays.newMemo(), data, 0).release();
+        assertEquals(1, arrays.spare(), "no more kept than asked for");
+    }
+
+    @Test
+    void aBlockIsFilledStraightFromItsReaderOrNotAtAll() throws IOException {
+        byte[] data = data();
+        BlockMemo memo = new MemoArrays(PRECODER, 6, 0).newMemo();
+        assertTrue(memo.fill(2, into -> {
+            into.put(data, 2 * B, into.remaining());
+            return true;
+        }, PRECODER));
+        assertFalse(memo.fill(3, into -> {
+            into.put(data, 3 * B, 100);
+            return false; // the file ended
+        }, PRECODER));
+        assertTrue(memo.has(2));
+        assertFalse(memo.has(3), "a short read leaves no entry");
+        EncoderOptions options = EncoderOptions.file(0100600, 9L);
+        assertArrayEquals(encode(data, options, 4096), encode(data, options.withMemo(Optional.of(memo)), 4096));
+        assertEquals(1, memo.used());
     }
 }
