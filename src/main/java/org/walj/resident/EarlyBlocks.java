@@ -58,6 +58,12 @@ final class EarlyBlocks implements BlockMemos, Closeable {
     static final long LARGEST_SEGMENT = 16L * 1024 * 1024;
     /** Sets of memo arrays reused: the memo being filled, and the one its push is still reading. */
     private static final int ARRAYS_KEPT = 2;
+    /**
+     * How long a followed segment's file may be missing. PostgreSQL marks a segment ready before it creates the next
+     * one when no recycled file is waiting (a new cluster, a busy one past its recycled files): the file appears
+     * milliseconds later. One that does not appear soon is given up.
+     */
+    static final long MISSING_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** {@code xlp_magic}, {@code xlp_info}, {@code xlp_tli}, {@code xlp_pageaddr}. */
     private static final int PAGE_HEADER = 16;
 
@@ -83,6 +89,7 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         final long timeline;
         final long startLsn;
         final BlockMemo memo;
+        final long followedSince = System.nanoTime();
         /** Touched by the ticking thread only. */
         int next;
         /** Touched by the ticking thread only: open from the first tick until the segment is released or finished. */
@@ -150,8 +157,8 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         Path file = dir.resolve(next.toString());
         Path status = dir.resolve("archive_status");
         if (Files.exists(status.resolve(next + WalNames.READY_SUFFIX)) || Files.exists(status.resolve(next + ".done"))
-                || !Files.isRegularFile(file)) {
-            return; // complete already (a backlog: nothing to gain), or not there
+                || Files.exists(file) && !Files.isRegularFile(file)) {
+            return; // complete already (a backlog: nothing to gain), or not a segment
         }
         synchronized (this) {
             if (closed || followed != null && (followed.file.equals(file)
@@ -222,6 +229,12 @@ final class EarlyBlocks implements BlockMemos, Closeable {
         }
         if (f == null || f.finished) {
             return 0;
+        }
+        if (f.channel == null && !Files.exists(f.file)) {
+            if (System.nanoTime() - f.followedSince > MISSING_NANOS) {
+                f.finished = true;
+            }
+            return 0; // not created yet
         }
         int last = f.memo.blocks() - 1;
         int before = f.next;

@@ -156,8 +156,9 @@ class DaemonPushAheadIT {
         String log = daemon.log();
         Map<String, Integer> early = EARLY_BLOCKS.matcher(log).results().collect(Collectors.toMap(
                 r -> r.group(2), r -> Integer.parseInt(r.group(1)), Math::max, java.util.TreeMap::new));
-        assertTrue(early.values().stream().anyMatch(n -> n >= 8),
-                "some segment was pushed with blocks compressed while PostgreSQL wrote it: " + early + "\n" + log);
+        // each of the ~8 segments is followed, even when PostgreSQL creates it after marking the one before ready
+        assertTrue(early.values().stream().filter(n -> n >= 8).count() >= 3,
+                "segments were pushed with blocks compressed while PostgreSQL wrote them: " + early + "\n" + log);
         assertEquals(0, source.archiverStats().failedCount(), "archive_command never failed");
 
         SourceState expected = SourceState.capture(source, List.of("t"), scratch.dir("dumps/src"));

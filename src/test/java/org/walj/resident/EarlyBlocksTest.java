@@ -149,10 +149,35 @@ class EarlyBlocksTest {
 
         Files.delete(walDir.resolve("archive_status").resolve(NEXT + ".ready"));
         Files.delete(next());
+        Files.createDirectory(next());
         early.follow(walDir.resolve(N));
-        assertEquals(-1, early.encoded(next()));
+        assertEquals(-1, early.encoded(next()), "not a file");
         early.follow(walDir.resolve("not-a-segment"));
         assertEquals(0, early.tick());
+    }
+
+    @Test
+    void aNextSegmentNotCreatedYetIsFollowedOnceItAppears() throws IOException {
+        EarlyBlocks early = EarlyBlocks.manual(precoder);
+        Files.delete(next()); // PostgreSQL marked N ready and has not created N+1 yet
+        early.follow(walDir.resolve(N));
+        assertEquals(0, early.tick());
+        assertEquals(0, early.encoded(next()), "followed, waiting for the file");
+        writePages(next(), 0, 2 * BLOCK + PAGE, 1, NEXT_LSN, 1);
+        assertEquals(2, early.tick());
+    }
+
+    @Test
+    @Timeout(60)
+    void aNextSegmentThatDoesNotAppearIsGivenUp() throws Exception {
+        EarlyBlocks early = EarlyBlocks.manual(precoder);
+        Files.delete(next());
+        early.follow(walDir.resolve(N));
+        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(EarlyBlocks.MISSING_NANOS) + 200);
+        assertEquals(0, early.tick(), "given up");
+        writePages(next(), 0, 2 * BLOCK + PAGE, 1, NEXT_LSN, 1);
+        assertEquals(0, early.tick(), "no longer polled");
+        assertEquals(0, early.encoded(next()));
     }
 
     @Test
