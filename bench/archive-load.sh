@@ -123,7 +123,9 @@ archive_command = '$(printf '%s' "echo \$\$ >$cg/cgroup.procs && exec /usr/bin/t
 CONF
 if [ "$mode" = walj-resident ]; then
   # shellcheck disable=SC2086 # word splitting of the options is wanted
-  pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+  # BENCH_DAEMON_JAVA_OPTS: JVM options for the daemon only (its WALJ_JAVA_OPTS), e.g. to try another JIT set-up
+  pg env WALE_FILE_PREFIX="$prefix" "${extra_env[@]}" ${BENCH_DAEMON_JAVA_OPTS:+WALJ_JAVA_OPTS="$BENCH_DAEMON_JAVA_OPTS"} \
+    sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
     "$walj" daemon ${BENCH_DAEMON_ARGS:-} >"$work/daemon.log" 2>&1 &
   daemon_pid=$!
   sleep 3
@@ -235,26 +237,31 @@ daemon_records() {
     echo "wal-push requests inside the daemon (request read to reply): median $(echo "$served" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms, p95 $(echo "$served" | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); print a[i < 1 ? 1 : i]}') ms"
   fi
 }
-[ "$mode" = walj-resident ] && daemon_records "$work/daemon.log"
+# the daemons' own CPU (clock ticks of every thread, by thread name), before they are stopped; pids on stdin
+daemon_threads() {
+  local p t
+  while read -r p; do
+    printf '%s %s\n' "=process" "$(cut -d' ' -f14,15 /proc/"$p"/stat 2>/dev/null)"
+    for t in /proc/"$p"/task/*; do
+      printf '%s %s\n' "$(tr ' ' '_' <"$t"/comm 2>/dev/null)" "$(cut -d' ' -f14,15 "$t"/stat 2>/dev/null)"
+    done
+  done | awk -v hz="$(getconf CLK_TCK)" -v n="$total" '
+    NF == 3 && $1 == "=process" { all += $2 + $3; next }
+    NF == 3 { name = $1; sub(/-?[0-9]+$/, "", name); cpu[name] += $2 + $3; live += $2 + $3 }
+    END { if (all == 0) exit; printf "daemon CPU %.2f s (%.1f ms per segment):", all / hz, all / hz * 1000 / n
+          for (k in cpu) if (cpu[k] / all >= 0.02) printf " %s %.2f", k, cpu[k] / hz
+          printf " threads-since-ended %.2f\n", (all - live) / hz }'
+}
+if [ "$mode" = walj-resident ]; then
+  daemon_records "$work/daemon.log"
+  # the archive_commands have ended: what is left in the run's cgroup is the daemon
+  daemon_threads <"$cg/cgroup.procs"
+fi
 case $mode in
   walj-default|walj-auto|walj-default-base)
     echo "daemons started on demand: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: daemon started' || true), requests served: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: served a request' || true), segments pushed ahead: $(cat "$work"/xdg/wal-j/*.log* 2>/dev/null | grep -c 'MSG: pushed a segment ahead' || true)"
     daemon_records "$work"/xdg/wal-j/*.log*
-    # the daemons' own CPU (clock ticks of every thread, by thread name), before they are stopped
-    for f in "$work"/xdg/wal-j/*.pid; do
-      [ -f "$f" ] || continue
-      for p in $(pgrep -g "$(cat "$f")" 2>/dev/null); do
-        printf '%s %s\n' "=process" "$(cut -d' ' -f14,15 /proc/"$p"/stat 2>/dev/null)"
-        for t in /proc/"$p"/task/*; do
-          printf '%s %s\n' "$(tr ' ' '_' <"$t"/comm 2>/dev/null)" "$(cut -d' ' -f14,15 "$t"/stat 2>/dev/null)"
-        done
-      done
-    done | awk -v hz="$(getconf CLK_TCK)" -v n="$total" '
-      NF == 3 && $1 == "=process" { all += $2 + $3; next }
-      NF == 3 { name = $1; sub(/-?[0-9]+$/, "", name); cpu[name] += $2 + $3; live += $2 + $3 }
-      END { if (all == 0) exit; printf "daemon CPU %.2f s (%.1f ms per segment):", all / hz, all / hz * 1000 / n
-            for (k in cpu) if (cpu[k] / all >= 0.02) printf " %s %.2f", k, cpu[k] / hz
-            printf " threads-since-ended %.2f\n", (all - live) / hz }'
+    for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && pgrep -g "$(cat "$f")" 2>/dev/null; done | daemon_threads
     for f in "$work"/xdg/wal-j/*.pid; do [ -f "$f" ] && kill -- -"$(cat "$f")" 2>/dev/null; done ;;
 esac
 if [ "$mode" = walj-resident ] && ! grep -q 'served a request' "$work/daemon.log"; then

@@ -6,7 +6,9 @@ copied aside); "off" is this checkout's launcher with WALJ_DAEMON_AUTOSTART=off 
 CPU = each call's rusage (wait4, the launcher's whole process tree) + the started daemon's JVM CPU (/proc) once its
 socket exists and both calls are done, i.e. the daemon's start-up included. Each round starts from an empty archive
 and runtime directory; the class-data archives (WALJ_CDS_DIR, one per launcher) persist, as on a real host; one
-warm-up round is not counted; the launchers' order rotates from round to round.
+warm-up round is not counted; the launchers' order rotates from round to round. A NAME starting with "wal-e"
+(e.g. wal-e=/path/to/wal-e, never part of this repository) is WAL-E, run with the same arguments and WALE_FILE_PREFIX:
+no daemon, so its CPU is the two calls' alone.
 Also each call's wall time and when the daemon's socket appeared (polled every 5 ms), from the first call's fork.
 GAP: "socket" (default) runs the second call once the daemon's socket exists (archive_command at a segment's pace);
 "0" runs it as soon as the first returned (a backlog: the second call finds the daemon starting).
@@ -26,6 +28,7 @@ for a in sys.argv[5:]:
     name, path = a.split("=", 1)
     launchers[name] = here + "/packaging/wal-j" if name == "off" else os.path.abspath(path)
 keys = list(launchers)
+nodaemon = lambda k: k == "off" or k.startswith("wal-e")
 command = os.environ.get("BENCH_COMMAND", "wal-push")
 template = top + "/archive-template"
 if command == "wal-fetch":
@@ -96,10 +99,10 @@ for r in range(-1, rounds):
             cpu += c
             if r >= 0:
                 (wall1 if i == 1 else wall2)[k].append(w); (cpu1 if i == 1 else cpu2)[k].append(c)
-            if i == 1 and gap == "socket" and k != "off":
+            if i == 1 and gap == "socket" and not nodaemon(k):
                 await_socket()
         dcpu = 0
-        if k == "off":
+        if nodaemon(k):
             stop.append(1); poller.join()
         else:
             await_socket()
@@ -109,7 +112,7 @@ for r in range(-1, rounds):
             jpid, dcpu = java_of(pf)
         if r >= 0:
             res[k].append(cpu + dcpu); sock1[k].append(seen[0] * 1000 if seen else float("nan"))
-        if k != "off":
+        if not nodaemon(k):
             os.killpg(int(open(pf).read()), signal.SIGTERM)
             for _ in range(100):  # gone: its session ended (the pid file is removed last)
                 if not os.path.exists(pf): break
