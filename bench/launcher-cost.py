@@ -3,7 +3,10 @@
 launcher's start to the native client's answer, with no daemon and no JVM: LAUNCHER runs beside a fake jar, the
 native client CLIENT (default: this build's target/wal-j-client) finds a socket at the configuration's own path
 (auto_socket's key) whose stand-in answers every request with exit status 0 at once. CPU = user + system of the
-launcher's whole process tree from wait4's rusage (microseconds), RUNS runs, the first tenth left out.
+launcher's whole process tree from wait4's rusage (microseconds), RUNS runs, the first tenth left out. With strace
+on PATH, one more call runs under `strace -f` first, and the processes it made are counted (execve, and clone/fork:
+each $(...) of the launcher is a fork of the shell).
+WALJ_BENCH_FETCH=1: a served wal-fetch instead of a wal-push.
 Usage: bench/launcher-cost.py [LAUNCHER [RUNS [CLIENT]]]   (another build's launcher and client: before/after)"""
 import os, re, shutil, socket, statistics, struct, subprocess, sys, tempfile, threading
 
@@ -24,6 +27,8 @@ try:
                WALE_FILE_PREFIX="file://localhost/var/tmp/archive")
     os.makedirs(f"{t}/run", mode=0o700)
     argv = ["/bin/sh", launcher, "wal-push", "pg_wal/000000010000000000000001"]
+    if os.environ.get("WALJ_BENCH_FETCH") == "1":
+        argv = ["/bin/sh", launcher, "wal-fetch", "000000010000000000000001", "pg_wal/RECOVERYXLOG"]
     subprocess.run(argv, env=env, capture_output=True)  # creates the runtime directory (and finds no daemon)
     # the socket's name: <runtime dir>/wal-j/<the configuration's key>, as the launcher and the native client name it
     crc, length = subprocess.run([f"{t}/wal-j-client", "--config-key", f"{t}/wal-j.jar", "0"] + argv[2:], env=env,
@@ -45,6 +50,15 @@ try:
             c.close()
 
     threading.Thread(target=answer, daemon=True).start()
+    processes = ""
+    strace = shutil.which("strace")
+    if strace:
+        with tempfile.NamedTemporaryFile("r", dir=t) as trace:
+            subprocess.run([strace, "-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace.name] + argv,
+                           env=env, check=True)
+            calls = [re.sub(r"^\d+ +", "", line).split("(")[0] for line in trace.read().splitlines()]
+        forks = sum(c in ("clone", "clone3", "fork", "vfork") for c in calls)
+        processes = f"; per call {calls.count('execve')} execve, {forks} fork"
     cpu = []
     for _ in range(runs):
         p = subprocess.Popen(argv, env=env)
@@ -53,7 +67,7 @@ try:
             sys.exit(f"the launcher exited with {status}: not served")
         cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
     cpu = cpu[runs // 10:]
-    print(f"{launcher}: launcher + native client CPU per served call: mean {statistics.mean(cpu):.2f} ms, "
-          f"median {statistics.median(cpu):.2f} ms ({len(cpu)} runs, load {open('/proc/loadavg').read().split()[0]})")
+    print(f"{launcher}: launcher + native client CPU per served {argv[2]}: mean {statistics.mean(cpu):.2f} ms, "
+          f"median {statistics.median(cpu):.2f} ms ({len(cpu)} runs, load {open('/proc/loadavg').read().split()[0]}){processes}")
 finally:
     shutil.rmtree(t, ignore_errors=True)

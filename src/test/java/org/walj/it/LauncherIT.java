@@ -150,6 +150,32 @@ class LauncherIT {
         assertEquals(jar.toString(), Probe.parse(r).jar());
     }
 
+    /**
+     * The jar's path (part of a daemon's configuration key, and of a class-data archive's) is built on the launcher's
+     * directory as {@code pwd -P} prints it, however the launcher was reached: an absolute physical path is taken as
+     * it stands (no subshell), any other form is resolved as before.
+     */
+    @Test
+    void namesTheJarOnTheLaunchersPhysicalDirectoryHoweverItIsReached() throws IOException {
+        Path bin = install("real dir/bin");
+        String jar = copy(probeJar, bin.resolve("wal-j.jar")).toUri().getRawPath(); // as the probe prints it
+        Path linkedDir = Files.createSymbolicLink(tmp.resolve("linked dir"), tmp.resolve("real dir"));
+        Files.createDirectories(tmp.resolve("real dir/other"));
+        List<String> ways = List.of(bin.resolve("wal-j").toString(), linkedDir.resolve("bin/wal-j").toString(),
+                tmp + "/real dir/other/../bin/wal-j", tmp + "/real dir/./bin/wal-j", tmp + "//real dir/bin//wal-j");
+        for (String way : ways) {
+            ProcessResult r = launch(way, "x").env("WALJ_JAVA", java).runOk();
+            assertEquals(jar, Probe.parse(r).jar(), way);
+            assertEquals(List.of("x"), Probe.parse(r).args(), way);
+        }
+        // a relative path, from the launcher's directory and from elsewhere
+        for (Path cwd : List.of(bin, tmp)) {
+            String relative = cwd.relativize(bin.resolve("wal-j")).toString();
+            ProcessResult r = launch("/bin/sh", relative, "x").env("WALJ_JAVA", java).dir(cwd).runOk();
+            assertEquals(jar, Probe.parse(r).jar(), relative);
+        }
+    }
+
     @Test
     void appendsWaljJavaOptsAfterTheDefaults() throws IOException {
         Path bin = install("opts/bin");
