@@ -7,7 +7,11 @@
 # pg_internal.init, which pgBackRest leaves out, not compared).
 # Usage: bench/many-files.sh [FILES [DIRS [PGBACKREST_PROCESSES]]]   (default 1000000 files in 100 directories; 2)
 #   PGBR_STEPS="backup verify restore" (the default): pgBackRest's steps to run; at ~2 ms of wall per file under load
-#   each of its steps takes half an hour or more at a million files, so a short run may keep only `backup`.
+#   each of its steps takes half an hour or more at a million files, so a short run may keep only `backup` (or none:
+#   PGBR_STEPS=" ").
+#   WALJ_JAVA_OPTS_B="...": an A/B of JVM options on one tree: every wal-j step runs twice, once with WALJ_JAVA_OPTS
+#   (A, into archive/) and once with WALJ_JAVA_OPTS_B (B, into archive-b/), the two taking turns in which goes first
+#   (push A B, verify B A, fetch A B); each restore compared with the source.
 # Needs: target/wal-j.jar, PostgreSQL server programs, GNU time, python3; optional: pgbackrest (apt-get install
 # pgbackrest).
 set -euo pipefail
@@ -65,29 +69,57 @@ row() { # tool step: the row, also on stderr at once (a long run shows its figur
   echo "    $r" >&2
   echo "$r"
 }
-walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_JAVA_OPTS="${WALJ_JAVA_OPTS:-}")
+variants=(A)
+[ -n "${WALJ_JAVA_OPTS_B:-}" ] && variants=(A B)
+walj_env() { # VARIANT: the environment of that variant's wal-j runs
+  if [ "$1" = B ]; then
+    walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive-b" WALJ_JAVA_OPTS="$WALJ_JAVA_OPTS_B")
+  else
+    walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_JAVA_OPTS="${WALJ_JAVA_OPTS:-}")
+  fi
+}
+label() { if [ ${#variants[@]} -gt 1 ]; then echo "wal-j $1"; else echo wal-j; fi; }
+in_turn() { # STEP_NUMBER: the variants in this step's order (the second step reversed)
+  if [ $(($1 % 2)) -eq 0 ]; then printf '%s\n' "${variants[@]}"; else printf '%s\n' "${variants[@]}" | tac; fi
+}
+pg mkdir -p "$work/archive-b/wal_005"
 table=()
 
-drop_caches
-timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-push --while-offline "$work/pg"
-table+=("$(row wal-j "backup-push --while-offline")")
-drop_caches
-timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-verify LATEST
-table+=("$(row wal-j "backup-verify")")
-drop_caches
-timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-fetch "$work/restored" LATEST
-table+=("$(row wal-j "backup-fetch")")
-same_as_source "$work/restored" wal-j
+for v in $(in_turn 0); do
+  walj_env "$v"
+  echo "==> $(label "$v") backup-push ($(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)" >&2
+  drop_caches
+  timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-push --while-offline "$work/pg"
+  table+=("$(row "$(label "$v")" "backup-push --while-offline")")
+done
+for v in $(in_turn 1); do
+  walj_env "$v"
+  echo "==> $(label "$v") backup-verify ($(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)" >&2
+  drop_caches
+  timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-verify LATEST
+  table+=("$(row "$(label "$v")" "backup-verify")")
+done
+for v in $(in_turn 2); do
+  walj_env "$v"
+  echo "==> $(label "$v") backup-fetch ($(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)" >&2
+  drop_caches
+  timed "${as_pg[@]}" "${walj_env[@]}" "$work/bin/wal-j" --terse backup-fetch "$work/restored" LATEST
+  table+=("$(row "$(label "$v")" "backup-fetch")")
+  same_as_source "$work/restored" "$(label "$v")"
+  pg rm -rf "$work/restored"
+done
 stored=$(size_mb "$work/archive")
-pg rm -rf "$work/restored"
 
 if command -v pgbackrest >/dev/null; then
   PGBR_STANZA_OPTS=--no-online pgbackrest_conf "$work/pg" 5497 "$processes"
   br=(pgbackrest --config="$work/pgbackrest.conf" --stanza=bench)
   steps=" ${PGBR_STEPS:-backup verify restore} "
-  drop_caches
-  timed "${as_pg[@]}" "${br[@]}" --no-online --type=full backup
-  table+=("$(row "pgBackRest $(pgbackrest version | awk '{print $2}') (process-max $processes)" "backup --no-online")")
+  if [[ $steps == *" backup "* ]]; then
+    echo "==> pgBackRest backup ($(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S) UTC)" >&2
+    drop_caches
+    timed "${as_pg[@]}" "${br[@]}" --no-online --type=full backup
+    table+=("$(row "pgBackRest $(pgbackrest version | awk '{print $2}') (process-max $processes)" "backup --no-online")")
+  fi
   if [[ $steps == *" verify "* ]]; then
     drop_caches
     timed "${as_pg[@]}" "${br[@]}" verify
@@ -100,10 +132,12 @@ if command -v pgbackrest >/dev/null; then
     table+=("$(row "pgBackRest" "restore")")
     same_as_source "$work/br-restored" pgBackRest
   fi
-  br_stored=$(size_mb "$work/pgbr")
+  [[ $steps == *" backup "* ]] && br_stored=$(size_mb "$work/pgbr")
 fi
 
 echo
+[ ${#variants[@]} -gt 1 ] && echo "A: WALJ_JAVA_OPTS=${WALJ_JAVA_OPTS:-}; B: WALJ_JAVA_OPTS=$WALJ_JAVA_OPTS_B"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$files files in $dirs directories; $(nproc) cores; wal-j stored ${stored} MB${br_stored:+, pgBackRest ${br_stored} MB}"
 echo
 echo "| tool | step | wall s | CPU s | peak RSS MiB | wall µs per file |"

@@ -22,8 +22,10 @@ public final class PartBuffers {
     private final Deque<byte[]> free = new ArrayDeque<>();
     /** Bytes of the buffers that exist, free or not, plus those being allocated. */
     private long held;
-    /** One entry per waiting request, in arrival order: only the first may take. */
-    private final Deque<Object> waiting = new ArrayDeque<>();
+    /** Requests for room, served in arrival order (see {@link BudgetQueue} for why). */
+    private final BudgetQueue line = new BudgetQueue(this);
+    /** What a request's turn answers when it may allocate a new buffer (compared by identity). */
+    private static final byte[] ALLOCATE = new byte[0];
 
     /** Room for {@code slots} buffers of {@code partSize}: one being filled per upload plus the parts in flight. */
     public static PartBuffers forSlots(int slots, int partSize) {
@@ -39,32 +41,24 @@ public final class PartBuffers {
 
     /** A buffer of at least {@code size} bytes; blocks while the budget is taken. */
     public byte[] take(int size) throws InterruptedIOException {
+        byte[] taken;
         synchronized (this) {
-            Object turn = new Object();
-            waiting.addLast(turn);
-            try {
-                while (true) {
-                    if (waiting.peekFirst() == turn) {
-                        byte[] reused = reusable(size);
-                        if (reused != null) {
-                            return reused;
-                        }
-                        if (held + size <= budget || held == 0) {
-                            held += size;
-                            break;
-                        }
-                    }
-                    wait();
+            taken = line.awaitTurn(() -> {
+                byte[] reused = reusable(size);
+                if (reused != null) {
+                    return reused;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for an upload buffer");
-            } finally {
-                // served or given up: the next request in line may go
-                waiting.remove(turn);
-                notifyAll();
-            }
+                if (held + size <= budget || held == 0) {
+                    held += size;
+                    return ALLOCATE;
+                }
+                return null;
+            });
         }
+        if (taken != ALLOCATE) {
+            return taken;
+        }
+        // allocated outside the monitor: the other uploads give back and take meanwhile
         try {
             return new byte[size];
         } catch (OutOfMemoryError e) {

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import org.walj.storage.BudgetQueue;
+
 /**
  * The memory of S3's part buffers: slabs of {@link #SLAB} bytes outside the Java heap, shared by every upload of one
  * storage under one byte budget ({@link PartSizes#budget()}).
@@ -34,8 +36,8 @@ final class PartMemory {
     private int allocated;
     /** The most slabs that existed at once (for tests and figures). */
     private int peak;
-    /** One entry per waiting request, in arrival order: only the first may reserve. */
-    private final Deque<Object> waiting = new ArrayDeque<>();
+    /** Requests for room, served in arrival order (see {@link BudgetQueue} for why). */
+    private final BudgetQueue line = new BudgetQueue(this);
 
     PartMemory(long budget) {
         if (budget <= 0) {
@@ -55,21 +57,13 @@ final class PartMemory {
         }
         int slabs = slabsFor(size);
         synchronized (this) {
-            Object turn = new Object();
-            waiting.addLast(turn);
-            try {
-                while (!(waiting.peekFirst() == turn && (reserved + slabs <= budgetSlabs || reserved == 0))) {
-                    wait();
+            line.awaitTurn(() -> {
+                if (reserved + slabs <= budgetSlabs || reserved == 0) {
+                    reserved += slabs;
+                    return Boolean.TRUE;
                 }
-                reserved += slabs;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for an upload buffer");
-            } finally {
-                // served or given up: the next request in line may go
-                waiting.remove(turn);
-                notifyAll();
-            }
+                return null;
+            });
         }
         return new Part(this, size, slabs);
     }
