@@ -36,12 +36,12 @@ final class DaemonCommand implements Callable<Integer> {
                     + ResidentDaemon.MAX_PUSH_AHEAD + ").")
     Integer pushAhead;
 
-    @Option(names = "--compress-early", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--compress-early", negatable = true, fallbackValue = "true",
             description = "With push-ahead, compress the blocks of the segment PostgreSQL is writing while it writes"
                     + " it: its archive_command then waits for little more than the last block (docs/daemon.md;"
-                    + " default: on; --no-compress-early: the push compresses the whole segment after its .ready,"
-                    + " and the daemon's heap holds ~64 MiB less).")
-    boolean compressEarly;
+                    + " default: WALJ_DAEMON_COMPRESS_EARLY, else on; --no-compress-early: the push compresses the"
+                    + " whole segment after its .ready, and the daemon's heap holds ~64 MiB less).")
+    Boolean compressEarly;
 
     @Option(names = "--idle-exit", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after SECONDS with nothing served and nothing running in the background (0, the "
@@ -63,11 +63,12 @@ final class DaemonCommand implements Callable<Integer> {
         if (idleExit < 0) {
             throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--idle-exit must not be negative");
         }
+        boolean early = compressEarly != null ? compressEarly : compressEarlySetting();
         Archive archive = root.openArchive();
         List<String> args = root.arguments();
         ResidentRequests requests = new ResidentRequests(new WalUseCases(archive, root.settings()),
                 new WalArchiver(archive), new WalRestorer(archive),
-                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead, compressEarly,
+                root.settings(), args.subList(0, Math.max(0, args.indexOf("daemon"))), ahead, early,
                 // a prefetch task still running after the storage's retry deadline is taken for stuck
                 Duration.ofSeconds(root.settings().value(RetrySettings.DEADLINE_SECONDS)));
         new ResidentDaemon(socket, threads, requests, archive, Duration.ofSeconds(idleExit)).serve(
@@ -76,5 +77,15 @@ final class DaemonCommand implements Callable<Integer> {
                         + (ahead > 0 ? "; pushing up to " + ahead + " ready segments ahead" : "; push-ahead off")
                         + (idleExit > 0 ? "; stopping after " + idleExit + " s idle." : "."));
         return ExitStatus.OK;
+    }
+
+    private boolean compressEarlySetting() {
+        String v = root.settings().text(LauncherVariables.DAEMON_COMPRESS_EARLY).orElse("on");
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new picocli.CommandLine.ParameterException(root.spec.commandLine(),
+                    "WALJ_DAEMON_COMPRESS_EARLY must be on or off, not '" + v + "'");
+        };
     }
 }

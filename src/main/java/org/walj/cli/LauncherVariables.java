@@ -14,6 +14,10 @@ final class LauncherVariables {
 
     static final Setting<String> DAEMON_SOCKET = Setting.text(SocketPath.VARIABLE, LAUNCHER,
             "The resident daemon's socket (" + SocketPath.DEFAULT + ").");
+    static final Setting<String> DAEMON_COMPRESS_EARLY = Setting.text("WALJ_DAEMON_COMPRESS_EARLY", LAUNCHER,
+            "on (the default) or off: whether a daemon compresses the segment PostgreSQL is writing while it writes"
+                    + " it; for a daemon started on demand, which takes no options (wal-j daemon --[no-]compress-early"
+                    + " wins over it).");
     static final List<Setting<?>> ALL = List.of(
             Setting.text("WALJ_JAVA", LAUNCHER, "The java executable."),
             Setting.text("JAVA_HOME", LAUNCHER, "Where java is, when WALJ_JAVA is unset."),
@@ -33,6 +37,7 @@ final class LauncherVariables {
             Setting.text("LC_ALL", LAUNCHER, "Locale, passed on to the JVM's categories."),
             Setting.text("LC_CTYPE", LAUNCHER, "Locale of characters."),
             Setting.text("LANG", LAUNCHER, "Locale, when LC_ALL and LC_CTYPE are unset."),
+            DAEMON_COMPRESS_EARLY,
             DAEMON_SOCKET);
 
     private LauncherVariables() {
