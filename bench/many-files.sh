@@ -9,8 +9,8 @@
 #   PGBR_STEPS="backup verify restore" (the default): pgBackRest's steps to run; at ~2 ms of wall per file under load
 #   each of its steps takes half an hour or more at a million files, so a short run may keep only `backup` (or none:
 #   PGBR_STEPS=" ").
-#   WALJ_JAVA_OPTS_B="...": an A/B of JVM options on one tree: every wal-j step runs twice, once with WALJ_JAVA_OPTS
-#   (A, into archive/) and once with WALJ_JAVA_OPTS_B (B, into archive-b/), the two taking turns in which goes first
+#   BENCH_JAVA_OPTS_B="...": an A/B of JVM options on one tree: every wal-j step runs twice, once with WALJ_JAVA_OPTS
+#   (A, into archive/) and once with BENCH_JAVA_OPTS_B (B, into archive-b/), the two taking turns in which goes first
 #   (push A B, verify B A, fetch A B); each restore compared with the source.
 # Needs: target/wal-j.jar, PostgreSQL server programs, GNU time, python3; optional: pgbackrest (apt-get install
 # pgbackrest).
@@ -70,10 +70,10 @@ row() { # tool step: the row, also on stderr at once (a long run shows its figur
   echo "$r"
 }
 variants=(A)
-[ -n "${WALJ_JAVA_OPTS_B:-}" ] && variants=(A B)
+[ -n "${BENCH_JAVA_OPTS_B:-}" ] && variants=(A B)
 walj_env() { # VARIANT: the environment of that variant's wal-j runs
   if [ "$1" = B ]; then
-    walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive-b" WALJ_JAVA_OPTS="$WALJ_JAVA_OPTS_B")
+    walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive-b" WALJ_JAVA_OPTS="$BENCH_JAVA_OPTS_B")
   else
     walj_env=(env WALE_FILE_PREFIX="file://localhost$work/archive" WALJ_JAVA_OPTS="${WALJ_JAVA_OPTS:-}")
   fi
@@ -136,7 +136,7 @@ if command -v pgbackrest >/dev/null; then
 fi
 
 echo
-[ ${#variants[@]} -gt 1 ] && echo "A: WALJ_JAVA_OPTS=${WALJ_JAVA_OPTS:-}; B: WALJ_JAVA_OPTS=$WALJ_JAVA_OPTS_B"
+[ ${#variants[@]} -gt 1 ] && echo "A: WALJ_JAVA_OPTS=${WALJ_JAVA_OPTS:-}; B: WALJ_JAVA_OPTS=$BENCH_JAVA_OPTS_B"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$files files in $dirs directories; $(nproc) cores; wal-j stored ${stored} MB${br_stored:+, pgBackRest ${br_stored} MB}"
 echo
